@@ -1,0 +1,183 @@
+//! LSH banding: which documents become candidate near-duplicate pairs.
+//!
+//! A signature of `bands × rows` values is cut into `bands` bands of `rows` values; two documents
+//! whose signatures agree on a whole band land in the same bucket. For Jaccard `s` that happens
+//! with probability `1 - (1 - s^rows)^bands`, an S-curve whose step sits near the threshold.
+//! [`LshParams::optimal`] picks `bands` and `rows` the way datasketch does: minimise the weighted
+//! false-positive area below the threshold plus the false-negative area above it. Unlike
+//! datasketch we verify every candidate with exact Jaccard, so a false positive costs a few
+//! microseconds and a false negative is a lost pair: the default weights favour recall (see
+//! [`crate::config::ScanConfig::lsh_fn_weight`]).
+//!
+//! A bucket holding thousands of documents (templated pages, one story syndicated everywhere)
+//! would expand into millions of pairs. Buckets above a size cap are returned whole as
+//! [`OversizedBucket`]s instead, for the caller to cluster through a representative.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// How a signature is cut into bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LshParams {
+    /// Number of bands.
+    pub bands: usize,
+    /// Signature values per band.
+    pub rows: usize,
+}
+
+fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
+    const STEPS: usize = 200;
+    let h = (b - a) / STEPS as f64;
+    (0..STEPS).map(|i| f(a + (i as f64 + 0.5) * h)).sum::<f64>() * h
+}
+
+impl LshParams {
+    /// Probability that two documents of Jaccard `s` share at least one bucket.
+    pub fn probability(&self, s: f64) -> f64 {
+        1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+
+    /// The `bands × rows ≤ perms` minimising `fp_weight · ∫₀ᵗ P(s) ds + fn_weight · ∫ₜ¹ (1 - P(s)) ds`.
+    pub fn optimal(threshold: f64, perms: usize, fp_weight: f64, fn_weight: f64) -> Self {
+        let t = threshold.clamp(0.0, 1.0);
+        let mut best = (f64::INFINITY, LshParams { bands: 1, rows: perms.max(1) });
+        for bands in 1..=perms.max(1) {
+            for rows in 1..=perms / bands {
+                let p = LshParams { bands, rows };
+                let fp = integrate(|s| p.probability(s), 0.0, t);
+                let fneg = integrate(|s| 1.0 - p.probability(s), t, 1.0);
+                let err = fp_weight * fp + fn_weight * fneg;
+                if err < best.0 - 1e-12 {
+                    best = (err, p);
+                }
+            }
+        }
+        best.1
+    }
+}
+
+/// A bucket too large to expand into pairs: `members` are document indices, ascending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OversizedBucket {
+    /// The band that produced the bucket (the first, when several bands give the same members).
+    pub band: usize,
+    /// Document indices in the bucket, ascending.
+    pub members: Vec<u32>,
+}
+
+/// Result of banding: candidate pairs plus the buckets that were too large to expand.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidates {
+    /// Distinct document pairs `(a, b)` with `a < b`, sorted.
+    pub pairs: Vec<(u32, u32)>,
+    /// Buckets larger than the cap, deduplicated, sorted by their first member.
+    pub oversized: Vec<OversizedBucket>,
+}
+
+/// Groups documents by band keys. `signatures` holds `n` signatures of `perms` values back to
+/// back; `skip[i]` excludes document `i` (empty documents). Buckets with more than `max_bucket`
+/// members are returned in [`Candidates::oversized`] instead of being expanded.
+pub fn candidate_pairs(
+    signatures: &[u32],
+    perms: usize,
+    params: LshParams,
+    max_bucket: usize,
+    skip: &[bool],
+) -> Candidates {
+    let n = signatures.len().checked_div(perms).unwrap_or(0);
+    let bands = params.bands.min(perms / params.rows.max(1));
+    let per_band: Vec<(Vec<u64>, Vec<OversizedBucket>)> = (0..bands)
+        .into_par_iter()
+        .map(|band| {
+            let lo = band * params.rows;
+            let mut keys: Vec<(u64, u32)> = (0..n)
+                .filter(|&d| !skip.get(d).copied().unwrap_or(false))
+                .map(|d| {
+                    let row = &signatures[d * perms + lo..d * perms + lo + params.rows];
+                    let bytes: Vec<u8> = row.iter().flat_map(|v| v.to_le_bytes()).collect();
+                    (xxh3_64_with_seed(&bytes, band as u64), d as u32)
+                })
+                .collect();
+            keys.sort_unstable();
+            let mut pairs = Vec::new();
+            let mut oversized = Vec::new();
+            for group in keys.chunk_by(|x, y| x.0 == y.0) {
+                if group.len() < 2 {
+                    continue;
+                }
+                if group.len() > max_bucket {
+                    oversized.push(OversizedBucket { band, members: group.iter().map(|g| g.1).collect() });
+                    continue;
+                }
+                for (i, x) in group.iter().enumerate() {
+                    for y in &group[i + 1..] {
+                        pairs.push(((x.1 as u64) << 32) | y.1 as u64);
+                    }
+                }
+            }
+            (pairs, oversized)
+        })
+        .collect();
+    let mut packed: Vec<u64> = Vec::with_capacity(per_band.iter().map(|p| p.0.len()).sum());
+    let mut oversized = Vec::new();
+    for (p, o) in per_band {
+        packed.extend(p);
+        oversized.extend(o);
+    }
+    packed.par_sort_unstable();
+    packed.dedup();
+    oversized.sort_by(|a, b| a.members.cmp(&b.members).then(a.band.cmp(&b.band)));
+    oversized.dedup_by(|a, b| a.members == b.members);
+    oversized.sort_by_key(|b| b.members[0]);
+    Candidates { pairs: packed.into_iter().map(|p| ((p >> 32) as u32, p as u32)).collect(), oversized }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_weights_reproduce_datasketch() {
+        // datasketch's MinHashLSH(threshold=0.5, num_perm=128) uses 25 bands of 5 rows.
+        assert_eq!(LshParams::optimal(0.5, 128, 0.5, 0.5), LshParams { bands: 25, rows: 5 });
+    }
+
+    #[test]
+    fn recall_weighted_params_catch_pairs_at_the_threshold() {
+        let p = LshParams::optimal(0.5, 128, 0.05, 0.95);
+        assert!(p.bands * p.rows <= 128);
+        assert!(p.probability(0.5) > 0.95, "{p:?} gives {}", p.probability(0.5));
+        assert!(p.probability(0.1) < 0.1);
+    }
+
+    #[test]
+    fn identical_signatures_become_a_pair_and_different_ones_do_not() {
+        let perms = 8;
+        let mut sigs = vec![1u32; perms]; // doc 0
+        sigs.extend(vec![1u32; perms]); // doc 1 == doc 0
+        sigs.extend((0..perms as u32).map(|v| v + 100)); // doc 2
+        let c = candidate_pairs(&sigs, perms, LshParams { bands: 4, rows: 2 }, 100, &[false; 3]);
+        assert_eq!(c.pairs, vec![(0, 1)]);
+        assert!(c.oversized.is_empty());
+    }
+
+    #[test]
+    fn large_buckets_are_not_expanded() {
+        let perms = 4;
+        let n = 50;
+        let sigs = vec![7u32; perms * n];
+        let c = candidate_pairs(&sigs, perms, LshParams { bands: 2, rows: 2 }, 10, &vec![false; n]);
+        assert!(c.pairs.is_empty());
+        assert_eq!(c.oversized.len(), 1, "both bands give the same members: reported once");
+        assert_eq!(c.oversized[0].members.len(), n);
+    }
+
+    #[test]
+    fn skipped_documents_never_pair() {
+        let perms = 4;
+        let sigs = vec![7u32; perms * 3];
+        let c = candidate_pairs(&sigs, perms, LshParams { bands: 2, rows: 2 }, 10, &[false, true, false]);
+        assert_eq!(c.pairs, vec![(0, 2)]);
+    }
+}

@@ -1,0 +1,166 @@
+//! `reprint scan PATH...`: read a corpus, find near-duplicate pairs and clusters, report them.
+
+use super::progress::Bars;
+use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
+use reprint::config::ScanConfig;
+use reprint::corpus::{read_paths, Fields, ReadOptions};
+use reprint::progress::{Progress, Unit};
+use reprint::report::{emit, for_format, Format, Summary};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Diagnostics printed on stderr before the rest are only counted.
+const MAX_DIAGNOSTICS_SHOWN: usize = 50;
+
+/// Options of `reprint scan`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Directories (walked recursively: .txt .md .html .htm .jsonl[.gz|.zst]), JSON Lines files
+    /// (plain, .gz or .zst), or - for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// Words per shingle.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    shingle: usize,
+    /// MinHash values per signature.
+    #[arg(long, default_value_t = 128, value_name = "N")]
+    perms: usize,
+    /// Jaccard similarity from which two articles are near-duplicates.
+    #[arg(long, default_value_t = 0.5, value_name = "J")]
+    threshold: f64,
+    /// Also report pairs where at least this share of the smaller article is inside the larger.
+    #[arg(long, value_name = "C")]
+    containment: Option<f64>,
+    /// LSH bands (with --rows; default: chosen from --threshold).
+    #[arg(long, requires = "rows", value_name = "B")]
+    bands: Option<usize>,
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands", value_name = "R")]
+    rows: Option<usize>,
+    /// Buckets with more documents than this are clustered through one document, not expanded.
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    max_bucket: usize,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    threads: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write results to FILE instead of stdout (only once the scan has succeeded).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<String>,
+    /// No progress bars, timing or warnings on stderr (errors are still printed).
+    #[arg(long, short)]
+    quiet: bool,
+    /// JSON field holding the document id.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    id_field: String,
+    /// JSON field holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_field: String,
+    /// JSON field holding the source (default: series, then source).
+    #[arg(long, value_name = "NAME")]
+    source_field: Option<String>,
+    /// JSON field holding the date.
+    #[arg(long, default_value = "date", value_name = "NAME")]
+    date_field: String,
+    /// JSON field holding the title.
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    title_field: String,
+    /// Skip malformed JSON lines with a warning instead of stopping.
+    #[arg(long)]
+    skip_bad_lines: bool,
+    /// Keep the first document of a repeated id with a warning instead of stopping.
+    #[arg(long)]
+    dedupe_ids: bool,
+}
+
+impl Args {
+    fn config(&self) -> ScanConfig {
+        ScanConfig {
+            shingle: self.shingle,
+            perms: self.perms,
+            threshold: self.threshold,
+            containment: self.containment,
+            lsh_bands: self.bands.zip(self.rows),
+            max_bucket: self.max_bucket,
+            ..ScanConfig::default()
+        }
+    }
+
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            fields: Fields {
+                id: self.id_field.clone(),
+                text: self.text_field.clone(),
+                source: self.source_field.clone(),
+                date: self.date_field.clone(),
+                title: self.title_field.clone(),
+            },
+            skip_bad_lines: self.skip_bad_lines,
+            dedupe_ids: self.dedupe_ids,
+        }
+    }
+}
+
+/// Runs `reprint scan`.
+pub fn run(args: Args) -> ExitCode {
+    let cfg = args.config();
+    if let Err(e) = cfg.validate() {
+        return fail(e);
+    }
+    if let Err(e) = set_threads(args.threads) {
+        return fail(e);
+    }
+    let started = Instant::now();
+    let bars = Bars::new(args.quiet);
+
+    bars.start("reading", None, Unit::Bytes);
+    let read = read_paths(&args.paths, &args.read_options(), &|n| bars.advance(n));
+    bars.finish();
+    let corpus = match read {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let read_secs = started.elapsed().as_secs_f64();
+    let shown = corpus.diagnostics.iter().filter(|d| !args.quiet || d.severity == reprint::corpus::Severity::Error);
+    for (i, d) in shown.enumerate() {
+        if i == MAX_DIAGNOSTICS_SHOWN {
+            eprintln!("reprint: … {} more problems not shown", corpus.diagnostics.len() - i);
+            break;
+        }
+        eprintln!("reprint: {d}");
+    }
+
+    let result = reprint::scan::scan(&corpus.docs, &cfg, &bars);
+    let summary = Summary::new(&corpus, &cfg, &result);
+
+    let out: Box<dyn Write> = match &args.output {
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+        Some(path) => match File::create(path) {
+            Ok(f) => Box::new(BufWriter::new(f)),
+            Err(e) => return fail(format!("cannot write {path}: {e}")),
+        },
+    };
+    let mut report = for_format(args.format, out);
+    if let Err(e) = emit(report.as_mut(), &corpus.docs, &summary, &result) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return ExitCode::from(EXIT_OK);
+        }
+        return fail(format!("writing results: {e}"));
+    }
+    drop(report);
+    let secs = started.elapsed().as_secs_f64();
+    if !args.quiet {
+        let mb = summary.bytes as f64 / 1e6;
+        eprintln!(
+            "reprint: {} documents ({mb:.1} MB) in {secs:.2} s (reading {read_secs:.2} s, scanning {:.2} s; {:.1} MB/s)",
+            summary.documents,
+            secs - read_secs,
+            mb / secs.max(1e-9)
+        );
+    }
+    ExitCode::from(if corpus.had_errors() { EXIT_PARTIAL } else { EXIT_OK })
+}

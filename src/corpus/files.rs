@@ -1,0 +1,214 @@
+//! Files, directories and stdin.
+
+use super::html::html_to_text;
+use super::jsonl::read_jsonl;
+use super::{decode_lossy, Corpus, Doc, Origin, ReadError, ReadOptions};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+/// How a file's content is laid out.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    JsonLines,
+    Html,
+    Text,
+}
+
+/// How a file is compressed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+/// Kind and compression from a file name; `None` for extensions a directory walk should skip.
+fn classify(name: &str) -> (Option<Kind>, Compression) {
+    let lower = name.to_ascii_lowercase();
+    let (stem, comp) = if let Some(s) = lower.strip_suffix(".gz") {
+        (s, Compression::Gzip)
+    } else if let Some(s) = lower.strip_suffix(".zst") {
+        (s, Compression::Zstd)
+    } else {
+        (lower.as_str(), Compression::None)
+    };
+    let ext = stem.rsplit_once('.').map(|x| x.1).unwrap_or("");
+    let kind = match ext {
+        "jsonl" | "ndjson" | "json" => Some(Kind::JsonLines),
+        "html" | "htm" | "xhtml" => Some(Kind::Html),
+        "txt" | "md" | "text" | "markdown" => Some(Kind::Text),
+        _ => None,
+    };
+    (kind, comp)
+}
+
+fn open(path: &Path, comp: Compression) -> std::io::Result<Box<dyn Read>> {
+    let f = File::open(path)?;
+    Ok(match comp {
+        Compression::None => Box::new(f),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f))),
+        Compression::Zstd => Box::new(
+            ruzstd::decoding::StreamingDecoder::new(BufReader::new(f))
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?,
+        ),
+    })
+}
+
+/// First non-empty line, trimmed, as a title (at most 200 characters).
+fn first_line_title(text: &str) -> Option<String> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    Some(line.chars().take(200).collect())
+}
+
+/// Reads one file. `explicit` files (named on the command line) with an unknown extension are
+/// read as plain text; in a directory walk they are counted and skipped.
+pub(super) fn read_file(
+    corpus: &mut Corpus,
+    path: &Path,
+    id: &str,
+    source: Option<String>,
+    opts: &ReadOptions,
+    on_bytes: &dyn Fn(u64),
+    explicit: bool,
+) -> Result<(), ReadError> {
+    let shown = path.display().to_string();
+    let (kind, comp) = classify(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    let kind = match kind {
+        Some(k) => k,
+        None if explicit => Kind::Text,
+        None => {
+            corpus.stats.unsupported_files += 1;
+            return Ok(());
+        }
+    };
+    let origin = Origin { path: shown.clone(), line: None };
+    let reader = match open(path, comp) {
+        Ok(r) => r,
+        Err(e) => {
+            corpus.error(origin, format!("cannot open: {e}; left out"));
+            return Ok(());
+        }
+    };
+    corpus.stats.files += 1;
+    if kind == Kind::JsonLines {
+        return read_jsonl(corpus, BufReader::with_capacity(1 << 20, reader), &shown, opts, on_bytes);
+    }
+    let mut bytes = Vec::new();
+    if let Err(e) = BufReader::new(reader).read_to_end(&mut bytes) {
+        corpus.error(origin, format!("read failed: {e}; left out"));
+        return Ok(());
+    }
+    on_bytes(bytes.len() as u64);
+    corpus.stats.bytes += bytes.len() as u64;
+    push_text_doc(corpus, bytes, kind, id.to_string(), source, origin);
+    Ok(())
+}
+
+fn push_text_doc(corpus: &mut Corpus, bytes: Vec<u8>, kind: Kind, id: String, source: Option<String>, origin: Origin) {
+    let (raw, bad) = decode_lossy(bytes);
+    if let Some((first, count)) = bad {
+        corpus.warn(origin.clone(), Some(first as u64), format!("invalid UTF-8 ({count} sequence(s) replaced with U+FFFD)"));
+    }
+    let (text, title) = match kind {
+        Kind::Html => {
+            let (text, title) = html_to_text(&raw);
+            let title = title.or_else(|| first_line_title(&text));
+            (text, title)
+        }
+        _ => {
+            let title = first_line_title(&raw);
+            (raw, title)
+        }
+    };
+    corpus.push_doc(Doc { id, source, date: None, title, text, origin });
+}
+
+/// Walks `root` recursively in name order, following symbolic links (loops are detected and
+/// reported, never followed forever). Ids are paths relative to `root` with `/` separators; the
+/// first directory of that path, if any, is the document's source.
+pub(super) fn read_dir(corpus: &mut Corpus, root: &Path, opts: &ReadOptions, on_bytes: &dyn Fn(u64)) -> Result<(), ReadError> {
+    let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| root.display().to_string());
+                let origin = Origin { path, line: None };
+                if e.loop_ancestor().is_some() {
+                    corpus.warn(origin, None, "symbolic link loop; not followed".into());
+                } else {
+                    let why = e.io_error().map(|io| io.to_string()).unwrap_or_else(|| e.to_string());
+                    corpus.error(origin, format!("cannot read: {why}; left out"));
+                }
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let id = parts.join("/");
+        let source = if parts.len() > 1 { Some(parts[0].clone()) } else { None };
+        read_file(corpus, entry.path(), &id, source, opts, on_bytes, false)?;
+    }
+    Ok(())
+}
+
+/// Reads stdin: JSON Lines when its first non-blank byte is `{`, otherwise one plain-text
+/// document with id `-`.
+pub(super) fn read_stdin(corpus: &mut Corpus, opts: &ReadOptions, on_bytes: &dyn Fn(u64)) -> Result<(), ReadError> {
+    let stdin = std::io::stdin();
+    let mut reader = BufReader::with_capacity(1 << 20, stdin.lock());
+    corpus.stats.files += 1;
+    let first = loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) => return Err(ReadError::Input { path: "-".into(), message: e.to_string() }),
+        };
+        if buf.is_empty() {
+            break None;
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => break Some(buf[i]),
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    };
+    match first {
+        None => Ok(()),
+        Some(b'{') => read_jsonl(corpus, reader, "-", opts, on_bytes),
+        Some(_) => {
+            let mut bytes = Vec::new();
+            reader.read_to_end(&mut bytes).map_err(|e| ReadError::Input { path: "-".into(), message: e.to_string() })?;
+            on_bytes(bytes.len() as u64);
+            corpus.stats.bytes += bytes.len() as u64;
+            push_text_doc(corpus, bytes, Kind::Text, "-".into(), None, Origin { path: "-".into(), line: None });
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_by_extension() {
+        assert_eq!(classify("a.jsonl.gz"), (Some(Kind::JsonLines), Compression::Gzip));
+        assert_eq!(classify("a.NDJSON.zst"), (Some(Kind::JsonLines), Compression::Zstd));
+        assert_eq!(classify("x/y.htm"), (Some(Kind::Html), Compression::None));
+        assert_eq!(classify("notes.md"), (Some(Kind::Text), Compression::None));
+        assert_eq!(classify("image.png"), (None, Compression::None));
+        assert_eq!(classify("README"), (None, Compression::None));
+    }
+
+    #[test]
+    fn title_is_first_nonblank_line() {
+        assert_eq!(first_line_title("\n\n  Headline here \nbody").as_deref(), Some("Headline here"));
+        assert_eq!(first_line_title("   \n "), None);
+    }
+}

@@ -1,0 +1,21 @@
+//! reprint finds near-duplicate articles and shared passages across news sources.
+//!
+//! The modules follow the data:
+//! [`corpus`] (read documents) → [`text`] (tokens with spans) → [`shingle`] and [`signature`]
+//! (fingerprints, computed together by [`fingerprint`]) → [`band`] and [`containment`]
+//! (candidate pairs) → [`scan`] (exact verification, [`cluster`]s) → [`report`] (table, JSON
+//! Lines, JSON, CSV). Every option and its default lives in [`config::ScanConfig`]. Stages take
+//! and return plain data, so each can be tested, benchmarked or run per partition on its own.
+
+pub mod band;
+pub mod cluster;
+pub mod config;
+pub mod containment;
+pub mod corpus;
+pub mod fingerprint;
+pub mod progress;
+pub mod report;
+pub mod scan;
+pub mod shingle;
+pub mod signature;
+pub mod text;

@@ -1,0 +1,27 @@
+//! The `reprint` command: parses the subcommand and hands over to `cmd/<name>.rs`.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Find near-duplicate articles and shared passages across news sources.
+#[derive(Parser)]
+#[command(name = "reprint", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Find near-duplicate articles (and, with --containment, articles inside others).
+    Scan(cmd::scan::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scan(args) => cmd::scan::run(args),
+    }
+}

@@ -1,0 +1,70 @@
+//! CSV: one row per pair, with a header; clusters appear as the `cluster` column.
+
+use super::{ClusterRecord, PairRecord, Report, Summary};
+use std::io::{self, Write};
+
+/// Quotes a field when it holds a comma, quote or line break (RFC 4180).
+pub(crate) fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Pairs as CSV rows.
+pub struct CsvReport<'w> {
+    out: Box<dyn Write + 'w>,
+}
+
+impl<'w> CsvReport<'w> {
+    /// Writes into `out`.
+    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        CsvReport { out }
+    }
+}
+
+impl Report for CsvReport<'_> {
+    fn summary(&mut self, _: &Summary) -> io::Result<()> {
+        writeln!(self.out, "a,b,source_a,source_b,title_a,title_b,jaccard,containment,minhash,shared_shingles,cluster,found_by")
+    }
+    fn pair(&mut self, p: &PairRecord) -> io::Result<()> {
+        let opt = |s: Option<&str>| field(s.unwrap_or(""));
+        let found_by = serde_json::to_value(p.found_by).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        writeln!(
+            self.out,
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            field(p.a),
+            field(p.b),
+            opt(p.source_a),
+            opt(p.source_b),
+            opt(p.title_a),
+            opt(p.title_b),
+            p.jaccard,
+            p.containment,
+            p.minhash,
+            p.shared_shingles,
+            p.cluster.map(|c| c.to_string()).unwrap_or_default(),
+            found_by
+        )
+    }
+    fn cluster(&mut self, _: &ClusterRecord) -> io::Result<()> {
+        Ok(())
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+    }
+}

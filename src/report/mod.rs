@@ -1,0 +1,217 @@
+//! Report stage: turns scan results into output records and pushes them into a [`Report`], one
+//! implementation per format, in the manner of ripgrep's `Sink`: the pipeline never knows how
+//! results are shown, and a new format touches one file.
+//!
+//! The records' field names are a public interface (documented in the README): JSON Lines and
+//! JSON carry them as they are, CSV as column names.
+
+mod csv;
+mod json;
+mod table;
+
+use crate::config::ScanConfig;
+use crate::corpus::{Corpus, Doc};
+use crate::scan::{FoundBy, ScanResult};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+pub use self::csv::CsvReport;
+pub use self::json::{JsonLinesReport, JsonReport};
+pub use self::table::TableReport;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON record per line, each with a `type`.
+    Jsonl,
+    /// One JSON document: `{"summary": …, "pairs": […], "clusters": […]}`.
+    Json,
+    /// One row per pair, with a header.
+    Csv,
+}
+
+/// Rounds a score to 4 decimals so outputs stay readable and stable.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// A `pair` record.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// Id of the earlier document (input order).
+    pub a: &'a str,
+    /// Id of the later document.
+    pub b: &'a str,
+    /// Source of `a`.
+    pub source_a: Option<&'a str>,
+    /// Source of `b`.
+    pub source_b: Option<&'a str>,
+    /// Title of `a`.
+    pub title_a: Option<&'a str>,
+    /// Title of `b`.
+    pub title_b: Option<&'a str>,
+    /// Exact Jaccard similarity of the shingle sets.
+    pub jaccard: f64,
+    /// Exact containment of the smaller document in the larger.
+    pub containment: f64,
+    /// MinHash estimate of the Jaccard similarity.
+    pub minhash: f64,
+    /// Shingles the documents share.
+    pub shared_shingles: usize,
+    /// Cluster id when the pair is a near-duplicate, else null.
+    pub cluster: Option<u32>,
+    /// `lsh`, `containment` or `bucket`.
+    pub found_by: FoundBy,
+}
+
+/// A `cluster` record.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// Stable id (input order of the first member).
+    pub id: u32,
+    /// Number of documents.
+    pub size: usize,
+    /// Member ids, in input order.
+    pub members: Vec<&'a str>,
+}
+
+/// The `summary` record: what was scanned, with which settings, and what was found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// Documents scanned.
+    pub documents: usize,
+    /// Distinct sources among them.
+    pub sources: usize,
+    /// Bytes of text scanned.
+    pub bytes: u64,
+    /// Words per shingle.
+    pub shingle: usize,
+    /// MinHash values per signature.
+    pub perms: usize,
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// Containment threshold, if containment search was on.
+    pub containment: Option<f64>,
+    /// LSH bands.
+    pub bands: usize,
+    /// LSH rows per band.
+    pub rows: usize,
+    /// Pairs reported.
+    pub pairs: usize,
+    /// Clusters reported.
+    pub clusters: usize,
+    /// Documents in some cluster.
+    pub clustered_documents: usize,
+    /// Candidate pairs checked exactly.
+    pub candidates: usize,
+    /// Buckets too large to expand, clustered through their first document.
+    pub oversized_buckets: usize,
+    /// Documents in the largest oversized bucket.
+    pub largest_bucket: usize,
+    /// Documents with no words (only symbols): they match nothing.
+    pub documents_without_words: usize,
+    /// Empty or whitespace-only documents skipped while reading.
+    pub empty_skipped: usize,
+    /// Malformed JSON lines skipped (`--skip-bad-lines`).
+    pub bad_lines_skipped: usize,
+    /// Documents dropped for repeating an id (`--dedupe-ids`).
+    pub duplicate_ids_dropped: usize,
+    /// Warnings and errors met while reading (printed on stderr).
+    pub input_problems: usize,
+}
+
+impl Summary {
+    /// Builds the summary of a scan of `corpus` with `cfg`.
+    pub fn new(corpus: &Corpus, cfg: &ScanConfig, result: &ScanResult) -> Self {
+        let sources: BTreeSet<&str> = corpus.docs.iter().filter_map(|d| d.source.as_deref()).collect();
+        let lsh = result.stats.lsh.unwrap_or_else(|| cfg.lsh_params());
+        let s = &result.stats;
+        Summary {
+            kind: "summary",
+            documents: corpus.docs.len(),
+            sources: sources.len(),
+            bytes: corpus.docs.iter().map(|d| d.text.len() as u64).sum(),
+            shingle: cfg.shingle,
+            perms: cfg.perms,
+            threshold: cfg.threshold,
+            containment: cfg.containment,
+            bands: lsh.bands,
+            rows: lsh.rows,
+            pairs: result.pairs.len(),
+            clusters: result.clusters.len(),
+            clustered_documents: result.clusters.iter().map(|c| c.members.len()).sum(),
+            candidates: s.lsh_candidates + s.containment_candidates,
+            oversized_buckets: s.oversized_buckets,
+            largest_bucket: s.largest_bucket,
+            documents_without_words: s.documents_without_words,
+            empty_skipped: corpus.stats.empty_skipped,
+            bad_lines_skipped: corpus.stats.bad_lines_skipped,
+            duplicate_ids_dropped: corpus.stats.duplicate_ids_dropped,
+            input_problems: corpus.diagnostics.len(),
+        }
+    }
+}
+
+/// Receives the records of a scan in order: the summary, then pairs (strongest first), then
+/// clusters, then `finish`.
+pub trait Report {
+    /// The summary, before any pair.
+    fn summary(&mut self, summary: &Summary) -> io::Result<()>;
+    /// One pair.
+    fn pair(&mut self, pair: &PairRecord) -> io::Result<()>;
+    /// One cluster.
+    fn cluster(&mut self, cluster: &ClusterRecord) -> io::Result<()>;
+    /// No more records.
+    fn finish(&mut self) -> io::Result<()>;
+}
+
+/// Makes the report for `format`, writing into `out`.
+pub fn for_format<'w>(format: Format, out: Box<dyn Write + 'w>) -> Box<dyn Report + 'w> {
+    match format {
+        Format::Table => Box::new(TableReport::new(out)),
+        Format::Jsonl => Box::new(JsonLinesReport::new(out)),
+        Format::Json => Box::new(JsonReport::new(out)),
+        Format::Csv => Box::new(CsvReport::new(out)),
+    }
+}
+
+/// Pushes every record of `result` (over `docs`) into `report`.
+pub fn emit(report: &mut dyn Report, docs: &[Doc], summary: &Summary, result: &ScanResult) -> io::Result<()> {
+    report.summary(summary)?;
+    for p in &result.pairs {
+        let (a, b) = (&docs[p.a as usize], &docs[p.b as usize]);
+        report.pair(&PairRecord {
+            kind: "pair",
+            a: &a.id,
+            b: &b.id,
+            source_a: a.source.as_deref(),
+            source_b: b.source.as_deref(),
+            title_a: a.title.as_deref(),
+            title_b: b.title.as_deref(),
+            jaccard: round4(p.jaccard),
+            containment: round4(p.containment),
+            minhash: round4(p.minhash),
+            shared_shingles: p.shared,
+            cluster: p.cluster,
+            found_by: p.found_by,
+        })?;
+    }
+    for c in &result.clusters {
+        report.cluster(&ClusterRecord {
+            kind: "cluster",
+            id: c.id,
+            size: c.members.len(),
+            members: c.members.iter().map(|&m| docs[m as usize].id.as_str()).collect(),
+        })?;
+    }
+    report.finish()
+}

@@ -1,0 +1,177 @@
+//! The table for people: a header line saying what was scanned, pairs strongest first in aligned
+//! columns, the clusters, and a closing line that says plainly what was found.
+
+use super::{ClusterRecord, PairRecord, Report, Summary};
+use std::io::{self, Write};
+
+/// Width of each document column.
+const DOC_WIDTH: usize = 44;
+
+/// Cuts `s` to at most `width` characters, marking the cut with `…`.
+fn fit(s: &str, width: usize) -> String {
+    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= width {
+        return format!("{s:<width$}");
+    }
+    let mut cut: String = s.chars().take(width - 1).collect();
+    cut.push('…');
+    cut
+}
+
+fn label(id: &str, title: Option<&str>) -> String {
+    match title {
+        Some(t) if !t.is_empty() && t != id => format!("{id}  {t}"),
+        _ => id.to_string(),
+    }
+}
+
+fn human_bytes(b: u64) -> String {
+    match b {
+        b if b >= 1 << 30 => format!("{:.1} GB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+struct Row {
+    cells: [String; 6],
+}
+
+/// Buffers the records and writes the table at `finish`.
+pub struct TableReport<'w> {
+    out: Box<dyn Write + 'w>,
+    summary: Option<Summary>,
+    rows: Vec<Row>,
+    containment_only: usize,
+    clusters: Vec<(u32, usize, Vec<String>)>,
+}
+
+impl<'w> TableReport<'w> {
+    /// Writes into `out`.
+    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        TableReport { out, summary: None, rows: Vec::new(), containment_only: 0, clusters: Vec::new() }
+    }
+}
+
+impl Report for TableReport<'_> {
+    fn summary(&mut self, s: &Summary) -> io::Result<()> {
+        self.summary = Some(s.clone());
+        Ok(())
+    }
+
+    fn pair(&mut self, p: &PairRecord) -> io::Result<()> {
+        if p.cluster.is_none() {
+            self.containment_only += 1;
+        }
+        self.rows.push(Row {
+            cells: [
+                format!("{:.3}", p.jaccard),
+                format!("{:.3}", p.containment),
+                format!("{:.3}", p.minhash),
+                p.cluster.map(|c| c.to_string()).unwrap_or_else(|| "-".into()),
+                fit(&label(p.a, p.title_a), DOC_WIDTH),
+                fit(&label(p.b, p.title_b), DOC_WIDTH),
+            ],
+        });
+        Ok(())
+    }
+
+    fn cluster(&mut self, c: &ClusterRecord) -> io::Result<()> {
+        self.clusters.push((c.id, c.size, c.members.iter().take(6).map(|m| m.to_string()).collect()));
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        let Some(s) = self.summary.take() else { return self.out.flush() };
+        let out = &mut self.out;
+        let sources = if s.sources > 0 { format!(" from {}", plural(s.sources, "source", "sources")) } else { String::new() };
+        writeln!(
+            out,
+            "Scanned {} ({}){sources}: {}-word shingles, Jaccard >= {:.2}{} ({} bands x {} rows of {} MinHash values).",
+            plural(s.documents, "document", "documents"),
+            human_bytes(s.bytes),
+            s.shingle,
+            s.threshold,
+            s.containment.map(|c| format!(" or containment >= {c:.2}")).unwrap_or_default(),
+            s.bands,
+            s.rows,
+            s.perms
+        )?;
+        if !self.rows.is_empty() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{:>7}  {:>7}  {:>7}  {:>7}  {:<DOC_WIDTH$}  {:<DOC_WIDTH$}",
+                "jaccard", "contain", "minhash", "cluster", "document A", "document B"
+            )?;
+            for r in &self.rows {
+                let c = &r.cells;
+                writeln!(out, "{:>7}  {:>7}  {:>7}  {:>7}  {}  {}", c[0], c[1], c[2], c[3], c[4], c[5].trim_end())?;
+            }
+        }
+        if !self.clusters.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "{:>7}  {:>5}  members", "cluster", "docs")?;
+            for (id, size, members) in &self.clusters {
+                let more = if *size > members.len() { format!(" … (+{})", size - members.len()) } else { String::new() };
+                writeln!(out, "{id:>7}  {size:>5}  {}{more}", members.join(", "))?;
+            }
+        }
+        writeln!(out)?;
+        if s.pairs == 0 {
+            let what = match s.containment {
+                Some(c) => format!("Jaccard >= {:.2} or containment >= {c:.2}", s.threshold),
+                None => format!("Jaccard >= {:.2}", s.threshold),
+            };
+            writeln!(out, "No near-duplicates: no two of the {} documents reach {what}.", s.documents)?;
+        } else {
+            write!(
+                out,
+                "Found {} in {} ({} documents)",
+                plural(s.pairs, "pair", "pairs"),
+                plural(s.clusters, "cluster", "clusters"),
+                s.clustered_documents
+            )?;
+            if self.containment_only > 0 {
+                write!(out, "; {} by containment only", self.containment_only)?;
+            }
+            writeln!(out, ".")?;
+        }
+        if s.oversized_buckets > 0 {
+            writeln!(
+                out,
+                "{} held more documents than --max-bucket (largest: {}); each was clustered through its first document instead of expanded into all pairs.",
+                plural(s.oversized_buckets, "LSH bucket", "LSH buckets"),
+                s.largest_bucket
+            )?;
+        }
+        let skipped = s.empty_skipped + s.documents_without_words;
+        if skipped > 0 {
+            writeln!(out, "{} empty or without words, left out.", plural(skipped, "document was", "documents were"))?;
+        }
+        out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_pads_and_cuts() {
+        assert_eq!(fit("ab", 4), "ab  ");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("a\n  b", 5), "a b  ");
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_bytes(512), "512 bytes");
+        assert_eq!(human_bytes(50_547), "49.4 KB");
+    }
+}

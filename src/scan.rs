@@ -1,0 +1,237 @@
+//! The near-duplicate scan, stage by stage: fingerprint → candidates (LSH bands, and the sampled
+//! containment index when asked) → exact verification → clusters. Pure computation over texts:
+//! reading and printing happen elsewhere.
+
+use crate::band::{self, LshParams};
+use crate::cluster::{clusters, Cluster};
+use crate::config::ScanConfig;
+use crate::containment;
+use crate::fingerprint::{fingerprint_all, Fingerprints};
+use crate::progress::{Progress, Unit};
+use crate::shingle::overlap;
+use crate::signature::{estimate_jaccard, MinHasher};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// How a pair was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FoundBy {
+    /// A shared LSH bucket.
+    Lsh,
+    /// The sampled containment index.
+    Containment,
+    /// An oversized bucket, checked against the bucket's first document.
+    Bucket,
+}
+
+/// A verified pair of documents; `a < b` in input order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pair {
+    /// Index of the earlier document.
+    pub a: u32,
+    /// Index of the later document.
+    pub b: u32,
+    /// Exact Jaccard similarity of the shingle sets.
+    pub jaccard: f64,
+    /// Exact containment of the smaller shingle set in the larger.
+    pub containment: f64,
+    /// MinHash estimate of the Jaccard similarity.
+    pub minhash: f64,
+    /// Shingles the two documents share.
+    pub shared: usize,
+    /// The cluster both documents belong to, if they are near-duplicates.
+    pub cluster: Option<u32>,
+    /// How the pair was found.
+    pub found_by: FoundBy,
+}
+
+/// Counts describing a scan, for summaries and benchmarks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ScanStats {
+    /// Documents scanned.
+    pub documents: usize,
+    /// Documents with no word at all (only punctuation or symbols): they can match nothing.
+    pub documents_without_words: usize,
+    /// Distinct shingles summed over documents.
+    pub shingles: u64,
+    /// Bands and rows used.
+    pub lsh: Option<LshParams>,
+    /// Candidate pairs from LSH buckets.
+    pub lsh_candidates: usize,
+    /// Candidate pairs from the containment index.
+    pub containment_candidates: usize,
+    /// Sampled shingles too frequent for the containment index.
+    pub containment_skipped_postings: usize,
+    /// Buckets too large to expand into pairs; clustered through their first document instead.
+    pub oversized_buckets: usize,
+    /// Documents in the largest such bucket.
+    pub largest_bucket: usize,
+}
+
+/// Everything a scan found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ScanResult {
+    /// Verified pairs, strongest first (Jaccard, then containment, then input order).
+    pub pairs: Vec<Pair>,
+    /// Near-duplicate clusters, in input order of their first member.
+    pub clusters: Vec<Cluster>,
+    /// Counts.
+    pub stats: ScanStats,
+}
+
+/// Fingerprints `texts` and finds their near-duplicate (and, if configured, containment) pairs.
+/// `cfg` must have passed [`ScanConfig::validate`].
+pub fn scan<T: AsRef<str> + Sync>(texts: &[T], cfg: &ScanConfig, progress: &dyn Progress) -> ScanResult {
+    let hasher = MinHasher::new(cfg.perms, cfg.seed);
+    let total_bytes: u64 = texts.iter().map(|t| t.as_ref().len() as u64).sum();
+    progress.start("fingerprinting", Some(total_bytes), Unit::Bytes);
+    let fp = fingerprint_all(texts, cfg.shingle, &hasher, &|n| progress.advance(n));
+    progress.finish();
+    find_pairs(&fp, cfg, progress)
+}
+
+/// The stages after fingerprinting, for callers that fingerprint on their own.
+pub fn find_pairs(fp: &Fingerprints, cfg: &ScanConfig, progress: &dyn Progress) -> ScanResult {
+    let n = fp.len();
+    let skip: Vec<bool> = fp.shingles.iter().map(|s| s.is_empty()).collect();
+    let params = cfg.lsh_params();
+    let mut stats = ScanStats {
+        documents: n,
+        documents_without_words: skip.iter().filter(|&&s| s).count(),
+        shingles: fp.shingles.iter().map(|s| s.len() as u64).sum(),
+        lsh: Some(params),
+        ..ScanStats::default()
+    };
+
+    progress.start("candidates", None, Unit::Pairs);
+    let lsh = band::candidate_pairs(&fp.signatures, fp.perms, params, cfg.max_bucket, &skip);
+    stats.lsh_candidates = lsh.pairs.len();
+    stats.oversized_buckets = lsh.oversized.len();
+    stats.largest_bucket = lsh.oversized.iter().map(|b| b.members.len()).max().unwrap_or(0);
+    let mut candidates: Vec<(u32, u32, FoundBy)> = lsh.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Lsh)).collect();
+    if let Some(c) = cfg.containment {
+        let samples: Vec<Vec<u64>> = fp.shingles.par_iter().map(|s| containment::sample(s, cfg.containment_scale)).collect();
+        // The estimate is noisy for short documents; verification below is exact.
+        let found = containment::candidate_pairs(&samples, c * 0.6, cfg.containment_max_df);
+        stats.containment_candidates = found.pairs.len();
+        stats.containment_skipped_postings = found.skipped_postings;
+        candidates.extend(found.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Containment)));
+    }
+    for bucket in &lsh.oversized {
+        let rep = bucket.members[0];
+        candidates.extend(bucket.members[1..].iter().map(|&m| (rep, m, FoundBy::Bucket)));
+    }
+    candidates.par_sort_unstable();
+    candidates.dedup_by_key(|c| (c.0, c.1));
+    progress.finish();
+
+    progress.start("verifying", Some(candidates.len() as u64), Unit::Pairs);
+    let keep = |o: &crate::shingle::Overlap| {
+        o.jaccard >= cfg.threshold || cfg.containment.is_some_and(|c| o.containment >= c)
+    };
+    let mut pairs: Vec<Pair> = candidates
+        .par_iter()
+        .filter_map(|&(a, b, found_by)| {
+            let o = overlap(&fp.shingles[a as usize], &fp.shingles[b as usize]);
+            progress.advance(1);
+            keep(&o).then(|| Pair {
+                a,
+                b,
+                jaccard: o.jaccard,
+                containment: o.containment,
+                minhash: estimate_jaccard(fp.signature(a as usize), fp.signature(b as usize)),
+                shared: o.shared,
+                cluster: None,
+                found_by,
+            })
+        })
+        .collect();
+    progress.finish();
+
+    let clusters = clusters(n, pairs.iter().filter(|p| p.jaccard >= cfg.threshold).map(|p| (p.a, p.b)));
+    let mut cluster_of = vec![None; n];
+    for c in &clusters {
+        for &m in &c.members {
+            cluster_of[m as usize] = Some(c.id);
+        }
+    }
+    for p in &mut pairs {
+        if p.jaccard >= cfg.threshold {
+            p.cluster = cluster_of[p.a as usize];
+        }
+    }
+    pairs.sort_by(|x, y| {
+        y.jaccard.total_cmp(&x.jaccard).then(y.containment.total_cmp(&x.containment)).then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    ScanResult { pairs, clusters, stats }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+
+    fn words(seed: u64, n: usize) -> Vec<String> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                format!("w{}", (x >> 33) % 5000)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_an_edited_copy_and_nothing_else() {
+        let base = words(1, 400);
+        let mut edited = base.clone();
+        for i in (0..400).step_by(40) {
+            edited[i] = "changed".into();
+        }
+        let texts = vec![base.join(" "), words(2, 400).join(" "), edited.join(" "), words(3, 300).join(" ")];
+        let r = scan(&texts, &ScanConfig::default(), &NoProgress);
+        assert_eq!(r.pairs.len(), 1, "{:?}", r.pairs);
+        let p = &r.pairs[0];
+        assert_eq!((p.a, p.b, p.cluster), (0, 2, Some(0)));
+        assert!(p.jaccard > 0.6 && p.jaccard < 0.9, "{}", p.jaccard);
+        assert_eq!(r.clusters, vec![Cluster { id: 0, members: vec![0, 2] }]);
+    }
+
+    #[test]
+    fn containment_finds_a_story_inside_a_roundup() {
+        let story = words(10, 120);
+        let mut roundup = words(11, 600);
+        roundup.extend(story.iter().cloned());
+        roundup.extend(words(12, 600));
+        let texts = vec![story.join(" "), roundup.join(" ")];
+        let plain = scan(&texts, &ScanConfig::default(), &NoProgress);
+        assert!(plain.pairs.is_empty(), "Jaccard alone misses it");
+        let cfg = ScanConfig { containment: Some(0.8), ..ScanConfig::default() };
+        let r = scan(&texts, &cfg, &NoProgress);
+        assert_eq!(r.pairs.len(), 1);
+        assert_eq!(r.pairs[0].containment, 1.0);
+        assert_eq!(r.pairs[0].cluster, None, "containment pairs do not make clusters");
+        assert!(r.clusters.is_empty());
+    }
+
+    #[test]
+    fn huge_buckets_cluster_without_all_pairs() {
+        let text = words(5, 200).join(" ");
+        let texts: Vec<String> = (0..300).map(|_| text.clone()).collect();
+        let r = scan(&texts, &ScanConfig { max_bucket: 50, ..ScanConfig::default() }, &NoProgress);
+        assert_eq!(r.stats.oversized_buckets, 1);
+        assert_eq!(r.pairs.len(), 299, "a star through the first document, not 44,850 pairs");
+        assert!(r.pairs.iter().all(|p| p.found_by == FoundBy::Bucket && p.a == 0));
+        assert_eq!(r.clusters.len(), 1);
+        assert_eq!(r.clusters[0].members.len(), 300);
+    }
+
+    #[test]
+    fn wordless_documents_match_nothing() {
+        let texts = vec!["!!! ...", "!!! ...", "— — —"];
+        let r = scan(&texts, &ScanConfig::default(), &NoProgress);
+        assert!(r.pairs.is_empty());
+        assert_eq!(r.stats.documents_without_words, 3);
+    }
+}

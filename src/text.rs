@@ -1,0 +1,249 @@
+//! Text stage: word tokens with exact spans into the original text, and the normalised form that
+//! fingerprints are computed from.
+//!
+//! A token is a maximal run of word characters (`\w` in the Unicode sense: letters, digits,
+//! underscore, and combining marks so that decomposed accents stay inside their word). Scripts
+//! written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar) fall back to one
+//! token per character. Every token carries its span twice: in Unicode code points (`char_start`,
+//! `char_end`, what Python's `str` slicing and PAN use) and in UTF-8 bytes (`byte_start`,
+//! `byte_end`, for slicing a Rust `&str`). Both are end exclusive.
+//!
+//! The token's *normalised* form is NFKC followed by lower-casing (so `ﬁ` = `fi`, full-width
+//! letters = ASCII, `Putin` = `putin`); the tokenizer only hashes it ([`Token::hash`], xxh3), it
+//! never allocates per token. Punctuation (curly or straight quotes, dashes) is never part of a
+//! token, so quote and dash variants cannot make two copies differ.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// One word of a document: where it is in the original text and the hash of its normalised form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// First code point of the token in the original text.
+    pub char_start: usize,
+    /// One past the last code point.
+    pub char_end: usize,
+    /// First byte of the token in the original UTF-8 text.
+    pub byte_start: usize,
+    /// One past the last byte.
+    pub byte_end: usize,
+    /// xxh3-64 of the NFKC, lower-cased token text.
+    pub hash: u64,
+}
+
+/// Character classes the tokenizer distinguishes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Word,
+    /// A character of a script written without spaces: a token on its own.
+    Single,
+    Other,
+}
+
+#[inline]
+fn is_ascii_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn is_spaceless_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF          // Thai, Lao
+        | 0x1000..=0x109F        // Myanmar
+        | 0x1780..=0x17FF        // Khmer
+        | 0x3040..=0x30FF        // Hiragana, Katakana
+        | 0x3400..=0x4DBF        // CJK extension A
+        | 0x4E00..=0x9FFF        // CJK unified ideographs
+        | 0xF900..=0xFAFF        // CJK compatibility ideographs
+        | 0x20000..=0x3134F) // CJK extensions B-G
+}
+
+fn class(c: char) -> Class {
+    if c.is_ascii() {
+        return if is_ascii_word(c as u8) { Class::Word } else { Class::Other };
+    }
+    if is_spaceless_script(c) {
+        Class::Single
+    } else if c.is_alphanumeric() || is_combining_mark(c) {
+        Class::Word
+    } else {
+        Class::Other
+    }
+}
+
+/// Iterator over the [`Token`]s of a text, in order. Created by [`tokens`].
+pub struct Tokens<'a> {
+    text: &'a str,
+    byte: usize,
+    chr: usize,
+    ascii_buf: Vec<u8>,
+    norm_buf: String,
+}
+
+/// Tokenizes `text`; see the module documentation for what a token is.
+pub fn tokens(text: &str) -> Tokens<'_> {
+    Tokens { text, byte: 0, chr: 0, ascii_buf: Vec::with_capacity(64), norm_buf: String::new() }
+}
+
+impl Tokens<'_> {
+    fn next_char(&self) -> char {
+        // Only called at a char boundary with bytes left, so there is always a next char.
+        self.text[self.byte..].chars().next().unwrap_or('\u{FFFD}')
+    }
+
+    fn hash_non_ascii(&mut self, start: usize, end: usize) -> u64 {
+        self.norm_buf.clear();
+        for c in self.text[start..end].nfkc() {
+            if c.is_ascii() {
+                self.norm_buf.push(c.to_ascii_lowercase());
+            } else {
+                self.norm_buf.extend(c.to_lowercase());
+            }
+        }
+        xxh3_64(self.norm_buf.as_bytes())
+    }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let bytes = self.text.as_bytes();
+        // Skip to the start of the next token.
+        loop {
+            let b = *bytes.get(self.byte)?;
+            if b < 0x80 {
+                if is_ascii_word(b) {
+                    break;
+                }
+                self.byte += 1;
+                self.chr += 1;
+                continue;
+            }
+            let c = self.next_char();
+            match class(c) {
+                Class::Word => break,
+                Class::Single => {
+                    let (byte_start, char_start) = (self.byte, self.chr);
+                    self.byte += c.len_utf8();
+                    self.chr += 1;
+                    let hash = self.hash_non_ascii(byte_start, self.byte);
+                    return Some(Token { char_start, char_end: self.chr, byte_start, byte_end: self.byte, hash });
+                }
+                Class::Other => {
+                    self.byte += c.len_utf8();
+                    self.chr += 1;
+                }
+            }
+        }
+        let (byte_start, char_start) = (self.byte, self.chr);
+        let mut ascii = true;
+        while let Some(&b) = bytes.get(self.byte) {
+            if b < 0x80 {
+                if !is_ascii_word(b) {
+                    break;
+                }
+                self.byte += 1;
+            } else {
+                let c = self.next_char();
+                if class(c) != Class::Word {
+                    break;
+                }
+                ascii = false;
+                self.byte += c.len_utf8();
+            }
+            self.chr += 1;
+        }
+        let hash = if ascii {
+            self.ascii_buf.clear();
+            self.ascii_buf.extend(bytes[byte_start..self.byte].iter().map(u8::to_ascii_lowercase));
+            xxh3_64(&self.ascii_buf)
+        } else {
+            self.hash_non_ascii(byte_start, self.byte)
+        };
+        Some(Token { char_start, char_end: self.chr, byte_start, byte_end: self.byte, hash })
+    }
+}
+
+/// Normalises a whole string the way tokens are normalised (NFKC, lower case) and also unifies
+/// curly quotes and dashes with their ASCII forms. Used where text, not just tokens, is compared
+/// (quotes, reports); the fingerprints themselves only ever see token hashes.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfkc() {
+        match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => out.push('\''),
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
+                out.push('"')
+            }
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokens(text).map(|t| &text[t.byte_start..t.byte_end]).collect()
+    }
+
+    fn char_slice(text: &str, start: usize, end: usize) -> String {
+        text.chars().skip(start).take(end - start).collect()
+    }
+
+    #[test]
+    fn splits_on_punctuation_and_space() {
+        assert_eq!(words("Xi’s visit, “no-limits” friend_ship 2023!"), ["Xi", "s", "visit", "no", "limits", "friend_ship", "2023"]);
+    }
+
+    #[test]
+    fn spans_are_exact_in_chars_and_bytes() {
+        let text = "Café 🎉 naïve  résumé—ok";
+        for t in tokens(text) {
+            assert_eq!(char_slice(text, t.char_start, t.char_end), &text[t.byte_start..t.byte_end]);
+        }
+        assert_eq!(words(text), ["Café", "naïve", "résumé", "ok"]);
+    }
+
+    #[test]
+    fn combining_marks_stay_inside_the_word() {
+        let decomposed = "cafe\u{301} noir";
+        assert_eq!(words(decomposed), ["cafe\u{301}", "noir"]);
+        let composed = "caf\u{e9} NOIR";
+        let a: Vec<u64> = tokens(decomposed).map(|t| t.hash).collect();
+        let b: Vec<u64> = tokens(composed).map(|t| t.hash).collect();
+        assert_eq!(a, b, "NFKC makes composed and decomposed forms equal");
+    }
+
+    #[test]
+    fn case_and_compatibility_forms_hash_equal() {
+        let a: Vec<u64> = tokens("ＰＵＴＩＮ ﬁnal").map(|t| t.hash).collect();
+        let b: Vec<u64> = tokens("putin final").map(|t| t.hash).collect();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn ideographs_are_single_tokens() {
+        assert_eq!(words("习近平访问ok"), ["习", "近", "平", "访", "问", "ok"]);
+    }
+
+    #[test]
+    fn empty_and_punctuation_only_have_no_tokens() {
+        assert_eq!(tokens("").count(), 0);
+        assert_eq!(tokens("  \n\t…—!!\0\0").count(), 0);
+    }
+
+    #[test]
+    fn nul_bytes_separate_words() {
+        assert_eq!(words("a\0b"), ["a", "b"]);
+    }
+
+    #[test]
+    fn normalize_unifies_quotes_and_dashes() {
+        assert_eq!(normalize("“Xi’s” — Ｘ"), "\"xi's\" - x");
+    }
+}
