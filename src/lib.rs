@@ -18,4 +18,5 @@ pub mod report;
 pub mod scan;
 pub mod shingle;
 pub mod signature;
+pub mod synth;
 pub mod text;

@@ -17,11 +17,14 @@ struct Cli {
 enum Command {
     /// Find near-duplicate articles (and, with --containment, articles inside others).
     Scan(cmd::scan::Args),
+    /// Write a synthetic news corpus with planted near-duplicates and its truth.
+    Synth(cmd::synth::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Scan(args) => cmd::scan::run(args),
+        Command::Synth(args) => cmd::synth::run(args),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod progress;
 pub mod scan;
+pub mod synth;
 
 use std::process::ExitCode;
 

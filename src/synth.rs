@@ -1,0 +1,420 @@
+//! Synthetic news corpora with planted reuse and the truth to score against.
+//!
+//! Articles are paragraphs of sentences drawn from a Zipfian vocabulary (word `r` has weight
+//! `1/r`, as in real text), with names, numbers and quotations mixed in, so that shingle
+//! statistics look like news rather than uniform noise. Planted:
+//! - near-duplicates: a copy of an earlier article with a share of its words replaced, dropped or
+//!   inserted (2-30%), paragraphs sometimes dropped or added;
+//! - contained stories: a short article later printed whole inside a longer roundup.
+//!
+//! Generation streams: memory does not grow with the number of documents (only a window of
+//! recent articles is kept to copy from). The same seed gives the same bytes.
+
+use crate::shingle::{overlap, shingle_set};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SynthConfig {
+    /// Number of documents.
+    pub docs: usize,
+    /// Random seed.
+    pub seed: u64,
+    /// Mean words per original article (600 words is about 4 KB).
+    pub words: usize,
+    /// Share of documents that are near-duplicates of an earlier one.
+    pub near_duplicate_rate: f64,
+    /// Smallest share of words edited in a near-duplicate.
+    pub min_edit: f64,
+    /// Largest share of words edited in a near-duplicate.
+    pub max_edit: f64,
+    /// Share of documents that are roundups containing an earlier short story whole.
+    pub containment_rate: f64,
+    /// Number of outlets.
+    pub sources: usize,
+    /// Words per shingle used to compute the truth's exact scores.
+    pub shingle: usize,
+}
+
+impl Default for SynthConfig {
+    fn default() -> Self {
+        SynthConfig {
+            docs: 1000,
+            seed: 1,
+            words: 600,
+            near_duplicate_rate: 0.1,
+            min_edit: 0.02,
+            max_edit: 0.30,
+            containment_rate: 0.02,
+            sources: 20,
+            shingle: 5,
+        }
+    }
+}
+
+impl SynthConfig {
+    /// Refuses settings that make no sense, naming the option.
+    pub fn validate(&self) -> Result<(), String> {
+        let rate = |name: &str, x: f64| {
+            if (0.0..=1.0).contains(&x) {
+                Ok(())
+            } else {
+                Err(format!("{name} must be between 0 and 1, got {x}"))
+            }
+        };
+        rate("--near-duplicates", self.near_duplicate_rate)?;
+        rate("--containment", self.containment_rate)?;
+        rate("--min-edit", self.min_edit)?;
+        rate("--max-edit", self.max_edit)?;
+        if self.near_duplicate_rate + self.containment_rate > 0.9 {
+            return Err("--near-duplicates plus --containment must leave at least 10% original articles".into());
+        }
+        if self.min_edit > self.max_edit {
+            return Err(format!("--min-edit ({}) is above --max-edit ({})", self.min_edit, self.max_edit));
+        }
+        if self.words < 20 {
+            return Err(format!("--words must be at least 20, got {}", self.words));
+        }
+        if self.sources == 0 {
+            return Err("--sources must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// One generated article, as written to `corpus.jsonl`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SynthDoc {
+    /// `d000001`, …
+    pub id: String,
+    /// Outlet.
+    pub source: String,
+    /// Publication date; later documents are never earlier.
+    pub date: String,
+    /// Headline.
+    pub title: String,
+    /// Body.
+    pub text: String,
+}
+
+/// A planted pair, as written to `truth.jsonl`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TruthPair {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// The earlier document.
+    pub a: String,
+    /// The copy.
+    pub b: String,
+    /// `near_duplicate` or `contained`.
+    pub relation: &'static str,
+    /// Share of words edited (near-duplicates).
+    pub edit: f64,
+    /// Exact Jaccard of the shingle sets.
+    pub jaccard: f64,
+    /// Exact containment of the smaller in the larger.
+    pub containment: f64,
+}
+
+/// Small deterministic generator (splitmix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        ((self.next() >> 32) * n as u64 >> 32) as usize
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+}
+
+const SYLLABLES: [&str; 48] = [
+    "ba", "ka", "ta", "ma", "ri", "lo", "ne", "su", "vi", "do", "ge", "po", "an", "er", "in", "or", "us", "el", "ar",
+    "on", "te", "mi", "ra", "co", "de", "li", "na", "se", "to", "pe", "la", "ve", "di", "ro", "mo", "ni", "fa", "ha",
+    "st", "tr", "pl", "ch", "sh", "th", "gr", "br", "cl", "pr",
+];
+const FIRST: [&str; 16] = [
+    "Maria", "John", "Wei", "Olga", "Ahmed", "Sofia", "Carlos", "Priya", "Kenji", "Amara", "Lukas", "Elena", "Omar",
+    "Grace", "Ivan", "Fatima",
+];
+const LAST: [&str; 16] = [
+    "Chen", "Smith", "Petrova", "Haddad", "Garcia", "Kumar", "Tanaka", "Okafor", "Muller", "Rossi", "Ali", "Novak",
+    "Silva", "Kim", "Jensen", "Moreau",
+];
+const VOCABULARY: usize = 30_000;
+
+/// Vocabulary words and the cumulative Zipf weights to draw them by.
+struct Vocabulary {
+    words: Vec<String>,
+    cdf: Vec<f64>,
+}
+
+impl Vocabulary {
+    fn new(rng: &mut Rng) -> Self {
+        let mut words = Vec::with_capacity(VOCABULARY);
+        let mut seen = ahash::AHashSet::new();
+        while words.len() < VOCABULARY {
+            let n = 1 + rng.below(3) + (words.len() > 200) as usize;
+            let w: String = (0..n).map(|_| SYLLABLES[rng.below(SYLLABLES.len())]).collect();
+            if seen.insert(w.clone()) {
+                words.push(w);
+            }
+        }
+        let mut total = 0.0;
+        let cdf = (1..=VOCABULARY)
+            .map(|r| {
+                total += 1.0 / r as f64;
+                total
+            })
+            .collect();
+        Vocabulary { words, cdf }
+    }
+
+    fn word(&self, rng: &mut Rng) -> &str {
+        let x = rng.unit() * self.cdf[self.cdf.len() - 1];
+        let i = self.cdf.partition_point(|&c| c < x).min(self.words.len() - 1);
+        &self.words[i]
+    }
+}
+
+/// An article as paragraphs of words, before it is written out.
+type Body = Vec<Vec<String>>;
+
+struct Generator {
+    rng: Rng,
+    vocab: Vocabulary,
+}
+
+impl Generator {
+    fn sentence(&mut self, out: &mut Vec<String>) {
+        let n = 8 + self.rng.below(18);
+        let start = out.len();
+        for i in 0..n {
+            let w = match self.rng.below(40) {
+                0 => FIRST[self.rng.below(16)].to_string(),
+                1 => LAST[self.rng.below(16)].to_string(),
+                2 => format!("{}", self.rng.below(10_000)),
+                _ => self.vocab.word(&mut self.rng).to_string(),
+            };
+            out.push(if i == 0 { capitalise(&w) } else { w });
+        }
+        if self.rng.chance(0.15) {
+            let speaker = format!("{} {}", FIRST[self.rng.below(16)], LAST[self.rng.below(16)]);
+            out[start] = format!("\u{201C}{}", out[start]);
+            let last = out.len() - 1;
+            out[last] = format!("{},\u{201D} said {speaker}", out[last]);
+        }
+        let last = out.len() - 1;
+        out[last].push('.');
+    }
+
+    fn paragraph(&mut self) -> Vec<String> {
+        let mut p = Vec::new();
+        for _ in 0..2 + self.rng.below(4) {
+            self.sentence(&mut p);
+        }
+        p
+    }
+
+    fn body(&mut self, words: usize) -> Body {
+        let mut body = Vec::new();
+        let mut n = 0;
+        while n < words {
+            let p = self.paragraph();
+            n += p.len();
+            body.push(p);
+        }
+        body
+    }
+
+    /// A copy of `base` with about `edit` of its words substituted, dropped or inserted.
+    fn edit(&mut self, base: &Body, edit: f64) -> Body {
+        let mut out: Body = Vec::new();
+        for p in base {
+            if base.len() > 3 && self.rng.chance(0.05) {
+                continue; // paragraph dropped
+            }
+            let mut q = Vec::with_capacity(p.len());
+            for w in p {
+                if self.rng.chance(edit) {
+                    match self.rng.below(3) {
+                        0 => {}
+                        1 => {
+                            q.push(w.clone());
+                            q.push(self.vocab.word(&mut self.rng).to_string());
+                        }
+                        _ => q.push(self.vocab.word(&mut self.rng).to_string()),
+                    }
+                } else {
+                    q.push(w.clone());
+                }
+            }
+            out.push(q);
+            if self.rng.chance(0.03) {
+                let extra = self.paragraph();
+                out.push(extra);
+            }
+        }
+        out
+    }
+}
+
+fn capitalise(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn render(body: &Body) -> String {
+    body.iter().map(|p| p.join(" ")).collect::<Vec<_>>().join("\n\n")
+}
+
+/// Counts of what was generated.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SynthStats {
+    /// Documents written.
+    pub docs: usize,
+    /// Bytes of text written.
+    pub bytes: u64,
+    /// Planted near-duplicate pairs.
+    pub near_duplicates: usize,
+    /// Planted contained stories.
+    pub contained: usize,
+}
+
+/// How many recent originals are kept to copy from.
+const WINDOW: usize = 256;
+
+/// Writes `cfg.docs` documents as JSON Lines to `corpus` and the planted pairs to `truth`.
+pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write) -> io::Result<SynthStats> {
+    let mut rng = Rng(cfg.seed ^ 0xC0FF_EE00_D15E_A5E5);
+    let vocab = Vocabulary::new(&mut rng);
+    let mut g = Generator { rng, vocab };
+    let mut recent: std::collections::VecDeque<(String, Body, bool)> = std::collections::VecDeque::new();
+    let mut stats = SynthStats::default();
+    let mut scratch = Vec::new();
+    for i in 0..cfg.docs {
+        let id = format!("d{i:07}");
+        let roll = g.rng.unit();
+        // Each original is copied at most once, so every true pair is planted and in the truth.
+        let base = if recent.is_empty() { None } else { Some(g.rng.below(recent.len())) };
+        let (body, planted) = match base {
+            Some(k) if roll < cfg.near_duplicate_rate && !recent[k].2 => {
+                let edit = cfg.min_edit + g.rng.unit() * (cfg.max_edit - cfg.min_edit);
+                recent[k].2 = true;
+                (g.edit(&recent[k].1.clone(), edit), Some((k, "near_duplicate", edit)))
+            }
+            Some(k) if roll < cfg.near_duplicate_rate + cfg.containment_rate && !recent[k].2 => {
+                recent[k].2 = true;
+                let story = recent[k].1.clone();
+                let mut body = g.body(cfg.words * 2);
+                let at = g.rng.below(body.len() + 1);
+                body.splice(at..at, story);
+                (body, Some((k, "contained", 0.0)))
+            }
+            _ => {
+                let words = cfg.words / 2 + g.rng.below(cfg.words + 1);
+                (g.body(words), None)
+            }
+        };
+        let text = render(&body);
+        if let Some((k, relation, edit)) = planted {
+            let base_text = render(&recent[k].1);
+            let o = overlap(&shingle_set(&base_text, cfg.shingle, &mut scratch), &shingle_set(&text, cfg.shingle, &mut scratch));
+            let t = TruthPair {
+                kind: "pair",
+                a: recent[k].0.clone(),
+                b: id.clone(),
+                relation,
+                edit: (edit * 1000.0).round() / 1000.0,
+                jaccard: o.jaccard,
+                containment: o.containment,
+            };
+            serde_json::to_writer(&mut *truth, &t).map_err(io::Error::other)?;
+            truth.write_all(b"\n")?;
+            if relation == "contained" {
+                stats.contained += 1;
+            } else {
+                stats.near_duplicates += 1;
+            }
+        }
+        let title: Vec<String> = body[0].iter().take(6).cloned().collect();
+        let doc = SynthDoc {
+            id: id.clone(),
+            source: format!("outlet{:02}", g.rng.below(cfg.sources)),
+            date: format!("2024-{:02}-{:02}", 1 + (i * 12 / cfg.docs.max(1)), 1 + (i % 28)),
+            title: title.join(" "),
+            text,
+        };
+        stats.docs += 1;
+        stats.bytes += doc.text.len() as u64;
+        serde_json::to_writer(&mut *corpus, &doc).map_err(io::Error::other)?;
+        corpus.write_all(b"\n")?;
+        if planted.is_none() {
+            recent.push_back((id, body, false));
+            if recent.len() > WINDOW {
+                recent.pop_front();
+            }
+        }
+    }
+    corpus.flush()?;
+    truth.flush()?;
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(cfg: &SynthConfig) -> (Vec<u8>, Vec<u8>, SynthStats) {
+        let (mut c, mut t) = (Vec::new(), Vec::new());
+        let s = generate(cfg, &mut c, &mut t).unwrap();
+        (c, t, s)
+    }
+
+    #[test]
+    fn same_seed_same_bytes_other_seed_other_bytes() {
+        let cfg = SynthConfig { docs: 60, ..SynthConfig::default() };
+        let (a, ta, _) = run(&cfg);
+        let (b, tb, _) = run(&cfg);
+        assert_eq!((a.clone(), ta), (b, tb));
+        let (c, _, _) = run(&SynthConfig { seed: 2, ..cfg });
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn plants_pairs_with_exact_scores() {
+        let cfg = SynthConfig { docs: 300, near_duplicate_rate: 0.2, containment_rate: 0.05, ..SynthConfig::default() };
+        let (c, t, s) = run(&cfg);
+        assert_eq!(String::from_utf8(c).unwrap().lines().count(), 300);
+        assert!(s.near_duplicates > 30 && s.contained > 3, "{s:?}");
+        for line in String::from_utf8(t).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let j = v["jaccard"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&j));
+            if v["relation"] == "contained" {
+                assert!(v["containment"].as_f64().unwrap() > 0.95, "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn nonsense_rates_are_refused() {
+        assert!(SynthConfig { near_duplicate_rate: 1.5, ..SynthConfig::default() }.validate().is_err());
+        assert!(SynthConfig { min_edit: 0.5, max_edit: 0.1, ..SynthConfig::default() }.validate().is_err());
+        assert!(SynthConfig::default().validate().is_ok());
+    }
+}
