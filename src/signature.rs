@@ -50,36 +50,38 @@ impl MinHasher {
     /// An empty set gives all `u32::MAX`, which matches nothing but other empty sets.
     pub fn signature_into(&self, shingles: &[u64], out: &mut [u32]) {
         let n = self.perms as u64;
+        // u32::MAX marks an empty bin; a real value is capped one below it (a 2^-32 event).
         out.fill(u32::MAX);
-        let mut filled = vec![false; self.perms];
         for &s in shingles {
             let g = mix(s ^ self.seed);
             // fastrange on the top 32 bits picks the bin; the low 32 bits are the value.
             let bin = (((g >> 32) * n) >> 32) as usize;
-            let v = g as u32;
-            if !filled[bin] || v < out[bin] {
-                out[bin] = v;
-                filled[bin] = true;
-            }
+            let v = (g as u32).min(u32::MAX - 1);
+            out[bin] = out[bin].min(v);
         }
-        if shingles.is_empty() || filled.iter().all(|&f| f) {
+        if shingles.is_empty() || !out.contains(&u32::MAX) {
             return;
         }
-        let donors: Vec<u32> = out.to_vec();
+        // Empty bins borrow from the first originally filled bin on their own probe sequence;
+        // `out` is only written once every donor is chosen, so borrowed values never lend.
+        let mut donor_of: Vec<(usize, usize)> = Vec::new();
         for bin in 0..self.perms {
-            if filled[bin] {
+            if out[bin] != u32::MAX {
                 continue;
             }
             let mut attempt = 0u64;
             loop {
                 let probe = xxh3_64_with_seed(&(bin as u64).to_le_bytes(), self.seed ^ attempt);
-                let donor = ((probe >> 32) * n >> 32) as usize;
-                if filled[donor] {
-                    out[bin] = donors[donor];
+                let donor = (((probe >> 32) * n) >> 32) as usize;
+                if out[donor] != u32::MAX {
+                    donor_of.push((bin, donor));
                     break;
                 }
                 attempt += 1;
             }
+        }
+        for (bin, donor) in donor_of {
+            out[bin] = out[donor];
         }
     }
 

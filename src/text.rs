@@ -41,10 +41,6 @@ enum Class {
     Other,
 }
 
-#[inline]
-fn is_ascii_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
 
 fn is_spaceless_script(c: char) -> bool {
     matches!(c as u32,
@@ -60,7 +56,7 @@ fn is_spaceless_script(c: char) -> bool {
 
 fn class(c: char) -> Class {
     if c.is_ascii() {
-        return if is_ascii_word(c as u8) { Class::Word } else { Class::Other };
+        return if ASCII_WORD_LOWER[c as usize] != 0 { Class::Word } else { Class::Other };
     }
     if is_spaceless_script(c) {
         Class::Single
@@ -104,16 +100,34 @@ impl Tokens<'_> {
     }
 }
 
+/// For each ASCII byte: its lower-case form if it is a word character, else 0.
+const ASCII_WORD_LOWER: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
 impl Iterator for Tokens<'_> {
     type Item = Token;
 
     fn next(&mut self) -> Option<Token> {
         let bytes = self.text.as_bytes();
+        let len = bytes.len();
         // Skip to the start of the next token.
         loop {
-            let b = *bytes.get(self.byte)?;
+            if self.byte >= len {
+                return None;
+            }
+            let b = bytes[self.byte];
             if b < 0x80 {
-                if is_ascii_word(b) {
+                if ASCII_WORD_LOWER[b as usize] != 0 {
                     break;
                 }
                 self.byte += 1;
@@ -137,10 +151,36 @@ impl Iterator for Tokens<'_> {
             }
         }
         let (byte_start, char_start) = (self.byte, self.chr);
-        let mut ascii = true;
-        while let Some(&b) = bytes.get(self.byte) {
+        // ASCII run. Tokens already in lower case are hashed in place; only those with capitals
+        // are copied (copying every token byte by byte stalls the loads that hash it).
+        let mut i = self.byte;
+        let mut upper = false;
+        while i < len {
+            let b = bytes[i];
+            if b >= 0x80 || ASCII_WORD_LOWER[b as usize] == 0 {
+                break;
+            }
+            upper |= b.is_ascii_uppercase();
+            i += 1;
+        }
+        self.chr += i - byte_start;
+        self.byte = i;
+        let ascii_end = i < len && bytes[i] >= 0x80 && class(self.next_char()) == Class::Word;
+        if !ascii_end {
+            let hash = if upper {
+                self.ascii_buf.clear();
+                self.ascii_buf.extend(bytes[byte_start..i].iter().map(u8::to_ascii_lowercase));
+                xxh3_64(&self.ascii_buf)
+            } else {
+                xxh3_64(&bytes[byte_start..i])
+            };
+            return Some(Token { char_start, char_end: self.chr, byte_start, byte_end: i, hash });
+        }
+        // The word goes on with non-ASCII characters: finish it char by char.
+        while self.byte < len {
+            let b = bytes[self.byte];
             if b < 0x80 {
-                if !is_ascii_word(b) {
+                if ASCII_WORD_LOWER[b as usize] == 0 {
                     break;
                 }
                 self.byte += 1;
@@ -149,18 +189,11 @@ impl Iterator for Tokens<'_> {
                 if class(c) != Class::Word {
                     break;
                 }
-                ascii = false;
                 self.byte += c.len_utf8();
             }
             self.chr += 1;
         }
-        let hash = if ascii {
-            self.ascii_buf.clear();
-            self.ascii_buf.extend(bytes[byte_start..self.byte].iter().map(u8::to_ascii_lowercase));
-            xxh3_64(&self.ascii_buf)
-        } else {
-            self.hash_non_ascii(byte_start, self.byte)
-        };
+        let hash = self.hash_non_ascii(byte_start, self.byte);
         Some(Token { char_start, char_end: self.chr, byte_start, byte_end: self.byte, hash })
     }
 }
@@ -235,6 +268,16 @@ mod tests {
     fn empty_and_punctuation_only_have_no_tokens() {
         assert_eq!(tokens("").count(), 0);
         assert_eq!(tokens("  \n\t…—!!\0\0").count(), 0);
+    }
+
+    #[test]
+    fn long_and_mixed_tokens() {
+        let long = "A".repeat(100);
+        let text = format!("{long} naïveTÉ x");
+        assert_eq!(words(&text), [long.as_str(), "naïveTÉ", "x"]);
+        let a: Vec<u64> = tokens(&text).map(|t| t.hash).collect();
+        let b: Vec<u64> = tokens(&text.to_lowercase()).map(|t| t.hash).collect();
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -2,9 +2,9 @@
 
 use super::{decode_lossy, Corpus, Doc, Origin, ReadError, ReadOptions};
 use rayon::prelude::*;
-use serde_json::value::RawValue;
-use std::collections::HashMap;
-use std::io::BufRead;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::io::Read;
 
 /// Which JSON fields hold what. Defaults follow passim: `id`, `text`, `series` (or `source`),
 /// `date`, `title`.
@@ -28,8 +28,8 @@ impl Default for Fields {
     }
 }
 
-/// Lines parsed in parallel per batch; big enough to keep both cores busy, small enough to stream.
-const BATCH_BYTES: usize = 8 << 20;
+/// Bytes read per block; the lines of a block are parsed in parallel.
+const BLOCK_BYTES: usize = 8 << 20;
 
 /// What one line gave.
 enum Parsed {
@@ -38,15 +38,185 @@ enum Parsed {
     Bad(String),
 }
 
-/// A scalar field as text: strings as they are, numbers and booleans printed, null or absent as `None`.
-fn scalar(raw: Option<&&RawValue>) -> Result<Option<String>, String> {
-    let Some(raw) = raw else { return Ok(None) };
-    match serde_json::from_str::<serde_json::Value>(raw.get()) {
-        Ok(serde_json::Value::Null) => Ok(None),
-        Ok(serde_json::Value::String(s)) => Ok(Some(s)),
-        Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => Ok(Some(v.to_string())),
-        Ok(_) => Err("is an array or object, not a string".into()),
-        Err(e) => Err(e.to_string()),
+/// A JSON value where a scalar is expected.
+enum Scalar {
+    Text(String),
+    /// A number or boolean, printed.
+    Other(String),
+    Null,
+    /// An array or object.
+    Nested,
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Other(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar::Other(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Other(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Other(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Scalar, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Nested)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Scalar, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Nested)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Which configured field a JSON key is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Id,
+    Text,
+    Source,
+    Series,
+    SourceFallback,
+    Date,
+    Title,
+    Other,
+}
+
+/// Matches keys against the field names without allocating.
+struct KeySeed<'f>(&'f Fields);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Slot;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Slot, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Slot;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E>(self, k: &str) -> Result<Slot, E> {
+        let f = self.0;
+        Ok(if k == f.text {
+            Slot::Text
+        } else if k == f.id {
+            Slot::Id
+        } else if f.source.as_deref() == Some(k) {
+            Slot::Source
+        } else if f.source.is_none() && k == "series" {
+            Slot::Series
+        } else if f.source.is_none() && k == "source" {
+            Slot::SourceFallback
+        } else if k == f.date {
+            Slot::Date
+        } else if k == f.title {
+            Slot::Title
+        } else {
+            Slot::Other
+        })
+    }
+}
+
+/// The configured fields of one record, as found.
+#[derive(Default)]
+struct Record {
+    id: Option<Scalar>,
+    text: Option<Scalar>,
+    source: Option<Scalar>,
+    series: Option<Scalar>,
+    source_fallback: Option<Scalar>,
+    date: Option<Scalar>,
+    title: Option<Scalar>,
+    is_object: bool,
+}
+
+struct RecordSeed<'f>(&'f Fields);
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = Record;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Record, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed<'_> {
+    type Value = Record;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record, A::Error> {
+        let mut r = Record { is_object: true, ..Record::default() };
+        while let Some(slot) = map.next_key_seed(KeySeed(self.0))? {
+            let target = match slot {
+                Slot::Id => &mut r.id,
+                Slot::Text => &mut r.text,
+                Slot::Source => &mut r.source,
+                Slot::Series => &mut r.series,
+                Slot::SourceFallback => &mut r.source_fallback,
+                Slot::Date => &mut r.date,
+                Slot::Title => &mut r.title,
+                Slot::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            *target = Some(map.next_value::<Scalar>()?);
+        }
+        Ok(r)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Record, A::Error> {
+        while a.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Record::default())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Record, E> {
+        Ok(Record::default())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Record, E> {
+        Ok(Record::default())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Record, E> {
+        Ok(Record::default())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Record, E> {
+        Ok(Record::default())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Record, E> {
+        Ok(Record::default())
+    }
+    fn visit_unit<E>(self) -> Result<Record, E> {
+        Ok(Record::default())
+    }
+}
+
+/// A scalar field as optional text; arrays and objects are an error naming the field.
+fn scalar(v: Option<Scalar>, name: &str) -> Result<Option<String>, String> {
+    match v {
+        None | Some(Scalar::Null) => Ok(None),
+        Some(Scalar::Text(s) | Scalar::Other(s)) => Ok(Some(s)),
+        Some(Scalar::Nested) => Err(format!("field `{name}` is an array or object, not a string")),
     }
 }
 
@@ -54,78 +224,97 @@ fn parse_line(line: &str, origin: Origin, fields: &Fields) -> Parsed {
     if line.trim().is_empty() {
         return Parsed::Blank;
     }
-    let map: HashMap<&str, &RawValue> = match serde_json::from_str(line) {
-        Ok(m) => m,
+    let mut de = serde_json::Deserializer::from_str(line);
+    let r = match RecordSeed(fields).deserialize(&mut de).and_then(|r| de.end().map(|_| r)) {
+        Ok(r) => r,
         Err(e) => return Parsed::Bad(format!("malformed JSON: {e}")),
     };
-    let field = |name: &str| scalar(map.get(name)).map_err(|e| format!("field `{name}` {e}"));
-    let text = match map.get(fields.text.as_str()) {
+    if !r.is_object {
+        return Parsed::Bad("malformed JSON: a line must hold one JSON object".into());
+    }
+    let text = match r.text {
         None => return Parsed::Bad(format!("missing text field `{}`", fields.text)),
-        Some(raw) => match serde_json::from_str::<String>(raw.get()) {
-            Ok(t) => t,
-            Err(_) => return Parsed::Bad(format!("text field `{}` is not a string", fields.text)),
+        Some(Scalar::Text(t)) => t,
+        Some(_) => return Parsed::Bad(format!("text field `{}` is not a string", fields.text)),
+    };
+    let source_name = fields.source.as_deref().unwrap_or("series");
+    let source = match (fields.source.is_some(), r.source, r.series, r.source_fallback) {
+        (true, s, _, _) => scalar(s, source_name),
+        (false, _, series, fallback) => match scalar(series, "series") {
+            Ok(Some(s)) => Ok(Some(s)),
+            Ok(None) => scalar(fallback, "source"),
+            Err(e) => Err(e),
         },
     };
-    let get = field;
-    let id = match get(&fields.id) {
-        Ok(Some(id)) => id,
-        Ok(None) => origin.to_string(),
-        Err(e) => return Parsed::Bad(e),
+    let fields_ok = (scalar(r.id, &fields.id), source, scalar(r.date, &fields.date), scalar(r.title, &fields.title));
+    let (id, source, date, title) = match fields_ok {
+        (Ok(i), Ok(s), Ok(d), Ok(t)) => (i, s, d, t),
+        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return Parsed::Bad(e),
     };
-    let source = match &fields.source {
-        Some(name) => get(name),
-        None => get("series").and_then(|s| if s.is_some() { Ok(s) } else { get("source") }),
-    };
-    let (source, date, title) = match (source, get(&fields.date), get(&fields.title)) {
-        (Ok(s), Ok(d), Ok(t)) => (s, d, t),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return Parsed::Bad(e),
-    };
+    let id = id.unwrap_or_else(|| origin.to_string());
     Parsed::Doc(Doc { id, source, date, title, text, origin })
 }
 
 /// Reads JSON Lines from `reader` into `corpus`. `path` names the input in messages.
 pub(super) fn read_jsonl(
     corpus: &mut Corpus,
-    mut reader: impl BufRead,
+    mut reader: impl Read,
     path: &str,
     opts: &ReadOptions,
     on_bytes: &dyn Fn(u64),
 ) -> Result<(), ReadError> {
     let mut line_no = 0u64;
-    let mut offset = 0u64;
-    loop {
-        // Gather a batch of raw lines: (line number, byte offset, bytes).
-        let mut batch: Vec<(u64, u64, Vec<u8>)> = Vec::new();
-        let mut batch_bytes = 0;
-        let mut eof = false;
-        while batch_bytes < BATCH_BYTES {
-            let mut buf = Vec::new();
-            match reader.read_until(b'\n', &mut buf) {
+    let mut offset = 0u64; // file offset of buf[0]
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (1 << 16));
+    let mut eof = false;
+    while !eof {
+        // Fill the block: everything after the last newline is carried to the next one.
+        let want = BLOCK_BYTES.max(buf.len() * 2);
+        let start = buf.len();
+        buf.resize(want, 0);
+        let mut filled = start;
+        while filled < want {
+            match reader.read(&mut buf[filled..]) {
                 Ok(0) => {
                     eof = true;
                     break;
                 }
-                Ok(n) => {
-                    line_no += 1;
-                    batch.push((line_no, offset, buf));
-                    offset += n as u64;
-                    batch_bytes += n;
-                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     let origin = Origin { path: path.to_string(), line: Some(line_no + 1) };
-                    corpus.error(origin, format!("read failed after byte {offset}: {e}; the rest of this file is left out"));
+                    corpus.error(origin, format!("read failed after byte {}: {e}; the rest of this file is left out", offset + filled as u64));
                     eof = true;
                     break;
                 }
             }
         }
-        on_bytes(batch_bytes as u64);
-        corpus.stats.bytes += batch_bytes as u64;
-        let parsed: Vec<(Origin, u64, Option<(usize, usize)>, Parsed)> = batch
+        buf.truncate(filled);
+        on_bytes((filled - start) as u64);
+        corpus.stats.bytes += (filled - start) as u64;
+        let complete = if eof { buf.len() } else { memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1) };
+        if complete == 0 && !eof {
+            continue; // one line longer than the block: read on
+        }
+        let mut lines: Vec<(u64, u64, &[u8])> = Vec::new();
+        let mut at = 0;
+        while at < complete {
+            let end = memchr::memchr(b'\n', &buf[at..complete]).map_or(complete, |i| at + i + 1);
+            line_no += 1;
+            lines.push((line_no, offset + at as u64, &buf[at..end]));
+            at = end;
+        }
+        let parsed: Vec<(Origin, u64, Option<(usize, usize)>, Parsed)> = lines
             .into_par_iter()
             .map(|(line, start, bytes)| {
                 let origin = Origin { path: path.to_string(), line: Some(line) };
-                let (text, bad_utf8) = decode_lossy(bytes);
+                let (text, bad_utf8) = match std::str::from_utf8(bytes) {
+                    Ok(t) => (std::borrow::Cow::Borrowed(t), None),
+                    Err(_) => {
+                        let (t, bad) = decode_lossy(bytes.to_vec());
+                        (std::borrow::Cow::Owned(t), bad)
+                    }
+                };
                 let parsed = parse_line(&text, origin.clone(), &opts.fields);
                 (origin, start, bad_utf8, parsed)
             })
@@ -148,10 +337,10 @@ pub(super) fn read_jsonl(
                 Parsed::Bad(message) => return Err(ReadError::BadLine { origin, message }),
             }
         }
-        if eof {
-            return Ok(());
-        }
+        buf.drain(..complete);
+        offset += complete as u64;
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -192,6 +381,10 @@ mod tests {
         assert!(m.contains("not a string"), "{m}");
         let Parsed::Bad(m) = parse(r#"[1,2]"#) else { panic!() };
         assert!(m.contains("malformed JSON"), "{m}");
+        let Parsed::Bad(m) = parse(r#"{"text":"a"} {"text":"b"}"#) else { panic!() };
+        assert!(m.contains("malformed JSON"), "trailing data: {m}");
+        let Parsed::Bad(m) = parse(r#"{"text":"a","title":{"x":1}}"#) else { panic!() };
+        assert!(m.contains("`title` is an array or object"), "{m}");
         assert!(matches!(parse("   \r\n"), Parsed::Blank));
     }
 }
