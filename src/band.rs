@@ -57,6 +57,20 @@ impl LshParams {
     }
 }
 
+/// Bucket key of one band of a signature: xxh3 of its values, seeded with the band number.
+fn band_key(row: &[u32], band: usize) -> u64 {
+    let mut buf = [0u8; 256];
+    if row.len() * 4 <= buf.len() {
+        for (i, v) in row.iter().enumerate() {
+            buf[i * 4..i * 4 + 4].copy_from_slice(&v.to_le_bytes());
+        }
+        xxh3_64_with_seed(&buf[..row.len() * 4], band as u64)
+    } else {
+        let bytes: Vec<u8> = row.iter().flat_map(|v| v.to_le_bytes()).collect();
+        xxh3_64_with_seed(&bytes, band as u64)
+    }
+}
+
 /// A bucket too large to expand into pairs: `members` are document indices, ascending.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OversizedBucket {
@@ -95,8 +109,7 @@ pub fn candidate_pairs(
                 .filter(|&d| !skip.get(d).copied().unwrap_or(false))
                 .map(|d| {
                     let row = &signatures[d * perms + lo..d * perms + lo + params.rows];
-                    let bytes: Vec<u8> = row.iter().flat_map(|v| v.to_le_bytes()).collect();
-                    (xxh3_64_with_seed(&bytes, band as u64), d as u32)
+                    (band_key(row, band), d as u32)
                 })
                 .collect();
             keys.sort_unstable();

@@ -23,7 +23,14 @@ pub type Signature = [u32];
 pub struct MinHasher {
     perms: usize,
     seed: u64,
+    /// The first [`CACHED_PROBES`] densification probes of every bin, precomputed: the probe
+    /// sequence depends only on the bin, so it is the same for every document.
+    probes: Vec<u16>,
 }
+
+/// Densification probes precomputed per bin; later ones (documents with very few shingles) are
+/// computed on the fly.
+const CACHED_PROBES: usize = 64;
 
 /// Bijective 64-bit mixer (the murmur3 finaliser): spreads a shingle hash over all bits.
 #[inline]
@@ -38,7 +45,19 @@ fn mix(mut x: u64) -> u64 {
 impl MinHasher {
     /// A hasher producing `perms` values per signature (at least 1).
     pub fn new(perms: usize, seed: u64) -> Self {
-        MinHasher { perms: perms.max(1), seed }
+        let perms = perms.max(1);
+        let mut probes = Vec::with_capacity(perms * CACHED_PROBES);
+        for bin in 0..perms {
+            probes.extend((0..CACHED_PROBES as u64).map(|attempt| Self::probe(perms, seed, bin, attempt) as u16));
+        }
+        MinHasher { perms, seed, probes }
+    }
+
+    /// The bin that empty bin `bin` looks at on its `attempt`-th probe.
+    #[inline]
+    fn probe(perms: usize, seed: u64, bin: usize, attempt: u64) -> usize {
+        let h = xxh3_64_with_seed(&(bin as u64).to_le_bytes(), seed ^ attempt);
+        (((h >> 32) * perms as u64) >> 32) as usize
     }
 
     /// Number of values in each signature.
@@ -69,10 +88,13 @@ impl MinHasher {
             if out[bin] != u32::MAX {
                 continue;
             }
+            let cached = &self.probes[bin * CACHED_PROBES..(bin + 1) * CACHED_PROBES];
             let mut attempt = 0u64;
             loop {
-                let probe = xxh3_64_with_seed(&(bin as u64).to_le_bytes(), self.seed ^ attempt);
-                let donor = (((probe >> 32) * n) >> 32) as usize;
+                let donor = match cached.get(attempt as usize) {
+                    Some(&d) if self.perms <= u16::MAX as usize + 1 => d as usize,
+                    _ => Self::probe(self.perms, self.seed, bin, attempt),
+                };
                 if out[donor] != u32::MAX {
                     donor_of.push((bin, donor));
                     break;
