@@ -74,7 +74,10 @@ impl ScanConfig {
         }
         if let Some((b, r)) = self.lsh_bands {
             if b == 0 || r == 0 || b * r > self.perms {
-                return Err(format!("--bands x --rows must be at least 1 and at most --perms ({}), got {b} x {r}", self.perms));
+                return Err(format!(
+                    "--bands x --rows must be at least 1 and at most --perms ({}), got {b} x {r}",
+                    self.perms
+                ));
             }
         }
         if self.max_bucket < 2 {

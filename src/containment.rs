@@ -37,7 +37,9 @@ pub fn candidate_pairs(samples: &[Vec<u64>], min_estimate: f64, max_df: usize) -
         .par_iter()
         .filter(|g| g.len() <= max_df)
         .flat_map_iter(|g| {
-            g.iter().enumerate().flat_map(move |(i, x)| g[i + 1..].iter().map(move |y| ((x.1 as u64) << 32) | y.1 as u64))
+            g.iter()
+                .enumerate()
+                .flat_map(move |(i, x)| g[i + 1..].iter().map(move |y| ((x.1 as u64) << 32) | y.1 as u64))
         })
         .collect();
     packed.par_sort_unstable();

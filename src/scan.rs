@@ -111,7 +111,8 @@ pub fn find_pairs(fp: &Fingerprints, cfg: &ScanConfig, progress: &dyn Progress) 
     stats.largest_bucket = lsh.oversized.iter().map(|b| b.members.len()).max().unwrap_or(0);
     let mut candidates: Vec<(u32, u32, FoundBy)> = lsh.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Lsh)).collect();
     if let Some(c) = cfg.containment {
-        let samples: Vec<Vec<u64>> = fp.shingles.par_iter().map(|s| containment::sample(s, cfg.containment_scale)).collect();
+        let samples: Vec<Vec<u64>> =
+            fp.shingles.par_iter().map(|s| containment::sample(s, cfg.containment_scale)).collect();
         // The estimate is noisy for short documents; verification below is exact.
         let found = containment::candidate_pairs(&samples, c * 0.6, cfg.containment_max_df);
         stats.containment_candidates = found.pairs.len();
@@ -127,9 +128,8 @@ pub fn find_pairs(fp: &Fingerprints, cfg: &ScanConfig, progress: &dyn Progress) 
     progress.finish();
 
     progress.start("verifying", Some(candidates.len() as u64), Unit::Pairs);
-    let keep = |o: &crate::shingle::Overlap| {
-        o.jaccard >= cfg.threshold || cfg.containment.is_some_and(|c| o.containment >= c)
-    };
+    let keep =
+        |o: &crate::shingle::Overlap| o.jaccard >= cfg.threshold || cfg.containment.is_some_and(|c| o.containment >= c);
     let mut pairs: Vec<Pair> = candidates
         .par_iter()
         .filter_map(|&(a, b, found_by)| {

@@ -129,7 +129,7 @@ impl Rng {
         z ^ (z >> 31)
     }
     fn below(&mut self, n: usize) -> usize {
-        ((self.next() >> 32) * n as u64 >> 32) as usize
+        (((self.next() >> 32) * n as u64) >> 32) as usize
     }
     fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
@@ -333,7 +333,10 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
         let text = render(&body);
         if let Some((k, relation, edit)) = planted {
             let base_text = render(&recent[k].1);
-            let o = overlap(&shingle_set(&base_text, cfg.shingle, &mut scratch), &shingle_set(&text, cfg.shingle, &mut scratch));
+            let o = overlap(
+                &shingle_set(&base_text, cfg.shingle, &mut scratch),
+                &shingle_set(&text, cfg.shingle, &mut scratch),
+            );
             let t = TruthPair {
                 kind: "pair",
                 a: recent[k].0.clone(),

@@ -41,7 +41,6 @@ enum Class {
     Other,
 }
 
-
 fn is_spaceless_script(c: char) -> bool {
     matches!(c as u32,
         0x0E00..=0x0EFF          // Thai, Lao
@@ -206,9 +205,7 @@ pub fn normalize(text: &str) -> String {
     for c in text.nfkc() {
         match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => out.push('\''),
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
-                out.push('"')
-            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
             '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
             c => out.extend(c.to_lowercase()),
         }
@@ -230,7 +227,10 @@ mod tests {
 
     #[test]
     fn splits_on_punctuation_and_space() {
-        assert_eq!(words("Xi’s visit, “no-limits” friend_ship 2023!"), ["Xi", "s", "visit", "no", "limits", "friend_ship", "2023"]);
+        assert_eq!(
+            words("Xi’s visit, “no-limits” friend_ship 2023!"),
+            ["Xi", "s", "visit", "no", "limits", "friend_ship", "2023"]
+        );
     }
 
     #[test]

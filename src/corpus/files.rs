@@ -108,7 +108,11 @@ pub(super) fn read_file(
 fn push_text_doc(corpus: &mut Corpus, bytes: Vec<u8>, kind: Kind, id: String, source: Option<String>, origin: Origin) {
     let (raw, bad) = decode_lossy(bytes);
     if let Some((first, count)) = bad {
-        corpus.warn(origin.clone(), Some(first as u64), format!("invalid UTF-8 ({count} sequence(s) replaced with U+FFFD)"));
+        corpus.warn(
+            origin.clone(),
+            Some(first as u64),
+            format!("invalid UTF-8 ({count} sequence(s) replaced with U+FFFD)"),
+        );
     }
     let (text, title) = match kind {
         Kind::Html => {
@@ -127,7 +131,12 @@ fn push_text_doc(corpus: &mut Corpus, bytes: Vec<u8>, kind: Kind, id: String, so
 /// Walks `root` recursively in name order, following symbolic links (loops are detected and
 /// reported, never followed forever). Ids are paths relative to `root` with `/` separators; the
 /// first directory of that path, if any, is the document's source.
-pub(super) fn read_dir(corpus: &mut Corpus, root: &Path, opts: &ReadOptions, on_bytes: &dyn Fn(u64)) -> Result<(), ReadError> {
+pub(super) fn read_dir(
+    corpus: &mut Corpus,
+    root: &Path,
+    opts: &ReadOptions,
+    on_bytes: &dyn Fn(u64),
+) -> Result<(), ReadError> {
     let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
     for entry in walker {
         let entry = match entry {
@@ -183,7 +192,9 @@ pub(super) fn read_stdin(corpus: &mut Corpus, opts: &ReadOptions, on_bytes: &dyn
         Some(b'{') => read_jsonl(corpus, reader, "-", opts, on_bytes),
         Some(_) => {
             let mut bytes = Vec::new();
-            reader.read_to_end(&mut bytes).map_err(|e| ReadError::Input { path: "-".into(), message: e.to_string() })?;
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| ReadError::Input { path: "-".into(), message: e.to_string() })?;
             on_bytes(bytes.len() as u64);
             corpus.stats.bytes += bytes.len() as u64;
             push_text_doc(corpus, bytes, Kind::Text, "-".into(), None, Origin { path: "-".into(), line: None });

@@ -31,6 +31,9 @@ impl Default for Fields {
 /// Bytes read per block; the lines of a block are parsed in parallel.
 const BLOCK_BYTES: usize = 8 << 20;
 
+/// A parsed line with where it was, its first invalid UTF-8 byte (and count), and the result.
+type ParsedLine = (Origin, u64, Option<(usize, usize)>, Parsed);
+
 /// What one line gave.
 enum Parsed {
     Doc(Doc),
@@ -224,10 +227,17 @@ fn parse_line(line: &str, origin: Origin, fields: &Fields) -> Parsed {
     if line.trim().is_empty() {
         return Parsed::Blank;
     }
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
     let mut de = serde_json::Deserializer::from_str(line);
     let r = match RecordSeed(fields).deserialize(&mut de).and_then(|r| de.end().map(|_| r)) {
         Ok(r) => r,
-        Err(e) => return Parsed::Bad(format!("malformed JSON: {e}")),
+        Err(e) => {
+            // serde_json counts lines inside this one line; only the column means anything here.
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg);
+            return Parsed::Bad(format!("malformed JSON at column {}: {msg}", e.column()));
+        }
     };
     if !r.is_object {
         return Parsed::Bad("malformed JSON: a line must hold one JSON object".into());
@@ -283,7 +293,13 @@ pub(super) fn read_jsonl(
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     let origin = Origin { path: path.to_string(), line: Some(line_no + 1) };
-                    corpus.error(origin, format!("read failed after byte {}: {e}; the rest of this file is left out", offset + filled as u64));
+                    corpus.error(
+                        origin,
+                        format!(
+                            "read failed after byte {}: {e}; the rest of this file is left out",
+                            offset + filled as u64
+                        ),
+                    );
                     eof = true;
                     break;
                 }
@@ -304,7 +320,7 @@ pub(super) fn read_jsonl(
             lines.push((line_no, offset + at as u64, &buf[at..end]));
             at = end;
         }
-        let parsed: Vec<(Origin, u64, Option<(usize, usize)>, Parsed)> = lines
+        let parsed: Vec<ParsedLine> = lines
             .into_par_iter()
             .map(|(line, start, bytes)| {
                 let origin = Origin { path: path.to_string(), line: Some(line) };
@@ -353,10 +369,14 @@ mod tests {
 
     #[test]
     fn passim_fields_and_numbers() {
-        let Parsed::Doc(d) = parse(r#"{"id": 7, "series": "cdt", "date": "2023-03-22", "text": "hi", "extra": [1]}"#) else {
+        let Parsed::Doc(d) = parse(r#"{"id": 7, "series": "cdt", "date": "2023-03-22", "text": "hi", "extra": [1]}"#)
+        else {
             panic!("should parse")
         };
-        assert_eq!((d.id.as_str(), d.source.as_deref(), d.date.as_deref(), d.title), ("7", Some("cdt"), Some("2023-03-22"), None));
+        assert_eq!(
+            (d.id.as_str(), d.source.as_deref(), d.date.as_deref(), d.title),
+            ("7", Some("cdt"), Some("2023-03-22"), None)
+        );
     }
 
     #[test]

@@ -268,9 +268,16 @@ pub fn decode_lossy(bytes: Vec<u8>) -> (String, Option<(usize, usize)>) {
             let first = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            let replaced = text.matches('\u{FFFD}').count() - std::str::from_utf8(&bytes[..first]).map(|s| s.matches('\u{FFFD}').count()).unwrap_or(0);
+            let replaced = text.matches('\u{FFFD}').count()
+                - std::str::from_utf8(&bytes[..first]).map(|s| s.matches('\u{FFFD}').count()).unwrap_or(0);
             (text, Some((first, replaced.max(1))))
         }
+    }
+}
+
+impl AsRef<str> for Doc {
+    fn as_ref(&self) -> &str {
+        &self.text
     }
 }
 
@@ -284,11 +291,5 @@ mod tests {
         assert_eq!(t, "ok \u{FFFD}\u{FFFD} then");
         assert_eq!(bad, Some((3, 2)));
         assert_eq!(decode_lossy(b"fine".to_vec()), ("fine".to_string(), None));
-    }
-}
-
-impl AsRef<str> for Doc {
-    fn as_ref(&self) -> &str {
-        &self.text
     }
 }

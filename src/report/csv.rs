@@ -26,11 +26,15 @@ impl<'w> CsvReport<'w> {
 
 impl Report for CsvReport<'_> {
     fn summary(&mut self, _: &Summary) -> io::Result<()> {
-        writeln!(self.out, "a,b,source_a,source_b,title_a,title_b,jaccard,containment,minhash,shared_shingles,cluster,found_by")
+        writeln!(
+            self.out,
+            "a,b,source_a,source_b,title_a,title_b,jaccard,containment,minhash,shared_shingles,cluster,found_by"
+        )
     }
     fn pair(&mut self, p: &PairRecord) -> io::Result<()> {
         let opt = |s: Option<&str>| field(s.unwrap_or(""));
-        let found_by = serde_json::to_value(p.found_by).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let found_by =
+            serde_json::to_value(p.found_by).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         writeln!(
             self.out,
             "{},{},{},{},{},{},{},{},{},{},{},{}",

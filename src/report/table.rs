@@ -89,7 +89,8 @@ impl Report for TableReport<'_> {
     fn finish(&mut self) -> io::Result<()> {
         let Some(s) = self.summary.take() else { return self.out.flush() };
         let out = &mut self.out;
-        let sources = if s.sources > 0 { format!(" from {}", plural(s.sources, "source", "sources")) } else { String::new() };
+        let sources =
+            if s.sources > 0 { format!(" from {}", plural(s.sources, "source", "sources")) } else { String::new() };
         writeln!(
             out,
             "Scanned {} ({}){sources}: {}-word shingles, Jaccard >= {:.2}{} ({} bands x {} rows of {} MinHash values).",
@@ -118,7 +119,8 @@ impl Report for TableReport<'_> {
             writeln!(out)?;
             writeln!(out, "{:>7}  {:>5}  members", "cluster", "docs")?;
             for (id, size, members) in &self.clusters {
-                let more = if *size > members.len() { format!(" … (+{})", size - members.len()) } else { String::new() };
+                let more =
+                    if *size > members.len() { format!(" … (+{})", size - members.len()) } else { String::new() };
                 writeln!(out, "{id:>7}  {size:>5}  {}{more}", members.join(", "))?;
             }
         }

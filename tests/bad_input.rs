@@ -1,0 +1,284 @@
+//! Bad input: a clear message naming file, line or byte; never a panic; nothing lost silently.
+
+mod common;
+
+use common::{filler, reprint, reprint_stdin, s, write};
+use std::io::Write;
+
+fn no_panic(r: &common::Run) {
+    assert!(!r.stderr.contains("panicked"), "panic: {}", r.stderr);
+}
+
+#[test]
+fn invalid_utf8_in_a_text_file_is_decoded_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"Some words before ".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    bytes.extend_from_slice(b" and after the bad bytes here");
+    write(dir.path(), "bad.txt", bytes);
+    write(dir.path(), "good.txt", "Some words before and after the bad bytes here");
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl"]);
+    no_panic(&r);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("bad.txt (byte 18): invalid UTF-8 (2 sequence(s) replaced"), "{}", r.stderr);
+    assert_eq!(r.summary()["documents"], 2);
+}
+
+#[test]
+fn invalid_utf8_in_a_json_line_names_line_and_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"{\"id\":\"a\",\"text\":\"fine text\"}\n{\"id\":\"b\",\"text\":\"bad ".to_vec();
+    bytes.push(0xC3);
+    bytes.extend_from_slice(b" byte\"}\n");
+    let f = write(dir.path(), "c.jsonl", bytes);
+    let r = reprint(&["scan", s(&f), "--format", "jsonl"]);
+    no_panic(&r);
+    assert_eq!(r.code, 0);
+    assert!(r.stderr.contains("c.jsonl:2 (byte 52): invalid UTF-8"), "{}", r.stderr);
+    assert_eq!(r.summary()["documents"], 2);
+}
+
+#[test]
+fn empty_and_whitespace_documents_are_counted_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "c.jsonl",
+        "{\"id\":\"a\",\"text\":\"\"}\n{\"id\":\"b\",\"text\":\" \\n\\t \"}\n{\"id\":\"c\",\"text\":\"real words here\"}\n{\"id\":\"d\",\"text\":\"!!! ...\"}\n\n",
+    );
+    let r = reprint(&["scan", s(&f), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sm = r.summary();
+    assert_eq!(sm["documents"], 2);
+    assert_eq!(sm["empty_skipped"], 2);
+    assert_eq!(sm["documents_without_words"], 1);
+    let table = reprint(&["scan", s(&f), "-q"]);
+    assert!(table.stdout.contains("3 documents were empty or without words, left out."), "{}", table.stdout);
+}
+
+#[test]
+fn documents_shorter_than_one_shingle_still_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "c.jsonl", "{\"id\":\"a\",\"text\":\"Breaking news!\"}\n{\"id\":\"b\",\"text\":\"BREAKING NEWS\"}\n{\"id\":\"c\",\"text\":\"other\"}\n");
+    let r = reprint(&["scan", s(&f), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0);
+    let pairs = r.pairs();
+    assert_eq!(pairs.len(), 1);
+    assert_eq!(
+        (pairs[0]["a"].as_str(), pairs[0]["b"].as_str(), pairs[0]["jaccard"].as_f64()),
+        (Some("a"), Some("b"), Some(1.0))
+    );
+}
+
+#[test]
+fn a_100_mb_document_is_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.txt");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let chunk = filler(4, 20_000);
+    let mut written = 0;
+    while written < 100 << 20 {
+        f.write_all(chunk.as_bytes()).unwrap();
+        f.write_all(b"\n").unwrap();
+        written += chunk.len() + 1;
+    }
+    drop(f);
+    write(dir.path(), "short.txt", &chunk[..2000]);
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl", "-q", "--containment", "0.9"]);
+    no_panic(&r);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.summary()["documents"], 2);
+    let pairs = r.pairs();
+    assert_eq!(pairs.len(), 1, "the short text is inside the huge one");
+    assert!(pairs[0]["containment"].as_f64().unwrap() > 0.99);
+}
+
+#[test]
+fn nul_bytes_are_just_separators() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", format!("{}\0\0{}", filler(5, 100), filler(6, 100)));
+    write(dir.path(), "b.txt", format!("{} {}", filler(5, 100), filler(6, 100)));
+    let f = write(
+        dir.path(),
+        "n/c.jsonl",
+        format!("{{\"id\":\"c\",\"text\":\"{}\\u0000{}\"}}\n", filler(5, 100), filler(6, 100)),
+    );
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.pairs().len(), 3, "all three are the same words");
+    assert!(f.exists());
+}
+
+#[test]
+fn malformed_json_line_stops_before_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "c.jsonl",
+        "{\"id\":\"a\",\"text\":\"one two\"}\n{\"id\":\"b\",\"text\":\"unterminated}\n{\"id\":\"c\",\"text\":\"x\"}\n",
+    );
+    let out = dir.path().join("out.jsonl");
+    let r = reprint(&["scan", s(&f), "--format", "jsonl", "-o", s(&out)]);
+    no_panic(&r);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    assert!(!out.exists(), "no output file on bad input");
+    assert!(r.stderr.contains("c.jsonl:2: malformed JSON"), "{}", r.stderr);
+    assert!(r.stderr.contains("--skip-bad-lines"), "says how to go on: {}", r.stderr);
+
+    let r = reprint(&["scan", s(&f), "--format", "jsonl", "--skip-bad-lines"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stderr.contains("c.jsonl:2 (byte 28): malformed JSON at column 31: EOF while parsing a string"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.summary()["bad_lines_skipped"], 1);
+    assert_eq!(r.summary()["documents"], 2);
+}
+
+#[test]
+fn missing_text_field_is_named_and_another_field_can_be_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "c.jsonl", "{\"id\":\"a\",\"body\":\"one two\",\"outlet\":\"x\"}\n");
+    let r = reprint(&["scan", s(&f)]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("c.jsonl:1: missing text field `text`"), "{}", r.stderr);
+    let r = reprint(&["scan", s(&f), "--text-field", "body", "--source-field", "outlet", "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.summary()["documents"], 1);
+    assert_eq!(r.summary()["sources"], 1);
+}
+
+#[test]
+fn duplicate_ids_stop_or_keep_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "c.jsonl", "{\"id\":\"a\",\"text\":\"first text\"}\n{\"id\":\"b\",\"text\":\"b\"}\n{\"id\":\"a\",\"text\":\"second text\"}\n");
+    let r = reprint(&["scan", s(&f)]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("duplicate document id \"a\" at")
+            && r.stderr.contains("c.jsonl:3")
+            && r.stderr.contains("c.jsonl:1"),
+        "{}",
+        r.stderr
+    );
+    let r = reprint(&["scan", s(&f), "--dedupe-ids", "--format", "jsonl"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.summary()["documents"], 2);
+    assert_eq!(r.summary()["duplicate_ids_dropped"], 1);
+    assert!(r.stderr.contains("duplicate id \"a\""), "{}", r.stderr);
+}
+
+#[test]
+fn unreadable_entries_are_reported_and_the_rest_is_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ok.txt", filler(1, 50));
+    // Dangling links fail to open even for root, unlike permission bits.
+    std::os::unix::fs::symlink(dir.path().join("gone.txt"), dir.path().join("broken.txt")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("gone_dir"), dir.path().join("broken_dir")).unwrap();
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1, "results, but exit 1: some input was left out");
+    assert!(r.stderr.contains("broken.txt: cannot read"), "{}", r.stderr);
+    assert!(r.stderr.contains("broken_dir: cannot read"), "{}", r.stderr);
+    assert_eq!(r.summary()["documents"], 1);
+
+    let r = reprint(&["scan", s(&dir.path().join("does-not-exist"))]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("does-not-exist: No such file"), "{}", r.stderr);
+}
+
+#[test]
+fn symlink_loops_are_not_followed_forever() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site/a.txt", filler(1, 50));
+    std::os::unix::fs::symlink(dir.path().join("site"), dir.path().join("site/loop")).unwrap();
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl"]);
+    no_panic(&r);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("symbolic link loop"), "{}", r.stderr);
+    assert_eq!(r.summary()["documents"], 1);
+}
+
+#[test]
+fn an_empty_corpus_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = reprint(&["scan", s(dir.path())]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no documents found in"), "{}", r.stderr);
+    write(dir.path(), "blank.txt", "   \n");
+    write(dir.path(), "image.png", [0u8, 1, 2]);
+    let r = reprint(&["scan", s(dir.path())]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("1 empty or whitespace-only documents skipped"), "{}", r.stderr);
+    let r = reprint_stdin(&["scan", "-"], b"");
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn compressed_and_stdin_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = filler(8, 200);
+    let line = |id: &str| format!("{{\"id\":\"{id}\",\"series\":\"s{id}\",\"text\":\"{text}\"}}\n");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(line("g").as_bytes()).unwrap();
+    write(dir.path(), "a.jsonl.gz", gz.finish().unwrap());
+    let zst = ruzstd::encoding::compress_to_vec(line("z").as_bytes(), ruzstd::encoding::CompressionLevel::Fastest);
+    write(dir.path(), "b.jsonl.zst", zst);
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.pairs().len(), 1);
+    assert_eq!(r.pairs()[0]["source_a"], "sg");
+
+    let r = reprint_stdin(&["scan", "-", "--format", "jsonl", "-q"], format!("{}{}", line("x"), line("y")).as_bytes());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.pairs().len(), 1);
+    let r =
+        reprint_stdin(&["scan", "-", s(&dir.path().join("a.jsonl.gz")), "--format", "jsonl", "-q"], text.as_bytes());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!((r.pairs()[0]["a"].as_str(), r.pairs()[0]["b"].as_str()), (Some("-"), Some("g")));
+
+    write(dir.path(), "bad.jsonl.gz", b"not gzip at all");
+    let r = reprint(&["scan", s(&dir.path().join("bad.jsonl.gz"))]);
+    no_panic(&r);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("bad.jsonl.gz"), "{}", r.stderr);
+}
+
+#[test]
+fn html_pages_are_reduced_to_their_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = filler(3, 300);
+    for (i, site) in ["one", "two"].iter().enumerate() {
+        let nav: String = (0..40).map(|k| format!("<li><a href='/s{k}'>Section {k} {site}</a></li>")).collect();
+        let html = format!(
+            "<html><head><title>Story {i}</title></head><body><nav><ul>{nav}</ul></nav>\
+             <article><h1>Story</h1><p>{body}</p></article><footer>Leave a Reply</footer></body></html>"
+        );
+        write(dir.path(), &format!("{site}/story.html"), html);
+    }
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = &r.pairs()[0];
+    assert_eq!(p["title_a"], "Story 0");
+    assert!(p["jaccard"].as_f64().unwrap() > 0.95, "menus left out: {p}");
+}
+
+#[test]
+fn nonsense_options_are_refused() {
+    for args in [
+        vec!["scan", "seeds", "--threshold", "1.5"],
+        vec!["scan", "seeds", "--shingle", "0"],
+        vec!["scan", "seeds", "--perms", "0"],
+        vec!["scan", "seeds", "--containment", "0"],
+        vec!["scan", "seeds", "--bands", "100", "--rows", "100"],
+        vec!["scan", "seeds", "--format", "xml"],
+        vec!["synth", "--out", "/tmp/x", "--near-duplicates", "2"],
+    ] {
+        let r = reprint(&args);
+        no_panic(&r);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.is_empty());
+    }
+}
