@@ -20,7 +20,9 @@ fn texts() -> Vec<String> {
     String::from_utf8(corpus)
         .expect("utf-8")
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json")["text"].as_str().expect("text").to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("json")["text"].as_str().expect("text").to_string()
+        })
         .collect()
 }
 
