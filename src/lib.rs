@@ -7,6 +7,8 @@
 //! Lines, JSON, CSV). Every option and its default lives in [`config::ScanConfig`]. Stages take
 //! and return plain data, so each can be tested, benchmarked or run per partition on its own.
 
+pub mod align;
+pub mod anchor;
 pub mod band;
 pub mod cluster;
 pub mod config;

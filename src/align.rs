@@ -1,0 +1,334 @@
+//! Alignment: turning the shared anchors of two documents into passages with exact boundaries.
+//!
+//! 1. **Chain**: seeds (shared anchors, as token positions in both documents) are taken in order
+//!    along document A; a seed joins the chain whose end it follows within `max_gap` tokens on both
+//!    sides and whose diagonal (`b - a`) is closest, otherwise it starts a chain. Chains follow
+//!    reuse through edits, while unrelated stretches longer than `max_gap` break them.
+//! 2. **Bridge**: between consecutive seeds of a chain, the gap is aligned word by word with a
+//!    global (Needleman-Wunsch) alignment: +1 match, -1 mismatch or gap. A gap that aligns poorly
+//!    (fewer than a third of its columns match, over more than 8 words) splits the passage.
+//! 3. **Extend**: each end is extended word by word without gaps while the running score stays
+//!    within `x_drop` of its best (x-drop, as in BLAST), and cut back to the best point, so a
+//!    passage always starts and ends on matching words.
+//!
+//! Everything here works on token hashes and token indices; [`crate::passage`] turns the spans
+//! into character offsets and text.
+
+use crate::anchor::Seed;
+
+/// How alignment behaves. Defaults are in [`crate::config::ScanConfig`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlignParams {
+    /// Words per anchor shingle (the length of a seed).
+    pub anchor_k: usize,
+    /// Longest gap (in words, on either side) bridged inside one passage.
+    pub max_gap: usize,
+    /// How far the extension score may fall below its best before extension stops.
+    pub x_drop: i32,
+}
+
+/// An aligned stretch of two token sequences; token indices, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First token in A.
+    pub a_start: usize,
+    /// One past the last token in A.
+    pub a_end: usize,
+    /// First token in B.
+    pub b_start: usize,
+    /// One past the last token in B.
+    pub b_end: usize,
+    /// Aligned pairs of equal words.
+    pub matches: usize,
+    /// Alignment columns (matches, mismatches and gaps).
+    pub columns: usize,
+}
+
+impl Span {
+    /// Share of alignment columns that are matching words.
+    pub fn identity(&self) -> f64 {
+        if self.columns == 0 {
+            0.0
+        } else {
+            self.matches as f64 / self.columns as f64
+        }
+    }
+}
+
+/// Global alignment of two short token slices: `(matches, columns)` of an optimal alignment.
+fn bridge(a: &[u64], b: &[u64]) -> (usize, usize) {
+    if a.is_empty() || b.is_empty() {
+        return (0, a.len() + b.len());
+    }
+    // score, matches, columns per cell; one row at a time.
+    let m = b.len();
+    let mut prev: Vec<(i32, u32, u32)> = (0..=m).map(|j| (-(j as i32), 0, j as u32)).collect();
+    let mut cur = vec![(0i32, 0u32, 0u32); m + 1];
+    for (i, &x) in a.iter().enumerate() {
+        cur[0] = (-(i as i32) - 1, 0, i as u32 + 1);
+        for j in 1..=m {
+            let eq = x == b[j - 1];
+            let diag = prev[j - 1];
+            let d = (diag.0 + if eq { 1 } else { -1 }, diag.1 + eq as u32, diag.2 + 1);
+            let up = (prev[j].0 - 1, prev[j].1, prev[j].2 + 1);
+            let left = (cur[j - 1].0 - 1, cur[j - 1].1, cur[j - 1].2 + 1);
+            cur[j] = [d, up, left].into_iter().max_by_key(|c| (c.0, c.1)).unwrap_or(d);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[m].1 as usize, prev[m].2 as usize)
+}
+
+/// Extends `span` outwards without gaps, x-drop.
+fn extend(a: &[u64], b: &[u64], span: &mut Span, x_drop: i32) {
+    // Left.
+    let (mut score, mut best, mut best_i, mut m, mut best_m) = (0i32, 0i32, 0usize, 0usize, 0usize);
+    let mut i = 1;
+    while i <= span.a_start && i <= span.b_start {
+        let eq = a[span.a_start - i] == b[span.b_start - i];
+        score += if eq { 1 } else { -1 };
+        m += eq as usize;
+        if score > best {
+            (best, best_i, best_m) = (score, i, m);
+        } else if best - score > x_drop {
+            break;
+        }
+        i += 1;
+    }
+    span.a_start -= best_i;
+    span.b_start -= best_i;
+    span.matches += best_m;
+    span.columns += best_i;
+    // Right.
+    let (mut score, mut best, mut best_i, mut m, mut best_m) = (0i32, 0i32, 0usize, 0usize, 0usize);
+    let mut i = 0;
+    while span.a_end + i < a.len() && span.b_end + i < b.len() {
+        let eq = a[span.a_end + i] == b[span.b_end + i];
+        score += if eq { 1 } else { -1 };
+        m += eq as usize;
+        if score > best {
+            (best, best_i, best_m) = (score, i + 1, m);
+        } else if best - score > x_drop {
+            break;
+        }
+        i += 1;
+    }
+    span.a_end += best_i;
+    span.b_end += best_i;
+    span.matches += best_m;
+    span.columns += best_i;
+}
+
+/// A chain of seeds along roughly one diagonal.
+struct Chain {
+    seeds: Vec<Seed>,
+    end_a: usize,
+    end_b: usize,
+}
+
+/// Groups `seeds` (sorted by position in A) into chains.
+fn chains(seeds: &[Seed], p: &AlignParams) -> Vec<Chain> {
+    let k = p.anchor_k;
+    let mut done: Vec<Chain> = Vec::new();
+    let mut active: Vec<Chain> = Vec::new();
+    for &(sa, sb) in seeds {
+        let (pa, pb) = (sa as usize, sb as usize);
+        // Close chains that can no longer be continued.
+        let mut i = 0;
+        while i < active.len() {
+            if active[i].end_a + p.max_gap < pa {
+                done.push(active.swap_remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        let diag = pb as i64 - pa as i64;
+        let best = active
+            .iter_mut()
+            .filter(|c| {
+                let (la, lb) = *c.seeds.last().unwrap_or(&(0, 0));
+                pa > la as usize && pb > lb as usize && pb <= c.end_b + p.max_gap
+            })
+            .min_by_key(|c| {
+                let (la, lb) = *c.seeds.last().unwrap_or(&(0, 0));
+                ((lb as i64 - la as i64) - diag).abs()
+            });
+        match best {
+            Some(c) => {
+                c.seeds.push((sa, sb));
+                c.end_a = c.end_a.max(pa + k);
+                c.end_b = c.end_b.max(pb + k);
+            }
+            None => active.push(Chain { seeds: vec![(sa, sb)], end_a: pa + k, end_b: pb + k }),
+        }
+    }
+    done.extend(active);
+    done
+}
+
+/// Walks one chain, bridging gaps; returns the spans it splits into (not yet extended).
+fn walk(a: &[u64], b: &[u64], chain: &Chain, p: &AlignParams, out: &mut Vec<Span>) {
+    let k = p.anchor_k;
+    let mut cur: Option<Span> = None;
+    for &(sa, sb) in &chain.seeds {
+        let (pa, pb) = (sa as usize, sb as usize);
+        let (ea, eb) = ((pa + k).min(a.len()), (pb + k).min(b.len()));
+        let Some(span) = cur.as_mut() else {
+            let matches = (pa..ea).zip(pb..eb).filter(|&(i, j)| a[i] == b[j]).count();
+            cur = Some(Span { a_start: pa, a_end: ea, b_start: pb, b_end: eb, matches, columns: ea - pa });
+            continue;
+        };
+        if pa < span.a_end || pb < span.b_end {
+            // Overlaps what is aligned: only a seed on the same diagonal can lengthen it.
+            if pb as i64 - pa as i64 == span.b_end as i64 - span.a_end as i64 && ea > span.a_end {
+                let from = span.a_end;
+                let shift = span.b_end as i64 - span.a_end as i64;
+                for i in from..ea {
+                    let j = (i as i64 + shift) as usize;
+                    if j >= b.len() {
+                        break;
+                    }
+                    span.matches += (a[i] == b[j]) as usize;
+                    span.columns += 1;
+                    span.a_end = i + 1;
+                    span.b_end = j + 1;
+                }
+            }
+            continue;
+        }
+        let (ga, gb) = (&a[span.a_end..pa], &b[span.b_end..pb]);
+        let (m, cols) = bridge(ga, gb);
+        if ga.len().max(gb.len()) > 8 && m * 3 < cols {
+            out.push(*span);
+            let matches = (pa..ea).zip(pb..eb).filter(|&(i, j)| a[i] == b[j]).count();
+            cur = Some(Span { a_start: pa, a_end: ea, b_start: pb, b_end: eb, matches, columns: ea - pa });
+            continue;
+        }
+        span.matches += m + (pa..ea).zip(pb..eb).filter(|&(i, j)| a[i] == b[j]).count();
+        span.columns += cols + (ea - pa);
+        span.a_end = ea;
+        span.b_end = eb;
+    }
+    out.extend(cur);
+}
+
+/// Aligns documents A and B (token hashes) from their shared `seeds` (sorted by position in A).
+/// Returns non-overlapping spans with at least `min_words` matching words, in order along A.
+pub fn align(a: &[u64], b: &[u64], seeds: &[Seed], p: &AlignParams, min_words: usize) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for chain in chains(seeds, p) {
+        walk(a, b, &chain, p, &mut spans);
+    }
+    for s in &mut spans {
+        extend(a, b, s, p.x_drop);
+    }
+    // Longest first; drop spans overlapping a kept one on either side.
+    spans.sort_by(|x, y| y.matches.cmp(&x.matches).then((x.a_start, x.b_start).cmp(&(y.a_start, y.b_start))));
+    let mut kept: Vec<Span> = Vec::new();
+    for s in spans {
+        if s.matches < min_words {
+            continue;
+        }
+        let overlaps = kept
+            .iter()
+            .any(|k| (s.a_start < k.a_end && k.a_start < s.a_end) || (s.b_start < k.b_end && k.b_start < s.b_end));
+        if !overlaps {
+            kept.push(s);
+        }
+    }
+    kept.sort_by_key(|s| (s.a_start, s.b_start));
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anchor::{seed_pairs, winnow};
+
+    fn h(text: &str) -> Vec<u64> {
+        crate::text::tokens(text).map(|t| t.hash).collect()
+    }
+
+    const P: AlignParams = AlignParams { anchor_k: 4, max_gap: 30, x_drop: 4 };
+
+    fn run(a: &str, b: &str) -> Vec<Span> {
+        let (ha, hb) = (h(a), h(b));
+        let s = seed_pairs(&[winnow(&ha, 4, 3), winnow(&hb, 4, 3)], 10, &|_, _| false);
+        let seeds = s.pairs.first().map(|p| p.2.clone()).unwrap_or_default();
+        align(&ha, &hb, &seeds, &P, 8)
+    }
+
+    fn words(text: &str, from: usize, to: usize) -> String {
+        crate::text::tokens(text)
+            .skip(from)
+            .take(to - from)
+            .map(|t| text[t.byte_start..t.byte_end].to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn one_passage_across_a_changed_word() {
+        let a =
+            "He said China has made a colossal leap forward in its development this causes genuine interest all over";
+        let b = "Putin said that China has made a colossal leap ahead in its development in recent years adding more";
+        let spans = run(a, b);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        let s = spans[0];
+        assert_eq!(words(a, s.a_start, s.a_end), "China has made a colossal leap forward in its development");
+        assert_eq!(words(b, s.b_start, s.b_end), "China has made a colossal leap ahead in its development");
+        assert_eq!((s.matches, s.columns), (9, 10));
+    }
+
+    #[test]
+    fn edited_copy_is_one_passage_and_unrelated_text_is_not_swallowed() {
+        let base: Vec<String> = (0..200).map(|i| format!("w{}", (i * 37) % 997)).collect();
+        let mut copy = base.clone();
+        for i in (10..200).step_by(15) {
+            copy[i] = format!("x{i}");
+        }
+        copy.remove(50);
+        copy.insert(120, "inserted".into());
+        let noise_a: Vec<String> = (0..60).map(|i| format!("na{i}")).collect();
+        let noise_b: Vec<String> = (0..60).map(|i| format!("nb{i}")).collect();
+        let a = [noise_a.clone(), base.clone(), noise_a].concat().join(" ");
+        let b = [noise_b.clone(), copy, noise_b].concat().join(" ");
+        let spans = run(&a, &b);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        let s = spans[0];
+        assert_eq!((s.a_start, s.a_end), (60, 260));
+        assert_eq!((s.b_start, s.b_end), (60, 260));
+        assert!(s.identity() > 0.85 && s.identity() < 1.0, "{}", s.identity());
+    }
+
+    #[test]
+    fn two_separate_passages_stay_apart() {
+        let p1: Vec<String> = (0..30).map(|i| format!("p{i}")).collect();
+        let p2: Vec<String> = (0..30).map(|i| format!("q{i}")).collect();
+        let fa: Vec<String> = (0..100).map(|i| format!("fa{i}")).collect();
+        let fb: Vec<String> = (0..100).map(|i| format!("fb{i}")).collect();
+        let a = [p1.clone(), fa, p2.clone()].concat().join(" ");
+        let b = [p2, fb, p1].concat().join(" ");
+        let spans = run(&a, &b);
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        assert_eq!((spans[0].a_start, spans[0].a_end, spans[0].b_start), (0, 30, 130));
+        assert_eq!((spans[1].a_start, spans[1].a_end, spans[1].b_start), (130, 160, 0));
+    }
+
+    #[test]
+    fn short_shared_phrases_are_not_passages() {
+        assert!(run(
+            "the US Secretary of State Antony Blinken said today",
+            "according to US Secretary of State Antony Blinken in"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn bridge_counts_an_optimal_alignment() {
+        assert_eq!(bridge(&[1, 2, 3], &[1, 2, 3]), (3, 3));
+        assert_eq!(bridge(&[1, 9, 3], &[1, 2, 3]), (2, 3));
+        assert_eq!(bridge(&[1, 2, 3], &[1, 3]), (2, 3));
+        assert_eq!(bridge(&[], &[1, 2]), (0, 2));
+    }
+}

@@ -1,0 +1,181 @@
+//! Anchors: the shingles through which shared passages are found, and the inverted index over them.
+//!
+//! Anchors are chosen by *winnowing* (Schleimer, Wilkerson & Aiken 2003) over the document's
+//! `k`-word shingle hashes in order: in every window of `w` consecutive shingles the smallest hash
+//! is an anchor. Two documents that share a run of at least `w + k - 1` words share a whole window,
+//! hence an anchor; with the defaults (4-word shingles, windows of 3) any shared run of 6 words is
+//! found, while only about half of the shingles are kept.
+//!
+//! The index keeps, for each anchor hash, the documents and positions holding it. An anchor held by
+//! more than `max_df` documents (site boilerplate, stock phrases) is dropped; an anchor repeated
+//! within one document (a sentence printed a thousand times) keeps at most
+//! [`MAX_REPEATS_PER_DOC`] positions, so no document can make the index blow up.
+
+use crate::shingle::shingles_in_order;
+use rayon::prelude::*;
+
+/// Positions of one anchor kept per document.
+pub const MAX_REPEATS_PER_DOC: usize = 4;
+
+/// An anchor of one document: the shingle hash and the index of its first token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Anchor {
+    /// Shingle hash.
+    pub hash: u64,
+    /// Token index where the shingle starts.
+    pub pos: u32,
+}
+
+/// Winnowed anchors of a token-hash sequence: shingles of `k` tokens, windows of `w` shingles.
+/// In each window the rightmost smallest hash is taken; consecutive windows picking the same
+/// shingle give one anchor. Returned in position order.
+pub fn winnow(token_hashes: &[u64], k: usize, w: usize) -> Vec<Anchor> {
+    let mut shingles = Vec::with_capacity(token_hashes.len());
+    shingles_in_order(token_hashes, k, &mut shingles);
+    let w = w.max(1);
+    let mut out: Vec<Anchor> = Vec::with_capacity(shingles.len() * 2 / (w + 1) + 1);
+    if shingles.len() <= w {
+        if let Some((pos, &hash)) = shingles.iter().enumerate().rev().min_by_key(|(_, h)| **h) {
+            out.push(Anchor { hash, pos: pos as u32 });
+        }
+        return out;
+    }
+    // Monotone deque of candidate positions: hashes increasing from front to back.
+    let mut deque: std::collections::VecDeque<usize> = std::collections::VecDeque::with_capacity(w);
+    for (i, &h) in shingles.iter().enumerate() {
+        while deque.back().is_some_and(|&j| shingles[j] >= h) {
+            deque.pop_back();
+        }
+        deque.push_back(i);
+        if deque.front().is_some_and(|&j| j + w <= i) {
+            deque.pop_front();
+        }
+        if i + 1 >= w {
+            let j = deque[0];
+            if out.last().is_none_or(|a| a.pos as usize != j) {
+                out.push(Anchor { hash: shingles[j], pos: j as u32 });
+            }
+        }
+    }
+    out
+}
+
+/// Keeps at most `cap` positions of each hash (the first ones), preserving position order.
+pub fn cap_repeats(anchors: Vec<Anchor>, cap: usize) -> Vec<Anchor> {
+    let mut count: ahash::AHashMap<u64, usize> = ahash::AHashMap::new();
+    anchors
+        .into_iter()
+        .filter(|a| {
+            let c = count.entry(a.hash).or_insert(0);
+            *c += 1;
+            *c <= cap
+        })
+        .collect()
+}
+
+/// A shared anchor of two documents: `(position in a, position in b)`.
+pub type Seed = (u32, u32);
+
+/// Seeds of every document pair that shares at least one indexed anchor.
+#[derive(Debug, Clone, Default)]
+pub struct SeedPairs {
+    /// `(a, b, seeds)` with `a < b`, sorted by `(a, b)`; seeds sorted.
+    pub pairs: Vec<(u32, u32, Vec<Seed>)>,
+    /// Anchor hashes dropped for being in more than `max_df` documents.
+    pub frequent_anchors: usize,
+}
+
+/// Builds the inverted index over `anchors[d]` (sorted by position) and returns, for each pair of
+/// documents, their shared anchors. `ignore(d, hash)` leaves an anchor out of document `d` (used to
+/// keep boilerplate from relating documents).
+pub fn seed_pairs(anchors: &[Vec<Anchor>], max_df: usize, ignore: &(dyn Fn(usize, u64) -> bool + Sync)) -> SeedPairs {
+    let mut postings: Vec<(u64, u32, u32)> = anchors
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(d, list)| {
+            list.iter().filter(move |a| !ignore(d, a.hash)).map(move |a| (a.hash, d as u32, a.pos))
+        })
+        .collect();
+    postings.par_sort_unstable();
+    let groups: Vec<&[(u64, u32, u32)]> =
+        postings.chunk_by(|x, y| x.0 == y.0).filter(|g| g[0].1 != g[g.len() - 1].1).collect();
+    let doc_count = |g: &[(u64, u32, u32)]| g.chunk_by(|x, y| x.1 == y.1).count();
+    let frequent_anchors = groups.iter().filter(|g| doc_count(g) > max_df).count();
+    let mut seeds: Vec<(u64, u32, u32)> = groups
+        .par_iter()
+        .filter(|g| doc_count(g) <= max_df)
+        .flat_map_iter(|g| {
+            g.iter().enumerate().flat_map(move |(i, x)| {
+                g[i + 1..]
+                    .iter()
+                    .filter(move |y| y.1 != x.1)
+                    .map(move |y| (((x.1 as u64) << 32) | y.1 as u64, x.2, y.2))
+            })
+        })
+        .collect();
+    seeds.par_sort_unstable();
+    let pairs = seeds
+        .chunk_by(|x, y| x.0 == y.0)
+        .map(|run| ((run[0].0 >> 32) as u32, run[0].0 as u32, run.iter().map(|s| (s.1, s.2)).collect()))
+        .collect();
+    SeedPairs { pairs, frequent_anchors }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hashes(words: &str) -> Vec<u64> {
+        crate::text::tokens(words).map(|t| t.hash).collect()
+    }
+
+    #[test]
+    fn any_shared_run_of_w_plus_k_minus_1_words_shares_an_anchor() {
+        let (k, w) = (4, 3);
+        let mut x = 99u64;
+        let mut word = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+            format!("w{}", x >> 40)
+        };
+        for trial in 0..200 {
+            let run: Vec<String> = (0..w + k - 1).map(|_| word()).collect();
+            let mut a: Vec<String> = (0..trial % 17).map(|_| word()).collect();
+            a.extend(run.iter().cloned());
+            a.extend((0..5).map(|_| word()));
+            let mut b: Vec<String> = (0..trial % 5).map(|_| word()).collect();
+            b.extend(run.iter().cloned());
+            b.extend((0..9).map(|_| word()));
+            let ha: Vec<u64> = winnow(&hashes(&a.join(" ")), k, w).iter().map(|a| a.hash).collect();
+            let hb: Vec<u64> = winnow(&hashes(&b.join(" ")), k, w).iter().map(|a| a.hash).collect();
+            assert!(ha.iter().any(|h| hb.contains(h)), "trial {trial}");
+        }
+    }
+
+    #[test]
+    fn winnowing_keeps_about_two_in_w_plus_one() {
+        let text: Vec<String> = (0..2000).map(|i| format!("t{}", (i * 7919) % 1009)).collect();
+        let n = winnow(&hashes(&text.join(" ")), 4, 3).len();
+        assert!(n > 800 && n < 1200, "{n} anchors for ~2000 shingles");
+    }
+
+    #[test]
+    fn short_texts_get_one_anchor() {
+        assert_eq!(winnow(&hashes("one two"), 4, 3).len(), 1);
+        assert!(winnow(&[], 4, 3).is_empty());
+    }
+
+    #[test]
+    fn repeats_are_capped_and_frequent_anchors_dropped() {
+        let same = "the same sentence again and again ".repeat(1000);
+        let anchors = cap_repeats(winnow(&hashes(&same), 4, 3), MAX_REPEATS_PER_DOC);
+        assert!(anchors.len() <= 6 * MAX_REPEATS_PER_DOC, "{}", anchors.len());
+        let docs: Vec<Vec<Anchor>> = (0..10).map(|_| vec![Anchor { hash: 1, pos: 0 }]).collect();
+        let s = seed_pairs(&docs, 5, &|_, _| false);
+        assert!(s.pairs.is_empty());
+        assert_eq!(s.frequent_anchors, 1);
+        let s = seed_pairs(&docs[..3], 5, &|_, _| false);
+        assert_eq!(s.pairs.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(), vec![(0, 1), (0, 2), (1, 2)]);
+        let s = seed_pairs(&docs[..3], 5, &|d, _| d == 1);
+        assert_eq!(s.pairs.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(), vec![(0, 2)]);
+    }
+}
