@@ -183,12 +183,12 @@ fn walk(a: &[u64], b: &[u64], chain: &Chain, p: &AlignParams, out: &mut Vec<Span
             if pb as i64 - pa as i64 == span.b_end as i64 - span.a_end as i64 && ea > span.a_end {
                 let from = span.a_end;
                 let shift = span.b_end as i64 - span.a_end as i64;
-                for i in from..ea {
+                for (i, &x) in a.iter().enumerate().take(ea).skip(from) {
                     let j = (i as i64 + shift) as usize;
                     if j >= b.len() {
                         break;
                     }
-                    span.matches += (a[i] == b[j]) as usize;
+                    span.matches += (x == b[j]) as usize;
                     span.columns += 1;
                     span.a_end = i + 1;
                     span.b_end = j + 1;
