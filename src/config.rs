@@ -35,6 +35,33 @@ pub struct ScanConfig {
     pub containment_max_df: usize,
     /// Seed of the MinHash permutation.
     pub seed: u64,
+    /// Find shared passages (aligned spans) as well as near-duplicate documents.
+    pub passages: bool,
+    /// Shortest passage reported, in matching words (8). The longest stock phrases shared by the
+    /// seed articles are 6-7 words ("US Secretary of State Antony Blinken", "the Carnegie
+    /// Endowment for International Peace", "just days after the International Criminal Court");
+    /// the shortest real reuse among them, "be a journey of friendship, cooperation and peace",
+    /// is 8.
+    pub min_words: usize,
+    /// Anchors held by more documents than this are ignored as boilerplate or stock phrases: a
+    /// count when above 1, a share of the corpus when at most 1 (100 documents).
+    pub max_df: f64,
+    /// Words per anchor shingle (4).
+    pub anchor_k: usize,
+    /// Winnowing window in shingles (3): any shared run of `anchor_k + window - 1` = 6 words is
+    /// guaranteed a common anchor.
+    pub winnow: usize,
+    /// Longest unaligned stretch, in words, bridged inside one passage (30).
+    pub max_gap: usize,
+    /// X-drop of the extension at passage ends (4).
+    pub x_drop: i32,
+    /// An anchor found in at least this many documents of one source... (3)
+    pub boilerplate_min_docs: usize,
+    /// ...and in at least this share of that source's documents (0.2) is that source's
+    /// boilerplate: passages made of it are flagged and hidden.
+    pub boilerplate_share: f64,
+    /// Report boilerplate passages (flagged) instead of hiding them.
+    pub show_boilerplate: bool,
 }
 
 impl Default for ScanConfig {
@@ -51,6 +78,16 @@ impl Default for ScanConfig {
             containment_scale: 4,
             containment_max_df: 1000,
             seed: crate::signature::DEFAULT_SEED,
+            passages: true,
+            min_words: 8,
+            max_df: 100.0,
+            anchor_k: 4,
+            winnow: 3,
+            max_gap: 30,
+            x_drop: 4,
+            boilerplate_min_docs: 3,
+            boilerplate_share: 0.2,
+            show_boilerplate: false,
         }
     }
 }
@@ -80,10 +117,27 @@ impl ScanConfig {
                 ));
             }
         }
+        if self.min_words == 0 {
+            return Err("--min-words must be at least 1".into());
+        }
+        if !(self.max_df > 0.0) {
+            return Err(format!("--max-df must be above 0, got {}", self.max_df));
+        }
         if self.max_bucket < 2 {
             return Err(format!("--max-bucket must be at least 2, got {}", self.max_bucket));
         }
         Ok(())
+    }
+
+    /// `max_df` as a document count for a corpus of `n` documents (at least 2).
+    pub fn max_df_docs(&self, n: usize) -> usize {
+        let docs = if self.max_df <= 1.0 { (self.max_df * n as f64).ceil() } else { self.max_df.floor() };
+        (docs as usize).max(2)
+    }
+
+    /// Alignment settings.
+    pub fn align_params(&self) -> crate::align::AlignParams {
+        crate::align::AlignParams { anchor_k: self.anchor_k, max_gap: self.max_gap, x_drop: self.x_drop }
     }
 
     /// The banding actually used: explicit bands/rows, or the weighted optimum for the threshold.

@@ -1,6 +1,7 @@
 //! Fingerprint stage: every document's shingle set and MinHash signature, computed in parallel.
 
-use crate::shingle::shingle_set;
+use crate::anchor::{cap_repeats, winnow, Anchor, MAX_REPEATS_PER_DOC};
+use crate::shingle::shingles_in_order;
 use crate::signature::MinHasher;
 use rayon::prelude::*;
 
@@ -13,7 +14,12 @@ pub struct Fingerprints {
     pub shingles: Vec<Box<[u64]>>,
     /// Signatures back to back: document `i` is `signatures[i * perms..(i + 1) * perms]`.
     pub signatures: Vec<u32>,
+    /// Winnowed passage anchors of each document (empty when anchors were not asked for).
+    pub anchors: Vec<Vec<Anchor>>,
 }
+
+/// Which anchors to compute beside the fingerprints: `(words per anchor shingle, window)`.
+pub type AnchorSpec = Option<(usize, usize)>;
 
 impl Fingerprints {
     /// Signature of document `i`.
@@ -32,26 +38,38 @@ impl Fingerprints {
     }
 }
 
-/// Fingerprints `texts` with `shingle`-word shingles and `hasher`. `on_done(bytes)` is called as
-/// documents finish (for progress display).
+/// Fingerprints `texts` with `shingle`-word shingles and `hasher`, and their passage anchors when
+/// `anchors` says how. Each text is tokenized once. `on_done(bytes)` is called as documents finish
+/// (for progress display).
 pub fn fingerprint_all<T: AsRef<str> + Sync>(
     texts: &[T],
     shingle: usize,
     hasher: &MinHasher,
+    anchors: AnchorSpec,
     on_done: &(dyn Fn(u64) + Sync),
 ) -> Fingerprints {
     let perms = hasher.perms();
     let mut signatures = vec![0u32; texts.len() * perms];
-    let shingles: Vec<Box<[u64]>> = texts
+    let per_doc: Vec<(Box<[u64]>, Vec<Anchor>)> = texts
         .par_iter()
         .zip(signatures.par_chunks_mut(perms))
-        .map_init(Vec::new, |scratch, (text, sig)| {
+        .map_init(Vec::new, |scratch: &mut Vec<u64>, (text, sig)| {
             let text = text.as_ref();
-            let set = shingle_set(text, shingle, scratch);
+            scratch.clear();
+            scratch.extend(crate::text::tokens(text).map(|t| t.hash));
+            let mut set = Vec::with_capacity(scratch.len());
+            shingles_in_order(scratch, shingle, &mut set);
+            set.sort_unstable();
+            set.dedup();
             hasher.signature_into(&set, sig);
+            let doc_anchors = match anchors {
+                Some((k, w)) => cap_repeats(winnow(scratch, k, w), MAX_REPEATS_PER_DOC),
+                None => Vec::new(),
+            };
             on_done(text.len() as u64);
-            set
+            (set.into_boxed_slice(), doc_anchors)
         })
         .collect();
-    Fingerprints { perms, shingles, signatures }
+    let (shingles, anchors) = per_doc.into_iter().unzip();
+    Fingerprints { perms, shingles, signatures, anchors }
 }

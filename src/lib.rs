@@ -10,11 +10,13 @@
 pub mod align;
 pub mod anchor;
 pub mod band;
+pub mod boilerplate;
 pub mod cluster;
 pub mod config;
 pub mod containment;
 pub mod corpus;
 pub mod fingerprint;
+pub mod passage;
 pub mod progress;
 pub mod report;
 pub mod scan;

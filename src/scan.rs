@@ -2,11 +2,14 @@
 //! containment index when asked) → exact verification → clusters. Pure computation over texts:
 //! reading and printing happen elsewhere.
 
+use crate::anchor::seed_pairs;
 use crate::band::{self, LshParams};
+use crate::boilerplate::Boilerplate;
 use crate::cluster::{clusters, Cluster};
 use crate::config::ScanConfig;
 use crate::containment;
 use crate::fingerprint::{fingerprint_all, Fingerprints};
+use crate::passage::{find_passages, Passage, PassageInput};
 use crate::progress::{Progress, Unit};
 use crate::shingle::overlap;
 use crate::signature::{estimate_jaccard, MinHasher};
@@ -23,6 +26,8 @@ pub enum FoundBy {
     Containment,
     /// An oversized bucket, checked against the bucket's first document.
     Bucket,
+    /// Shared passages only (the documents are not near-duplicates).
+    Passage,
 }
 
 /// A verified pair of documents; `a < b` in input order.
@@ -44,6 +49,9 @@ pub struct Pair {
     pub cluster: Option<u32>,
     /// How the pair was found.
     pub found_by: FoundBy,
+    /// Shared passages, in order along `a` (empty when passages are off or none reach
+    /// `min_words`).
+    pub passages: Vec<Passage>,
 }
 
 /// Counts describing a scan, for summaries and benchmarks.
@@ -67,6 +75,14 @@ pub struct ScanStats {
     pub oversized_buckets: usize,
     /// Documents in the largest such bucket.
     pub largest_bucket: usize,
+    /// Document pairs sharing at least one anchor, aligned for passages.
+    pub aligned_pairs: usize,
+    /// Anchors dropped for being in more than `max_df` documents.
+    pub frequent_anchors: usize,
+    /// (source, anchor) entries found to be boilerplate.
+    pub boilerplate_anchors: usize,
+    /// Passages reported (boilerplate ones only with `show_boilerplate`).
+    pub passages: usize,
 }
 
 /// Everything a scan found.
@@ -80,15 +96,93 @@ pub struct ScanResult {
     pub stats: ScanStats,
 }
 
-/// Fingerprints `texts` and finds their near-duplicate (and, if configured, containment) pairs.
-/// `cfg` must have passed [`ScanConfig::validate`].
-pub fn scan<T: AsRef<str> + Sync>(texts: &[T], cfg: &ScanConfig, progress: &dyn Progress) -> ScanResult {
+/// Fingerprints `texts` and finds their near-duplicate (and, if configured, containment) pairs
+/// and shared passages. `sources[i]` numbers the source of text `i` (for boilerplate; may be
+/// empty). `cfg` must have passed [`ScanConfig::validate`].
+pub fn scan<T: AsRef<str> + Sync>(
+    texts: &[T],
+    sources: &[Option<u32>],
+    cfg: &ScanConfig,
+    progress: &dyn Progress,
+) -> ScanResult {
     let hasher = MinHasher::new(cfg.perms, cfg.seed);
     let total_bytes: u64 = texts.iter().map(|t| t.as_ref().len() as u64).sum();
     progress.start("fingerprinting", Some(total_bytes), Unit::Bytes);
-    let fp = fingerprint_all(texts, cfg.shingle, &hasher, &|n| progress.advance(n));
+    let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
+    let fp = fingerprint_all(texts, cfg.shingle, &hasher, anchors, &|n| progress.advance(n));
     progress.finish();
-    find_pairs(&fp, cfg, progress)
+    let mut result = find_pairs(&fp, cfg, progress);
+    if cfg.passages {
+        add_passages(texts, sources, &fp, cfg, progress, &mut result);
+    }
+    result
+}
+
+/// Finds the shared passages of every pair of documents sharing anchors, attaches them to the
+/// near-duplicate pairs and adds the other pairs that share passages.
+fn add_passages<T: AsRef<str> + Sync>(
+    texts: &[T],
+    sources: &[Option<u32>],
+    fp: &Fingerprints,
+    cfg: &ScanConfig,
+    progress: &dyn Progress,
+    result: &mut ScanResult,
+) {
+    let boilerplate = Boilerplate::find(&fp.anchors, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
+    let source = |d: usize| sources.get(d).copied().flatten();
+    // Hidden boilerplate must not relate documents, so its anchors are not even indexed.
+    let ignore = |d: usize, h: u64| !cfg.show_boilerplate && boilerplate.contains(source(d), h);
+    let seeds = seed_pairs(&fp.anchors, cfg.max_df_docs(fp.len()), &ignore);
+    result.stats.aligned_pairs = seeds.pairs.len();
+    result.stats.frequent_anchors = seeds.frequent_anchors;
+    result.stats.boilerplate_anchors = boilerplate.len();
+    progress.start("aligning", Some(seeds.pairs.len() as u64), Unit::Pairs);
+    let input = PassageInput {
+        anchors: &fp.anchors,
+        sources,
+        boilerplate: &boilerplate,
+        params: cfg.align_params(),
+        min_words: cfg.min_words,
+        keep_boilerplate: cfg.show_boilerplate,
+    };
+    let found = find_passages(texts, &seeds.pairs, &input, &|| progress.advance(1));
+    progress.finish();
+    let mut index: ahash::AHashMap<(u32, u32), usize> =
+        result.pairs.iter().enumerate().map(|(i, p)| ((p.a, p.b), i)).collect();
+    for (a, b, passages) in found {
+        result.stats.passages += passages.len();
+        match index.get(&(a, b)) {
+            Some(&i) => result.pairs[i].passages = passages,
+            None => {
+                let o = overlap(&fp.shingles[a as usize], &fp.shingles[b as usize]);
+                index.insert((a, b), result.pairs.len());
+                result.pairs.push(Pair {
+                    a,
+                    b,
+                    jaccard: o.jaccard,
+                    containment: o.containment,
+                    minhash: estimate_jaccard(fp.signature(a as usize), fp.signature(b as usize)),
+                    shared: o.shared,
+                    cluster: None,
+                    found_by: FoundBy::Passage,
+                    passages,
+                });
+            }
+        }
+    }
+    sort_pairs(&mut result.pairs);
+}
+
+/// Strongest first: Jaccard, then containment, then words in passages, then input order.
+fn sort_pairs(pairs: &mut [Pair]) {
+    let words = |p: &Pair| p.passages.iter().map(|x| x.words).sum::<usize>();
+    pairs.sort_by(|x, y| {
+        y.jaccard
+            .total_cmp(&x.jaccard)
+            .then(y.containment.total_cmp(&x.containment))
+            .then(words(y).cmp(&words(x)))
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
 }
 
 /// The stages after fingerprinting, for callers that fingerprint on their own.
@@ -144,6 +238,7 @@ pub fn find_pairs(fp: &Fingerprints, cfg: &ScanConfig, progress: &dyn Progress) 
                 shared: o.shared,
                 cluster: None,
                 found_by,
+                passages: Vec::new(),
             })
         })
         .collect();
@@ -161,9 +256,7 @@ pub fn find_pairs(fp: &Fingerprints, cfg: &ScanConfig, progress: &dyn Progress) 
             p.cluster = cluster_of[p.a as usize];
         }
     }
-    pairs.sort_by(|x, y| {
-        y.jaccard.total_cmp(&x.jaccard).then(y.containment.total_cmp(&x.containment)).then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
+    sort_pairs(&mut pairs);
     ScanResult { pairs, clusters, stats }
 }
 
@@ -190,7 +283,7 @@ mod tests {
             edited[i] = "changed".into();
         }
         let texts = vec![base.join(" "), words(2, 400).join(" "), edited.join(" "), words(3, 300).join(" ")];
-        let r = scan(&texts, &ScanConfig::default(), &NoProgress);
+        let r = scan(&texts, &[], &ScanConfig::default(), &NoProgress);
         assert_eq!(r.pairs.len(), 1, "{:?}", r.pairs);
         let p = &r.pairs[0];
         assert_eq!((p.a, p.b, p.cluster), (0, 2, Some(0)));
@@ -205,10 +298,14 @@ mod tests {
         roundup.extend(story.iter().cloned());
         roundup.extend(words(12, 600));
         let texts = vec![story.join(" "), roundup.join(" ")];
-        let plain = scan(&texts, &ScanConfig::default(), &NoProgress);
+        let plain = scan(&texts, &[], &ScanConfig { passages: false, ..ScanConfig::default() }, &NoProgress);
         assert!(plain.pairs.is_empty(), "Jaccard alone misses it");
-        let cfg = ScanConfig { containment: Some(0.8), ..ScanConfig::default() };
-        let r = scan(&texts, &cfg, &NoProgress);
+        let with_passages = scan(&texts, &[], &ScanConfig::default(), &NoProgress);
+        assert_eq!(with_passages.pairs.len(), 1, "the story is one shared passage");
+        let p = &with_passages.pairs[0];
+        assert_eq!((p.found_by, p.passages.len(), p.passages[0].words), (FoundBy::Passage, 1, 120));
+        let cfg = ScanConfig { containment: Some(0.8), passages: false, ..ScanConfig::default() };
+        let r = scan(&texts, &[], &cfg, &NoProgress);
         assert_eq!(r.pairs.len(), 1);
         assert_eq!(r.pairs[0].containment, 1.0);
         assert_eq!(r.pairs[0].cluster, None, "containment pairs do not make clusters");
@@ -219,7 +316,8 @@ mod tests {
     fn huge_buckets_cluster_without_all_pairs() {
         let text = words(5, 200).join(" ");
         let texts: Vec<String> = (0..300).map(|_| text.clone()).collect();
-        let r = scan(&texts, &ScanConfig { max_bucket: 50, ..ScanConfig::default() }, &NoProgress);
+        let r =
+            scan(&texts, &[], &ScanConfig { max_bucket: 50, passages: false, ..ScanConfig::default() }, &NoProgress);
         assert_eq!(r.stats.oversized_buckets, 1);
         assert_eq!(r.pairs.len(), 299, "a star through the first document, not 44,850 pairs");
         assert!(r.pairs.iter().all(|p| p.found_by == FoundBy::Bucket && p.a == 0));
@@ -230,7 +328,7 @@ mod tests {
     #[test]
     fn wordless_documents_match_nothing() {
         let texts = vec!["!!! ...", "!!! ...", "— — —"];
-        let r = scan(&texts, &ScanConfig::default(), &NoProgress);
+        let r = scan(&texts, &[], &ScanConfig::default(), &NoProgress);
         assert!(r.pairs.is_empty());
         assert_eq!(r.stats.documents_without_words, 3);
     }

@@ -21,7 +21,9 @@ fn seeds_jsonl_summary_and_ids() {
     assert!(r.stderr.is_empty(), "--quiet: {}", r.stderr);
     let s = r.summary();
     assert_eq!(s["documents"], 5);
-    assert_eq!(s["pairs"], 0);
+    assert_eq!(s["clusters"], 0, "no near-duplicates");
+    assert_eq!(s["pairs"], 2, "two pairs share passages");
+    assert_eq!(s["passages"], 3);
     assert_eq!((s["bands"].as_u64(), s["rows"].as_u64()), (Some(26), Some(3)), "recall-weighted banding for J >= 0.5");
 }
 
@@ -92,8 +94,8 @@ fn contained_stories_are_found_with_containment() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let plain = reprint(&["scan", s(&corpus), "--format", "jsonl", "-q"]);
-    let with = reprint(&["scan", s(&corpus), "--format", "jsonl", "-q", "--containment", "0.8"]);
+    let plain = reprint(&["scan", s(&corpus), "--format", "jsonl", "-q", "--no-passages"]);
+    let with = reprint(&["scan", s(&corpus), "--format", "jsonl", "-q", "--containment", "0.8", "--no-passages"]);
     let found: HashSet<(String, String)> =
         with.pairs().iter().map(|p| (p["a"].as_str().unwrap().into(), p["b"].as_str().unwrap().into())).collect();
     let contained: Vec<_> = truth.iter().filter(|t| t["containment"].as_f64().unwrap() >= 0.8).collect();
@@ -156,7 +158,8 @@ fn formats_carry_the_same_pairs() {
         rows[1]
     );
     let table = reprint(&["scan", d, "-q"]).stdout;
-    assert!(table.contains("Found 1 pair in 1 cluster (2 documents)."), "{table}");
+    assert!(table.contains("Found 1 near-duplicate pair in 1 cluster (2 documents)."), "{table}");
+    assert!(table.contains("1 passage of at least 8 words shared by 1 pair of documents."), "{table}");
 }
 
 #[test]

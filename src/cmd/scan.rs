@@ -42,6 +42,23 @@ pub struct Args {
     /// Buckets with more documents than this are clustered through one document, not expanded.
     #[arg(long, default_value_t = 200, value_name = "N")]
     max_bucket: usize,
+    /// Shortest shared passage reported, in matching words (see README: 8 keeps titles plus names
+    /// and other stock phrases out).
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    min_words: usize,
+    /// Anchors in more documents than this are ignored as boilerplate or stock phrases (a count,
+    /// or a share of the corpus when at most 1).
+    #[arg(long, default_value_t = 100.0, value_name = "F")]
+    max_df: f64,
+    /// Find shared passages (the default).
+    #[arg(long, overrides_with = "no_passages")]
+    passages: bool,
+    /// Near-duplicate documents only, no passages.
+    #[arg(long, overrides_with = "passages")]
+    no_passages: bool,
+    /// Also report passages recognised as one source's boilerplate (flagged).
+    #[arg(long)]
+    show_boilerplate: bool,
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0, value_name = "N")]
     threads: usize,
@@ -86,6 +103,10 @@ impl Args {
             containment: self.containment,
             lsh_bands: self.bands.zip(self.rows),
             max_bucket: self.max_bucket,
+            passages: !self.no_passages || self.passages,
+            min_words: self.min_words,
+            max_df: self.max_df,
+            show_boilerplate: self.show_boilerplate,
             ..ScanConfig::default()
         }
     }
@@ -134,7 +155,7 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("reprint: {d}");
     }
 
-    let result = reprint::scan::scan(&corpus.docs, &cfg, &bars);
+    let result = reprint::scan::scan(&corpus.docs, &corpus.source_ids(), &cfg, &bars);
     let summary = Summary::new(&corpus, &cfg, &result);
 
     let out: Box<dyn Write> = match &args.output {

@@ -175,6 +175,21 @@ impl Corpus {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// Each document's source as a number (in order of first appearance), for stages that only
+    /// need to tell sources apart.
+    pub fn source_ids(&self) -> Vec<Option<u32>> {
+        let mut ids: AHashMap<&str, u32> = AHashMap::new();
+        self.docs
+            .iter()
+            .map(|d| {
+                d.source.as_deref().map(|s| {
+                    let next = ids.len() as u32;
+                    *ids.entry(s).or_insert(next)
+                })
+            })
+            .collect()
+    }
+
     fn warn(&mut self, origin: Origin, byte: Option<u64>, message: String) {
         self.diagnostics.push(Diagnostic { severity: Severity::Warning, origin, byte, message });
     }

@@ -1,4 +1,5 @@
-//! CSV: one row per pair, with a header; clusters appear as the `cluster` column.
+//! CSV: one row per passage (the pair's columns repeated), or one row for a pair without
+//! passages; clusters appear as the `cluster` column.
 
 use super::{ClusterRecord, PairRecord, Report, Summary};
 use std::io::{self, Write};
@@ -35,8 +36,7 @@ impl Report for CsvReport<'_> {
         let opt = |s: Option<&str>| field(s.unwrap_or(""));
         let found_by =
             serde_json::to_value(p.found_by).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        writeln!(
-            self.out,
+        let pair = format!(
             "{},{},{},{},{},{},{},{},{},{},{},{}",
             field(p.a),
             field(p.b),
@@ -50,7 +50,27 @@ impl Report for CsvReport<'_> {
             p.shared_shingles,
             p.cluster.map(|c| c.to_string()).unwrap_or_default(),
             found_by
-        )
+        );
+        if p.passages.is_empty() {
+            return writeln!(self.out, "{pair},,,,,,,,,,");
+        }
+        for x in &p.passages {
+            writeln!(
+                self.out,
+                "{pair},{},{},{},{},{},{},{},{},{},{}",
+                x.a_start,
+                x.a_end,
+                x.b_start,
+                x.b_end,
+                x.words,
+                x.score,
+                x.boilerplate,
+                x.earlier.unwrap_or(""),
+                field(x.a_text),
+                field(x.b_text)
+            )?;
+        }
+        Ok(())
     }
     fn cluster(&mut self, _: &ClusterRecord) -> io::Result<()> {
         Ok(())

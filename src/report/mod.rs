@@ -11,6 +11,7 @@ mod table;
 
 use crate::config::ScanConfig;
 use crate::corpus::{Corpus, Doc};
+use crate::passage::Passage;
 use crate::scan::{FoundBy, ScanResult};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -65,8 +66,35 @@ pub struct PairRecord<'a> {
     pub shared_shingles: usize,
     /// Cluster id when the pair is a near-duplicate, else null.
     pub cluster: Option<u32>,
-    /// `lsh`, `containment` or `bucket`.
+    /// `lsh`, `containment`, `bucket` or `passage`.
     pub found_by: FoundBy,
+    /// Shared passages, in order along `a`.
+    pub passages: Vec<PassageRecord<'a>>,
+}
+
+/// One shared passage of a pair: where it is in both documents and what it says there.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassageRecord<'a> {
+    /// Start in `a`, in Unicode code points, inclusive.
+    pub a_start: usize,
+    /// End in `a`, exclusive.
+    pub a_end: usize,
+    /// Start in `b`.
+    pub b_start: usize,
+    /// End in `b`, exclusive.
+    pub b_end: usize,
+    /// Aligned equal words.
+    pub words: usize,
+    /// Share of the alignment that is equal words (1.0: verbatim).
+    pub score: f64,
+    /// The passage as printed in `a`.
+    pub a_text: &'a str,
+    /// The passage as printed in `b`.
+    pub b_text: &'a str,
+    /// True for one source's repeated boilerplate (only shown with `--show-boilerplate`).
+    pub boilerplate: bool,
+    /// Which side printed it first, by date: `a`, `b`, or null when unknown or the same day.
+    pub earlier: Option<&'static str>,
 }
 
 /// A `cluster` record.
@@ -127,6 +155,20 @@ pub struct Summary {
     pub duplicate_ids_dropped: usize,
     /// Warnings and errors met while reading (printed on stderr).
     pub input_problems: usize,
+    /// Whether passages were searched.
+    pub passages_searched: bool,
+    /// Shortest passage reported, in words.
+    pub min_words: usize,
+    /// Passages reported.
+    pub passages: usize,
+    /// Pairs with at least one passage.
+    pub pairs_with_passages: usize,
+    /// Document pairs sharing anchors that were aligned.
+    pub aligned_pairs: usize,
+    /// Anchors ignored for being in more than `--max-df` documents.
+    pub frequent_anchors: usize,
+    /// (source, anchor) entries recognised as boilerplate.
+    pub boilerplate_anchors: usize,
 }
 
 impl Summary {
@@ -157,6 +199,13 @@ impl Summary {
             bad_lines_skipped: corpus.stats.bad_lines_skipped,
             duplicate_ids_dropped: corpus.stats.duplicate_ids_dropped,
             input_problems: corpus.diagnostics.len(),
+            passages_searched: cfg.passages,
+            min_words: cfg.min_words,
+            passages: s.passages,
+            pairs_with_passages: result.pairs.iter().filter(|p| !p.passages.is_empty()).count(),
+            aligned_pairs: s.aligned_pairs,
+            frequent_anchors: s.frequent_anchors,
+            boilerplate_anchors: s.boilerplate_anchors,
         }
     }
 }
@@ -184,6 +233,30 @@ pub fn for_format<'w>(format: Format, out: Box<dyn Write + 'w>) -> Box<dyn Repor
     }
 }
 
+/// Which of two documents is dated earlier.
+fn earlier(a: &Doc, b: &Doc) -> Option<&'static str> {
+    match (a.date.as_deref(), b.date.as_deref()) {
+        (Some(x), Some(y)) if x < y => Some("a"),
+        (Some(x), Some(y)) if x > y => Some("b"),
+        _ => None,
+    }
+}
+
+fn passage_record<'a>(a: &'a Doc, b: &'a Doc, p: &Passage) -> PassageRecord<'a> {
+    PassageRecord {
+        a_start: p.a_start,
+        a_end: p.a_end,
+        b_start: p.b_start,
+        b_end: p.b_end,
+        words: p.words,
+        score: round4(p.score),
+        a_text: a.text.get(p.a_bytes.0..p.a_bytes.1).unwrap_or(""),
+        b_text: b.text.get(p.b_bytes.0..p.b_bytes.1).unwrap_or(""),
+        boilerplate: p.boilerplate,
+        earlier: earlier(a, b),
+    }
+}
+
 /// Pushes every record of `result` (over `docs`) into `report`.
 pub fn emit(report: &mut dyn Report, docs: &[Doc], summary: &Summary, result: &ScanResult) -> io::Result<()> {
     report.summary(summary)?;
@@ -203,6 +276,7 @@ pub fn emit(report: &mut dyn Report, docs: &[Doc], summary: &Summary, result: &S
             shared_shingles: p.shared,
             cluster: p.cluster,
             found_by: p.found_by,
+            passages: p.passages.iter().map(|x| passage_record(a, b, x)).collect(),
         })?;
     }
     for c in &result.clusters {

@@ -40,6 +40,33 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 struct Row {
     cells: [String; 6],
+    passages: Vec<String>,
+}
+
+/// Width of passage text shown in the table.
+const PASSAGE_WIDTH: usize = 110;
+
+fn passage_lines(p: &super::PassageRecord) -> String {
+    let first = match p.earlier {
+        Some("a") => ", A first",
+        Some("b") => ", B first",
+        _ => "",
+    };
+    let bp = if p.boilerplate { " [boilerplate]" } else { "" };
+    let mut s = format!(
+        "      passage A {}-{} / B {}-{}: {} words, score {:.2}{first}{bp}\n        A: {}",
+        p.a_start,
+        p.a_end,
+        p.b_start,
+        p.b_end,
+        p.words,
+        p.score,
+        fit(p.a_text, PASSAGE_WIDTH).trim_end()
+    );
+    if p.a_text.split_whitespace().ne(p.b_text.split_whitespace()) {
+        s.push_str(&format!("\n        B: {}", fit(p.b_text, PASSAGE_WIDTH).trim_end()));
+    }
+    s
 }
 
 /// Buffers the records and writes the table at `finish`.
@@ -47,14 +74,15 @@ pub struct TableReport<'w> {
     out: Box<dyn Write + 'w>,
     summary: Option<Summary>,
     rows: Vec<Row>,
-    containment_only: usize,
+    not_near: usize,
+    containment: usize,
     clusters: Vec<(u32, usize, Vec<String>)>,
 }
 
 impl<'w> TableReport<'w> {
     /// Writes into `out`.
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
-        TableReport { out, summary: None, rows: Vec::new(), containment_only: 0, clusters: Vec::new() }
+        TableReport { out, summary: None, rows: Vec::new(), not_near: 0, containment: 0, clusters: Vec::new() }
     }
 }
 
@@ -66,7 +94,10 @@ impl Report for TableReport<'_> {
 
     fn pair(&mut self, p: &PairRecord) -> io::Result<()> {
         if p.cluster.is_none() {
-            self.containment_only += 1;
+            self.not_near += 1;
+        }
+        if p.found_by == crate::scan::FoundBy::Containment {
+            self.containment += 1;
         }
         self.rows.push(Row {
             cells: [
@@ -77,6 +108,7 @@ impl Report for TableReport<'_> {
                 fit(&label(p.a, p.title_a), DOC_WIDTH),
                 fit(&label(p.b, p.title_b), DOC_WIDTH),
             ],
+            passages: p.passages.iter().map(passage_lines).collect(),
         });
         Ok(())
     }
@@ -113,6 +145,9 @@ impl Report for TableReport<'_> {
             for r in &self.rows {
                 let c = &r.cells;
                 writeln!(out, "{:>7}  {:>7}  {:>7}  {:>7}  {}  {}", c[0], c[1], c[2], c[3], c[4], c[5].trim_end())?;
+                for p in &r.passages {
+                    writeln!(out, "{p}")?;
+                }
             }
         }
         if !self.clusters.is_empty() {
@@ -125,24 +160,33 @@ impl Report for TableReport<'_> {
             }
         }
         writeln!(out)?;
-        if s.pairs == 0 {
+        let near = s.pairs - self.not_near;
+        if near == 0 {
             let what = match s.containment {
                 Some(c) => format!("Jaccard >= {:.2} or containment >= {c:.2}", s.threshold),
                 None => format!("Jaccard >= {:.2}", s.threshold),
             };
             writeln!(out, "No near-duplicates: no two of the {} documents reach {what}.", s.documents)?;
         } else {
-            write!(
+            writeln!(
                 out,
-                "Found {} in {} ({} documents)",
-                plural(s.pairs, "pair", "pairs"),
+                "Found {} in {} ({} documents).",
+                plural(near, "near-duplicate pair", "near-duplicate pairs"),
                 plural(s.clusters, "cluster", "clusters"),
                 s.clustered_documents
             )?;
-            if self.containment_only > 0 {
-                write!(out, "; {} by containment only", self.containment_only)?;
-            }
-            writeln!(out, ".")?;
+        }
+        if s.passages_searched {
+            writeln!(
+                out,
+                "{} of at least {} words shared by {}.",
+                plural(s.passages, "passage", "passages"),
+                s.min_words,
+                plural(s.pairs_with_passages, "pair of documents", "pairs of documents")
+            )?;
+        }
+        if self.containment > 0 {
+            writeln!(out, "{} found by containment only.", plural(self.containment, "pair was", "pairs were"))?;
         }
         if s.oversized_buckets > 0 {
             writeln!(

@@ -1,0 +1,91 @@
+//! Boilerplate: text that one source repeats across many of its own documents (navigation menus,
+//! "Leave a Reply", sign-offs, subscription pitches). It is found per source from the anchors: an
+//! anchor that appears in at least `min_docs` documents of one source, and in at least `share` of
+//! that source's documents, is that source's boilerplate. A wire story carried by many *different*
+//! sources is reuse, not boilerplate, and is never flagged by this rule.
+
+use crate::anchor::Anchor;
+use ahash::AHashSet;
+
+/// The boilerplate anchors of every source.
+#[derive(Debug, Clone, Default)]
+pub struct Boilerplate {
+    anchors: AHashSet<(u32, u64)>,
+}
+
+impl Boilerplate {
+    /// Finds the boilerplate anchors. `sources[d]` is document `d`'s source number (or `None`,
+    /// for which nothing is boilerplate); `anchors[d]` its anchors.
+    pub fn find(anchors: &[Vec<Anchor>], sources: &[Option<u32>], min_docs: usize, share: f64) -> Self {
+        let mut per_source_docs: ahash::AHashMap<u32, usize> = ahash::AHashMap::new();
+        for s in sources.iter().flatten() {
+            *per_source_docs.entry(*s).or_default() += 1;
+        }
+        let mut keys: Vec<(u32, u64, u32)> = Vec::new();
+        for (d, list) in anchors.iter().enumerate() {
+            let Some(Some(s)) = sources.get(d) else { continue };
+            if per_source_docs[s] < min_docs {
+                continue;
+            }
+            keys.extend(list.iter().map(|a| (*s, a.hash, d as u32)));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        let mut set = AHashSet::new();
+        for group in keys.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
+            let (source, hash) = (group[0].0, group[0].1);
+            let docs = group.len();
+            if docs >= min_docs && docs as f64 >= share * per_source_docs[&source] as f64 {
+                set.insert((source, hash));
+            }
+        }
+        Boilerplate { anchors: set }
+    }
+
+    /// True when `hash` is boilerplate of `source`.
+    pub fn contains(&self, source: Option<u32>, hash: u64) -> bool {
+        source.is_some_and(|s| self.anchors.contains(&(s, hash)))
+    }
+
+    /// Number of (source, anchor) boilerplate entries.
+    pub fn len(&self) -> usize {
+        self.anchors.len()
+    }
+
+    /// True when no source has boilerplate.
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(hashes: &[u64]) -> Vec<Anchor> {
+        hashes.iter().enumerate().map(|(i, &hash)| Anchor { hash, pos: i as u32 }).collect()
+    }
+
+    #[test]
+    fn repeated_within_a_source_is_boilerplate_across_sources_is_not() {
+        // Source 0: four pages sharing menu anchor 7. Anchor 9 is shared by one page of each of
+        // three sources: syndication, not boilerplate.
+        let anchors = vec![a(&[7, 1]), a(&[7, 2]), a(&[7, 3, 9]), a(&[7, 4]), a(&[9, 5]), a(&[9, 6])];
+        let sources = vec![Some(0), Some(0), Some(0), Some(0), Some(1), Some(2)];
+        let b = Boilerplate::find(&anchors, &sources, 3, 0.2);
+        assert!(b.contains(Some(0), 7));
+        assert!(!b.contains(Some(0), 9) && !b.contains(Some(1), 9));
+        assert!(!b.contains(None, 7));
+        assert_eq!(b.len(), 1);
+    }
+
+    #[test]
+    fn a_rare_phrase_in_a_big_source_is_not_boilerplate() {
+        let mut anchors: Vec<Vec<Anchor>> = (0..100).map(|i| a(&[1000 + i])).collect();
+        for list in anchors.iter_mut().take(3) {
+            list.push(Anchor { hash: 5, pos: 9 });
+        }
+        let b = Boilerplate::find(&anchors, &vec![Some(0); 100], 3, 0.2);
+        assert!(b.is_empty(), "3 of 100 pages is a follow-up story, not a menu");
+    }
+}

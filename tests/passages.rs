@@ -1,0 +1,169 @@
+//! Shared passages end to end: the seeds, exact offsets, boilerplate, hostile documents.
+
+mod common;
+
+use common::{filler, reprint, s, write};
+use serde_json::Value;
+
+/// Code-point slice of `text`, as Python's `text[start:end]`.
+fn slice(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end - start).collect()
+}
+
+fn passages(r: &common::Run) -> Vec<(String, String, Value)> {
+    r.pairs()
+        .iter()
+        .flat_map(|p| {
+            let (a, b) = (p["a"].as_str().unwrap().to_string(), p["b"].as_str().unwrap().to_string());
+            p["passages"].as_array().unwrap().iter().map(move |x| (a.clone(), b.clone(), x.clone())).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn seeds_share_the_three_known_passages_and_no_stock_phrases() {
+    let r = reprint(&["scan", "seeds", "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = passages(&r);
+    let has = |a: &str, b: &str, needle_a: &str, needle_b: &str| {
+        found.iter().any(|(x, y, p)| {
+            x.starts_with(a)
+                && y.starts_with(b)
+                && p["a_text"].as_str().unwrap().contains(needle_a)
+                && p["b_text"].as_str().unwrap().contains(needle_b)
+        })
+    };
+    assert!(has(
+        "003",
+        "004",
+        "would effectively be supporting the ratification of Russian conquest",
+        "ratification of Russian conquest"
+    ));
+    assert!(has(
+        "001",
+        "004",
+        "journey of friendship, cooperation and peace",
+        "journey of friendship, cooperation and peace"
+    ));
+    // One passage across the differing word, not two fragments.
+    assert!(
+        has("001", "004", "colossal leap forward in its development", "colossal leap ahead in its development"),
+        "{found:?}"
+    );
+    let putin: Vec<_> = found.iter().filter(|(_, _, p)| p["a_text"].as_str().unwrap().contains("colossal")).collect();
+    assert_eq!(putin.len(), 1);
+    assert!(putin[0].2["score"].as_f64().unwrap() < 1.0);
+    for (_, _, p) in &found {
+        assert!(!p["a_text"].as_str().unwrap().eq_ignore_ascii_case("US Secretary of State Antony Blinken"));
+        assert!(p["words"].as_u64().unwrap() >= 8);
+    }
+    // Offsets slice the original files to the reported text.
+    for (a, b, p) in &found {
+        let ta = std::fs::read_to_string(format!("seeds/{a}")).unwrap();
+        let tb = std::fs::read_to_string(format!("seeds/{b}")).unwrap();
+        let u = |k: &str| p[k].as_u64().unwrap() as usize;
+        assert_eq!(slice(&ta, u("a_start"), u("a_end")), p["a_text"].as_str().unwrap());
+        assert_eq!(slice(&tb, u("b_start"), u("b_end")), p["b_text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn offsets_are_code_points_through_combining_marks_and_emoji() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = "Le président a déclaré 🎉 que la coope\u{301}ration 👩‍👩‍👧 économique restera forte malgré les tensions, 北京 a répondu";
+    let a = format!("Préambule 😀😀 sans rapport, e\u{301}crit ailleurs. {shared} et puis autre chose.");
+    let b = format!("Autre début 🇫🇷 différent. {shared}. Fin.");
+    let f = write(
+        dir.path(),
+        "c.jsonl",
+        format!("{}\n{}\n", serde_json::json!({"id": "a", "text": a}), serde_json::json!({"id": "b", "text": b})),
+    );
+    let r = reprint(&["scan", s(&f), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = passages(&r);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let p = &found[0].2;
+    let u = |k: &str| p[k].as_u64().unwrap() as usize;
+    assert_eq!(slice(&a, u("a_start"), u("a_end")), p["a_text"].as_str().unwrap());
+    assert_eq!(slice(&b, u("b_start"), u("b_end")), p["b_text"].as_str().unwrap());
+    assert!(p["a_text"].as_str().unwrap().starts_with("Le président"));
+    assert!(p["a_text"].as_str().unwrap().ends_with("répondu"));
+    assert_eq!(p["score"], 1.0);
+}
+
+#[test]
+fn site_menus_are_boilerplate_and_never_relate_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu =
+        "Home World Business Markets Technology Sports Opinion Subscribe to our newsletter for the latest headlines \
+                Leave a Reply Your email address will not be published Required fields are marked";
+    for i in 0..6 {
+        write(dir.path(), &format!("daily/p{i}.txt"), format!("{menu}\n\n{}\n\n{menu}", filler(100 + i, 200)));
+    }
+    // A real story shared with another outlet, inside one of those pages.
+    let story = filler(7, 60);
+    write(dir.path(), "daily/p6.txt", format!("{menu}\n\n{story}\n\n{menu}"));
+    write(dir.path(), "herald/x.txt", format!("Unrelated intro words here. {story} The end."));
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = passages(&r);
+    assert_eq!(found.len(), 1, "only the real story: {found:?}");
+    assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("daily/p6.txt", "herald/x.txt"));
+    assert_eq!(found[0].2["words"], 60);
+    assert!(r.summary()["boilerplate_anchors"].as_u64().unwrap() > 0);
+
+    let shown = reprint(&["scan", s(dir.path()), "--format", "jsonl", "-q", "--show-boilerplate"]);
+    let all = passages(&shown);
+    assert!(all.iter().any(|(a, b, p)| a.starts_with("daily/") && b.starts_with("daily/") && p["boilerplate"] == true));
+    assert!(all.iter().all(|(a, _, p)| p["boilerplate"] == true || a == "daily/p6.txt"));
+}
+
+#[test]
+fn a_sentence_repeated_thousands_of_times_stays_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let sentence = "The committee will meet again next week to discuss the budget proposal in detail. ";
+    write(dir.path(), "spam.txt", sentence.repeat(5000));
+    write(dir.path(), "story.txt", format!("{} {} {}", filler(1, 50), sentence, filler(2, 50)));
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = passages(&r);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].2["words"], 14);
+}
+
+#[test]
+fn a_huge_document_aligned_against_a_short_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let chunk = filler(3, 10_000);
+    let mut big = String::with_capacity(60 << 20);
+    let mut i = 0;
+    while big.len() < 50 << 20 {
+        big.push_str(&filler(1000 + i, 2000));
+        big.push('\n');
+        i += 1;
+    }
+    let copied = &chunk[..chunk.len() / 2];
+    let at = big.len() / 2;
+    let at = (at..big.len()).find(|&j| big.as_bytes()[j] == b' ').unwrap();
+    big.insert_str(at, &format!(" {copied} "));
+    write(dir.path(), "big.txt", &big);
+    write(dir.path(), "short.txt", format!("Intro. {copied} Outro."));
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = passages(&r);
+    assert_eq!(found.len(), 1);
+    let p = &found[0].2;
+    assert_eq!(p["a_text"].as_str().unwrap().len(), copied.trim().len());
+    assert!(copied.trim_end().ends_with(p["a_text"].as_str().unwrap().rsplit(' ').next().unwrap()));
+}
+
+#[test]
+fn csv_has_one_row_per_passage_and_no_passages_turns_them_off() {
+    let csv = reprint(&["scan", "seeds", "--format", "csv", "-q"]).stdout;
+    assert_eq!(csv.lines().filter(|l| l.starts_with("0")).count(), 3, "{csv}");
+    let off = reprint(&["scan", "seeds", "--format", "jsonl", "-q", "--no-passages"]);
+    assert_eq!(off.summary()["passages"], 0);
+    assert_eq!(off.summary()["pairs"], 0);
+    let short = reprint(&["scan", "seeds", "--format", "jsonl", "-q", "--min-words", "6"]);
+    assert!(short.summary()["passages"].as_u64().unwrap() > 3, "6-word stock phrases appear below the default");
+}
