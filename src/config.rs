@@ -120,7 +120,7 @@ impl ScanConfig {
         if self.min_words == 0 {
             return Err("--min-words must be at least 1".into());
         }
-        if !(self.max_df > 0.0) {
+        if self.max_df.is_nan() || self.max_df <= 0.0 {
             return Err(format!("--max-df must be above 0, got {}", self.max_df));
         }
         if self.max_bucket < 2 {
