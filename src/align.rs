@@ -11,7 +11,7 @@
 //!    within `x_drop` of its best (x-drop, as in BLAST), and cut back to the best point, so a
 //!    passage always starts and ends on matching words.
 //!
-//! Everything here works on token hashes and token indices; [`crate::passage`] turns the spans
+//! Everything here works on token hashes (any type with equality) and token indices; [`crate::passage`] turns the spans
 //! into character offsets and text.
 
 use crate::anchor::Seed;
@@ -56,7 +56,7 @@ impl Span {
 }
 
 /// Global alignment of two short token slices: `(matches, columns)` of an optimal alignment.
-fn bridge(a: &[u64], b: &[u64]) -> (usize, usize) {
+fn bridge<W: Eq>(a: &[W], b: &[W]) -> (usize, usize) {
     if a.is_empty() || b.is_empty() {
         return (0, a.len() + b.len());
     }
@@ -64,10 +64,10 @@ fn bridge(a: &[u64], b: &[u64]) -> (usize, usize) {
     let m = b.len();
     let mut prev: Vec<(i32, u32, u32)> = (0..=m).map(|j| (-(j as i32), 0, j as u32)).collect();
     let mut cur = vec![(0i32, 0u32, 0u32); m + 1];
-    for (i, &x) in a.iter().enumerate() {
+    for (i, x) in a.iter().enumerate() {
         cur[0] = (-(i as i32) - 1, 0, i as u32 + 1);
         for j in 1..=m {
-            let eq = x == b[j - 1];
+            let eq = *x == b[j - 1];
             let diag = prev[j - 1];
             let d = (diag.0 + if eq { 1 } else { -1 }, diag.1 + eq as u32, diag.2 + 1);
             let up = (prev[j].0 - 1, prev[j].1, prev[j].2 + 1);
@@ -80,7 +80,7 @@ fn bridge(a: &[u64], b: &[u64]) -> (usize, usize) {
 }
 
 /// Extends `span` outwards without gaps, x-drop.
-fn extend(a: &[u64], b: &[u64], span: &mut Span, x_drop: i32) {
+fn extend<W: Eq>(a: &[W], b: &[W], span: &mut Span, x_drop: i32) {
     // Left.
     let (mut score, mut best, mut best_i, mut m, mut best_m) = (0i32, 0i32, 0usize, 0usize, 0usize);
     let mut i = 1;
@@ -167,7 +167,7 @@ fn chains(seeds: &[Seed], p: &AlignParams) -> Vec<Chain> {
 }
 
 /// Walks one chain, bridging gaps; returns the spans it splits into (not yet extended).
-fn walk(a: &[u64], b: &[u64], chain: &Chain, p: &AlignParams, out: &mut Vec<Span>) {
+fn walk<W: Eq>(a: &[W], b: &[W], chain: &Chain, p: &AlignParams, out: &mut Vec<Span>) {
     let k = p.anchor_k;
     let mut cur: Option<Span> = None;
     for &(sa, sb) in &chain.seeds {
@@ -183,12 +183,12 @@ fn walk(a: &[u64], b: &[u64], chain: &Chain, p: &AlignParams, out: &mut Vec<Span
             if pb as i64 - pa as i64 == span.b_end as i64 - span.a_end as i64 && ea > span.a_end {
                 let from = span.a_end;
                 let shift = span.b_end as i64 - span.a_end as i64;
-                for (i, &x) in a.iter().enumerate().take(ea).skip(from) {
+                for (i, x) in a.iter().enumerate().take(ea).skip(from) {
                     let j = (i as i64 + shift) as usize;
                     if j >= b.len() {
                         break;
                     }
-                    span.matches += (x == b[j]) as usize;
+                    span.matches += (*x == b[j]) as usize;
                     span.columns += 1;
                     span.a_end = i + 1;
                     span.b_end = j + 1;
@@ -214,7 +214,7 @@ fn walk(a: &[u64], b: &[u64], chain: &Chain, p: &AlignParams, out: &mut Vec<Span
 
 /// Aligns documents A and B (token hashes) from their shared `seeds` (sorted by position in A).
 /// Returns non-overlapping spans with at least `min_words` matching words, in order along A.
-pub fn align(a: &[u64], b: &[u64], seeds: &[Seed], p: &AlignParams, min_words: usize) -> Vec<Span> {
+pub fn align<W: Eq>(a: &[W], b: &[W], seeds: &[Seed], p: &AlignParams, min_words: usize) -> Vec<Span> {
     let mut spans = Vec::new();
     for chain in chains(seeds, p) {
         walk(a, b, &chain, p, &mut spans);
@@ -249,11 +249,11 @@ mod tests {
         crate::text::tokens(text).map(|t| t.hash).collect()
     }
 
-    const P: AlignParams = AlignParams { anchor_k: 4, max_gap: 30, x_drop: 4 };
+    const P: AlignParams = AlignParams { anchor_k: 5, max_gap: 30, x_drop: 4 };
 
     fn run(a: &str, b: &str) -> Vec<Span> {
         let (ha, hb) = (h(a), h(b));
-        let s = seed_pairs(&[winnow(&ha, 4, 3), winnow(&hb, 4, 3)], 10, &|_, _| false);
+        let s = seed_pairs(&[winnow(&ha, 5, 2), winnow(&hb, 5, 2)], 10, &|_, _| false);
         let seeds = s.pairs.first().map(|p| p.2.clone()).unwrap_or_default();
         align(&ha, &hb, &seeds, &P, 8)
     }

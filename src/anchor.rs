@@ -3,8 +3,10 @@
 //! Anchors are chosen by *winnowing* (Schleimer, Wilkerson & Aiken 2003) over the document's
 //! `k`-word shingle hashes in order: in every window of `w` consecutive shingles the smallest hash
 //! is an anchor. Two documents that share a run of at least `w + k - 1` words share a whole window,
-//! hence an anchor; with the defaults (4-word shingles, windows of 3) any shared run of 6 words is
-//! found, while only about half of the shingles are kept.
+//! hence an anchor; with the defaults (the fingerprint's own 5-word shingles, windows of 2) any
+//! shared run of 6 words is found, while about two shingles in three are kept. 5-word anchors
+//! rather than 4-word ones: a 4-word phrase is shared by chance so often that aligning those pairs
+//! tripled the cost of a scan.
 //!
 //! The index keeps, for each anchor hash, the documents and positions holding it. An anchor held by
 //! more than `max_df` documents (site boilerplate, stock phrases) is dropped; an anchor repeated
@@ -17,11 +19,13 @@ use rayon::prelude::*;
 /// Positions of one anchor kept per document.
 pub const MAX_REPEATS_PER_DOC: usize = 4;
 
-/// An anchor of one document: the shingle hash and the index of its first token.
+/// An anchor of one document: the shingle hash (its top 32 bits: a chance collision only makes
+/// a seed that alignment, which compares the words themselves, rejects) and the index of its
+/// first token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Anchor {
-    /// Shingle hash.
-    pub hash: u64,
+    /// Top 32 bits of the shingle hash.
+    pub hash: u32,
     /// Token index where the shingle starts.
     pub pos: u32,
 }
@@ -32,11 +36,16 @@ pub struct Anchor {
 pub fn winnow(token_hashes: &[u64], k: usize, w: usize) -> Vec<Anchor> {
     let mut shingles = Vec::with_capacity(token_hashes.len());
     shingles_in_order(token_hashes, k, &mut shingles);
+    winnow_shingles(&shingles, w)
+}
+
+/// Winnowed anchors of shingle hashes already in document order (see [`winnow`]).
+pub fn winnow_shingles(shingles: &[u64], w: usize) -> Vec<Anchor> {
     let w = w.max(1);
     let mut out: Vec<Anchor> = Vec::with_capacity(shingles.len() * 2 / (w + 1) + 1);
     if shingles.len() <= w {
         if let Some((pos, &hash)) = shingles.iter().enumerate().rev().min_by_key(|(_, h)| **h) {
-            out.push(Anchor { hash, pos: pos as u32 });
+            out.push(Anchor { hash: (hash >> 32) as u32, pos: pos as u32 });
         }
         return out;
     }
@@ -53,7 +62,7 @@ pub fn winnow(token_hashes: &[u64], k: usize, w: usize) -> Vec<Anchor> {
         if i + 1 >= w {
             let j = deque[0];
             if out.last().is_none_or(|a| a.pos as usize != j) {
-                out.push(Anchor { hash: shingles[j], pos: j as u32 });
+                out.push(Anchor { hash: (shingles[j] >> 32) as u32, pos: j as u32 });
             }
         }
     }
@@ -62,7 +71,12 @@ pub fn winnow(token_hashes: &[u64], k: usize, w: usize) -> Vec<Anchor> {
 
 /// Keeps at most `cap` positions of each hash (the first ones), preserving position order.
 pub fn cap_repeats(anchors: Vec<Anchor>, cap: usize) -> Vec<Anchor> {
-    let mut count: ahash::AHashMap<u64, usize> = ahash::AHashMap::new();
+    let mut hashes: Vec<u32> = anchors.iter().map(|a| a.hash).collect();
+    hashes.sort_unstable();
+    if hashes.chunk_by(|x, y| x == y).all(|run| run.len() <= cap) {
+        return anchors;
+    }
+    let mut count: ahash::AHashMap<u32, usize> = ahash::AHashMap::with_capacity(anchors.len());
     anchors
         .into_iter()
         .filter(|a| {
@@ -85,40 +99,64 @@ pub struct SeedPairs {
     pub frequent_anchors: usize,
 }
 
-/// Builds the inverted index over `anchors[d]` (sorted by position) and returns, for each pair of
-/// documents, their shared anchors. `ignore(d, hash)` leaves an anchor out of document `d` (used to
-/// keep boilerplate from relating documents).
-pub fn seed_pairs(anchors: &[Vec<Anchor>], max_df: usize, ignore: &(dyn Fn(usize, u64) -> bool + Sync)) -> SeedPairs {
-    let mut postings: Vec<(u64, u32, u32)> = anchors
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, list)| {
-            list.iter().filter(move |a| !ignore(d, a.hash)).map(move |a| (a.hash, d as u32, a.pos))
-        })
-        .collect();
-    postings.par_sort_unstable();
-    let groups: Vec<&[(u64, u32, u32)]> =
-        postings.chunk_by(|x, y| x.0 == y.0).filter(|g| g[0].1 != g[g.len() - 1].1).collect();
-    let doc_count = |g: &[(u64, u32, u32)]| g.chunk_by(|x, y| x.1 == y.1).count();
-    let frequent_anchors = groups.iter().filter(|g| doc_count(g) > max_df).count();
-    let mut seeds: Vec<(u64, u32, u32)> = groups
-        .par_iter()
-        .filter(|g| doc_count(g) <= max_df)
-        .flat_map_iter(|g| {
-            g.iter().enumerate().flat_map(move |(i, x)| {
-                g[i + 1..]
-                    .iter()
-                    .filter(move |y| y.1 != x.1)
-                    .map(move |y| (((x.1 as u64) << 32) | y.1 as u64, x.2, y.2))
+/// The inverted index: every `(hash, document, position)`, sorted, so that each anchor's postings
+/// are one run.
+#[derive(Debug, Clone, Default)]
+pub struct AnchorIndex {
+    postings: Vec<(u32, u32, u32)>,
+}
+
+impl AnchorIndex {
+    /// Indexes `anchors[d]` for every document `d`.
+    pub fn build(anchors: &[Vec<Anchor>]) -> Self {
+        let mut postings: Vec<(u32, u32, u32)> = anchors
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(d, list)| list.iter().map(move |a| (a.hash, d as u32, a.pos)))
+            .collect();
+        postings.par_sort_unstable();
+        AnchorIndex { postings }
+    }
+
+    /// The postings of each anchor held by at least two documents: `(hash, doc, pos)` runs.
+    pub fn shared(&self) -> impl Iterator<Item = &[(u32, u32, u32)]> {
+        self.postings.chunk_by(|x, y| x.0 == y.0).filter(|g| g[0].1 != g[g.len() - 1].1)
+    }
+
+    /// For each pair of documents, their shared anchors. Anchors in more than `max_df` documents
+    /// are skipped and counted; `ignore(d, hash)` leaves an anchor out of document `d` (used to
+    /// keep boilerplate from relating documents).
+    pub fn seed_pairs(&self, max_df: usize, ignore: &(dyn Fn(usize, u32) -> bool + Sync)) -> SeedPairs {
+        let doc_count = |g: &[(u32, u32, u32)]| g.chunk_by(|x, y| x.1 == y.1).count();
+        let groups: Vec<&[(u32, u32, u32)]> = self.shared().collect();
+        let frequent_anchors = groups.iter().filter(|g| doc_count(g) > max_df).count();
+        let mut seeds: Vec<(u64, u32, u32)> = groups
+            .par_iter()
+            .filter(|g| doc_count(g) <= max_df)
+            .flat_map_iter(|g| {
+                let kept: Vec<(u32, u32, u32)> = g.iter().copied().filter(|p| !ignore(p.1 as usize, p.0)).collect();
+                let mut out = Vec::new();
+                for (i, x) in kept.iter().enumerate() {
+                    for y in kept[i + 1..].iter().filter(|y| y.1 != x.1) {
+                        out.push((((x.1 as u64) << 32) | y.1 as u64, x.2, y.2));
+                    }
+                }
+                out
             })
-        })
-        .collect();
-    seeds.par_sort_unstable();
-    let pairs = seeds
-        .chunk_by(|x, y| x.0 == y.0)
-        .map(|run| ((run[0].0 >> 32) as u32, run[0].0 as u32, run.iter().map(|s| (s.1, s.2)).collect()))
-        .collect();
-    SeedPairs { pairs, frequent_anchors }
+            .collect();
+        seeds.par_sort_unstable();
+        let pairs = seeds
+            .chunk_by(|x, y| x.0 == y.0)
+            .map(|run| ((run[0].0 >> 32) as u32, run[0].0 as u32, run.iter().map(|s| (s.1, s.2)).collect()))
+            .collect();
+        SeedPairs { pairs, frequent_anchors }
+    }
+}
+
+/// Builds the index over `anchors` and returns the seeds of every document pair (see
+/// [`AnchorIndex::seed_pairs`]).
+pub fn seed_pairs(anchors: &[Vec<Anchor>], max_df: usize, ignore: &(dyn Fn(usize, u32) -> bool + Sync)) -> SeedPairs {
+    AnchorIndex::build(anchors).seed_pairs(max_df, ignore)
 }
 
 #[cfg(test)]
@@ -131,7 +169,7 @@ mod tests {
 
     #[test]
     fn any_shared_run_of_w_plus_k_minus_1_words_shares_an_anchor() {
-        let (k, w) = (4, 3);
+        let (k, w) = (5, 2);
         let mut x = 99u64;
         let mut word = || {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
@@ -145,8 +183,8 @@ mod tests {
             let mut b: Vec<String> = (0..trial % 5).map(|_| word()).collect();
             b.extend(run.iter().cloned());
             b.extend((0..9).map(|_| word()));
-            let ha: Vec<u64> = winnow(&hashes(&a.join(" ")), k, w).iter().map(|a| a.hash).collect();
-            let hb: Vec<u64> = winnow(&hashes(&b.join(" ")), k, w).iter().map(|a| a.hash).collect();
+            let ha: Vec<u32> = winnow(&hashes(&a.join(" ")), k, w).iter().map(|a| a.hash).collect();
+            let hb: Vec<u32> = winnow(&hashes(&b.join(" ")), k, w).iter().map(|a| a.hash).collect();
             assert!(ha.iter().any(|h| hb.contains(h)), "trial {trial}");
         }
     }

@@ -4,46 +4,45 @@
 //! that source's documents, is that source's boilerplate. A wire story carried by many *different*
 //! sources is reuse, not boilerplate, and is never flagged by this rule.
 
-use crate::anchor::Anchor;
+use crate::anchor::AnchorIndex;
 use ahash::AHashSet;
 
 /// The boilerplate anchors of every source.
 #[derive(Debug, Clone, Default)]
 pub struct Boilerplate {
-    anchors: AHashSet<(u32, u64)>,
+    anchors: AHashSet<(u32, u32)>,
 }
 
 impl Boilerplate {
-    /// Finds the boilerplate anchors. `sources[d]` is document `d`'s source number (or `None`,
-    /// for which nothing is boilerplate); `anchors[d]` its anchors.
-    pub fn find(anchors: &[Vec<Anchor>], sources: &[Option<u32>], min_docs: usize, share: f64) -> Self {
+    /// Finds the boilerplate anchors in `index`. `sources[d]` is document `d`'s source number
+    /// (or `None`, for which nothing is boilerplate).
+    pub fn find(index: &AnchorIndex, sources: &[Option<u32>], min_docs: usize, share: f64) -> Self {
         let mut per_source_docs: ahash::AHashMap<u32, usize> = ahash::AHashMap::new();
         for s in sources.iter().flatten() {
             *per_source_docs.entry(*s).or_default() += 1;
         }
-        let mut keys: Vec<(u32, u64, u32)> = Vec::new();
-        for (d, list) in anchors.iter().enumerate() {
-            let Some(Some(s)) = sources.get(d) else { continue };
-            if per_source_docs[s] < min_docs {
-                continue;
-            }
-            keys.extend(list.iter().map(|a| (*s, a.hash, d as u32)));
-        }
-        keys.sort_unstable();
-        keys.dedup();
         let mut set = AHashSet::new();
-        for group in keys.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
-            let (source, hash) = (group[0].0, group[0].1);
-            let docs = group.len();
-            if docs >= min_docs && docs as f64 >= share * per_source_docs[&source] as f64 {
-                set.insert((source, hash));
+        if per_source_docs.values().all(|&n| n < min_docs) {
+            return Boilerplate { anchors: set };
+        }
+        let mut docs: Vec<(u32, u32)> = Vec::new();
+        for group in index.shared().filter(|g| g.len() >= min_docs) {
+            docs.clear();
+            docs.extend(group.iter().filter_map(|p| sources.get(p.1 as usize).copied().flatten().map(|s| (s, p.1))));
+            docs.sort_unstable();
+            docs.dedup();
+            for run in docs.chunk_by(|x, y| x.0 == y.0) {
+                let source = run[0].0;
+                if run.len() >= min_docs && run.len() as f64 >= share * per_source_docs[&source] as f64 {
+                    set.insert((source, group[0].0));
+                }
             }
         }
         Boilerplate { anchors: set }
     }
 
     /// True when `hash` is boilerplate of `source`.
-    pub fn contains(&self, source: Option<u32>, hash: u64) -> bool {
+    pub fn contains(&self, source: Option<u32>, hash: u32) -> bool {
         source.is_some_and(|s| self.anchors.contains(&(s, hash)))
     }
 
@@ -61,8 +60,9 @@ impl Boilerplate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::anchor::Anchor;
 
-    fn a(hashes: &[u64]) -> Vec<Anchor> {
+    fn a(hashes: &[u32]) -> Vec<Anchor> {
         hashes.iter().enumerate().map(|(i, &hash)| Anchor { hash, pos: i as u32 }).collect()
     }
 
@@ -72,7 +72,7 @@ mod tests {
         // three sources: syndication, not boilerplate.
         let anchors = vec![a(&[7, 1]), a(&[7, 2]), a(&[7, 3, 9]), a(&[7, 4]), a(&[9, 5]), a(&[9, 6])];
         let sources = vec![Some(0), Some(0), Some(0), Some(0), Some(1), Some(2)];
-        let b = Boilerplate::find(&anchors, &sources, 3, 0.2);
+        let b = Boilerplate::find(&AnchorIndex::build(&anchors), &sources, 3, 0.2);
         assert!(b.contains(Some(0), 7));
         assert!(!b.contains(Some(0), 9) && !b.contains(Some(1), 9));
         assert!(!b.contains(None, 7));
@@ -85,7 +85,7 @@ mod tests {
         for list in anchors.iter_mut().take(3) {
             list.push(Anchor { hash: 5, pos: 9 });
         }
-        let b = Boilerplate::find(&anchors, &vec![Some(0); 100], 3, 0.2);
+        let b = Boilerplate::find(&AnchorIndex::build(&anchors), &vec![Some(0); 100], 3, 0.2);
         assert!(b.is_empty(), "3 of 100 pages is a follow-up story, not a menu");
     }
 }

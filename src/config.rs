@@ -46,9 +46,9 @@ pub struct ScanConfig {
     /// Anchors held by more documents than this are ignored as boilerplate or stock phrases: a
     /// count when above 1, a share of the corpus when at most 1 (100 documents).
     pub max_df: f64,
-    /// Words per anchor shingle (4).
+    /// Words per anchor shingle (5, the fingerprint's own shingles, hashed once for both).
     pub anchor_k: usize,
-    /// Winnowing window in shingles (3): any shared run of `anchor_k + window - 1` = 6 words is
+    /// Winnowing window in shingles (2): any shared run of `anchor_k + window - 1` = 6 words is
     /// guaranteed a common anchor.
     pub winnow: usize,
     /// Longest unaligned stretch, in words, bridged inside one passage (30).
@@ -81,8 +81,8 @@ impl Default for ScanConfig {
             passages: true,
             min_words: 8,
             max_df: 100.0,
-            anchor_k: 4,
-            winnow: 3,
+            anchor_k: 5,
+            winnow: 2,
             max_gap: 30,
             x_drop: 4,
             boilerplate_min_docs: 3,

@@ -1,6 +1,6 @@
 //! Fingerprint stage: every document's shingle set and MinHash signature, computed in parallel.
 
-use crate::anchor::{cap_repeats, winnow, Anchor, MAX_REPEATS_PER_DOC};
+use crate::anchor::{cap_repeats, winnow, winnow_shingles, Anchor, MAX_REPEATS_PER_DOC};
 use crate::shingle::shingles_in_order;
 use crate::signature::MinHasher;
 use rayon::prelude::*;
@@ -16,6 +16,10 @@ pub struct Fingerprints {
     pub signatures: Vec<u32>,
     /// Winnowed passage anchors of each document (empty when anchors were not asked for).
     pub anchors: Vec<Vec<Anchor>>,
+    /// Token hashes of each document, cut to 32 bits, for aligning passages without tokenizing
+    /// again (empty when anchors were not asked for). Two different words agree by chance with
+    /// probability 2^-32 per comparison.
+    pub words: Vec<Box<[u32]>>,
 }
 
 /// Which anchors to compute beside the fingerprints: `(words per anchor shingle, window)`.
@@ -50,26 +54,37 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
 ) -> Fingerprints {
     let perms = hasher.perms();
     let mut signatures = vec![0u32; texts.len() * perms];
-    let per_doc: Vec<(Box<[u64]>, Vec<Anchor>)> = texts
+    let per_doc: Vec<(Box<[u64]>, Vec<Anchor>, Box<[u32]>)> = texts
         .par_iter()
         .zip(signatures.par_chunks_mut(perms))
         .map_init(Vec::new, |scratch: &mut Vec<u64>, (text, sig)| {
             let text = text.as_ref();
             scratch.clear();
             scratch.extend(crate::text::tokens(text).map(|t| t.hash));
-            let mut set = Vec::with_capacity(scratch.len());
-            shingles_in_order(scratch, shingle, &mut set);
+            let mut in_order = Vec::with_capacity(scratch.len());
+            shingles_in_order(scratch, shingle, &mut in_order);
+            let (doc_anchors, words) = match anchors {
+                Some((k, w)) => {
+                    let found = if k == shingle { winnow_shingles(&in_order, w) } else { winnow(scratch, k, w) };
+                    (cap_repeats(found, MAX_REPEATS_PER_DOC), scratch.iter().map(|&h| h as u32).collect())
+                }
+                None => (Vec::new(), Box::default()),
+            };
+            let mut set = in_order;
             set.sort_unstable();
             set.dedup();
             hasher.signature_into(&set, sig);
-            let doc_anchors = match anchors {
-                Some((k, w)) => cap_repeats(winnow(scratch, k, w), MAX_REPEATS_PER_DOC),
-                None => Vec::new(),
-            };
             on_done(text.len() as u64);
-            (set.into_boxed_slice(), doc_anchors)
+            (set.into_boxed_slice(), doc_anchors, words)
         })
         .collect();
-    let (shingles, anchors) = per_doc.into_iter().unzip();
-    Fingerprints { perms, shingles, signatures, anchors }
+    let mut shingles = Vec::with_capacity(per_doc.len());
+    let mut anchors = Vec::with_capacity(per_doc.len());
+    let mut words = Vec::with_capacity(per_doc.len());
+    for (s, a, w) in per_doc {
+        shingles.push(s);
+        anchors.push(a);
+        words.push(w);
+    }
+    Fingerprints { perms, shingles, signatures, anchors, words }
 }

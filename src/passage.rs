@@ -40,6 +40,8 @@ pub struct Passage {
 pub struct PassageInput<'a> {
     /// Anchors of every document, in position order.
     pub anchors: &'a [Vec<Anchor>],
+    /// Token hashes of every document (see [`crate::fingerprint::Fingerprints::words`]).
+    pub words: &'a [Box<[u32]>],
     /// Source number of every document (may be empty: no sources).
     pub sources: &'a [Option<u32>],
     /// Boilerplate anchors per source.
@@ -61,6 +63,9 @@ fn boilerplate_anchors(
     source: Option<u32>,
     b: &Boilerplate,
 ) -> (usize, usize) {
+    if b.is_empty() {
+        return (0, 0);
+    }
     let first = anchors.partition_point(|a| (a.pos as usize) < from);
     let inside = anchors[first..].iter().take_while(|a| a.pos as usize + k <= to);
     inside.fold((0, 0), |(bp, all), a| (bp + b.contains(source, a.hash) as usize, all + 1))
@@ -93,11 +98,17 @@ pub fn find_passages<T: AsRef<str> + Sync>(
         .par_iter()
         .filter_map(|(a, b, seeds)| {
             let (a, b) = (*a, *b);
-            let ta: Vec<Token> = tokens(texts[a as usize].as_ref()).collect();
-            let tb: Vec<Token> = tokens(texts[b as usize].as_ref()).collect();
-            let ha: Vec<u64> = ta.iter().map(|t| t.hash).collect();
-            let hb: Vec<u64> = tb.iter().map(|t| t.hash).collect();
-            let spans = align(&ha, &hb, seeds, &input.params, input.min_words);
+            let (wa, wb) = (&input.words[a as usize], &input.words[b as usize]);
+            let spans = align(wa, wb, seeds, &input.params, input.min_words);
+            if spans.is_empty() {
+                on_pair();
+                return None;
+            }
+            // Only pairs that share a passage are tokenized again, for the character offsets.
+            let last_a = spans.iter().map(|s| s.a_end).max().unwrap_or(0);
+            let last_b = spans.iter().map(|s| s.b_end).max().unwrap_or(0);
+            let ta: Vec<Token> = tokens(texts[a as usize].as_ref()).take(last_a).collect();
+            let tb: Vec<Token> = tokens(texts[b as usize].as_ref()).take(last_b).collect();
             let source = |d: u32| input.sources.get(d as usize).copied().flatten();
             let k = input.params.anchor_k;
             let passages: Vec<Passage> = spans

@@ -2,7 +2,7 @@
 //! containment index when asked) → exact verification → clusters. Pure computation over texts:
 //! reading and printing happen elsewhere.
 
-use crate::anchor::seed_pairs;
+use crate::anchor::AnchorIndex;
 use crate::band::{self, LshParams};
 use crate::boilerplate::Boilerplate;
 use crate::cluster::{clusters, Cluster};
@@ -128,17 +128,20 @@ fn add_passages<T: AsRef<str> + Sync>(
     progress: &dyn Progress,
     result: &mut ScanResult,
 ) {
-    let boilerplate = Boilerplate::find(&fp.anchors, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
+    let index = AnchorIndex::build(&fp.anchors);
+    let boilerplate = Boilerplate::find(&index, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
     let source = |d: usize| sources.get(d).copied().flatten();
     // Hidden boilerplate must not relate documents, so its anchors are not even indexed.
-    let ignore = |d: usize, h: u64| !cfg.show_boilerplate && boilerplate.contains(source(d), h);
-    let seeds = seed_pairs(&fp.anchors, cfg.max_df_docs(fp.len()), &ignore);
+    let ignore = |d: usize, h: u32| !cfg.show_boilerplate && boilerplate.contains(source(d), h);
+    let seeds = index.seed_pairs(cfg.max_df_docs(fp.len()), &ignore);
+    drop(index);
     result.stats.aligned_pairs = seeds.pairs.len();
     result.stats.frequent_anchors = seeds.frequent_anchors;
     result.stats.boilerplate_anchors = boilerplate.len();
     progress.start("aligning", Some(seeds.pairs.len() as u64), Unit::Pairs);
     let input = PassageInput {
         anchors: &fp.anchors,
+        words: &fp.words,
         sources,
         boilerplate: &boilerplate,
         params: cfg.align_params(),

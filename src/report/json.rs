@@ -3,8 +3,16 @@
 use super::{ClusterRecord, PairRecord, Report, Summary};
 use std::io::{self, Write};
 
+/// Keeps the kind of an I/O error inside a serde error (a closed pipe must stay a `BrokenPipe`).
+pub(crate) fn io_error(e: serde_json::Error) -> io::Error {
+    match e.io_error_kind() {
+        Some(kind) => io::Error::new(kind, e),
+        None => io::Error::other(e),
+    }
+}
+
 fn line<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, value).map_err(io_error)?;
     out.write_all(b"\n")
 }
 
@@ -52,13 +60,13 @@ impl<'w> JsonReport<'w> {
 impl Report for JsonReport<'_> {
     fn summary(&mut self, s: &Summary) -> io::Result<()> {
         self.out.write_all(b"{\"summary\":")?;
-        serde_json::to_writer(&mut self.out, s).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut self.out, s).map_err(io_error)?;
         self.out.write_all(b",\n\"pairs\":[")
     }
     fn pair(&mut self, p: &PairRecord) -> io::Result<()> {
         self.out.write_all(if self.pairs == 0 { b"\n" } else { b",\n" })?;
         self.pairs += 1;
-        serde_json::to_writer(&mut self.out, p).map_err(io::Error::other)
+        serde_json::to_writer(&mut self.out, p).map_err(io_error)
     }
     fn cluster(&mut self, c: &ClusterRecord) -> io::Result<()> {
         if self.clusters == 0 {
@@ -67,7 +75,7 @@ impl Report for JsonReport<'_> {
             self.out.write_all(b",\n")?;
         }
         self.clusters += 1;
-        serde_json::to_writer(&mut self.out, c).map_err(io::Error::other)
+        serde_json::to_writer(&mut self.out, c).map_err(io_error)
     }
     fn finish(&mut self) -> io::Result<()> {
         if self.clusters == 0 {
