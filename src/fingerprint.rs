@@ -22,6 +22,9 @@ pub struct Fingerprints {
     pub words: Vec<Box<[u32]>>,
 }
 
+/// What fingerprinting gives for one document: its shingle set, anchors and token hashes.
+type DocPrints = (Box<[u64]>, Vec<Anchor>, Box<[u32]>);
+
 /// Which anchors to compute beside the fingerprints: `(words per anchor shingle, window)`.
 pub type AnchorSpec = Option<(usize, usize)>;
 
@@ -54,7 +57,7 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
 ) -> Fingerprints {
     let perms = hasher.perms();
     let mut signatures = vec![0u32; texts.len() * perms];
-    let per_doc: Vec<(Box<[u64]>, Vec<Anchor>, Box<[u32]>)> = texts
+    let per_doc: Vec<DocPrints> = texts
         .par_iter()
         .zip(signatures.par_chunks_mut(perms))
         .map_init(Vec::new, |scratch: &mut Vec<u64>, (text, sig)| {
