@@ -21,7 +21,7 @@ for line in open(a.found):
         pairs.add(frozenset((r["a"], r["b"])))
 
 if a.truth:
-    truth = [json.loads(l) for l in open(a.truth)]
+    truth = [t for t in map(json.loads, open(a.truth)) if t.get("type", "pair") == "pair"]
     planted = {frozenset((t["a"], t["b"])) for t in truth}
     positives = [frozenset((t["a"], t["b"])) for t in truth
                  if t["relation"] == "near_duplicate" and t["jaccard"] >= a.threshold]

@@ -20,10 +20,13 @@ pub struct Fingerprints {
     /// again (empty when anchors were not asked for). Two different words agree by chance with
     /// probability 2^-32 per comparison.
     pub words: Vec<Box<[u32]>>,
+    /// Byte offset where each token starts (parallel to `words`), to turn aligned token ranges
+    /// into text offsets without tokenizing again.
+    pub word_starts: Vec<Box<[u32]>>,
 }
 
 /// What fingerprinting gives for one document: its shingle set, anchors and token hashes.
-type DocPrints = (Box<[u64]>, Vec<Anchor>, Box<[u32]>);
+type DocPrints = (Box<[u64]>, Vec<Anchor>, Box<[u32]>, Box<[u32]>);
 
 /// Which anchors to compute beside the fingerprints: `(words per anchor shingle, window)`.
 pub type AnchorSpec = Option<(usize, usize)>;
@@ -60,34 +63,45 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
     let per_doc: Vec<DocPrints> = texts
         .par_iter()
         .zip(signatures.par_chunks_mut(perms))
-        .map_init(Vec::new, |scratch: &mut Vec<u64>, (text, sig)| {
+        .map_init(|| (Vec::new(), Vec::new()), |(scratch, starts): &mut (Vec<u64>, Vec<u32>), (text, sig)| {
             let text = text.as_ref();
             scratch.clear();
-            scratch.extend(crate::text::tokens(text).map(|t| t.hash));
+            starts.clear();
+            if anchors.is_some() {
+                for t in crate::text::tokens(text) {
+                    scratch.push(t.hash);
+                    starts.push(t.byte_start.min(u32::MAX as usize) as u32);
+                }
+            } else {
+                scratch.extend(crate::text::tokens(text).map(|t| t.hash));
+            }
             let mut in_order = Vec::with_capacity(scratch.len());
             shingles_in_order(scratch, shingle, &mut in_order);
-            let (doc_anchors, words) = match anchors {
+            let (doc_anchors, words, word_starts) = match anchors {
                 Some((k, w)) => {
                     let found = if k == shingle { winnow_shingles(&in_order, w) } else { winnow(scratch, k, w) };
-                    (cap_repeats(found, MAX_REPEATS_PER_DOC), scratch.iter().map(|&h| h as u32).collect())
+                    let words = scratch.iter().map(|&h| h as u32).collect();
+                    (cap_repeats(found, MAX_REPEATS_PER_DOC), words, starts.as_slice().into())
                 }
-                None => (Vec::new(), Box::default()),
+                None => (Vec::new(), Box::default(), Box::default()),
             };
             let mut set = in_order;
             set.sort_unstable();
             set.dedup();
             hasher.signature_into(&set, sig);
             on_done(text.len() as u64);
-            (set.into_boxed_slice(), doc_anchors, words)
+            (set.into_boxed_slice(), doc_anchors, words, word_starts)
         })
         .collect();
     let mut shingles = Vec::with_capacity(per_doc.len());
     let mut anchors = Vec::with_capacity(per_doc.len());
     let mut words = Vec::with_capacity(per_doc.len());
-    for (s, a, w) in per_doc {
+    let mut word_starts = Vec::with_capacity(per_doc.len());
+    for (s, a, w, st) in per_doc {
         shingles.push(s);
         anchors.push(a);
         words.push(w);
+        word_starts.push(st);
     }
-    Fingerprints { perms, shingles, signatures, anchors, words }
+    Fingerprints { perms, shingles, signatures, anchors, words, word_starts }
 }

@@ -7,7 +7,7 @@
 use crate::align::{align, AlignParams};
 use crate::anchor::{Anchor, Seed};
 use crate::boilerplate::Boilerplate;
-use crate::text::{tokens, Token};
+use crate::text::tokens;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -42,6 +42,8 @@ pub struct PassageInput<'a> {
     pub anchors: &'a [Vec<Anchor>],
     /// Token hashes of every document (see [`crate::fingerprint::Fingerprints::words`]).
     pub words: &'a [Box<[u32]>],
+    /// Byte offset of every token (see [`crate::fingerprint::Fingerprints::word_starts`]).
+    pub word_starts: &'a [Box<[u32]>],
     /// Source number of every document (may be empty: no sources).
     pub sources: &'a [Option<u32>],
     /// Boilerplate anchors per source.
@@ -71,15 +73,32 @@ fn boilerplate_anchors(
     inside.fold((0, 0), |(bp, all), a| (bp + b.contains(source, a.hash) as usize, all + 1))
 }
 
-fn to_passage(ta: &[Token], tb: &[Token], s: &crate::align::Span) -> Passage {
-    let (fa, la, fb, lb) = (&ta[s.a_start], &ta[s.a_end - 1], &tb[s.b_start], &tb[s.b_end - 1]);
+/// Byte span of tokens `from..to` of `text`, given each token's starting byte.
+fn byte_span(text: &str, starts: &[u32], from: usize, to: usize) -> (usize, usize) {
+    let start = starts[from] as usize;
+    let last = starts[to - 1] as usize;
+    let end = text.get(last..).and_then(|rest| tokens(rest).next()).map_or(text.len(), |t| last + t.byte_end);
+    (start, end)
+}
+
+/// Code points before byte `b` of `text`, plus the code points up to byte `e`, counting from `b`.
+fn char_span(text: &str, (b, e): (usize, usize)) -> (usize, usize) {
+    let start = text.get(..b).map_or(0, |t| t.chars().count());
+    (start, start + text.get(b..e).map_or(0, |t| t.chars().count()))
+}
+
+fn to_passage(ta: &str, sa: &[u32], tb: &str, sb: &[u32], s: &crate::align::Span) -> Passage {
+    let a_bytes = byte_span(ta, sa, s.a_start, s.a_end);
+    let b_bytes = byte_span(tb, sb, s.b_start, s.b_end);
+    let (a_start, a_end) = char_span(ta, a_bytes);
+    let (b_start, b_end) = char_span(tb, b_bytes);
     Passage {
-        a_start: fa.char_start,
-        a_end: la.char_end,
-        b_start: fb.char_start,
-        b_end: lb.char_end,
-        a_bytes: (fa.byte_start, la.byte_end),
-        b_bytes: (fb.byte_start, lb.byte_end),
+        a_start,
+        a_end,
+        b_start,
+        b_end,
+        a_bytes,
+        b_bytes,
         words: s.matches,
         score: s.identity(),
         boilerplate: false,
@@ -104,17 +123,14 @@ pub fn find_passages<T: AsRef<str> + Sync>(
                 on_pair();
                 return None;
             }
-            // Only pairs that share a passage are tokenized again, for the character offsets.
-            let last_a = spans.iter().map(|s| s.a_end).max().unwrap_or(0);
-            let last_b = spans.iter().map(|s| s.b_end).max().unwrap_or(0);
-            let ta: Vec<Token> = tokens(texts[a as usize].as_ref()).take(last_a).collect();
-            let tb: Vec<Token> = tokens(texts[b as usize].as_ref()).take(last_b).collect();
             let source = |d: u32| input.sources.get(d as usize).copied().flatten();
             let k = input.params.anchor_k;
             let passages: Vec<Passage> = spans
                 .iter()
                 .map(|s| {
-                    let mut p = to_passage(&ta, &tb, s);
+                    let (ta, tb) = (texts[a as usize].as_ref(), texts[b as usize].as_ref());
+                    let (sa, sb) = (&input.word_starts[a as usize], &input.word_starts[b as usize]);
+                    let mut p = to_passage(ta, sa, tb, sb, s);
                     let anchors = |d: u32| &input.anchors[d as usize];
                     let bp = |d, from, to| boilerplate_anchors(anchors(d), from, to, k, source(d), input.boilerplate);
                     let ((ba, na), (bb, nb)) = (bp(a, s.a_start, s.a_end), bp(b, s.b_start, s.b_end));

@@ -142,6 +142,7 @@ fn add_passages<T: AsRef<str> + Sync>(
     let input = PassageInput {
         anchors: &fp.anchors,
         words: &fp.words,
+        word_starts: &fp.word_starts,
         sources,
         boilerplate: &boilerplate,
         params: cfg.align_params(),

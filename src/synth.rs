@@ -33,6 +33,9 @@ pub struct SynthConfig {
     pub containment_rate: f64,
     /// Number of outlets.
     pub sources: usize,
+    /// Share of original articles that carry a passage copied from an earlier article
+    /// (50-300 words, verbatim or with 1-3 words changed), written to the truth with offsets.
+    pub passage_rate: f64,
     /// Words per shingle used to compute the truth's exact scores.
     pub shingle: usize,
 }
@@ -48,6 +51,7 @@ impl Default for SynthConfig {
             max_edit: 0.30,
             containment_rate: 0.02,
             sources: 20,
+            passage_rate: 0.05,
             shingle: 5,
         }
     }
@@ -65,6 +69,7 @@ impl SynthConfig {
         };
         rate("--near-duplicates", self.near_duplicate_rate)?;
         rate("--containment", self.containment_rate)?;
+        rate("--passages", self.passage_rate)?;
         rate("--min-edit", self.min_edit)?;
         rate("--max-edit", self.max_edit)?;
         if self.near_duplicate_rate + self.containment_rate > 0.9 {
@@ -107,7 +112,7 @@ pub struct TruthPair {
     pub a: String,
     /// The copy.
     pub b: String,
-    /// `near_duplicate` or `contained`.
+    /// `near_duplicate`, `contained` or `passage` (a planted passage; see [`TruthPassage`]).
     pub relation: &'static str,
     /// Share of words edited (near-duplicates).
     pub edit: f64,
@@ -115,6 +120,30 @@ pub struct TruthPair {
     pub jaccard: f64,
     /// Exact containment of the smaller in the larger.
     pub containment: f64,
+}
+
+/// A planted passage, as written to `truth.jsonl`: character offsets (code points, end
+/// exclusive) of the copied words in the earlier document `a` and in the copy `b`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TruthPassage {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// The earlier document.
+    pub a: String,
+    /// Start in `a`.
+    pub a_start: usize,
+    /// End in `a`.
+    pub a_end: usize,
+    /// The document the passage was copied into.
+    pub b: String,
+    /// Start in `b`.
+    pub b_start: usize,
+    /// End in `b`.
+    pub b_end: usize,
+    /// Words copied.
+    pub words: usize,
+    /// Words changed in the copy.
+    pub edits: usize,
 }
 
 /// Small deterministic generator (splitmix64).
@@ -279,7 +308,42 @@ fn capitalise(w: &str) -> String {
 }
 
 fn render(body: &Body) -> String {
-    body.iter().map(|p| p.join(" ")).collect::<Vec<_>>().join("\n\n")
+    render_with_offsets(body).0
+}
+
+/// The text of `body` and the code-point span of every word, paragraph by paragraph.
+fn render_with_offsets(body: &Body) -> (String, Vec<Vec<(usize, usize)>>) {
+    let mut text = String::new();
+    let mut chars = 0;
+    let mut offsets = Vec::with_capacity(body.len());
+    for (i, p) in body.iter().enumerate() {
+        if i > 0 {
+            text.push_str("\n\n");
+            chars += 2;
+        }
+        let mut spans = Vec::with_capacity(p.len());
+        for (j, w) in p.iter().enumerate() {
+            if j > 0 {
+                text.push(' ');
+                chars += 1;
+            }
+            let n = w.chars().count();
+            spans.push((chars, chars + n));
+            text.push_str(w);
+            chars += n;
+        }
+        offsets.push(spans);
+    }
+    (text, offsets)
+}
+
+/// A passage to plant: from which recent article, which words (flat indices), which were changed.
+struct Planted {
+    from: usize,
+    first: usize,
+    words: Vec<String>,
+    edits: usize,
+    paragraph: usize,
 }
 
 /// Counts of what was generated.
@@ -293,6 +357,8 @@ pub struct SynthStats {
     pub near_duplicates: usize,
     /// Planted contained stories.
     pub contained: usize,
+    /// Planted passages.
+    pub passages: usize,
 }
 
 /// How many recent originals are kept to copy from.
@@ -330,7 +396,60 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
                 (g.body(words), None)
             }
         };
-        let text = render(&body);
+        let mut body = body;
+        let mut passage: Option<Planted> = None;
+        if planted.is_none() && !recent.is_empty() && g.rng.chance(cfg.passage_rate) {
+            let from = g.rng.below(recent.len());
+            let flat: Vec<String> = recent[from].1.iter().flatten().cloned().collect();
+            if flat.len() >= 60 {
+                let n = (50 + g.rng.below(251)).min(flat.len() - 5);
+                let first = g.rng.below(flat.len() - n + 1);
+                let mut words: Vec<String> = flat[first..first + n].to_vec();
+                let edits = g.rng.below(4);
+                for _ in 0..edits {
+                    // Interior words only, so the true boundaries stay on copied words.
+                    let at = 3 + g.rng.below(n - 6);
+                    words[at] = g.vocab.word(&mut g.rng).to_string();
+                }
+                let paragraph = g.rng.below(body.len() + 1);
+                body.insert(paragraph, words.clone());
+                passage = Some(Planted { from, first, words, edits, paragraph });
+            }
+        }
+        let (text, offsets) = render_with_offsets(&body);
+        if let Some(p) = &passage {
+            let (_, source_offsets) = render_with_offsets(&recent[p.from].1);
+            let flat: Vec<(usize, usize)> = source_offsets.into_iter().flatten().collect();
+            let span = &offsets[p.paragraph];
+            let t = TruthPassage {
+                kind: "passage",
+                a: recent[p.from].0.clone(),
+                a_start: flat[p.first].0,
+                a_end: flat[p.first + p.words.len() - 1].1,
+                b: id.clone(),
+                b_start: span[0].0,
+                b_end: span[span.len() - 1].1,
+                words: p.words.len(),
+                edits: p.edits,
+            };
+            serde_json::to_writer(&mut *truth, &t).map_err(io::Error::other)?;
+            truth.write_all(b"\n")?;
+            stats.passages += 1;
+            // The two documents as a pair too, so that the truth holds every related pair.
+            let base_text = render(&recent[p.from].1);
+            let o = overlap(&shingle_set(&base_text, cfg.shingle, &mut scratch), &shingle_set(&text, cfg.shingle, &mut scratch));
+            let pair = TruthPair {
+                kind: "pair",
+                a: recent[p.from].0.clone(),
+                b: id.clone(),
+                relation: "passage",
+                edit: 0.0,
+                jaccard: o.jaccard,
+                containment: o.containment,
+            };
+            serde_json::to_writer(&mut *truth, &pair).map_err(io::Error::other)?;
+            truth.write_all(b"\n")?;
+        }
         if let Some((k, relation, edit)) = planted {
             let base_text = render(&recent[k].1);
             let o = overlap(
@@ -399,6 +518,41 @@ mod tests {
     }
 
     #[test]
+    fn planted_passages_have_exact_offsets() {
+        let cfg = SynthConfig { docs: 200, passage_rate: 0.5, ..SynthConfig::default() };
+        let (c, t, s) = run(&cfg);
+        assert!(s.passages > 50, "{s:?}");
+        let texts: std::collections::HashMap<String, String> = String::from_utf8(c)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (v["id"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().to_string())
+            })
+            .collect();
+        let slice = |id: &str, a: u64, b: u64| -> String {
+            texts[id].chars().skip(a as usize).take((b - a) as usize).collect()
+        };
+        for line in String::from_utf8(t).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            if v["type"] != "passage" {
+                continue;
+            }
+            let a = slice(v["a"].as_str().unwrap(), v["a_start"].as_u64().unwrap(), v["a_end"].as_u64().unwrap());
+            let b = slice(v["b"].as_str().unwrap(), v["b_start"].as_u64().unwrap(), v["b_end"].as_u64().unwrap());
+            // Edits are interior: both spans start and end on the same copied words.
+            assert_eq!(a.split_whitespace().next(), b.split_whitespace().next(), "{line}");
+            assert_eq!(a.split_whitespace().last(), b.split_whitespace().last(), "{line}");
+            let (na, nb) = (a.split_whitespace().count(), b.split_whitespace().count());
+            assert!(na >= v["words"].as_u64().unwrap() as usize);
+            assert!(na.abs_diff(nb) <= 3 * 4, "{line}");
+            if v["edits"] == 0 {
+                assert!(a.split_whitespace().eq(b.split_whitespace()), "{line}");
+            }
+        }
+    }
+
+    #[test]
     fn plants_pairs_with_exact_scores() {
         let cfg = SynthConfig { docs: 300, near_duplicate_rate: 0.2, containment_rate: 0.05, ..SynthConfig::default() };
         let (c, t, s) = run(&cfg);
@@ -406,6 +560,9 @@ mod tests {
         assert!(s.near_duplicates > 30 && s.contained > 3, "{s:?}");
         for line in String::from_utf8(t).unwrap().lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            if v["type"] != "pair" {
+                continue;
+            }
             let j = v["jaccard"].as_f64().unwrap();
             assert!((0.0..=1.0).contains(&j));
             if v["relation"] == "contained" {

@@ -37,6 +37,9 @@ pub struct Args {
     /// Number of outlets.
     #[arg(long, default_value_t = 20)]
     sources: usize,
+    /// Share of original articles carrying a 50-300-word passage copied from an earlier one.
+    #[arg(long, default_value_t = 0.05)]
+    passages: f64,
 }
 
 /// Runs `reprint synth`.
@@ -50,6 +53,7 @@ pub fn run(args: Args) -> ExitCode {
         max_edit: args.max_edit,
         containment_rate: args.containment,
         sources: args.sources,
+        passage_rate: args.passages,
         ..SynthConfig::default()
     };
     if let Err(e) = cfg.validate() {
@@ -66,11 +70,12 @@ pub fn run(args: Args) -> ExitCode {
     match generate(&cfg, &mut corpus, &mut truth) {
         Ok(s) => {
             eprintln!(
-                "reprint synth: {} documents ({:.1} MB), {} near-duplicate pairs, {} contained stories -> {}",
+                "reprint synth: {} documents ({:.1} MB), {} near-duplicate pairs, {} contained stories, {} passages -> {}",
                 s.docs,
                 s.bytes as f64 / 1e6,
                 s.near_duplicates,
                 s.contained,
+                s.passages,
                 args.out.display()
             );
             ExitCode::from(EXIT_OK)
