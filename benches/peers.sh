@@ -45,7 +45,7 @@ for corpus in reuters synth; do
   for tool in reprint gaoya rensa datasketch; do
     out="$work/$corpus.$tool.pairs.jsonl"
     case $tool in
-      reprint) r=$(run "$corpus.$tool" "$out" "$reprint" scan "$in" --threads "$threads" --format jsonl --quiet -o "$out") ;;
+      reprint) r=$(run "$corpus.$tool" "$out" "$reprint" scan "$in" --no-passages --threads "$threads" --format jsonl --quiet -o "$out") ;;
       *) r=$(RAYON_NUM_THREADS=$threads run "$corpus.$tool" "$out" "$peers/.venv/bin/python" "$peers/run_$tool.py" "$in" "$out") ;;
     esac
     read -r wall rss <<< "$r"

@@ -63,35 +63,38 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
     let per_doc: Vec<DocPrints> = texts
         .par_iter()
         .zip(signatures.par_chunks_mut(perms))
-        .map_init(|| (Vec::new(), Vec::new()), |(scratch, starts): &mut (Vec<u64>, Vec<u32>), (text, sig)| {
-            let text = text.as_ref();
-            scratch.clear();
-            starts.clear();
-            if anchors.is_some() {
-                for t in crate::text::tokens(text) {
-                    scratch.push(t.hash);
-                    starts.push(t.byte_start.min(u32::MAX as usize) as u32);
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(scratch, starts): &mut (Vec<u64>, Vec<u32>), (text, sig)| {
+                let text = text.as_ref();
+                scratch.clear();
+                starts.clear();
+                if anchors.is_some() {
+                    for t in crate::text::tokens(text) {
+                        scratch.push(t.hash);
+                        starts.push(t.byte_start.min(u32::MAX as usize) as u32);
+                    }
+                } else {
+                    scratch.extend(crate::text::tokens(text).map(|t| t.hash));
                 }
-            } else {
-                scratch.extend(crate::text::tokens(text).map(|t| t.hash));
-            }
-            let mut in_order = Vec::with_capacity(scratch.len());
-            shingles_in_order(scratch, shingle, &mut in_order);
-            let (doc_anchors, words, word_starts) = match anchors {
-                Some((k, w)) => {
-                    let found = if k == shingle { winnow_shingles(&in_order, w) } else { winnow(scratch, k, w) };
-                    let words = scratch.iter().map(|&h| h as u32).collect();
-                    (cap_repeats(found, MAX_REPEATS_PER_DOC), words, starts.as_slice().into())
-                }
-                None => (Vec::new(), Box::default(), Box::default()),
-            };
-            let mut set = in_order;
-            set.sort_unstable();
-            set.dedup();
-            hasher.signature_into(&set, sig);
-            on_done(text.len() as u64);
-            (set.into_boxed_slice(), doc_anchors, words, word_starts)
-        })
+                let mut in_order = Vec::with_capacity(scratch.len());
+                shingles_in_order(scratch, shingle, &mut in_order);
+                let (doc_anchors, words, word_starts) = match anchors {
+                    Some((k, w)) => {
+                        let found = if k == shingle { winnow_shingles(&in_order, w) } else { winnow(scratch, k, w) };
+                        let words = scratch.iter().map(|&h| h as u32).collect();
+                        (cap_repeats(found, MAX_REPEATS_PER_DOC), words, starts.as_slice().into())
+                    }
+                    None => (Vec::new(), Box::default(), Box::default()),
+                };
+                let mut set = in_order;
+                set.sort_unstable();
+                set.dedup();
+                hasher.signature_into(&set, sig);
+                on_done(text.len() as u64);
+                (set.into_boxed_slice(), doc_anchors, words, word_starts)
+            },
+        )
         .collect();
     let mut shingles = Vec::with_capacity(per_doc.len());
     let mut anchors = Vec::with_capacity(per_doc.len());

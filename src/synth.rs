@@ -437,7 +437,10 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
             stats.passages += 1;
             // The two documents as a pair too, so that the truth holds every related pair.
             let base_text = render(&recent[p.from].1);
-            let o = overlap(&shingle_set(&base_text, cfg.shingle, &mut scratch), &shingle_set(&text, cfg.shingle, &mut scratch));
+            let o = overlap(
+                &shingle_set(&base_text, cfg.shingle, &mut scratch),
+                &shingle_set(&text, cfg.shingle, &mut scratch),
+            );
             let pair = TruthPair {
                 kind: "pair",
                 a: recent[p.from].0.clone(),

@@ -167,3 +167,59 @@ fn csv_has_one_row_per_passage_and_no_passages_turns_them_off() {
     let short = reprint(&["scan", "seeds", "--format", "jsonl", "-q", "--min-words", "6"]);
     assert!(short.summary()["passages"].as_u64().unwrap() > 3, "6-word stock phrases appear below the default");
 }
+
+#[test]
+fn planted_passages_recall_and_boundaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = reprint(&[
+        "synth",
+        "--docs",
+        "1500",
+        "--seed",
+        "11",
+        "--words",
+        "400",
+        "--passages",
+        "0.4",
+        "--near-duplicates",
+        "0",
+        "--containment",
+        "0",
+        "--out",
+        s(dir.path()),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = reprint(&["scan", s(&dir.path().join("corpus.jsonl")), "--format", "jsonl", "-q"]);
+    assert_eq!(found.code, 0, "{}", found.stderr);
+    let mut by_pair: std::collections::HashMap<(String, String), Vec<Value>> = std::collections::HashMap::new();
+    for p in found.pairs() {
+        let k = (p["a"].as_str().unwrap().to_string(), p["b"].as_str().unwrap().to_string());
+        by_pair.entry(k).or_default().extend(p["passages"].as_array().unwrap().iter().cloned());
+    }
+    let truth: Vec<Value> = std::fs::read_to_string(dir.path().join("truth.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|t| t["type"] == "passage")
+        .collect();
+    assert!(truth.len() > 300, "{}", truth.len());
+    let u = |v: &Value, k: &str| v[k].as_i64().unwrap();
+    let (mut hit, mut errors, mut edited) = (0, Vec::new(), 0);
+    for t in &truth {
+        edited += (t["edits"].as_u64().unwrap() > 0) as usize;
+        let k = (t["a"].as_str().unwrap().to_string(), t["b"].as_str().unwrap().to_string());
+        let overlaps = |p: &&Value| u(p, "a_start") < u(t, "a_end") && u(t, "a_start") < u(p, "a_end");
+        if let Some(p) = by_pair.get(&k).and_then(|ps| ps.iter().find(overlaps)) {
+            hit += 1;
+            for (x, y) in [("a_start", "a_start"), ("a_end", "a_end"), ("b_start", "b_start"), ("b_end", "b_end")] {
+                errors.push((u(p, x) - u(t, y)).abs());
+            }
+        }
+    }
+    let recall = hit as f64 / truth.len() as f64;
+    errors.sort_unstable();
+    let median = errors[errors.len() / 2];
+    assert!(edited > truth.len() / 2, "most copies carry 1-3 changed words");
+    assert!(recall >= 0.98, "recall {recall}");
+    assert!(median <= 10, "median boundary error {median} characters");
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Scores reprint's passages against planted passages (reprint synth's truth.jsonl, type "passage").
+Usage: score_passages.py FOUND.jsonl TRUTH.jsonl
+A planted passage is found when a reported passage of the same pair overlaps it in document a.
+Prints recall, granularity (reported passages per found planted passage) and the boundary error in
+characters (|reported - planted| over the four boundaries of each found passage): median and p90."""
+import json, sys
+from collections import defaultdict
+found = defaultdict(list)
+for r in map(json.loads, open(sys.argv[1])):
+    if r["type"] == "pair":
+        found[(r["a"], r["b"])].extend(r["passages"])
+truth = [t for t in map(json.loads, open(sys.argv[2])) if t.get("type") == "passage"]
+hits, errs, gran = 0, [], []
+for t in truth:
+    ps = [p for p in found.get((t["a"], t["b"]), []) if p["a_start"] < t["a_end"] and t["a_start"] < p["a_end"]]
+    if ps:
+        hits += 1
+        gran.append(len(ps))
+        p = max(ps, key=lambda p: p["words"])
+        errs += [abs(p[k] - t[k]) for k in ("a_start", "a_end", "b_start", "b_end")]
+errs.sort()
+q = lambda f: errs[int(f * (len(errs) - 1))] if errs else 0
+print(f"planted={len(truth)} found={hits} recall={hits / max(1, len(truth)):.4f} "
+      f"granularity={sum(gran) / max(1, len(gran)):.3f} boundary_error_median={q(0.5)} p90={q(0.9)} chars")
