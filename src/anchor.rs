@@ -11,7 +11,7 @@
 //! The index keeps, for each anchor hash, the documents and positions holding it. An anchor held by
 //! more than `max_df` documents (site boilerplate, stock phrases) is dropped; an anchor repeated
 //! within one document (a sentence printed a thousand times) keeps at most
-//! [`MAX_REPEATS_PER_DOC`] positions, so no document can make the index blow up.
+//! [`MAX_REPEATS_PER_DOC`] positions in the index, so no document can make it blow up.
 
 use crate::shingle::shingles_in_order;
 use rayon::prelude::*;
@@ -103,24 +103,71 @@ pub struct SeedPairs {
 /// are one run.
 #[derive(Debug, Clone, Default)]
 pub struct AnchorIndex {
-    postings: Vec<(u32, u32, u32)>,
+    /// Postings sorted within each bucket; a bucket holds the hashes with one top byte, so one
+    /// anchor's postings never straddle two buckets.
+    buckets: Vec<Vec<(u32, u32, u32)>>,
 }
 
 impl AnchorIndex {
-    /// Indexes `anchors[d]` for every document `d`.
+    /// Indexes `anchors[d]` for every document `d`, keeping at most [`MAX_REPEATS_PER_DOC`]
+    /// positions of one anchor per document. Postings are bucketed by the hash's top byte and
+    /// the 256 buckets sorted in parallel: each fits in cache, unlike one sort of everything.
     pub fn build(anchors: &[Vec<Anchor>]) -> Self {
-        let mut postings: Vec<(u32, u32, u32)> = anchors
-            .par_iter()
+        const BUCKETS: usize = 256;
+        let chunk = anchors.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+        let partial: Vec<Vec<Vec<(u32, u32, u32)>>> = anchors
+            .par_chunks(chunk)
             .enumerate()
-            .flat_map_iter(|(d, list)| list.iter().map(move |a| (a.hash, d as u32, a.pos)))
+            .map(|(c, docs)| {
+                let mut buckets: Vec<Vec<(u32, u32, u32)>> = vec![Vec::new(); BUCKETS];
+                for (i, list) in docs.iter().enumerate() {
+                    let d = (c * chunk + i) as u32;
+                    for a in list {
+                        buckets[(a.hash >> 24) as usize].push((a.hash, d, a.pos));
+                    }
+                }
+                buckets
+            })
             .collect();
-        postings.par_sort_unstable();
-        AnchorIndex { postings }
+        let buckets: Vec<Vec<(u32, u32, u32)>> = (0..BUCKETS)
+            .into_par_iter()
+            .map(|b| {
+                let mut bucket: Vec<(u32, u32, u32)> = Vec::with_capacity(partial.iter().map(|p| p[b].len()).sum());
+                for p in &partial {
+                    bucket.extend_from_slice(&p[b]);
+                }
+                bucket.sort_unstable();
+                // Cap repeats of one anchor within one document.
+                let mut kept = 0;
+                let mut run = 0;
+                for i in 0..bucket.len() {
+                    run = if i > 0 && bucket[i].0 == bucket[i - 1].0 && bucket[i].1 == bucket[i - 1].1 { run + 1 } else { 0 };
+                    if run < MAX_REPEATS_PER_DOC {
+                        bucket[kept] = bucket[i];
+                        kept += 1;
+                    }
+                }
+                bucket.truncate(kept);
+                bucket
+            })
+            .collect();
+        drop(partial);
+        AnchorIndex { buckets }
     }
 
     /// The postings of each anchor held by at least two documents: `(hash, doc, pos)` runs.
     pub fn shared(&self) -> impl Iterator<Item = &[(u32, u32, u32)]> {
-        self.postings.chunk_by(|x, y| x.0 == y.0).filter(|g| g[0].1 != g[g.len() - 1].1)
+        self.buckets.iter().flat_map(|b| b.chunk_by(|x, y| x.0 == y.0)).filter(|g| g[0].1 != g[g.len() - 1].1)
+    }
+
+    /// Number of postings.
+    pub fn len(&self) -> usize {
+        self.buckets.iter().map(Vec::len).sum()
+    }
+
+    /// True when nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// For each pair of documents, their shared anchors. Anchors in more than `max_df` documents
@@ -207,6 +254,10 @@ mod tests {
         let same = "the same sentence again and again ".repeat(1000);
         let anchors = cap_repeats(winnow(&hashes(&same), 4, 3), MAX_REPEATS_PER_DOC);
         assert!(anchors.len() <= 6 * MAX_REPEATS_PER_DOC, "{}", anchors.len());
+        let raw = winnow(&hashes(&same), 5, 2);
+        assert!(raw.len() > 1000);
+        let index = AnchorIndex::build(&[raw]);
+        assert!(index.len() <= 6 * MAX_REPEATS_PER_DOC, "{}", index.len());
         let docs: Vec<Vec<Anchor>> = (0..10).map(|_| vec![Anchor { hash: 1, pos: 0 }]).collect();
         let s = seed_pairs(&docs, 5, &|_, _| false);
         assert!(s.pairs.is_empty());

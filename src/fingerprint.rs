@@ -1,6 +1,6 @@
 //! Fingerprint stage: every document's shingle set and MinHash signature, computed in parallel.
 
-use crate::anchor::{cap_repeats, winnow, winnow_shingles, Anchor, MAX_REPEATS_PER_DOC};
+use crate::anchor::{winnow, winnow_shingles, Anchor};
 use crate::shingle::shingles_in_order;
 use crate::signature::MinHasher;
 use rayon::prelude::*;
@@ -83,7 +83,7 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
                     Some((k, w)) => {
                         let found = if k == shingle { winnow_shingles(&in_order, w) } else { winnow(scratch, k, w) };
                         let words = scratch.iter().map(|&h| h as u32).collect();
-                        (cap_repeats(found, MAX_REPEATS_PER_DOC), words, starts.as_slice().into())
+                        (found, words, starts.as_slice().into())
                     }
                     None => (Vec::new(), Box::default(), Box::default()),
                 };

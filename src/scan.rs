@@ -128,6 +128,7 @@ fn add_passages<T: AsRef<str> + Sync>(
     progress: &dyn Progress,
     result: &mut ScanResult,
 ) {
+    progress.start("indexing", None, Unit::Pairs);
     let index = AnchorIndex::build(&fp.anchors);
     let boilerplate = Boilerplate::find(&index, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
     let source = |d: usize| sources.get(d).copied().flatten();
@@ -135,6 +136,7 @@ fn add_passages<T: AsRef<str> + Sync>(
     let ignore = |d: usize, h: u32| !cfg.show_boilerplate && boilerplate.contains(source(d), h);
     let seeds = index.seed_pairs(cfg.max_df_docs(fp.len()), &ignore);
     drop(index);
+    progress.finish();
     result.stats.aligned_pairs = seeds.pairs.len();
     result.stats.frequent_anchors = seeds.frequent_anchors;
     result.stats.boilerplate_anchors = boilerplate.len();

@@ -3,24 +3,38 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reprint::progress::{Progress, Unit};
 use std::io::IsTerminal;
-use std::sync::RwLock;
-use std::time::Duration;
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant};
 
-/// One bar at a time, replaced at each stage.
+/// One bar at a time, replaced at each stage; also times each stage.
 pub struct Bars {
     visible: bool,
     bar: RwLock<Option<ProgressBar>>,
+    stages: Mutex<Vec<(String, Instant, Option<Duration>)>>,
 }
 
 impl Bars {
     /// Bars drawn on stderr unless `quiet` or stderr is not a terminal.
     pub fn new(quiet: bool) -> Self {
-        Bars { visible: !quiet && std::io::stderr().is_terminal(), bar: RwLock::new(None) }
+        Bars { visible: !quiet && std::io::stderr().is_terminal(), bar: RwLock::new(None), stages: Mutex::new(Vec::new()) }
+    }
+
+    /// "stage 0.12 s, stage 0.03 s, …" for the stages finished so far.
+    pub fn timings(&self) -> String {
+        let stages = self.stages.lock().map(|s| s.clone()).unwrap_or_default();
+        stages
+            .iter()
+            .filter_map(|(name, _, d)| d.map(|d| format!("{name} {:.2} s", d.as_secs_f64())))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
 impl Progress for Bars {
     fn start(&self, stage: &str, total: Option<u64>, unit: Unit) {
+        if let Ok(mut stages) = self.stages.lock() {
+            stages.push((stage.to_string(), Instant::now(), None));
+        }
         if !self.visible {
             return;
         }
@@ -49,6 +63,11 @@ impl Progress for Bars {
     }
 
     fn finish(&self) {
+        if let Ok(mut stages) = self.stages.lock() {
+            if let Some(last) = stages.last_mut() {
+                last.2.get_or_insert(last.1.elapsed());
+            }
+        }
         if let Ok(mut slot) = self.bar.write() {
             if let Some(b) = slot.take() {
                 b.finish_and_clear();

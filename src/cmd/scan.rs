@@ -145,7 +145,6 @@ pub fn run(args: Args) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let read_secs = started.elapsed().as_secs_f64();
     let shown = corpus.diagnostics.iter().filter(|d| !args.quiet || d.severity == reprint::corpus::Severity::Error);
     for (i, d) in shown.enumerate() {
         if i == MAX_DIAGNOSTICS_SHOWN {
@@ -158,6 +157,7 @@ pub fn run(args: Args) -> ExitCode {
     let result = reprint::scan::scan(&corpus.docs, &corpus.source_ids(), &cfg, &bars);
     let summary = Summary::new(&corpus, &cfg, &result);
 
+    let written = Instant::now();
     let out: Box<dyn Write> = match &args.output {
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
         Some(path) => match File::create(path) {
@@ -182,9 +182,10 @@ pub fn run(args: Args) -> ExitCode {
     if !args.quiet {
         let mb = summary.bytes as f64 / 1e6;
         eprintln!(
-            "reprint: {} documents ({mb:.1} MB) in {secs:.2} s (reading {read_secs:.2} s, scanning {:.2} s; {:.1} MB/s)",
+            "reprint: {} documents ({mb:.1} MB) in {secs:.2} s ({}, writing {:.2} s; {:.1} MB/s)",
             summary.documents,
-            secs - read_secs,
+            bars.timings(),
+            written.elapsed().as_secs_f64(),
             mb / secs.max(1e-9)
         );
     }
