@@ -112,15 +112,22 @@ impl AnchorIndex {
     /// Indexes `anchors[d]` for every document `d`, keeping at most [`MAX_REPEATS_PER_DOC`]
     /// positions of one anchor per document. Postings are bucketed by the hash's top byte and
     /// the 256 buckets sorted in parallel: each fits in cache, unlike one sort of everything.
-    pub fn build(anchors: &[Vec<Anchor>]) -> Self {
+    pub fn build(anchors: Vec<Vec<Anchor>>) -> Self {
         const BUCKETS: usize = 256;
         let chunk = anchors.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-        let partial: Vec<Vec<Vec<(u32, u32, u32)>>> = anchors
-            .par_chunks(chunk)
+        let mut docs = anchors;
+        let mut chunks: Vec<Vec<Vec<Anchor>>> = Vec::new();
+        while !docs.is_empty() {
+            let rest = docs.split_off(chunk.min(docs.len()));
+            chunks.push(std::mem::replace(&mut docs, rest));
+        }
+        // Each chunk's anchors are dropped as soon as they are bucketed.
+        let partial: Vec<Vec<Vec<(u32, u32, u32)>>> = chunks
+            .into_par_iter()
             .enumerate()
             .map(|(c, docs)| {
                 let mut buckets: Vec<Vec<(u32, u32, u32)>> = vec![Vec::new(); BUCKETS];
-                for (i, list) in docs.iter().enumerate() {
+                for (i, list) in docs.into_iter().enumerate() {
                     let d = (c * chunk + i) as u32;
                     for a in list {
                         buckets[(a.hash >> 24) as usize].push((a.hash, d, a.pos));
@@ -129,29 +136,38 @@ impl AnchorIndex {
                 buckets
             })
             .collect();
-        let buckets: Vec<Vec<(u32, u32, u32)>> = (0..BUCKETS)
+        // Move (not copy) the pieces of each bucket together, then merge and sort bucket by bucket.
+        let mut by_bucket: Vec<Vec<Vec<(u32, u32, u32)>>> = (0..BUCKETS).map(|_| Vec::new()).collect();
+        for chunk_buckets in partial {
+            for (b, piece) in chunk_buckets.into_iter().enumerate() {
+                by_bucket[b].push(piece);
+            }
+        }
+        let buckets: Vec<Vec<(u32, u32, u32)>> = by_bucket
             .into_par_iter()
-            .map(|b| {
-                let mut bucket: Vec<(u32, u32, u32)> = Vec::with_capacity(partial.iter().map(|p| p[b].len()).sum());
-                for p in &partial {
-                    bucket.extend_from_slice(&p[b]);
-                }
+            .map(|pieces| {
+                let mut bucket = pieces.concat();
+                drop(pieces);
                 bucket.sort_unstable();
                 // Cap repeats of one anchor within one document.
                 let mut kept = 0;
                 let mut run = 0;
                 for i in 0..bucket.len() {
-                    run = if i > 0 && bucket[i].0 == bucket[i - 1].0 && bucket[i].1 == bucket[i - 1].1 { run + 1 } else { 0 };
+                    run = if i > 0 && bucket[i].0 == bucket[i - 1].0 && bucket[i].1 == bucket[i - 1].1 {
+                        run + 1
+                    } else {
+                        0
+                    };
                     if run < MAX_REPEATS_PER_DOC {
                         bucket[kept] = bucket[i];
                         kept += 1;
                     }
                 }
                 bucket.truncate(kept);
+                bucket.shrink_to_fit();
                 bucket
             })
             .collect();
-        drop(partial);
         AnchorIndex { buckets }
     }
 
@@ -203,7 +219,7 @@ impl AnchorIndex {
 /// Builds the index over `anchors` and returns the seeds of every document pair (see
 /// [`AnchorIndex::seed_pairs`]).
 pub fn seed_pairs(anchors: &[Vec<Anchor>], max_df: usize, ignore: &(dyn Fn(usize, u32) -> bool + Sync)) -> SeedPairs {
-    AnchorIndex::build(anchors).seed_pairs(max_df, ignore)
+    AnchorIndex::build(anchors.to_vec()).seed_pairs(max_df, ignore)
 }
 
 #[cfg(test)]
@@ -256,7 +272,7 @@ mod tests {
         assert!(anchors.len() <= 6 * MAX_REPEATS_PER_DOC, "{}", anchors.len());
         let raw = winnow(&hashes(&same), 5, 2);
         assert!(raw.len() > 1000);
-        let index = AnchorIndex::build(&[raw]);
+        let index = AnchorIndex::build(vec![raw]);
         assert!(index.len() <= 6 * MAX_REPEATS_PER_DOC, "{}", index.len());
         let docs: Vec<Vec<Anchor>> = (0..10).map(|_| vec![Anchor { hash: 1, pos: 0 }]).collect();
         let s = seed_pairs(&docs, 5, &|_, _| false);

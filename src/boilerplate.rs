@@ -46,6 +46,26 @@ impl Boilerplate {
         source.is_some_and(|s| self.anchors.contains(&(s, hash)))
     }
 
+    /// Positions of boilerplate anchors in each of `n` documents, sorted: where a document's
+    /// boilerplate is, for judging passages without keeping every anchor.
+    pub fn positions(&self, index: &AnchorIndex, sources: &[Option<u32>], n: usize) -> Vec<Vec<u32>> {
+        let mut out = vec![Vec::new(); n];
+        if self.is_empty() {
+            return out;
+        }
+        for group in index.shared() {
+            for &(hash, doc, pos) in group {
+                if self.contains(sources.get(doc as usize).copied().flatten(), hash) {
+                    out[doc as usize].push(pos);
+                }
+            }
+        }
+        for list in &mut out {
+            list.sort_unstable();
+        }
+        out
+    }
+
     /// Number of (source, anchor) boilerplate entries.
     pub fn len(&self) -> usize {
         self.anchors.len()
@@ -72,7 +92,7 @@ mod tests {
         // three sources: syndication, not boilerplate.
         let anchors = vec![a(&[7, 1]), a(&[7, 2]), a(&[7, 3, 9]), a(&[7, 4]), a(&[9, 5]), a(&[9, 6])];
         let sources = vec![Some(0), Some(0), Some(0), Some(0), Some(1), Some(2)];
-        let b = Boilerplate::find(&AnchorIndex::build(&anchors), &sources, 3, 0.2);
+        let b = Boilerplate::find(&AnchorIndex::build(anchors.clone()), &sources, 3, 0.2);
         assert!(b.contains(Some(0), 7));
         assert!(!b.contains(Some(0), 9) && !b.contains(Some(1), 9));
         assert!(!b.contains(None, 7));
@@ -85,7 +105,7 @@ mod tests {
         for list in anchors.iter_mut().take(3) {
             list.push(Anchor { hash: 5, pos: 9 });
         }
-        let b = Boilerplate::find(&AnchorIndex::build(&anchors), &vec![Some(0); 100], 3, 0.2);
+        let b = Boilerplate::find(&AnchorIndex::build(anchors), &vec![Some(0); 100], 3, 0.2);
         assert!(b.is_empty(), "3 of 100 pages is a follow-up story, not a menu");
     }
 }

@@ -5,8 +5,7 @@
 //! becomes a [`Passage`] whose boundaries are the first and last aligned words.
 
 use crate::align::{align, AlignParams};
-use crate::anchor::{Anchor, Seed};
-use crate::boilerplate::Boilerplate;
+use crate::anchor::Seed;
 use crate::text::tokens;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -38,16 +37,13 @@ pub struct Passage {
 
 /// What [`find_passages`] needs besides the texts.
 pub struct PassageInput<'a> {
-    /// Anchors of every document, in position order.
-    pub anchors: &'a [Vec<Anchor>],
+    /// Positions of each document's boilerplate anchors, sorted (see
+    /// [`crate::boilerplate::Boilerplate::positions`]).
+    pub boilerplate_at: &'a [Vec<u32>],
     /// Token hashes of every document (see [`crate::fingerprint::Fingerprints::words`]).
     pub words: &'a [Box<[u32]>],
     /// Byte offset of every token (see [`crate::fingerprint::Fingerprints::word_starts`]).
     pub word_starts: &'a [Box<[u32]>],
-    /// Source number of every document (may be empty: no sources).
-    pub sources: &'a [Option<u32>],
-    /// Boilerplate anchors per source.
-    pub boilerplate: &'a Boilerplate,
     /// Alignment settings.
     pub params: AlignParams,
     /// Shortest passage, in matching words.
@@ -56,21 +52,22 @@ pub struct PassageInput<'a> {
     pub keep_boilerplate: bool,
 }
 
-/// Share of a span's anchors that are boilerplate: `(boilerplate, all)`.
-fn boilerplate_anchors(
-    anchors: &[Anchor],
-    from: usize,
-    to: usize,
-    k: usize,
-    source: Option<u32>,
-    b: &Boilerplate,
-) -> (usize, usize) {
-    if b.is_empty() {
-        return (0, 0);
+/// Words of tokens `from..to` covered by boilerplate anchors starting at `positions` (sorted),
+/// each covering `k` words.
+fn boilerplate_words(positions: &[u32], from: usize, to: usize, k: usize) -> usize {
+    let first = positions.partition_point(|&p| (p as usize + k) <= from);
+    let mut covered = 0;
+    let mut reach = from;
+    for &p in &positions[first..] {
+        let p = p as usize;
+        if p >= to {
+            break;
+        }
+        let (start, end) = (p.max(reach), (p + k).min(to));
+        covered += end.saturating_sub(start);
+        reach = reach.max(end);
     }
-    let first = anchors.partition_point(|a| (a.pos as usize) < from);
-    let inside = anchors[first..].iter().take_while(|a| a.pos as usize + k <= to);
-    inside.fold((0, 0), |(bp, all), a| (bp + b.contains(source, a.hash) as usize, all + 1))
+    covered
 }
 
 /// Byte span of tokens `from..to` of `text`, given each token's starting byte.
@@ -123,7 +120,6 @@ pub fn find_passages<T: AsRef<str> + Sync>(
                 on_pair();
                 return None;
             }
-            let source = |d: u32| input.sources.get(d as usize).copied().flatten();
             let k = input.params.anchor_k;
             let passages: Vec<Passage> = spans
                 .iter()
@@ -131,10 +127,11 @@ pub fn find_passages<T: AsRef<str> + Sync>(
                     let (ta, tb) = (texts[a as usize].as_ref(), texts[b as usize].as_ref());
                     let (sa, sb) = (&input.word_starts[a as usize], &input.word_starts[b as usize]);
                     let mut p = to_passage(ta, sa, tb, sb, s);
-                    let anchors = |d: u32| &input.anchors[d as usize];
-                    let bp = |d, from, to| boilerplate_anchors(anchors(d), from, to, k, source(d), input.boilerplate);
-                    let ((ba, na), (bb, nb)) = (bp(a, s.a_start, s.a_end), bp(b, s.b_start, s.b_end));
-                    p.boilerplate = (na > 0 && ba * 2 >= na) || (nb > 0 && bb * 2 >= nb);
+                    // Boilerplate when its anchors cover half of the passage's words on one side.
+                    let bp = |d: u32, from: usize, to: usize| {
+                        2 * boilerplate_words(&input.boilerplate_at[d as usize], from, to, k) >= to - from
+                    };
+                    p.boilerplate = bp(a, s.a_start, s.a_end) || bp(b, s.b_start, s.b_end);
                     p
                 })
                 .filter(|p| input.keep_boilerplate || !p.boilerplate)
@@ -143,4 +140,17 @@ pub fn find_passages<T: AsRef<str> + Sync>(
             (!passages.is_empty()).then_some((a, b, passages))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::boilerplate_words;
+
+    #[test]
+    fn boilerplate_coverage_counts_each_word_once() {
+        assert_eq!(boilerplate_words(&[], 0, 10, 5), 0);
+        assert_eq!(boilerplate_words(&[0, 2, 20], 0, 10, 5), 7);
+        assert_eq!(boilerplate_words(&[8], 0, 10, 5), 2);
+        assert_eq!(boilerplate_words(&[0], 3, 10, 5), 2);
+    }
 }

@@ -111,9 +111,10 @@ pub fn scan<T: AsRef<str> + Sync>(
     let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
     let fp = fingerprint_all(texts, cfg.shingle, &hasher, anchors, &|n| progress.advance(n));
     progress.finish();
+    let mut fp = fp;
     let mut result = find_pairs(&fp, cfg, progress);
     if cfg.passages {
-        add_passages(texts, sources, &fp, cfg, progress, &mut result);
+        add_passages(texts, sources, &mut fp, cfg, progress, &mut result);
     }
     result
 }
@@ -123,18 +124,19 @@ pub fn scan<T: AsRef<str> + Sync>(
 fn add_passages<T: AsRef<str> + Sync>(
     texts: &[T],
     sources: &[Option<u32>],
-    fp: &Fingerprints,
+    fp: &mut Fingerprints,
     cfg: &ScanConfig,
     progress: &dyn Progress,
     result: &mut ScanResult,
 ) {
     progress.start("indexing", None, Unit::Pairs);
-    let index = AnchorIndex::build(&fp.anchors);
+    let index = AnchorIndex::build(std::mem::take(&mut fp.anchors));
     let boilerplate = Boilerplate::find(&index, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
     let source = |d: usize| sources.get(d).copied().flatten();
     // Hidden boilerplate must not relate documents, so its anchors are not even indexed.
     let ignore = |d: usize, h: u32| !cfg.show_boilerplate && boilerplate.contains(source(d), h);
     let seeds = index.seed_pairs(cfg.max_df_docs(fp.len()), &ignore);
+    let boilerplate_at = boilerplate.positions(&index, sources, fp.len());
     drop(index);
     progress.finish();
     result.stats.aligned_pairs = seeds.pairs.len();
@@ -142,11 +144,9 @@ fn add_passages<T: AsRef<str> + Sync>(
     result.stats.boilerplate_anchors = boilerplate.len();
     progress.start("aligning", Some(seeds.pairs.len() as u64), Unit::Pairs);
     let input = PassageInput {
-        anchors: &fp.anchors,
+        boilerplate_at: &boilerplate_at,
         words: &fp.words,
         word_starts: &fp.word_starts,
-        sources,
-        boilerplate: &boilerplate,
         params: cfg.align_params(),
         min_words: cfg.min_words,
         keep_boilerplate: cfg.show_boilerplate,

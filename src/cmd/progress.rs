@@ -16,7 +16,11 @@ pub struct Bars {
 impl Bars {
     /// Bars drawn on stderr unless `quiet` or stderr is not a terminal.
     pub fn new(quiet: bool) -> Self {
-        Bars { visible: !quiet && std::io::stderr().is_terminal(), bar: RwLock::new(None), stages: Mutex::new(Vec::new()) }
+        Bars {
+            visible: !quiet && std::io::stderr().is_terminal(),
+            bar: RwLock::new(None),
+            stages: Mutex::new(Vec::new()),
+        }
     }
 
     /// "stage 0.12 s, stage 0.03 s, …" for the stages finished so far.
