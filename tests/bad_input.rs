@@ -91,6 +91,9 @@ fn a_100_mb_document_is_scanned() {
     let pairs = r.pairs();
     assert_eq!(pairs.len(), 1, "the short text is inside the huge one");
     assert!(pairs[0]["containment"].as_f64().unwrap() > 0.99);
+    let passages = pairs[0]["passages"].as_array().unwrap();
+    assert!(!passages.is_empty(), "and it is found as a passage of the 100 MB document");
+    assert!(passages.iter().all(|p| p["words"].as_u64().unwrap() >= 8));
 }
 
 #[test]

@@ -223,3 +223,40 @@ fn planted_passages_recall_and_boundaries() {
     assert!(recall >= 0.98, "recall {recall}");
     assert!(median <= 10, "median boundary error {median} characters");
 }
+
+#[test]
+fn earlier_side_comes_from_the_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = filler(21, 40);
+    let line = |id: &str, date: Option<&str>, seed: u64| {
+        serde_json::json!({"id": id, "date": date, "text": format!("{} {shared} {}", filler(seed, 30), filler(seed + 1, 30))})
+            .to_string()
+    };
+    let f = write(
+        dir.path(),
+        "c.jsonl",
+        [line("x", Some("2023-03-22"), 1), line("y", Some("2023-03-21"), 3), line("z", None, 5)].join("\n"),
+    );
+    let r = reprint(&["scan", s(&f), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let earlier: std::collections::HashMap<(String, String), Value> =
+        passages(&r).into_iter().map(|(a, b, p)| ((a, b), p["earlier"].clone())).collect();
+    assert_eq!(earlier[&("x".to_string(), "y".to_string())], "b");
+    assert_eq!(earlier[&("x".to_string(), "z".to_string())], Value::Null);
+    assert_eq!(earlier[&("y".to_string(), "z".to_string())], Value::Null);
+}
+
+#[test]
+fn pairs_sharing_thousands_of_anchors_give_one_passage() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = filler(33, 50_000);
+    write(dir.path(), "a.txt", format!("Intro one. {long}"));
+    write(dir.path(), "b.txt", format!("Another start entirely. {long} Signed off."));
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = passages(&r);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].2["words"], 50_000);
+    assert_eq!(found[0].2["score"], 1.0);
+    assert_eq!(r.pairs()[0]["cluster"], 0, "and they are near-duplicates");
+}
