@@ -27,6 +27,16 @@ fn seeds_jsonl_summary_and_ids() {
     assert_eq!((s["bands"].as_u64(), s["rows"].as_u64()), (Some(26), Some(3)), "recall-weighted banding for J >= 0.5");
 }
 
+/// The `pair` records of a synthetic corpus's truth.
+fn truth_pairs(dir: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("truth.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|t| t["type"] == "pair")
+        .collect()
+}
+
 fn synth(dir: &std::path::Path, docs: &str, extra: &[&str]) {
     let mut args = vec!["synth", "--docs", docs, "--seed", "3", "--out", s(dir)];
     args.extend_from_slice(extra);
@@ -58,12 +68,7 @@ fn planted_near_duplicates_recall_and_precision() {
     );
     let r = reprint(&["scan", s(&dir.path().join("corpus.jsonl")), "--format", "jsonl", "-q"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let truth: Vec<serde_json::Value> = std::fs::read_to_string(dir.path().join("truth.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|t| t["type"] == "pair")
-        .collect();
+    let truth = truth_pairs(dir.path());
     let key = |v: &serde_json::Value| (v["a"].as_str().unwrap().to_string(), v["b"].as_str().unwrap().to_string());
     let planted: HashSet<_> = truth.iter().map(key).collect();
     let positives: Vec<_> = truth.iter().filter(|t| t["jaccard"].as_f64().unwrap() >= 0.5).map(key).collect();
@@ -92,12 +97,7 @@ fn contained_stories_are_found_with_containment() {
     let dir = tempfile::tempdir().unwrap();
     synth(dir.path(), "1200", &["--words", "300", "--near-duplicates", "0", "--containment", "0.1"]);
     let corpus = dir.path().join("corpus.jsonl");
-    let truth: Vec<serde_json::Value> = std::fs::read_to_string(dir.path().join("truth.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|t| t["type"] == "pair")
-        .collect();
+    let truth = truth_pairs(dir.path());
     let plain = reprint(&["scan", s(&corpus), "--format", "jsonl", "-q", "--no-passages"]);
     let with = reprint(&["scan", s(&corpus), "--format", "jsonl", "-q", "--containment", "0.8", "--no-passages"]);
     let found: HashSet<(String, String)> =

@@ -153,7 +153,6 @@ struct Record {
     source_fallback: Option<Scalar>,
     date: Option<Scalar>,
     title: Option<Scalar>,
-    is_object: bool,
 }
 
 struct RecordSeed<'f>(&'f Fields);
@@ -161,7 +160,8 @@ struct RecordSeed<'f>(&'f Fields);
 impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
     type Value = Record;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Record, D::Error> {
-        d.deserialize_any(self)
+        // Anything but an object is refused by serde with "invalid type: …, expected a JSON object".
+        d.deserialize_map(self)
     }
 }
 
@@ -171,7 +171,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
         f.write_str("a JSON object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record, A::Error> {
-        let mut r = Record { is_object: true, ..Record::default() };
+        let mut r = Record::default();
         while let Some(slot) = map.next_key_seed(KeySeed(self.0))? {
             let target = match slot {
                 Slot::Id => &mut r.id,
@@ -189,28 +189,6 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
             *target = Some(map.next_value::<Scalar>()?);
         }
         Ok(r)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Record, A::Error> {
-        while a.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Record::default())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Record, E> {
-        Ok(Record::default())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Record, E> {
-        Ok(Record::default())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Record, E> {
-        Ok(Record::default())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Record, E> {
-        Ok(Record::default())
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Record, E> {
-        Ok(Record::default())
-    }
-    fn visit_unit<E>(self) -> Result<Record, E> {
-        Ok(Record::default())
     }
 }
 
@@ -239,9 +217,6 @@ fn parse_line(line: &str, origin: Origin, fields: &Fields) -> Parsed {
             return Parsed::Bad(format!("malformed JSON at column {}: {msg}", e.column()));
         }
     };
-    if !r.is_object {
-        return Parsed::Bad("malformed JSON: a line must hold one JSON object".into());
-    }
     let text = match r.text {
         None => return Parsed::Bad(format!("missing text field `{}`", fields.text)),
         Some(Scalar::Text(t)) => t,
