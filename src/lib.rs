@@ -15,6 +15,7 @@ pub mod cluster;
 pub mod config;
 pub mod containment;
 pub mod corpus;
+pub mod eval;
 pub mod fingerprint;
 pub mod passage;
 pub mod progress;

@@ -24,6 +24,8 @@ enum Command {
     Scan(cmd::scan::Args),
     /// Write a synthetic news corpus with planted near-duplicates and its truth.
     Synth(cmd::synth::Args),
+    /// Score results against truth: pairs, clusters (ARI), passages (PAN measures).
+    Eval(cmd::eval::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +33,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Synth(args) => cmd::synth::run(args),
+        Command::Eval(args) => cmd::eval::run(args),
     }
 }

@@ -1,0 +1,222 @@
+//! `reprint eval --truth T --found F`: score results against truth.
+//!
+//! Truth lines are recognised by their fields: `{"cluster": [ids]}` (exact-duplicate clusters),
+//! `{"a","a_start","a_end","b","b_start","b_end"}` or `"type":"passage"` (passages), and
+//! `{"a","b",…}` (pairs: positive when `reuse` is true, when `jaccard` ≥ `--threshold`, or, with
+//! neither field, always, as in PAN's truth_pairs). Found lines are reprint's JSON Lines or a peer's
+//! `{"a","b","score"}`.
+
+use super::{fail, EXIT_OK};
+use ahash::{AHashMap, AHashSet};
+use reprint::cluster::clusters;
+use reprint::eval::{adjusted_rand_index, pair_key, score_pairs, score_passages, PairKey, Spans, TruthPair};
+use serde_json::Value;
+use std::process::ExitCode;
+
+/// Options of `reprint eval`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Truth file(s), JSON Lines (several kinds may be given).
+    #[arg(long, required = true, value_name = "FILE")]
+    truth: Vec<String>,
+    /// Results to score: reprint's JSON Lines, or a peer's {"a","b","score"} lines.
+    #[arg(long, value_name = "FILE")]
+    found: String,
+    /// Truth pairs with a `jaccard` at or above this are positives.
+    #[arg(long, default_value_t = 0.5)]
+    threshold: f64,
+    /// Count every reported pair, including those that only share passages (default: the
+    /// near-duplicate and containment pairs).
+    #[arg(long)]
+    all_pairs: bool,
+    /// Score passages only between the truth's pairs (PAN's setting).
+    #[arg(long)]
+    only_truth_pairs: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Default)]
+struct Truth {
+    pairs: Vec<TruthPair>,
+    clusters: Vec<Vec<String>>,
+    passages: AHashMap<PairKey, Vec<Spans>>,
+}
+
+#[derive(Default)]
+struct Found {
+    pairs: AHashSet<PairKey>,
+    clusters: Vec<Vec<String>>,
+    passages: AHashMap<PairKey, Vec<Spans>>,
+    lines: usize,
+}
+
+fn lines(path: &str) -> Result<Vec<(usize, Value)>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(line).map_err(|e| format!("{path}:{}: malformed JSON: {e}", i + 1))?;
+        out.push((i + 1, v));
+    }
+    Ok(out)
+}
+
+fn str_field<'a>(v: &'a Value, k: &str, path: &str, line: usize) -> Result<&'a str, String> {
+    v[k].as_str().ok_or_else(|| format!("{path}:{line}: field `{k}` missing or not a string"))
+}
+
+fn num_field(v: &Value, k: &str, path: &str, line: usize) -> Result<usize, String> {
+    v[k].as_u64().map(|x| x as usize).ok_or_else(|| format!("{path}:{line}: field `{k}` missing or not a number"))
+}
+
+fn spans(v: &Value, a: &str, b: &str, path: &str, line: usize) -> Result<Spans, String> {
+    Ok(vec![
+        (a.to_string(), num_field(v, "a_start", path, line)?, num_field(v, "a_end", path, line)?),
+        (b.to_string(), num_field(v, "b_start", path, line)?, num_field(v, "b_end", path, line)?),
+    ])
+}
+
+fn read_truth(paths: &[String], threshold: f64) -> Result<Truth, String> {
+    let mut t = Truth::default();
+    for path in paths {
+        for (line, v) in lines(path)? {
+            if let Some(members) = v["cluster"].as_array() {
+                let ids: Vec<String> = members.iter().filter_map(|m| m.as_str().map(str::to_string)).collect();
+                for (i, x) in ids.iter().enumerate() {
+                    for y in &ids[i + 1..] {
+                        t.pairs.push(TruthPair { key: pair_key(x, y), jaccard: None, positive: true });
+                    }
+                }
+                t.clusters.push(ids);
+                continue;
+            }
+            let (a, b) = (str_field(&v, "a", path, line)?, str_field(&v, "b", path, line)?);
+            if v["type"] == "passage" || v.get("a_start").is_some() {
+                t.passages.entry(pair_key(a, b)).or_default().push(spans(&v, a, b, path, line)?);
+                continue;
+            }
+            let jaccard = v["jaccard"].as_f64();
+            let positive = match (v["reuse"].as_bool(), jaccard) {
+                (Some(r), _) => r,
+                (None, Some(j)) => j >= threshold,
+                (None, None) => true,
+            };
+            t.pairs.push(TruthPair { key: pair_key(a, b), jaccard, positive });
+        }
+    }
+    Ok(t)
+}
+
+fn read_found(path: &str, all_pairs: bool) -> Result<Found, String> {
+    let mut f = Found::default();
+    let mut had_clusters = false;
+    for (line, v) in lines(path)? {
+        f.lines += 1;
+        match v["type"].as_str() {
+            Some("summary") | Some("quote") => {}
+            Some("cluster") => {
+                had_clusters = true;
+                let ids = v["members"].as_array().ok_or_else(|| format!("{path}:{line}: cluster without members"))?;
+                f.clusters.push(ids.iter().filter_map(|m| m.as_str().map(str::to_string)).collect());
+            }
+            _ => {
+                let (a, b) = (str_field(&v, "a", path, line)?, str_field(&v, "b", path, line)?);
+                let key = pair_key(a, b);
+                let passage_only = v["found_by"] == "passage";
+                if all_pairs || !passage_only {
+                    f.pairs.insert(key.clone());
+                }
+                for p in v["passages"].as_array().into_iter().flatten() {
+                    if p["boilerplate"] != true {
+                        f.passages.entry(key.clone()).or_default().push(spans(p, a, b, path, line)?);
+                    }
+                }
+            }
+        }
+    }
+    if !had_clusters {
+        // A peer's pairs: clusters are their connected components.
+        let ids: Vec<&String> = f.pairs.iter().flat_map(|(a, b)| [a, b]).collect::<AHashSet<_>>().into_iter().collect();
+        let mut sorted = ids;
+        sorted.sort();
+        let index: AHashMap<&String, u32> = sorted.iter().enumerate().map(|(i, d)| (*d, i as u32)).collect();
+        let edges: Vec<(u32, u32)> = f.pairs.iter().map(|(a, b)| (index[a], index[b])).collect();
+        f.clusters = clusters(sorted.len(), edges)
+            .into_iter()
+            .map(|c| c.members.iter().map(|&m| sorted[m as usize].clone()).collect())
+            .collect();
+    }
+    Ok(f)
+}
+
+/// Runs `reprint eval`.
+pub fn run(args: Args) -> ExitCode {
+    let truth = match read_truth(&args.truth, args.threshold) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let mut found = match read_found(&args.found, args.all_pairs) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    if truth.pairs.is_empty() && truth.clusters.is_empty() && truth.passages.is_empty() {
+        return fail(format!("{}: no truth records (pairs, clusters or passages)", args.truth.join(", ")));
+    }
+    if args.only_truth_pairs {
+        let keep: AHashSet<&PairKey> = truth.pairs.iter().map(|t| &t.key).chain(truth.passages.keys()).collect();
+        found.passages.retain(|k, _| keep.contains(k));
+    }
+    let known: AHashSet<&str> = truth
+        .pairs
+        .iter()
+        .flat_map(|t| [t.key.0.as_str(), t.key.1.as_str()])
+        .chain(truth.passages.keys().flat_map(|k| [k.0.as_str(), k.1.as_str()]))
+        .collect();
+    let unknown =
+        found.pairs.iter().filter(|(a, b)| !known.contains(a.as_str()) || !known.contains(b.as_str())).count();
+    let pairs = (!truth.pairs.is_empty()).then(|| score_pairs(&truth.pairs, &found.pairs));
+    let ari = (!truth.clusters.is_empty()).then(|| adjusted_rand_index(&truth.clusters, &found.clusters));
+    let passages = (!truth.passages.is_empty()).then(|| score_passages(&truth.passages, &found.passages));
+    if args.json {
+        let out = serde_json::json!({
+            "pairs": pairs, "clusters": ari.map(|a| serde_json::json!({"ari": a, "truth": truth.clusters.len(), "found": found.clusters.len()})),
+            "passages": passages, "found_pairs_naming_ids_outside_the_truth": unknown,
+        });
+        println!("{out}");
+        return ExitCode::from(EXIT_OK);
+    }
+    if found.lines == 0 {
+        println!("{}: no results (every score below is 0)", args.found);
+    }
+    if let Some(p) = &pairs {
+        println!(
+            "pairs     found {}  positives {}  precision {:.4}  recall {:.4}  F1 {:.4}",
+            p.found, p.positives, p.precision, p.recall, p.f1
+        );
+        if !p.recall_by_jaccard.is_empty() {
+            let bands: Vec<String> = p
+                .recall_by_jaccard
+                .iter()
+                .map(|(lo, n, r)| format!("{lo:.1}-{:.1}: {r}/{n}", (lo + 0.1).min(1.0)))
+                .collect();
+            println!("          recall by Jaccard  {}", bands.join("  "));
+        }
+        if unknown > 0 {
+            println!("          {unknown} found pairs name documents the truth does not mention (counted as wrong)");
+        }
+    }
+    if let Some(a) = ari {
+        println!("clusters  ARI {a:.4}  (truth {} clusters, found {})", truth.clusters.len(), found.clusters.len());
+    }
+    if let Some(s) = &passages {
+        println!(
+            "passages  cases {}  detections {}  recall {:.4}  precision {:.4}  granularity {:.4}  plagdet {:.4}",
+            s.cases, s.detections, s.recall, s.precision, s.granularity, s.plagdet
+        );
+    }
+    ExitCode::from(EXIT_OK)
+}
