@@ -26,6 +26,8 @@ enum Command {
     Synth(cmd::synth::Args),
     /// Score results against truth: pairs, clusters (ARI), passages (PAN measures).
     Eval(cmd::eval::Args),
+    /// Synth + scan + eval at one or more corpus sizes: speed, memory, accuracy, growth plot.
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,5 +36,6 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Synth(args) => cmd::synth::run(args),
         Command::Eval(args) => cmd::eval::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
     }
 }

@@ -37,18 +37,20 @@ pub struct Args {
     json: bool,
 }
 
+/// Truth records read from files.
 #[derive(Default)]
-struct Truth {
-    pairs: Vec<TruthPair>,
-    clusters: Vec<Vec<String>>,
-    passages: AHashMap<PairKey, Vec<Spans>>,
+pub(crate) struct Truth {
+    pub(crate) pairs: Vec<TruthPair>,
+    pub(crate) clusters: Vec<Vec<String>>,
+    pub(crate) passages: AHashMap<PairKey, Vec<Spans>>,
 }
 
+/// Results read from a file.
 #[derive(Default)]
-struct Found {
-    pairs: AHashSet<PairKey>,
-    clusters: Vec<Vec<String>>,
-    passages: AHashMap<PairKey, Vec<Spans>>,
+pub(crate) struct Found {
+    pub(crate) pairs: AHashSet<PairKey>,
+    pub(crate) clusters: Vec<Vec<String>>,
+    pub(crate) passages: AHashMap<PairKey, Vec<Spans>>,
     lines: usize,
 }
 
@@ -80,7 +82,8 @@ fn spans(v: &Value, a: &str, b: &str, path: &str, line: usize) -> Result<Spans, 
     ])
 }
 
-fn read_truth(paths: &[String], threshold: f64) -> Result<Truth, String> {
+/// Reads truth files (see the module documentation for the kinds of records).
+pub(crate) fn read_truth(paths: &[String], threshold: f64) -> Result<Truth, String> {
     let mut t = Truth::default();
     for path in paths {
         for (line, v) in lines(path)? {
@@ -111,7 +114,8 @@ fn read_truth(paths: &[String], threshold: f64) -> Result<Truth, String> {
     Ok(t)
 }
 
-fn read_found(path: &str, all_pairs: bool) -> Result<Found, String> {
+/// Reads results: reprint's JSON Lines or a peer's pairs.
+pub(crate) fn read_found(path: &str, all_pairs: bool) -> Result<Found, String> {
     let mut f = Found::default();
     let mut had_clusters = false;
     for (line, v) in lines(path)? {

@@ -1,5 +1,6 @@
 //! One module per subcommand; each parses its options and wires library stages, nothing more.
 
+pub mod bench;
 pub mod eval;
 pub mod progress;
 pub mod scan;
