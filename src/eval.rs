@@ -182,44 +182,46 @@ fn detects(r: &Spans, s: &Spans) -> bool {
     s.iter().all(|(d, ss, se)| r.iter().any(|(rd, rs, re)| rd == d && rs < se && ss < re))
 }
 
+/// For every passage in `xs` (pairs visited in sorted order, so sums are reproducible): the share
+/// of it covered by the passages of the same pair in `ys` that `hit` it, summed, and how many
+/// passages hit each one.
+fn macro_cover(
+    xs: &AHashMap<PairKey, Vec<Spans>>,
+    ys: &AHashMap<PairKey, Vec<Spans>>,
+    hit: impl Fn(&Spans, &Spans) -> bool,
+) -> (f64, Vec<usize>) {
+    let none: Vec<Spans> = Vec::new();
+    let mut keys: Vec<&PairKey> = xs.keys().collect();
+    keys.sort();
+    let (mut sum, mut hits_per_x) = (0.0, Vec::new());
+    for k in keys {
+        let others = ys.get(k).unwrap_or(&none);
+        for x in &xs[k] {
+            let hits: Vec<&Spans> = others.iter().filter(|y| hit(x, y)).collect();
+            if size(x) > 0 {
+                sum += covered(x, &hits) as f64 / size(x) as f64;
+            }
+            hits_per_x.push(hits.len());
+        }
+    }
+    (sum, hits_per_x)
+}
+
 /// Scores `detections` against `cases` (both grouped by document pair) with PAN's measures.
 pub fn score_passages(
     cases: &AHashMap<PairKey, Vec<Spans>>,
     detections: &AHashMap<PairKey, Vec<Spans>>,
 ) -> PassageScores {
-    let none: Vec<Spans> = Vec::new();
-    let n_cases: usize = cases.values().map(Vec::len).sum();
-    let n_dets: usize = detections.values().map(Vec::len).sum();
-    let (mut rec, mut gran_sum, mut detected) = (0.0, 0usize, 0usize);
-    for (k, list) in cases {
-        let dets = detections.get(k).unwrap_or(&none);
-        for s in list {
-            let hits: Vec<&Spans> = dets.iter().filter(|r| detects(r, s)).collect();
-            if size(s) > 0 {
-                rec += covered(s, &hits) as f64 / size(s) as f64;
-            }
-            if !hits.is_empty() {
-                detected += 1;
-                gran_sum += hits.len();
-            }
-        }
-    }
-    let mut prec = 0.0;
-    for (k, list) in detections {
-        let truth = cases.get(k).unwrap_or(&none);
-        for r in list {
-            let hits: Vec<&Spans> = truth.iter().filter(|s| detects(r, s)).collect();
-            if size(r) > 0 {
-                prec += covered(r, &hits) as f64 / size(r) as f64;
-            }
-        }
-    }
-    let recall = if n_cases == 0 { 0.0 } else { rec / n_cases as f64 };
-    let precision = if n_dets == 0 { 0.0 } else { prec / n_dets as f64 };
-    let granularity = if detected == 0 { 1.0 } else { gran_sum as f64 / detected as f64 };
+    let (rec, per_case) = macro_cover(cases, detections, |s, r| detects(r, s));
+    let (prec, per_detection) = macro_cover(detections, cases, detects);
+    let detected: Vec<usize> = per_case.iter().copied().filter(|&n| n > 0).collect();
+    let recall = if per_case.is_empty() { 0.0 } else { rec / per_case.len() as f64 };
+    let precision = if per_detection.is_empty() { 0.0 } else { prec / per_detection.len() as f64 };
+    let granularity =
+        if detected.is_empty() { 1.0 } else { detected.iter().sum::<usize>() as f64 / detected.len() as f64 };
     PassageScores {
-        cases: n_cases,
-        detections: n_dets,
+        cases: per_case.len(),
+        detections: per_detection.len(),
         recall,
         precision,
         granularity,
