@@ -1,7 +1,7 @@
 //! Fingerprint stage: every document's shingle set and MinHash signature, computed in parallel.
 
 use crate::anchor::{winnow, winnow_shingles, Anchor};
-use crate::shingle::shingles_in_order;
+use crate::shingle::{into_set, shingles_in_order};
 use crate::signature::MinHasher;
 use rayon::prelude::*;
 
@@ -87,12 +87,10 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
                     }
                     None => (Vec::new(), Box::default(), Box::default()),
                 };
-                let mut set = in_order;
-                set.sort_unstable();
-                set.dedup();
+                let set = into_set(in_order);
                 hasher.signature_into(&set, sig);
                 on_done(text.len() as u64);
-                (set.into_boxed_slice(), doc_anchors, words, word_starts)
+                (set, doc_anchors, words, word_starts)
             },
         )
         .collect();

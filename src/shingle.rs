@@ -45,9 +45,14 @@ pub fn shingle_set(text: &str, k: usize, scratch: &mut Vec<u64>) -> Box<[u64]> {
     let n_tokens = scratch.len();
     let mut set = Vec::with_capacity(n_tokens.saturating_sub(k.max(1)) + 1);
     shingles_in_order(&scratch[..n_tokens], k, &mut set);
-    set.sort_unstable();
-    set.dedup();
-    set.into_boxed_slice()
+    into_set(set)
+}
+
+/// Shingle hashes in any order → the sorted, duplicate-free set that similarity is measured on.
+pub fn into_set(mut shingles: Vec<u64>) -> Box<[u64]> {
+    shingles.sort_unstable();
+    shingles.dedup();
+    shingles.into_boxed_slice()
 }
 
 /// Size of the intersection of two sorted, duplicate-free hash sets. Gallops through the larger
