@@ -19,6 +19,7 @@ pub mod eval;
 pub mod fingerprint;
 pub mod passage;
 pub mod progress;
+pub mod quote;
 pub mod report;
 pub mod scan;
 pub mod shingle;

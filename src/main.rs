@@ -24,6 +24,8 @@ enum Command {
     Scan(cmd::scan::Args),
     /// Write a synthetic news corpus with planted near-duplicates and its truth.
     Synth(cmd::synth::Args),
+    /// Quotations shared across sources: variants, speakers, first appearance.
+    Quotes(cmd::quotes::Args),
     /// Score results against truth: pairs, clusters (ARI), passages (PAN measures).
     Eval(cmd::eval::Args),
     /// Synth + scan + eval at one or more corpus sizes: speed, memory, accuracy, growth plot.
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Synth(args) => cmd::synth::run(args),
+        Command::Quotes(args) => cmd::quotes::run(args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     }

@@ -2,7 +2,9 @@
 
 pub mod bench;
 pub mod eval;
+pub mod input;
 pub mod progress;
+pub mod quotes;
 pub mod scan;
 pub mod synth;
 

@@ -1,26 +1,20 @@
 //! `reprint scan PATH...`: read a corpus, find near-duplicate pairs and clusters, report them.
 
+use super::input::InputArgs;
 use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::config::ScanConfig;
-use reprint::corpus::{read_paths, Fields, ReadOptions};
-use reprint::progress::{Progress, Unit};
 use reprint::report::{emit, for_format, Format, Summary};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Diagnostics printed on stderr before the rest are only counted.
-const MAX_DIAGNOSTICS_SHOWN: usize = 50;
-
 /// Options of `reprint scan`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Directories (walked recursively: .txt .md .html .htm .jsonl[.gz|.zst]), JSON Lines files
-    /// (plain, .gz or .zst), or - for stdin.
-    #[arg(required = true, value_name = "PATH")]
-    paths: Vec<String>,
+    #[command(flatten)]
+    input: InputArgs,
     /// Words per shingle.
     #[arg(long, default_value_t = 5, value_name = "K")]
     shingle: usize,
@@ -71,27 +65,6 @@ pub struct Args {
     /// No progress bars, timing or warnings on stderr (errors are still printed).
     #[arg(long, short)]
     quiet: bool,
-    /// JSON field holding the document id.
-    #[arg(long, default_value = "id", value_name = "NAME")]
-    id_field: String,
-    /// JSON field holding the text.
-    #[arg(long, default_value = "text", value_name = "NAME")]
-    text_field: String,
-    /// JSON field holding the source (default: series, then source).
-    #[arg(long, value_name = "NAME")]
-    source_field: Option<String>,
-    /// JSON field holding the date.
-    #[arg(long, default_value = "date", value_name = "NAME")]
-    date_field: String,
-    /// JSON field holding the title.
-    #[arg(long, default_value = "title", value_name = "NAME")]
-    title_field: String,
-    /// Skip malformed JSON lines with a warning instead of stopping.
-    #[arg(long)]
-    skip_bad_lines: bool,
-    /// Keep the first document of a repeated id with a warning instead of stopping.
-    #[arg(long)]
-    dedupe_ids: bool,
 }
 
 impl Args {
@@ -110,20 +83,6 @@ impl Args {
             ..ScanConfig::default()
         }
     }
-
-    fn read_options(&self) -> ReadOptions {
-        ReadOptions {
-            fields: Fields {
-                id: self.id_field.clone(),
-                text: self.text_field.clone(),
-                source: self.source_field.clone(),
-                date: self.date_field.clone(),
-                title: self.title_field.clone(),
-            },
-            skip_bad_lines: self.skip_bad_lines,
-            dedupe_ids: self.dedupe_ids,
-        }
-    }
 }
 
 /// Runs `reprint scan`.
@@ -138,21 +97,10 @@ pub fn run(args: Args) -> ExitCode {
     let started = Instant::now();
     let bars = Bars::new(args.quiet);
 
-    bars.start("reading", None, Unit::Bytes);
-    let read = read_paths(&args.paths, &args.read_options(), &|n| bars.advance(n));
-    bars.finish();
-    let corpus = match read {
+    let corpus = match args.input.read(&bars, args.quiet) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let shown = corpus.diagnostics.iter().filter(|d| !args.quiet || d.severity == reprint::corpus::Severity::Error);
-    for (i, d) in shown.enumerate() {
-        if i == MAX_DIAGNOSTICS_SHOWN {
-            eprintln!("reprint: … {} more problems not shown", corpus.diagnostics.len() - i);
-            break;
-        }
-        eprintln!("reprint: {d}");
-    }
 
     let result = reprint::scan::scan(&corpus.docs, &corpus.source_ids(), &cfg, &bars);
     let summary = Summary::new(&corpus, &cfg, &result);

@@ -7,6 +7,7 @@
 
 mod csv;
 mod json;
+pub mod quotes;
 mod table;
 
 use crate::config::ScanConfig;

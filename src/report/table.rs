@@ -8,7 +8,7 @@ use std::io::{self, Write};
 const DOC_WIDTH: usize = 44;
 
 /// Cuts `s` to at most `width` characters, marking the cut with `…`.
-fn fit(s: &str, width: usize) -> String {
+pub(crate) fn fit(s: &str, width: usize) -> String {
     let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.chars().count() <= width {
         return format!("{s:<width$}");

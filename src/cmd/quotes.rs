@@ -1,0 +1,93 @@
+//! `reprint quotes PATH...`: quotations shared across sources, their speakers and variants.
+
+use super::input::InputArgs;
+use super::progress::Bars;
+use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
+use reprint::quote::{find_quotes, QuoteConfig};
+use reprint::report::quotes::{write_quotes, QuoteSummary};
+use reprint::report::Format;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Options of `reprint quotes`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Report quotes carried by at least this many sources (a document without a source is its
+    /// own source).
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    min_sources: usize,
+    /// Shortest quotation, in words.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    min_words: usize,
+    /// Shared run of words that makes two quotations variants of one quote.
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    link_words: usize,
+    /// Every extracted quotation, shared or not (same as --min-sources 1).
+    #[arg(long)]
+    all: bool,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    threads: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write results to FILE instead of stdout (only once the run has succeeded).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<String>,
+    /// No progress bars, timing or warnings on stderr (errors are still printed).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Runs `reprint quotes`.
+pub fn run(args: Args) -> ExitCode {
+    let cfg = QuoteConfig {
+        min_words: args.min_words,
+        min_sources: if args.all { 1 } else { args.min_sources },
+        link_words: args.link_words,
+        ..QuoteConfig::default()
+    };
+    if let Err(e) = cfg.validate() {
+        return fail(e);
+    }
+    if let Err(e) = set_threads(args.threads) {
+        return fail(e);
+    }
+    let started = Instant::now();
+    let bars = Bars::new(args.quiet);
+    let corpus = match args.input.read(&bars, args.quiet) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let result = find_quotes(&corpus.docs, &cfg, &bars);
+    let summary = QuoteSummary::new(&corpus.docs, &cfg, &result);
+    let mut out: Box<dyn Write> = match &args.output {
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+        Some(path) => match File::create(path) {
+            Ok(f) => Box::new(BufWriter::new(f)),
+            Err(e) => return fail(format!("cannot write {path}: {e}")),
+        },
+    };
+    if let Err(e) = write_quotes(out.as_mut(), args.format, &corpus.docs, &summary, &result) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return ExitCode::from(EXIT_OK);
+        }
+        return fail(format!("writing results: {e}"));
+    }
+    drop(out);
+    if !args.quiet {
+        eprintln!(
+            "reprint: {} documents, {} quotations, {} shared quotes in {:.2} s ({})",
+            summary.documents,
+            summary.quotations,
+            summary.quotes,
+            started.elapsed().as_secs_f64(),
+            bars.timings()
+        );
+    }
+    ExitCode::from(if corpus.had_errors() { EXIT_PARTIAL } else { EXIT_OK })
+}

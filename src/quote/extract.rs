@@ -1,0 +1,375 @@
+//! Finding quotations: the spans of a text between quotation marks.
+//!
+//! One pass over the characters, so time is linear in the text whatever its marks. A mark's role
+//! comes from where it stands, not from its shape, because real text mixes them (seed 001 opens
+//! with `“` and closes with `"`; seed 000 closes with `“`):
+//! - *opening position*: at the start of the text or after a space, bracket, dash or another
+//!   mark, and followed by something other than a space;
+//! - *closing position*: after something other than a space.
+//!
+//! Marks come in two families, double (`“ ” " „ « »`) and single (`‘ ’ ' ‚ ‹ ›`). Inside an open
+//! quotation, a mark of its family in closing position closes it; a mark in opening position opens
+//! a quotation inside it (at most [`MAX_DEPTH`] deep). A single mark between two letters or
+//! digits is an apostrophe (`Xi’s`, `don't`, `'90s`), never a quotation mark.
+//!
+//! Paragraphs: a quotation may run over line breaks (wire copy wraps its lines). A line that starts
+//! with a mark of the open quotation's family continues it as a new *fragment* (the newspaper
+//! convention: every paragraph of a long quotation opens with a mark and only the last one
+//! closes). A blank line ends an open quotation as unclosed, and so does a fresh opening mark
+//! after a line break, so that one stray mark cannot pair up the rest of a document wrongly.
+//! Unclosed single-mark quotations are dropped: they are almost always apostrophes.
+//!
+//! Quotations broken by an attribution (`“…,” he said, “…”`) become one quotation with two
+//! fragments when the first ends with a comma and the words between are a short clause in the
+//! same sentence.
+
+/// How many quotations may be open inside each other.
+pub const MAX_DEPTH: usize = 3;
+
+/// Longest attribution (in bytes) between two fragments of one broken quotation.
+const MAX_BREAK_BYTES: usize = 80;
+
+/// Most words in an attribution between two fragments of one broken quotation.
+const MAX_BREAK_WORDS: usize = 8;
+
+/// A quotation found in a text: one or more fragments of quoted words, in byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawQuote {
+    /// The quoted text of each fragment (inside the marks, trimmed of spaces and of trailing
+    /// `, ; : .`), as byte ranges into the text, in order.
+    pub fragments: Vec<(usize, usize)>,
+    /// Byte offset of the opening mark.
+    pub open: usize,
+    /// Byte offset just after the closing mark, or where an unclosed quotation was cut.
+    pub close: usize,
+    /// Whether a closing mark was found.
+    pub closed: bool,
+    /// Byte ranges of the attributions that break the quotation (`he said` in `“…,” he said,
+    /// “…”`), between one fragment's closing mark and the next one's opening mark.
+    pub breaks: Vec<(usize, usize)>,
+}
+
+impl RawQuote {
+    /// Byte offset where the quoted text starts.
+    pub fn start(&self) -> usize {
+        self.fragments[0].0
+    }
+
+    /// Byte offset where the quoted text ends.
+    pub fn end(&self) -> usize {
+        self.fragments[self.fragments.len() - 1].1
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Family {
+    Double,
+    Single,
+}
+
+fn family(c: char) -> Option<Family> {
+    match c {
+        '“' | '”' | '"' | '„' | '‟' | '«' | '»' | '〝' | '〞' | '＂' => Some(Family::Double),
+        '‘' | '’' | '\'' | '‚' | '‛' | '‹' | '›' => Some(Family::Single),
+        _ => None,
+    }
+}
+
+/// Marks that only ever open (low-9 quotes).
+fn only_opens(c: char) -> bool {
+    matches!(c, '„' | '‚')
+}
+
+fn opens_after(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => {
+            c.is_whitespace() || family(c).is_some() || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '…')
+        }
+    }
+}
+
+struct Open {
+    family: Family,
+    mark: usize,
+    frag_start: usize,
+    fragments: Vec<(usize, usize)>,
+    /// A line break was crossed since this quotation (or its latest fragment) opened.
+    crossed_line: bool,
+}
+
+/// Trims a fragment's byte range: spaces on both sides, `, ; : .` and spaces at the end.
+fn trim(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let s = &text[start..end];
+    let lead = s.len() - s.trim_start().len();
+    let body = s.trim_start();
+    let kept = body.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '.'));
+    // "U.S." and "…": a full stop right after a capital or another stop is part of the text.
+    (start + lead, start + lead + kept.len())
+}
+
+/// Finds the quotations of `text`, in order of their opening marks (outermost only: a quotation
+/// inside another is part of it).
+pub fn quotations(text: &str) -> Vec<RawQuote> {
+    let mut found: Vec<RawQuote> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut line_start = true;
+    let mut blank_run = false;
+    let mut paragraph_break: Option<usize> = None;
+    let bytes = text.as_bytes();
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, n)| n);
+        if c == '\n' {
+            if line_start && blank_run && paragraph_break.is_none() {
+                // A blank line: the paragraph is over unless the next one continues the quotation.
+                paragraph_break = Some(i);
+            }
+            if let Some(top) = stack.last_mut() {
+                top.crossed_line = true;
+            }
+            line_start = true;
+            blank_run = true;
+            prev = Some(c);
+            continue;
+        }
+        if c.is_whitespace() {
+            prev = Some(c);
+            continue;
+        }
+        let at_line_start = line_start;
+        if let Some(at) = paragraph_break.take() {
+            let continues = family(c).is_some_and(|f| stack.first().is_some_and(|o| o.family == f));
+            if !continues {
+                close_all_unclosed(&mut stack, &mut found, text, at);
+            }
+        }
+        line_start = false;
+        blank_run = false;
+        let Some(fam) = family(c) else {
+            prev = Some(c);
+            continue;
+        };
+        // Guillemets may stand apart from their words (French spacing: « bonjour »).
+        let spaced = matches!(c, '«' | '»' | '‹' | '›');
+        let closing_pos = prev.is_some_and(|p| (spaced || !p.is_whitespace()) && !matches!(p, '(' | '[' | '{'));
+        let opening_pos = opens_after(prev) && next.is_some_and(|n| spaced || !n.is_whitespace());
+        if fam == Family::Single {
+            let word_before = prev.is_some_and(|p| p.is_alphanumeric());
+            let word_after = next.is_some_and(|n| n.is_alphanumeric());
+            if word_before && word_after {
+                prev = Some(c);
+                continue; // apostrophe
+            }
+            if opening_pos && !next.is_some_and(|n| n.is_alphabetic() || family(n).is_some()) {
+                prev = Some(c);
+                continue; // '90s, 'n'
+            }
+        }
+        let end_of_mark = i + c.len_utf8();
+        let open_idx = stack.iter().rposition(|o| o.family == fam);
+        if at_line_start && opening_pos && stack.first().is_some_and(|o| o.family == fam) {
+            // A paragraph that opens with a mark of the open quotation's family continues it.
+            let (ts, te) = {
+                let o = &stack[0];
+                trim(text, o.frag_start, last_line_end(bytes, o.frag_start, i))
+            };
+            stack.truncate(1);
+            let o = &mut stack[0];
+            if te > ts {
+                o.fragments.push((ts, te));
+            }
+            o.frag_start = end_of_mark;
+            o.crossed_line = false;
+        } else if let (Some(idx), true, false) = (open_idx, closing_pos, only_opens(c)) {
+            if idx == 0 {
+                let o = stack.remove(0);
+                stack.clear();
+                finish(&mut found, text, o, i, end_of_mark, true);
+            } else {
+                stack.truncate(idx);
+            }
+        } else if opening_pos {
+            if let Some(idx) = open_idx.filter(|&k| stack[k].crossed_line) {
+                // A fresh mark after a line break while one of its family is still open: the
+                // earlier mark was never closed.
+                if idx == 0 {
+                    close_all_unclosed(&mut stack, &mut found, text, i);
+                } else {
+                    stack.truncate(idx);
+                }
+            }
+            if stack.len() < MAX_DEPTH {
+                stack.push(Open {
+                    family: fam,
+                    mark: i,
+                    frag_start: end_of_mark,
+                    fragments: Vec::new(),
+                    crossed_line: false,
+                });
+            }
+        }
+        prev = Some(c);
+    }
+    close_all_unclosed(&mut stack, &mut found, text, text.len());
+    join_broken(text, found)
+}
+
+/// End of the last line before `limit` that has text after `from` (for a fragment cut at a
+/// paragraph that continues the quotation).
+fn last_line_end(bytes: &[u8], from: usize, limit: usize) -> usize {
+    let mut end = limit;
+    while end > from && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    end
+}
+
+fn close_all_unclosed(stack: &mut Vec<Open>, found: &mut Vec<RawQuote>, text: &str, at: usize) {
+    if stack.is_empty() {
+        return;
+    }
+    let o = stack.remove(0);
+    stack.clear();
+    if o.family == Family::Single {
+        return;
+    }
+    // Cut at the first line break after the last fragment start: an unclosed mark claims at most
+    // the rest of its own line, not everything up to the next blank line.
+    let end = memchr::memchr(b'\n', &text.as_bytes()[o.frag_start..at]).map_or(at, |k| o.frag_start + k);
+    finish(found, text, o, end, end, false);
+}
+
+fn finish(found: &mut Vec<RawQuote>, text: &str, mut o: Open, content_end: usize, close: usize, closed: bool) {
+    let (ts, te) = trim(text, o.frag_start, content_end);
+    if te > ts {
+        o.fragments.push((ts, te));
+    }
+    if o.fragments.is_empty() {
+        return;
+    }
+    found.push(RawQuote { fragments: o.fragments, open: o.mark, close, closed, breaks: Vec::new() });
+}
+
+/// Joins `“…,” he said, “…”`: a closed quotation ending in a comma, then a short attribution
+/// (at most [`MAX_BREAK_WORDS`] words, one a verb of saying) with no sentence end or line
+/// break, then the next quotation.
+fn join_broken(text: &str, quotes: Vec<RawQuote>) -> Vec<RawQuote> {
+    let mut out: Vec<RawQuote> = Vec::with_capacity(quotes.len());
+    for q in quotes {
+        if let Some(last) = out.last_mut() {
+            let gap = &text[last.close.min(q.open)..q.open];
+            let inner_end = text[..last.close].trim_end_matches(|c: char| family(c).is_some());
+            let ends_with_comma = last.closed && inner_end.trim_end().ends_with(',');
+            let words: Vec<&str> = gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            let clause = gap.len() <= MAX_BREAK_BYTES
+                && !gap.contains(['\n', '.', '!', '?', ';'])
+                && words.len() <= MAX_BREAK_WORDS
+                && words.iter().any(|w| super::speaker::is_verb(w) || *w == "according");
+            if ends_with_comma && clause {
+                last.breaks.push((last.close, q.open));
+                last.fragments.extend(q.fragments);
+                last.close = q.close;
+                last.closed = q.closed;
+                continue;
+            }
+        }
+        out.push(q);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<String> {
+        quotations(text)
+            .iter()
+            .map(|q| q.fragments.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>().join(" | "))
+            .collect()
+    }
+
+    #[test]
+    fn curly_straight_and_guillemets() {
+        assert_eq!(texts("He said “hello there” and left."), ["hello there"]);
+        assert_eq!(texts("He said \"hello there\" and left."), ["hello there"]);
+        assert_eq!(texts("Il a dit « bonjour à tous » hier."), ["bonjour à tous"]);
+        assert_eq!(texts("Er sagte „guten Morgen“ gestern."), ["guten Morgen"]);
+        assert_eq!(texts("She called it ‘a farce’ today."), ["a farce"]);
+        assert_eq!(texts("She called it 'a farce' today."), ["a farce"]);
+    }
+
+    #[test]
+    fn apostrophes_are_not_marks() {
+        assert_eq!(texts("Xi’s visit and Russia's war, don't worry, the '90s."), Vec::<String>::new());
+        assert_eq!(texts("the students’ union said ‘we won’t go’ loudly"), ["we won’t go"]);
+    }
+
+    #[test]
+    fn mixed_marks_from_the_seeds() {
+        // seed 001 opens with “ and closes with "; seed 000 closes with “.
+        let t = "deepen “no-limits friendship\" with Russian President Vladimir Putin";
+        assert_eq!(texts(t), ["no-limits friendship"]);
+        let t = "Medvedev explained: “Let’s imagine – all our missiles etc. – would fly to the Chancellor’s Office.“\n\nSince Russia";
+        assert_eq!(texts(t), ["Let’s imagine – all our missiles etc. – would fly to the Chancellor’s Office"]);
+    }
+
+    #[test]
+    fn quotes_inside_quotes_stay_in_the_outer_one() {
+        let t = "\"China has made a leap - the Russian side is 'even a little jealous,'\" Putin joked.";
+        assert_eq!(texts(t), ["China has made a leap - the Russian side is 'even a little jealous,'"]);
+        let t = "“He told me ‘never’ and “left” at once,” she said.";
+        assert_eq!(texts(t), ["He told me ‘never’ and “left” at once"]);
+    }
+
+    #[test]
+    fn broken_by_attribution_is_one_quote() {
+        let t = "“We believe it can be the basis. However,” he added, “so far we see no readiness.”";
+        assert_eq!(texts(t), ["We believe it can be the basis. However | so far we see no readiness"]);
+        // A full stop between them: two quotations.
+        let t = "“That is not good,” Cha said. “It will just continue.”";
+        assert_eq!(texts(t), ["That is not good", "It will just continue"]);
+    }
+
+    #[test]
+    fn multi_paragraph_quote() {
+        let t = "He said: “The first paragraph goes on.\n\n“The second one too.\n\n“And the last one ends.” Then.";
+        assert_eq!(texts(t), ["The first paragraph goes on | The second one too | And the last one ends"]);
+    }
+
+    #[test]
+    fn wrapped_lines_stay_in_one_quote() {
+        let t = "    \"We are not going to\nraise prices this year,\" the\ncompany said.";
+        assert_eq!(texts(t), ["We are not going to\nraise prices this year"]);
+    }
+
+    #[test]
+    fn unclosed_marks_end_at_the_paragraph() {
+        let t = "He said “this never closes.\n\nNext paragraph “is fine” here.";
+        let qs = quotations(t);
+        assert_eq!(texts(t), ["this never closes", "is fine"]);
+        assert!(!qs[0].closed && qs[1].closed);
+        // A fresh mark on a later line ends the stray one.
+        let t = "A stray “mark here\nand “a real quote” there.";
+        assert_eq!(texts(t), ["mark here", "a real quote"]);
+    }
+
+    #[test]
+    fn punctuation_only_and_empty_quotes_are_dropped() {
+        assert_eq!(texts("He said “” and “ ” and “...” then, “?!” too."), ["?!"]);
+    }
+
+    #[test]
+    fn thousands_of_unclosed_marks_are_linear_and_safe() {
+        let t = "“a ".repeat(20_000);
+        let qs = quotations(&t);
+        assert!(qs.len() <= 20_000);
+        for q in &qs {
+            for &(s, e) in &q.fragments {
+                assert!(s <= e && e <= t.len() && t.is_char_boundary(s) && t.is_char_boundary(e));
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Grouping quotations into clusters of variants, through an index of word k-grams (never all
+//! pairs).
+//!
+//! Quotations with the same words (after normalisation) are one *variant*. Two variants are
+//! linked when they share a run of at least `link_words` words, or when they are of similar
+//! length and differ by a word-level edit distance of at most `max_edit` of the longer one.
+//! Linked variants form clusters (union-find). A variant shorter than `link_words` that lies
+//! whole inside a longer one (`“marriage of convenience”` inside `“This is a marriage of
+//! convenience, not of affection”`) joins that one's cluster, but never bridges two clusters:
+//! a short phrase found in two unrelated quotations would otherwise chain them together.
+
+use crate::cluster::UnionFind;
+use ahash::AHashMap;
+use rayon::prelude::*;
+
+/// How variants are linked.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkParams {
+    /// Words per indexed k-gram (the shortest variant that can be linked at all).
+    pub k: usize,
+    /// Shared run of words that links two variants.
+    pub link_words: usize,
+    /// Largest word edit distance, as a share of the longer variant, that links two variants.
+    pub max_edit: f64,
+    /// k-grams carried by more variants than this are stock phrases and not followed.
+    pub max_df: usize,
+}
+
+/// Hash of the k words starting at `i`.
+pub fn kgram(keys: &[u64], i: usize, k: usize) -> u64 {
+    keys[i..i + k]
+        .iter()
+        .fold(0x9e37_79b9_7f4a_7c15u64, |h, &w| (h.rotate_left(23) ^ w).wrapping_mul(0x2545_f491_4f6c_dd1d))
+}
+
+/// The longest run of words two variants share, from their common k-grams: (`run`, whether the
+/// shorter one lies whole in the longer).
+fn longest_run(hits: &mut [(i64, u32)], k: usize) -> usize {
+    hits.sort_unstable();
+    let mut best = 0;
+    let mut run = 0;
+    for w in 0..hits.len() {
+        if w > 0 && hits[w].0 == hits[w - 1].0 && hits[w].1 == hits[w - 1].1 + 1 {
+            run += 1;
+        } else {
+            run = 1;
+        }
+        best = best.max(run);
+    }
+    if best == 0 {
+        0
+    } else {
+        best + k - 1
+    }
+}
+
+/// Word-level Levenshtein distance, or `None` when it exceeds `limit` (banded, O(n·limit)).
+pub fn edit_distance(a: &[u64], b: &[u64], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let inf = usize::MAX / 2;
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![inf; b.len() + 1];
+    for i in 1..=a.len() {
+        let lo = i.saturating_sub(limit).max(1);
+        let hi = (i + limit).min(b.len());
+        cur.fill(inf);
+        if i <= limit {
+            cur[0] = i;
+        }
+        let mut row_min = cur[0];
+        for j in lo..=hi {
+            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    Some(prev[b.len()]).filter(|&d| d <= limit)
+}
+
+/// Groups variants (their word keys, in a fixed order) into clusters; returns the cluster root of
+/// each variant, a variant index that is the same for all members of a cluster.
+pub fn group(variants: &[Vec<u64>], p: LinkParams) -> Vec<usize> {
+    let k = p.k.max(1);
+    let mut index: AHashMap<u64, Vec<(u32, u32)>> = AHashMap::new();
+    for (v, keys) in variants.iter().enumerate() {
+        for i in 0..keys.len().saturating_sub(k - 1) {
+            index.entry(kgram(keys, i, k)).or_default().push((v as u32, i as u32));
+        }
+    }
+    // Links, found in parallel and applied in a fixed order.
+    let links: Vec<Vec<(usize, usize, bool)>> = (0..variants.len())
+        .into_par_iter()
+        .map(|v| {
+            let keys = &variants[v];
+            let mut hits: AHashMap<u32, Vec<(i64, u32)>> = AHashMap::new();
+            for i in 0..keys.len().saturating_sub(k - 1) {
+                let Some(post) = index.get(&kgram(keys, i, k)) else { continue };
+                if post.len() > p.max_df {
+                    continue;
+                }
+                for &(w, j) in post {
+                    if w as usize > v {
+                        hits.entry(w).or_default().push((j as i64 - i as i64, i as u32));
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            let mut ws: Vec<u32> = hits.keys().copied().collect();
+            ws.sort_unstable();
+            for w in ws {
+                let other = &variants[w as usize];
+                let mut h = hits.remove(&w).unwrap_or_default();
+                let run = longest_run(&mut h, k);
+                let short = keys.len().min(other.len());
+                let long = keys.len().max(other.len());
+                if run >= p.link_words {
+                    out.push((v, w as usize, true));
+                } else if run >= short {
+                    out.push((v, w as usize, false));
+                } else if short * 10 >= long * 7 && long <= 400 {
+                    let limit = (p.max_edit * long as f64).floor() as usize;
+                    if edit_distance(keys, other, limit).is_some() {
+                        out.push((v, w as usize, true));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    let mut uf = UnionFind::new(variants.len());
+    for &(a, b, strong) in links.iter().flatten() {
+        if strong {
+            uf.union(a as u32, b as u32);
+        }
+    }
+    let mut size = vec![0usize; variants.len()];
+    for v in 0..variants.len() {
+        size[uf.find(v as u32) as usize] += 1;
+    }
+    // Short variants inside longer ones join the longer one's cluster (the largest, then the
+    // earliest), unless they already belong to a cluster of their own.
+    let mut attach: Vec<Option<(usize, usize)>> = vec![None; variants.len()];
+    for &(a, b, strong) in links.iter().flatten() {
+        if strong {
+            continue;
+        }
+        let (short, long) = if variants[a].len() <= variants[b].len() { (a, b) } else { (b, a) };
+        if size[uf.find(short as u32) as usize] > 1 {
+            continue;
+        }
+        let root = uf.find(long as u32) as usize;
+        let cand = (size[root], root);
+        let better = match attach[short] {
+            None => true,
+            Some((s, r)) => cand.0 > s || (cand.0 == s && cand.1 < r),
+        };
+        if better {
+            attach[short] = Some(cand);
+        }
+    }
+    (0..variants.len())
+        .map(|v| match attach[v] {
+            Some((_, root)) => uf.find(root as u32) as usize,
+            None => uf.find(v as u32) as usize,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xxhash_rust::xxh3::xxh3_64;
+
+    fn keys(s: &str) -> Vec<u64> {
+        s.split_whitespace().map(|w| xxh3_64(w.as_bytes())).collect()
+    }
+
+    fn params() -> LinkParams {
+        LinkParams { k: 3, link_words: 6, max_edit: 0.3, max_df: 1000 }
+    }
+
+    #[test]
+    fn edit_distance_is_exact_within_the_limit() {
+        let a = keys("a b c d e f");
+        assert_eq!(edit_distance(&a, &keys("a b x d e f"), 3), Some(1));
+        assert_eq!(edit_distance(&a, &keys("a b d e f"), 3), Some(1));
+        assert_eq!(edit_distance(&a, &keys("x y z w v u"), 3), None);
+        assert_eq!(edit_distance(&a, &a, 0), Some(0));
+    }
+
+    #[test]
+    fn shared_runs_link_and_short_ones_attach_without_bridging() {
+        let v = vec![
+            keys("china has made a colossal leap forward in its development"),
+            keys("china has made a colossal leap ahead in its development in recent years"),
+            keys("marriage of convenience"),
+            keys("this is a marriage of convenience not of affection not of love"),
+            keys("it was a marriage of convenience for both sides said the minister"),
+            keys("something else entirely that nobody repeated anywhere"),
+        ];
+        let roots = group(&v, params());
+        assert_eq!(roots[0], roots[1]);
+        // The short quote joins one of its containers; the two containers stay apart.
+        assert_ne!(roots[3], roots[4]);
+        assert!(roots[2] == roots[3] || roots[2] == roots[4]);
+        assert_ne!(roots[5], roots[0]);
+        assert_ne!(roots[5], roots[3]);
+    }
+
+    #[test]
+    fn small_edits_link_similar_quotes() {
+        let v = vec![
+            keys("we will never promise to renounce the use of force at all"),
+            keys("we shall never pledge to renounce the use of force at all"),
+            keys("we will never agree to anything of the kind ever again"),
+        ];
+        let roots = group(&v, params());
+        assert_eq!(roots[0], roots[1]);
+        assert_ne!(roots[0], roots[2]);
+    }
+}

@@ -1,0 +1,567 @@
+//! Quotes stage: quotations that travel between outlets, who said them, who printed them first.
+//!
+//! The data flows through four steps, one module each:
+//! 1. [`extract`]: the quotations of every document (one pass over its characters);
+//! 2. [`speaker`]: the attribution of each (`X said`, `said X`, `according to X`, …);
+//! 3. [`group`]: quotations with the same words are one variant; variants sharing a long run of
+//!    words or a small edit distance are one cluster, found through a k-gram index;
+//! 4. here: every document is searched once more (k-gram index of the clusters' variants) for
+//!    the same words printed *without* quotation marks, which also count as carrying the quote.
+//!
+//! Words are the [`crate::text`] tokens, with hyphenated words joined (`co-operation` =
+//! `cooperation`), so punctuation, case and quote shapes never make two copies differ.
+
+pub mod extract;
+pub mod group;
+pub mod speaker;
+pub mod words;
+
+use crate::corpus::Doc;
+use crate::progress::{Progress, Unit};
+use crate::text;
+use ahash::{AHashMap, AHashSet};
+use extract::RawQuote;
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Options of the quotes stage; [`Default`] gives the documented defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteConfig {
+    /// Shortest quotation kept, in words.
+    pub min_words: usize,
+    /// Fewest sources (outlets; a document without a source is its own) a cluster needs to be
+    /// reported. 1 reports every quotation.
+    pub min_sources: usize,
+    /// Shared run of words that makes two quotations variants of one quote.
+    pub link_words: usize,
+    /// Word edit distance, as a share of the longer quotation, under which two quotations of
+    /// similar length are variants of one quote.
+    pub max_edit: f64,
+    /// Shortest quotation searched for where it is printed without quotation marks.
+    pub unquoted_min_words: usize,
+    /// Share of a quotation's words an unmarked copy must repeat in one run.
+    pub unquoted_share: f64,
+}
+
+impl Default for QuoteConfig {
+    fn default() -> Self {
+        QuoteConfig {
+            min_words: 3,
+            min_sources: 2,
+            link_words: 6,
+            max_edit: 0.3,
+            unquoted_min_words: 6,
+            unquoted_share: 0.5,
+        }
+    }
+}
+
+impl QuoteConfig {
+    /// Checks that the options make sense; the message names the bad option.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.min_words == 0 {
+            return Err("--min-words must be at least 1".into());
+        }
+        if self.min_sources == 0 {
+            return Err("--min-sources must be at least 1".into());
+        }
+        if !(0.0..1.0).contains(&self.max_edit) {
+            return Err(format!("--max-edit must be in [0, 1), not {}", self.max_edit));
+        }
+        if !(0.0..=1.0).contains(&self.unquoted_share) || self.unquoted_share == 0.0 {
+            return Err(format!("unquoted share must be in (0, 1], not {}", self.unquoted_share));
+        }
+        Ok(())
+    }
+}
+
+/// One place a quote appears.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Occurrence {
+    /// Index of the document in the corpus.
+    pub doc: u32,
+    /// Code-point offset of the first quoted character (end exclusive below).
+    pub start: usize,
+    /// Code-point offset one past the last quoted character.
+    pub end: usize,
+    /// The same span in UTF-8 bytes.
+    pub byte_start: usize,
+    /// One past the last byte.
+    pub byte_end: usize,
+    /// Code-point spans of the quoted fragments when an attribution breaks the quotation
+    /// (`“…,” he said, “…”`); empty when it is one piece.
+    pub fragments: Vec<(usize, usize)>,
+    /// Whether the words stand between quotation marks here.
+    pub quoted: bool,
+    /// Who this document says spoke the words.
+    pub speaker: Option<String>,
+    /// Index of the variant (distinct wording) this occurrence has, in [`QuoteCluster::variants`].
+    pub variant: usize,
+}
+
+/// One distinct wording of a quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The words as first printed (fragments joined by a space).
+    pub text: String,
+    /// How many occurrences have this wording.
+    pub occurrences: usize,
+}
+
+/// A quote: its variants and every occurrence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteCluster {
+    /// 1-based rank: most sources first.
+    pub id: usize,
+    /// Canonical text: the variant found inside the occurrences of the most sources (then the
+    /// longest).
+    pub text: String,
+    /// The speaker most occurrences name (ties: the earliest occurrence's).
+    pub speaker: Option<String>,
+    /// Distinct sources carrying it.
+    pub sources: usize,
+    /// Distinct documents carrying it.
+    pub documents: usize,
+    /// Index into `occurrences` of the first appearance, when some occurrence has a date.
+    pub first: Option<usize>,
+    /// Distinct wordings, most common first.
+    pub variants: Vec<Variant>,
+    /// Every occurrence: by date (undated last), then document order, then position.
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// What the quotes stage found.
+#[derive(Debug, Clone, Default)]
+pub struct QuoteResult {
+    /// Quotations extracted (with at least `min_words` words).
+    pub extracted: usize,
+    /// Clusters of all sizes before the `min_sources` filter.
+    pub clusters_total: usize,
+    /// Occurrences found without quotation marks.
+    pub unquoted: usize,
+    /// Reported clusters, most widely shared first.
+    pub clusters: Vec<QuoteCluster>,
+}
+
+/// A word for quote matching: byte span and key.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    byte_start: usize,
+    byte_end: usize,
+    key: u64,
+}
+
+/// The words of `text`: its tokens, with `a-b` joined into one word whose key is that of `ab`.
+fn words(text: &str) -> Vec<Word> {
+    let toks: Vec<text::Token> = text::tokens(text).collect();
+    let bytes = text.as_bytes();
+    let mut out: Vec<Word> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let mut j = i;
+        while j + 1 < toks.len()
+            && toks[j].byte_end + 1 == toks[j + 1].byte_start
+            && bytes[toks[j].byte_end] == b'-'
+            && !text[toks[j].byte_start..toks[j].byte_end].bytes().all(|b| b.is_ascii_digit())
+        {
+            j += 1;
+        }
+        if j == i {
+            out.push(Word { byte_start: toks[i].byte_start, byte_end: toks[i].byte_end, key: toks[i].hash });
+        } else {
+            let joined: String =
+                (i..=j).map(|t| text::normalize(&text[toks[t].byte_start..toks[t].byte_end])).collect();
+            out.push(Word {
+                byte_start: toks[i].byte_start,
+                byte_end: toks[j].byte_end,
+                key: xxh3_64(joined.as_bytes()),
+            });
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Indices of the words inside `[start, end)` bytes.
+fn words_in(ws: &[Word], start: usize, end: usize) -> std::ops::Range<usize> {
+    let a = ws.partition_point(|w| w.byte_start < start);
+    let b = ws.partition_point(|w| w.byte_start < end);
+    a..b.max(a)
+}
+
+/// A quotation ready for grouping.
+struct Found {
+    doc: u32,
+    raw: RawQuote,
+    speaker: Option<String>,
+    keys: Vec<u64>,
+    quoted: bool,
+}
+
+/// Extracts, attributes and keys the quotations of one document.
+fn doc_quotes(doc: u32, text: &str, min_words: usize) -> Vec<Found> {
+    let raws = extract::quotations(text);
+    if raws.is_empty() {
+        return Vec::new();
+    }
+    let speakers = speaker::speakers(text, &raws);
+    let ws = words(text);
+    raws.into_iter()
+        .zip(speakers)
+        .filter_map(|(raw, speaker)| {
+            let keys: Vec<u64> =
+                raw.fragments.iter().flat_map(|&(s, e)| ws[words_in(&ws, s, e)].iter().map(|w| w.key)).collect();
+            (keys.len() >= min_words).then_some(Found { doc, raw, speaker, keys, quoted: true })
+        })
+        .collect()
+}
+
+/// Finds the quotes of `docs` shared by at least `cfg.min_sources` sources.
+pub fn find_quotes(docs: &[Doc], cfg: &QuoteConfig, progress: &dyn Progress) -> QuoteResult {
+    progress.start("quotations", Some(docs.len() as u64), Unit::Docs);
+    let mut found: Vec<Found> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(d, doc)| {
+            let f = doc_quotes(d as u32, &doc.text, cfg.min_words);
+            progress.advance(1);
+            f
+        })
+        .flatten()
+        .collect();
+    progress.finish();
+    let extracted = found.len();
+
+    progress.start("grouping", None, Unit::Docs);
+    let (variant_of, variants) = variants_of(&found);
+    let params =
+        group::LinkParams { k: cfg.min_words.min(3), link_words: cfg.link_words, max_edit: cfg.max_edit, max_df: 1000 };
+    let roots = group::group(&variants, params);
+    progress.finish();
+
+    progress.start("unquoted", Some(docs.len() as u64), Unit::Docs);
+    let unquoted = find_unquoted(docs, &found, &variants, &roots, cfg, progress);
+    progress.finish();
+    let n_unquoted = unquoted.len();
+    let mut variant_of = variant_of;
+    for (f, v) in unquoted {
+        found.push(f);
+        variant_of.push(v);
+    }
+    // Members of each cluster, by root.
+    let mut members: AHashMap<usize, Vec<usize>> = AHashMap::new();
+    for (i, &v) in variant_of.iter().enumerate() {
+        members.entry(roots[v]).or_default().push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = members.into_values().collect();
+    groups.sort_unstable_by_key(|g| g.iter().min().copied());
+    let clusters_total = groups.len();
+    let mut clusters: Vec<QuoteCluster> = groups
+        .par_iter()
+        .map(|g| build_cluster(docs, &found, &variant_of, &variants, g))
+        .filter(|c| c.sources >= cfg.min_sources)
+        .collect();
+    clusters.sort_by(|a, b| {
+        (b.sources, b.documents, b.occurrences.len()).cmp(&(a.sources, a.documents, a.occurrences.len())).then_with(
+            || {
+                let key = |c: &QuoteCluster| c.occurrences.iter().map(|o| (o.doc, o.start)).min();
+                key(a).cmp(&key(b))
+            },
+        )
+    });
+    for (i, c) in clusters.iter_mut().enumerate() {
+        c.id = i + 1;
+    }
+    QuoteResult { extracted, clusters_total, unquoted: n_unquoted, clusters }
+}
+
+/// The distinct wordings: each quotation's variant index, and each variant's keys (in order of
+/// first appearance).
+fn variants_of(found: &[Found]) -> (Vec<usize>, Vec<Vec<u64>>) {
+    let mut ids: AHashMap<&[u64], usize> = AHashMap::new();
+    let mut variants: Vec<Vec<u64>> = Vec::new();
+    let of = found
+        .iter()
+        .map(|f| {
+            *ids.entry(&f.keys).or_insert_with(|| {
+                variants.push(f.keys.clone());
+                variants.len() - 1
+            })
+        })
+        .collect();
+    (of, variants)
+}
+
+/// Occurrences of the clusters' wordings printed without quotation marks: runs of at least
+/// `unquoted_min_words` words (and `unquoted_share` of the wording) outside every quotation.
+fn find_unquoted(
+    docs: &[Doc],
+    found: &[Found],
+    variants: &[Vec<u64>],
+    roots: &[usize],
+    cfg: &QuoteConfig,
+    progress: &dyn Progress,
+) -> Vec<(Found, usize)> {
+    const K: usize = 4;
+    let min = cfg.unquoted_min_words.max(K);
+    let mut index: AHashMap<u64, Vec<(u32, u32)>> = AHashMap::new();
+    for (v, keys) in variants.iter().enumerate() {
+        if keys.len() >= min {
+            for i in 0..=keys.len() - K {
+                index.entry(group::kgram(keys, i, K)).or_default().push((v as u32, i as u32));
+            }
+        }
+    }
+    if index.is_empty() {
+        return Vec::new();
+    }
+    let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); docs.len()];
+    for f in found {
+        spans[f.doc as usize].push((f.raw.open, f.raw.close));
+    }
+    let per_doc: Vec<Vec<(Found, usize)>> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(d, doc)| {
+            let r = unquoted_in_doc(d as u32, &doc.text, &spans[d], &index, variants, roots, cfg, min);
+            progress.advance(1);
+            r
+        })
+        .collect();
+    per_doc.into_iter().flatten().collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn unquoted_in_doc(
+    d: u32,
+    text: &str,
+    quoted: &[(usize, usize)],
+    index: &AHashMap<u64, Vec<(u32, u32)>>,
+    variants: &[Vec<u64>],
+    roots: &[usize],
+    cfg: &QuoteConfig,
+    min: usize,
+) -> Vec<(Found, usize)> {
+    const K: usize = 4;
+    let ws = words(text);
+    if ws.len() < K {
+        return Vec::new();
+    }
+    let keys: Vec<u64> = ws.iter().map(|w| w.key).collect();
+    let inside = |w: &Word| quoted.iter().any(|&(s, e)| w.byte_start >= s && w.byte_end <= e);
+    // (variant, diagonal, doc position)
+    let mut hits: Vec<(u32, i64, u32)> = Vec::new();
+    for i in 0..=keys.len() - K {
+        if let Some(post) = index.get(&group::kgram(&keys, i, K)) {
+            if post.len() > 1000 || inside(&ws[i]) || inside(&ws[i + K - 1]) {
+                continue;
+            }
+            for &(v, j) in post {
+                hits.push((v, i as i64 - j as i64, i as u32));
+            }
+        }
+    }
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    hits.sort_unstable();
+    // Runs of consecutive k-grams on one diagonal: (root, variant, first word, last word).
+    let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut s = 0;
+    while s < hits.len() {
+        let mut e = s;
+        while e + 1 < hits.len()
+            && hits[e + 1].0 == hits[s].0
+            && hits[e + 1].1 == hits[s].1
+            && hits[e + 1].2 == hits[e].2 + 1
+        {
+            e += 1;
+        }
+        let v = hits[s].0 as usize;
+        let len = (e - s) + K;
+        let needed = min.max((cfg.unquoted_share * variants[v].len() as f64).ceil() as usize);
+        if len >= needed {
+            runs.push((roots[v], v, hits[s].2 as usize, hits[e].2 as usize + K - 1));
+        }
+        s = e + 1;
+    }
+    // One occurrence per cluster and stretch of text: overlapping runs merge.
+    runs.sort_unstable_by_key(|r| (r.0, r.2, r.3));
+    let mut merged: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for r in runs {
+        match merged.last_mut() {
+            Some(m) if m.0 == r.0 && r.2 <= m.3 + 1 => {
+                if r.3 - r.2 > m.3 - m.2 {
+                    m.1 = r.1;
+                }
+                m.3 = m.3.max(r.3);
+            }
+            _ => merged.push(r),
+        }
+    }
+    merged.sort_unstable_by_key(|m| (m.2, m.0));
+    let raws: Vec<RawQuote> = merged
+        .iter()
+        .map(|&(_, _, a, b)| RawQuote {
+            fragments: vec![(ws[a].byte_start, ws[b].byte_end)],
+            open: ws[a].byte_start,
+            close: ws[b].byte_end,
+            closed: true,
+            breaks: Vec::new(),
+        })
+        .collect();
+    let speakers = speaker::speakers(text, &raws);
+    merged
+        .iter()
+        .zip(raws)
+        .zip(speakers)
+        .map(|((&(_, v, a, b), raw), speaker)| {
+            (Found { doc: d, raw, speaker, keys: keys[a..=b].to_vec(), quoted: false }, v)
+        })
+        .collect()
+}
+
+/// Byte offset → code-point offset, for offsets in ascending order.
+fn char_offsets(text: &str, bytes: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..bytes.len()).collect();
+    order.sort_unstable_by_key(|&i| bytes[i]);
+    let mut out = vec![0; bytes.len()];
+    let (mut b, mut c) = (0usize, 0usize);
+    for i in order {
+        let target = bytes[i].min(text.len());
+        c += text[b..target].chars().count();
+        b = target;
+        out[i] = c;
+    }
+    out
+}
+
+fn source_key(docs: &[Doc], d: u32) -> &str {
+    let doc = &docs[d as usize];
+    doc.source.as_deref().unwrap_or(&doc.id)
+}
+
+fn quote_text(text: &str, raw: &RawQuote) -> String {
+    raw.fragments.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `needle` occurs as a contiguous run in `hay`.
+fn contains_run(hay: &[u64], needle: &[u64]) -> bool {
+    needle.is_empty() || (needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle))
+}
+
+fn build_cluster(
+    docs: &[Doc],
+    found: &[Found],
+    variant_of: &[usize],
+    variants: &[Vec<u64>],
+    members: &[usize],
+) -> QuoteCluster {
+    let mut members = members.to_vec();
+    members.sort_by(|&a, &b| {
+        let (fa, fb) = (&found[a], &found[b]);
+        let da = docs[fa.doc as usize].date.as_deref();
+        let db = docs[fb.doc as usize].date.as_deref();
+        (da.is_none(), da, fa.doc, fa.raw.start()).cmp(&(db.is_none(), db, fb.doc, fb.raw.start()))
+    });
+    // Distinct wordings of this cluster, most common first (then first seen).
+    let mut counts: Vec<(usize, usize, usize)> = Vec::new(); // (variant, count, first member rank)
+    for (rank, &m) in members.iter().enumerate() {
+        let v = variant_of[m];
+        match counts.iter_mut().find(|c| c.0 == v) {
+            Some(c) => c.1 += 1,
+            None => counts.push((v, 1, rank)),
+        }
+    }
+    counts.sort_by_key(|c| (std::cmp::Reverse(c.1), c.2));
+    let local: AHashMap<usize, usize> = counts.iter().enumerate().map(|(i, c)| (c.0, i)).collect();
+
+    // Canonical wording: found inside the occurrences of the most sources, then the longest.
+    let candidates = &counts[..counts.len().min(64)];
+    let mut best: Option<(usize, usize, usize)> = None; // (sources, words, index in counts)
+    for (ci, c) in candidates.iter().enumerate() {
+        let keys = &variants[c.0];
+        let mut srcs: AHashSet<&str> = AHashSet::new();
+        for &m in &members {
+            let hay = &found[m].keys;
+            if hay.len() <= 4000 && contains_run(hay, keys) {
+                srcs.insert(source_key(docs, found[m].doc));
+            }
+        }
+        let cand = (srcs.len(), keys.len(), ci);
+        if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
+            best = Some(cand);
+        }
+    }
+    let canon_variant = counts[best.map_or(0, |b| b.2)].0;
+
+    let mut occurrences = Vec::with_capacity(members.len());
+    let mut speaker_votes: Vec<(String, usize, usize)> = Vec::new();
+    let mut texts: AHashMap<usize, String> = AHashMap::new();
+    for (rank, &m) in members.iter().enumerate() {
+        let f = &found[m];
+        let text = &docs[f.doc as usize].text;
+        let mut offs: Vec<usize> = vec![f.raw.start(), f.raw.end()];
+        for &(s, e) in &f.raw.fragments {
+            offs.push(s);
+            offs.push(e);
+        }
+        let chars = char_offsets(text, &offs);
+        let fragments =
+            if f.raw.fragments.len() > 1 { chars[2..].chunks(2).map(|p| (p[0], p[1])).collect() } else { Vec::new() };
+        texts.entry(variant_of[m]).or_insert_with(|| quote_text(text, &f.raw));
+        if let Some(s) = &f.speaker {
+            match speaker_votes.iter_mut().find(|v| &v.0 == s) {
+                Some(v) => v.1 += 1,
+                None => speaker_votes.push((s.clone(), 1, rank)),
+            }
+        }
+        occurrences.push(Occurrence {
+            doc: f.doc,
+            start: chars[0],
+            end: chars[1],
+            byte_start: f.raw.start(),
+            byte_end: f.raw.end(),
+            fragments,
+            quoted: f.quoted,
+            speaker: f.speaker.clone(),
+            variant: local[&variant_of[m]],
+        });
+    }
+    speaker_votes.sort_by_key(|v| (std::cmp::Reverse(v.1), v.2));
+    let sources: AHashSet<&str> = members.iter().map(|&m| source_key(docs, found[m].doc)).collect();
+    let documents: AHashSet<u32> = members.iter().map(|&m| found[m].doc).collect();
+    let first = docs[occurrences[0].doc as usize].date.as_ref().map(|_| 0);
+    QuoteCluster {
+        id: 0,
+        text: texts[&canon_variant].clone(),
+        speaker: speaker_votes.first().map(|v| v.0.clone()),
+        sources: sources.len(),
+        documents: documents.len(),
+        first,
+        variants: counts.iter().map(|c| Variant { text: texts[&c.0].clone(), occurrences: c.1 }).collect(),
+        occurrences,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hyphenated_words_match_their_joined_form() {
+        let a = words("co-operation and peace");
+        let b = words("cooperation and peace");
+        assert_eq!(a.iter().map(|w| w.key).collect::<Vec<_>>(), b.iter().map(|w| w.key).collect::<Vec<_>>());
+        assert_eq!(a[0].byte_end, "co-operation".len());
+        // Number ranges stay apart.
+        assert_eq!(words("1987-88 season").len(), 3);
+    }
+
+    #[test]
+    fn char_offsets_follow_multibyte_text() {
+        let t = "é “ü” x";
+        let b = [t.find('ü').unwrap(), t.find('x').unwrap()];
+        assert_eq!(char_offsets(t, &b), vec![3, 6]);
+    }
+}

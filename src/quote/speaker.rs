@@ -1,0 +1,993 @@
+//! Who is quoted: the attribution nearest to a quotation, in its own sentence.
+//!
+//! Tried in order, stopping at the first that speaks:
+//! 1. after the closing mark: `“…,” X said`, `“…,” said X`, `“…,” he said`, `“…,” X, a
+//!    spokesman, said`, `“…,” according to X`;
+//! 2. before the opening mark, in the same sentence: `X said: “…”`, `X told Y that “…”`,
+//!    `X: “…”`, `according to X, “…”`, `X, who …, said “…”`;
+//! 3. a quotation with no attribution right after another one in the same paragraph continues
+//!    its speaker (`“…,” he said. “…”`).
+//!
+//! An attribution to someone unnamed (`the statement added`, `one user wrote`) gives no speaker
+//! rather than a guess. `he`/`she` are resolved to the last person named before the quotation
+//! (within [`PRONOUN_REACH`] bytes). A name loses its titles and possessors ("US Secretary of State
+//! Antony Blinken" → "Antony Blinken", "Russia’s Putin" → "Putin"), and a surname alone becomes
+//! the full name when the document names exactly one such person ("Cha" → "Victor Cha").
+
+use super::extract::RawQuote;
+use super::words::{capitalized, ends_sentence, items, possessive, Item};
+
+/// How far back (bytes) a pronoun looks for the person it stands for.
+pub const PRONOUN_REACH: usize = 1500;
+
+/// How far back (bytes) attribution looks for the start of the quotation's sentence.
+const SENTENCE_REACH: usize = 600;
+
+/// How far after the closing mark (bytes) attribution looks.
+const AFTER_REACH: usize = 200;
+
+/// Longest gap (bytes) across which a quotation continues the previous one's speaker.
+const CONTINUATION_REACH: usize = 200;
+
+const VERBS: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "wrote",
+    "writes",
+    "explained",
+    "explains",
+    "stated",
+    "noted",
+    "declared",
+    "warned",
+    "warns",
+    "asked",
+    "argued",
+    "argues",
+    "insisted",
+    "tweeted",
+    "posted",
+    "announced",
+    "replied",
+    "continued",
+    "joked",
+    "charged",
+    "stressed",
+    "urged",
+    "commented",
+    "remarked",
+    "conceded",
+    "acknowledged",
+    "admitted",
+    "claimed",
+    "predicted",
+    "recalled",
+    "observed",
+    "emphasized",
+    "emphasised",
+    "concluded",
+    "quipped",
+    "described",
+    "called",
+    "dismissed",
+    "labelled",
+    "labeled",
+    "termed",
+    "dubbed",
+    "vowed",
+    "pledged",
+    "promised",
+    "reported",
+    "saying",
+    "adding",
+    "telling",
+    "writing",
+    "explaining",
+    "noting",
+    "declaring",
+    "warning",
+    "cautioned",
+    "complained",
+    "suggested",
+    "countered",
+    "responded",
+    "boasted",
+    "stated",
+    "affirmed",
+    "reiterated",
+    "announces",
+    "estimated",
+    "forecast",
+    "maintained",
+    "insists",
+    "contended",
+];
+
+const AUXILIARIES: &[&str] = &[
+    "has",
+    "had",
+    "have",
+    "also",
+    "was",
+    "is",
+    "were",
+    "then",
+    "later",
+    "again",
+    "further",
+    "previously",
+    "once",
+    "has also",
+    "had also",
+    "would",
+    "will",
+    "could",
+    "did",
+    "does",
+    "just",
+    "only",
+    "both",
+];
+
+const PREPOSITIONS: &[&str] = &[
+    "in",
+    "at",
+    "on",
+    "of",
+    "to",
+    "from",
+    "with",
+    "for",
+    "by",
+    "about",
+    "into",
+    "than",
+    "like",
+    "via",
+    "including",
+    "against",
+    "between",
+    "among",
+    "toward",
+    "towards",
+    "over",
+    "under",
+    "per",
+    "through",
+];
+
+const CONNECTORS: &[&str] = &["of", "de", "van", "von", "bin", "al", "da", "du", "der", "la", "le", "del", "di"];
+
+const TITLES: &[&str] = &[
+    "president",
+    "secretary",
+    "minister",
+    "prime",
+    "foreign",
+    "state",
+    "chancellor",
+    "premier",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "ceo",
+    "director",
+    "governor",
+    "senator",
+    "sen.",
+    "rep.",
+    "representative",
+    "ambassador",
+    "general",
+    "gen.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "prof.",
+    "professor",
+    "king",
+    "queen",
+    "prince",
+    "pope",
+    "judge",
+    "justice",
+    "commissioner",
+    "chief",
+    "officer",
+    "executive",
+    "deputy",
+    "vice",
+    "analyst",
+    "economist",
+    "leader",
+    "mayor",
+    "lawmaker",
+    "envoy",
+    "head",
+    "founder",
+    "coordinator",
+    "adviser",
+    "advisor",
+    "correspondent",
+    "editor",
+    "columnist",
+    "affairs",
+    "defence",
+    "defense",
+    "finance",
+    "treasury",
+    "trade",
+    "commerce",
+    "interior",
+    "economy",
+    "spokesmen",
+    "sir",
+    "lord",
+    "dame",
+    "lt.",
+    "col.",
+    "capt.",
+    "sgt.",
+    "rev.",
+    "father",
+    "sheikh",
+    "emir",
+    "crown",
+    "colonel",
+    "captain",
+    "admiral",
+    "marshal",
+    "speaker",
+    "senior",
+    "assistant",
+    "managing",
+    "partner",
+    "president-elect",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "former",
+    "presidential",
+    "strategist",
+    "scholar",
+    "fellow",
+    "researcher",
+    "expert",
+    "official",
+];
+
+const STOPS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "as",
+    "but",
+    "and",
+    "however",
+    "meanwhile",
+    "in",
+    "on",
+    "at",
+    "still",
+    "so",
+    "while",
+    "when",
+    "after",
+    "before",
+    "then",
+    "instead",
+    "also",
+    "both",
+    "even",
+    "yet",
+    "later",
+    "earlier",
+    "last",
+    "this",
+    "that",
+    "these",
+    "those",
+    "why",
+    "how",
+    "what",
+    "speaking",
+    "asked",
+    "writing",
+    "if",
+    "for",
+    "with",
+    "from",
+    "by",
+    "to",
+    "of",
+    "or",
+    "nor",
+    "because",
+    "since",
+    "although",
+    "though",
+    "now",
+    "today",
+    "here",
+    "there",
+    "thus",
+    "hence",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "interestingly",
+    "undeterred",
+    "moreover",
+    "furthermore",
+    "indeed",
+    "nevertheless",
+    "notwithstanding",
+    "according",
+];
+
+const DAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+const PRONOUNS_ONE: &[&str] = &["he", "she"];
+
+const NOT_NAMES: &[&str] = &[
+    "i",
+    "we",
+    "it",
+    "they",
+    "you",
+    "he",
+    "she",
+    "this",
+    "that",
+    "there",
+    "our",
+    "his",
+    "her",
+    "their",
+    "its",
+    "another",
+    "one",
+    "some",
+    "many",
+    "others",
+    "officials",
+    "analysts",
+    "experts",
+    "critics",
+    "sources",
+    "people",
+];
+
+const ORG_WORDS: &[&str] = &[
+    "house",
+    "committee",
+    "council",
+    "court",
+    "party",
+    "ministry",
+    "times",
+    "post",
+    "news",
+    "journal",
+    "university",
+    "institute",
+    "center",
+    "centre",
+    "union",
+    "nations",
+    "states",
+    "republic",
+    "federation",
+    "bank",
+    "group",
+    "agency",
+    "department",
+    "office",
+    "program",
+    "programme",
+    "association",
+    "company",
+    "corp",
+    "inc",
+    "ltd",
+    "fund",
+    "board",
+    "commission",
+    "assembly",
+    "congress",
+    "parliament",
+    "senate",
+    "army",
+    "forces",
+    "gazeta",
+    "daily",
+    "network",
+    "service",
+    "foundation",
+    "endowment",
+    "kremlin",
+    "pentagon",
+    "sea",
+    "ocean",
+    "river",
+    "street",
+    "city",
+    "county",
+    "province",
+    "region",
+    "war",
+    "crisis",
+    "world",
+    "policy",
+    "club",
+    "charter",
+    "organization",
+    "organisation",
+    "alliance",
+    "press",
+    "media",
+    "reuters",
+    "exchange",
+    "corporation",
+    "airlines",
+    "industries",
+    "international",
+    "national",
+    "global",
+    "china",
+    "russia",
+    "america",
+    "europe",
+    "asia",
+    "africa",
+    "security",
+    "communist",
+    "guard",
+    "navy",
+    "unit",
+    "stock",
+    "market",
+    "treasury",
+    "reserve",
+];
+
+fn eq_any(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Whether `word` is a verb of saying (`said`, `told`, `wrote`, `adding`, …), in lower case.
+pub(crate) fn is_verb(word: &str) -> bool {
+    !capitalized(word) && eq_any(word, VERBS)
+}
+
+/// Who a quotation's attribution points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Attribution {
+    /// A name, as cleaned.
+    Named(String),
+    /// `he` or `she`.
+    Pronoun,
+    /// Someone the text does not name (`the statement said`): no speaker.
+    Unnamed,
+    /// A subject that is not one (a name after a preposition): try the sentence's first name.
+    Fallback,
+    /// Nothing here.
+    None,
+}
+
+/// A person mentioned in the document: where, and the cleaned name.
+#[derive(Debug, Clone)]
+struct Mention {
+    at: usize,
+    name: String,
+}
+
+/// Finds the speaker of each quotation of `text` (as [`super::extract::quotations`] returned
+/// them, in order).
+pub fn speakers(text: &str, quotes: &[RawQuote]) -> Vec<Option<String>> {
+    let spans: Vec<(usize, usize)> = quotes.iter().map(|q| (q.open, q.close)).collect();
+    let mentions = person_mentions(text, &spans);
+    let known: Vec<&str> = mentions.iter().map(|m| m.name.as_str()).filter(|n| n.contains(' ')).collect();
+    let mut out: Vec<Option<String>> = Vec::with_capacity(quotes.len());
+    for (k, q) in quotes.iter().enumerate() {
+        // An attribution breaking the quotation speaks first, then the words after it, then before.
+        let mut att = Attribution::None;
+        for &(s, e) in &q.breaks {
+            if att == Attribution::None {
+                att = after_span(text, s, e, false);
+            }
+        }
+        if att == Attribution::None {
+            att = after(text, q, quotes.get(k + 1).map_or(text.len(), |n| n.open));
+        }
+        if att == Attribution::None {
+            att = before(text, q, &spans, &known);
+        }
+        let speaker = match att {
+            Attribution::Named(n) => Some(expand(n, &known)),
+            Attribution::Pronoun => resolve(q.open, &mentions, quotes, &out, &known),
+            Attribution::Unnamed => None,
+            Attribution::Fallback | Attribution::None => continuation(text, k, quotes, &out),
+        };
+        out.push(speaker);
+    }
+    out
+}
+
+/// Case 3: a quotation right after another in the same paragraph keeps its speaker.
+fn continuation(text: &str, k: usize, quotes: &[RawQuote], found: &[Option<String>]) -> Option<String> {
+    let prev = quotes.get(k.checked_sub(1)?)?;
+    let gap = text.get(prev.close..quotes[k].open)?;
+    let paragraph_break = gap.contains("\n\n") || gap.contains("\n  ") || gap.contains("\n\t");
+    if gap.len() > CONTINUATION_REACH || paragraph_break {
+        return None;
+    }
+    found[k - 1].clone()
+}
+
+/// The person `he`/`she` before `at` stands for: the latest person named or quoted before it.
+fn resolve(
+    at: usize,
+    mentions: &[Mention],
+    quotes: &[RawQuote],
+    found: &[Option<String>],
+    known: &[&str],
+) -> Option<String> {
+    let from = at.saturating_sub(PRONOUN_REACH);
+    let named = mentions.iter().rev().find(|m| m.at < at && m.at >= from).map(|m| (m.at, m.name.clone()));
+    let quoted = quotes.iter().zip(found).rev().find_map(|(q, s)| match s {
+        Some(s) if q.open < at && q.open >= from => Some((q.open, s.clone())),
+        _ => None,
+    });
+    let best = match (named, quoted) {
+        (Some(a), Some(b)) => Some(if a.0 >= b.0 { a.1 } else { b.1 }),
+        (a, b) => a.or(b).map(|x| x.1),
+    };
+    best.map(|n| expand(n, known))
+}
+
+/// A surname (or given name) alone becomes the one full name of the document that has it.
+fn expand(name: String, known: &[&str]) -> String {
+    if name.contains(' ') {
+        return name;
+    }
+    let ends =
+        |k: &str| (k.split(' ').next().unwrap_or("").to_string(), k.rsplit(' ').next().unwrap_or("").to_string());
+    let mut matches: Vec<&str> = known.iter().copied().filter(|k| ends(k).0 == name || ends(k).1 == name).collect();
+    // "Vladimir V. Putin" and "Vladimir Putin" are one person: the shortest form stands for both.
+    matches.sort_unstable_by_key(|k| (k.len(), *k));
+    matches.dedup();
+    match matches.first() {
+        Some(full) if matches.iter().all(|m| ends(m) == ends(full)) => full.to_string(),
+        _ => name,
+    }
+}
+
+/// The cleaned name of a run of capitalized words, and whether a title was stripped from it.
+fn clean(run: &[&str]) -> Option<(String, bool)> {
+    let mut words: &[&str] = run;
+    if let Some(p) = words.iter().rposition(|w| possessive(w)) {
+        words = &words[p + 1..];
+    }
+    let mut titled = false;
+    if let Some(t) = words.iter().rposition(|w| eq_any(w, TITLES)) {
+        words = &words[t + 1..];
+        titled = true;
+    }
+    while let Some((first, rest)) = words.split_first() {
+        if eq_any(first, STOPS) || eq_any(first, CONNECTORS) {
+            words = rest;
+        } else {
+            break;
+        }
+    }
+    while let Some((last, rest)) = words.split_last() {
+        if eq_any(last, STOPS) || eq_any(last, CONNECTORS) {
+            words = rest;
+        } else {
+            break;
+        }
+    }
+    if words.is_empty() || (words.len() == 1 && eq_any(words[0], NOT_NAMES)) {
+        return None;
+    }
+    if !words.iter().all(|w| capitalized(w) || eq_any(w, CONNECTORS)) {
+        return None;
+    }
+    Some((words.join(" "), titled))
+}
+
+/// Whether a cleaned name looks like a person rather than a place or an organisation.
+fn is_person(name: &str, titled: bool) -> bool {
+    let words: Vec<&str> = name.split(' ').collect();
+    if words.iter().any(|w| eq_any(w, ORG_WORDS) || (w.len() > 1 && w.chars().all(|c| c.is_uppercase()))) {
+        return false;
+    }
+    words.len() >= 2 || titled
+}
+
+/// Every person named outside quotation marks, in order.
+fn person_mentions(text: &str, spans: &[(usize, usize)]) -> Vec<Mention> {
+    let its = items(text, 0, text.len(), spans);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < its.len() {
+        if its[i].1.word().is_some_and(capitalized) {
+            let end = run_forward(&its, i);
+            let run: Vec<&str> = its[i..end].iter().filter_map(|(_, it)| it.word()).collect();
+            if let Some((name, titled)) = clean(&run) {
+                if is_person(&name, titled) {
+                    out.push(Mention { at: its[i].0, name });
+                }
+            }
+            i = end.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    // Single words that are a known person's first or last name count as mentions too.
+    let singles: Vec<&str> = out.iter().map(|m| m.name.as_str()).filter(|n| n.contains(' ')).collect();
+    let mut extra = Vec::new();
+    for (at, it) in &its {
+        if let Some(w) = it.word() {
+            if capitalized(w)
+                && singles.iter().any(|n| n.split(' ').next() == Some(w) || n.rsplit(' ').next() == Some(w))
+            {
+                extra.push(Mention { at: *at, name: w.to_string() });
+            }
+        }
+    }
+    out.extend(extra);
+    out.sort_by_key(|m| m.at);
+    out
+}
+
+/// End (exclusive) of the run of capitalized words starting at `i`.
+fn run_forward(its: &[(usize, Item)], i: usize) -> usize {
+    let mut j = i;
+    while j < its.len() {
+        match its[j].1 {
+            Item::Word(w) if capitalized(w) => j += 1,
+            Item::Word(w)
+                if eq_any(w, CONNECTORS) && its.get(j + 1).and_then(|x| x.1.word()).is_some_and(capitalized) =>
+            {
+                j += 1
+            }
+            _ => break,
+        }
+    }
+    j
+}
+
+/// Start of the run of capitalized words ending at `j` (inclusive).
+fn run_backward(its: &[(usize, Item)], j: usize) -> usize {
+    let mut k = j;
+    while k > 0 {
+        match its[k - 1].1 {
+            Item::Word(w) if capitalized(w) => k -= 1,
+            Item::Word(w) if eq_any(w, CONNECTORS) && k >= 2 && its[k - 2].1.word().is_some_and(capitalized) => k -= 1,
+            _ => break,
+        }
+    }
+    k
+}
+
+fn words_of<'a>(its: &[(usize, Item<'a>)]) -> Vec<&'a str> {
+    its.iter().filter_map(|(_, it)| it.word()).collect()
+}
+
+/// The subject of the verb at `v`: the name just before it (past auxiliaries, adverbs, `on
+/// Monday`, or an appositive between commas).
+fn subject_before(its: &[(usize, Item)], v: usize, floor: usize) -> Attribution {
+    let mut j = v;
+    loop {
+        if j <= floor {
+            return Attribution::None;
+        }
+        j -= 1;
+        match its[j].1 {
+            Item::Word(w) if eq_any(w, AUXILIARIES) || (w.ends_with("ly") && !capitalized(w)) => continue,
+            Item::Word(w) if eq_any(w, DAYS) => {
+                // "on Monday", "last Tuesday"
+                if j > floor && its[j - 1].1.word().is_some_and(|p| eq_any(p, &["on", "last", "this"])) {
+                    j -= 1;
+                }
+                continue;
+            }
+            Item::Punct(',') => {
+                // An appositive: "Kirby, the council's coordinator, told CNN".
+                let mut p = j;
+                while p > floor + 1 && j - p < 30 {
+                    p -= 1;
+                    match its[p].1 {
+                        Item::Punct(',') => {
+                            let end = p;
+                            if end == floor || !its[end - 1].1.word().is_some_and(capitalized) {
+                                return Attribution::None;
+                            }
+                            return named_run(its, end - 1, floor);
+                        }
+                        Item::Punct('.' | '!' | '?' | ';') | Item::Quote | Item::Break => return Attribution::None,
+                        _ => {}
+                    }
+                }
+                return Attribution::None;
+            }
+            Item::Word(w) if eq_any(w, PRONOUNS_ONE) => return Attribution::Pronoun,
+            Item::Word(w) if capitalized(w) => return named_run(its, j, floor),
+            Item::Word(_) => return Attribution::Unnamed,
+            _ => return Attribution::None,
+        }
+    }
+}
+
+/// The name of the capitalized run ending at `j`, unless a preposition governs it.
+fn named_run(its: &[(usize, Item)], j: usize, floor: usize) -> Attribution {
+    let k = run_backward(its, j).max(floor);
+    if k > floor && its[k - 1].1.word().is_some_and(|p| eq_any(p, PREPOSITIONS)) {
+        return Attribution::Fallback;
+    }
+    match clean(&words_of(&its[k..=j])) {
+        Some((name, _)) => Attribution::Named(name),
+        None => {
+            let run = words_of(&its[k..=j]);
+            if run.len() == 1 && eq_any(run[0], PRONOUNS_ONE) {
+                Attribution::Pronoun
+            } else {
+                Attribution::Unnamed
+            }
+        }
+    }
+}
+
+/// The name starting at `i` (for `said X`, `according to X`).
+fn named_forward(its: &[(usize, Item)], i: usize) -> Attribution {
+    match its.get(i).map(|x| x.1) {
+        Some(Item::Word(w)) if eq_any(w, PRONOUNS_ONE) => Attribution::Pronoun,
+        Some(Item::Word(w)) if capitalized(w) => match clean(&words_of(&its[i..run_forward(its, i)])) {
+            Some((name, _)) => Attribution::Named(name),
+            None => Attribution::Unnamed,
+        },
+        Some(Item::Word(_)) => Attribution::Unnamed,
+        _ => Attribution::None,
+    }
+}
+
+/// Case 1: the words after the closing mark.
+fn after(text: &str, q: &RawQuote, next_open: usize) -> Attribution {
+    let end = (q.close + AFTER_REACH).min(next_open).min(text.len());
+    let mut end = end.max(q.close);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let inner = text[..q.end().min(text.len())].trim_end();
+    let full_stop = text[q.end()..q.close].trim_start().starts_with('.') || inner.ends_with('.');
+    after_span(text, q.close, end, full_stop)
+}
+
+/// The attribution at the start of `text[from..to]`, right after a closing mark; `full_stop`
+/// when the quotation ended its sentence.
+fn after_span(text: &str, from: usize, to: usize, full_stop: bool) -> Attribution {
+    let its = items(text, from, to, &[]);
+    let mut i = 0;
+    while i < its.len() && matches!(its[i].1, Item::Punct(',' | '.' | '—' | '–' | '-' | '[' | '(' | ')' | ']')) {
+        i += 1;
+    }
+    let first = match its.get(i) {
+        Some((_, Item::Word(w))) => *w,
+        _ => return Attribution::None,
+    };
+    if is_verb(first) {
+        return named_forward(&its, i + 1 + usize::from(its.get(i + 1).and_then(|x| x.1.word()) == Some("the")));
+    }
+    if first.eq_ignore_ascii_case("according") && its.get(i + 1).and_then(|x| x.1.word()) == Some("to") {
+        return named_forward(&its, i + 2);
+    }
+    // "X said", "X, a spokesman, said": the verb within the first clause.
+    let limit = (i + 14).min(its.len());
+    let Some(v) = (i..limit)
+        .take_while(|&k| !ends_sentence(its[k].1) && its[k].1 != Item::Quote)
+        .find(|&k| its[k].1.word().is_some_and(is_verb))
+    else {
+        return Attribution::None;
+    };
+    if full_stop {
+        // After a full stop, only a short clause ("Cha said.") attributes; anything longer is
+        // the next sentence.
+        let tail = its[v + 1..].iter().take_while(|x| !ends_sentence(x.1) && x.1 != Item::Punct(',')).count();
+        let next_quote = its[v + 1..v + 1 + tail].iter().any(|x| x.1 == Item::Quote);
+        let window_end = v + 1 + tail == its.len();
+        if v - i > 4 || tail > 4 || next_quote || window_end {
+            return Attribution::None;
+        }
+    }
+    match subject_before(&its, v, i) {
+        Attribution::Fallback => Attribution::None,
+        a => a,
+    }
+}
+
+/// Case 2: the words before the opening mark, in the same sentence.
+fn before(text: &str, q: &RawQuote, spans: &[(usize, usize)], known: &[&str]) -> Attribution {
+    let mut from = q.open.saturating_sub(SENTENCE_REACH);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let its = items(text, from, q.open, spans);
+    let start = its
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(k, (_, it))| {
+            ends_sentence(*it)
+                && (*it == Item::Break
+                    || its
+                        .get(k + 1)
+                        .is_some_and(|n| matches!(n.1, Item::Word(w) if capitalized(w)) || n.1 == Item::Quote))
+        })
+        .map_or(0, |(k, _)| k + 1);
+    let sentence = &its[start..];
+    if sentence.is_empty() {
+        return Attribution::None;
+    }
+    let verb = sentence.iter().rposition(|(_, it)| it.word().is_some_and(is_verb));
+    let according = sentence.windows(2).rposition(|w| {
+        w[0].1.word().is_some_and(|a| a.eq_ignore_ascii_case("according")) && w[1].1.word() == Some("to")
+    });
+    if let Some(a) = according.filter(|&a| verb.is_none_or(|v| a > v)) {
+        return named_forward(sentence, a + 2);
+    }
+    if let Some(v) = verb {
+        // A participle ("…, saying “…”") belongs to the sentence's subject.
+        let participle = sentence[v].1.word().is_some_and(|w| w.ends_with("ing"));
+        if participle {
+            return sentence_subject(sentence, known);
+        }
+        return match subject_before(sentence, v, 0) {
+            Attribution::Fallback | Attribution::None => sentence_subject(sentence, known),
+            a => a,
+        };
+    }
+    // "Medvedev: “…”"
+    let n = sentence.len();
+    if n >= 2 && sentence[n - 1].1 == Item::Punct(':') && sentence[n - 2].1.word().is_some_and(capitalized) {
+        return named_run(sentence, n - 2, 0);
+    }
+    Attribution::None
+}
+
+/// A single capitalized word that can be a person's name: not an organisation or place word, not
+/// a nationality (`Chinese`, `Russian`, `British`).
+fn lone_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    !name.contains(' ')
+        && !eq_any(name, ORG_WORDS)
+        && !["ese", "ian", "ish", "ean", "can"].iter().any(|s| lower.ends_with(s))
+        && !name.chars().all(|c| c.is_uppercase())
+}
+
+/// The sentence's opening name, when it names a person ("Xi in an op-ed … had said").
+fn sentence_subject(sentence: &[(usize, Item)], known: &[&str]) -> Attribution {
+    let first = sentence.iter().position(|(_, it)| !matches!(it, Item::Punct(_))).unwrap_or(0);
+    if !sentence.get(first).and_then(|x| x.1.word()).is_some_and(capitalized) {
+        return Attribution::None;
+    }
+    let end = run_forward(sentence, first);
+    match clean(&words_of(&sentence[first..end])) {
+        Some((name, titled)) if is_person(&name, titled) || expand(name.clone(), known) != name || lone_name(&name) => {
+            Attribution::Named(name)
+        }
+        _ => Attribution::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::extract::quotations;
+    use super::*;
+
+    fn who(text: &str) -> Vec<Option<String>> {
+        speakers(text, &quotations(text))
+    }
+
+    fn one(text: &str) -> Option<String> {
+        who(text).into_iter().next().flatten()
+    }
+
+    #[test]
+    fn said_after_the_quote() {
+        assert_eq!(one("“That is not good,” Cha said."), Some("Cha".into()));
+        assert_eq!(one("“It is over,” said John Smith, chief economist at Acme."), Some("John Smith".into()));
+        assert_eq!(
+            one("“The main goal,” [said Una Berzina-Cerenkova, head of the program]."),
+            Some("Una Berzina-Cerenkova".into())
+        );
+        assert_eq!(one("\"We expect growth,\" a company spokesman said."), None);
+    }
+
+    #[test]
+    fn said_before_the_quote_with_titles() {
+        assert_eq!(
+            one("U.S. Secretary of State Antony Blinken said on Monday that the plan “would effectively be supporting the ratification of Russian conquest.”"),
+            Some("Antony Blinken".into())
+        );
+        assert_eq!(one("Medvedev explained: “Let’s imagine it.”"), Some("Medvedev".into()));
+        assert_eq!(one("China’s Foreign Minister Qin Gang noted: “It is using the crisis.”"), Some("Qin Gang".into()));
+        assert_eq!(
+            one("Russia's Putin, on the other hand, said the two countries “stand on the brink of a new era.”"),
+            Some("Putin".into())
+        );
+    }
+
+    #[test]
+    fn appositive_and_according_to() {
+        let t = "John Kirby, the National Security Council’s coordinator for strategic communications, told CNN, “This is a marriage of convenience.”";
+        assert_eq!(one(t), Some("John Kirby".into()));
+        assert_eq!(one("According to Zelensky, “the fight would just freeze.”"), Some("Zelensky".into()));
+        assert_eq!(one("“The fight would just freeze,” according to Zelensky on Tuesday."), Some("Zelensky".into()));
+    }
+
+    #[test]
+    fn colon_attribution() {
+        assert_eq!(one("Lavrov: “We are ready.”"), Some("Lavrov".into()));
+    }
+
+    #[test]
+    fn pronouns_resolve_to_the_last_person_named() {
+        let t = "US Secretary of State Antony Blinken dismissed ties between China and Russia. He told the Committee: “I’m not sure if it’s conviction.”";
+        assert_eq!(one(t), Some("Antony Blinken".into()));
+        let t = "Victor Cha spoke. “That’s not good for the US,” Cha said.";
+        assert_eq!(one(t), Some("Victor Cha".into()));
+    }
+
+    #[test]
+    fn unnamed_speakers_give_none() {
+        assert_eq!(one("“Settlement must respect concerns,” the statement added."), None);
+        assert_eq!(one("Another wrote, “How can China not see how Ukraine feels?”"), None);
+    }
+
+    #[test]
+    fn a_name_after_a_preposition_is_not_the_subject() {
+        let t = "Xi in an op-ed prior to the trip in Russia’s Rossiyskaya Gazeta had said the visit would be “a journey of friendship, cooperation and peace.”";
+        assert_eq!(one(t), Some("Xi".into()));
+    }
+
+    #[test]
+    fn continuation_in_the_same_paragraph() {
+        let t = "“We will discuss all those issues,” Putin said. “Our cooperation helps.”";
+        assert_eq!(who(t), [Some("Putin".into()), Some("Putin".into())]);
+        let t = "“We will discuss all those issues,” Putin said.\n\n“Our cooperation helps.”";
+        assert_eq!(who(t), [Some("Putin".into()), None]);
+    }
+
+    #[test]
+    fn no_attribution_no_speaker() {
+        assert_eq!(one("Putin slammed Washington for turning Ukraine into an “anti-Russia” bulwark."), None);
+    }
+}

@@ -1,0 +1,253 @@
+//! Output of `reprint quotes`: `quote` records (one per cluster, its occurrences inside) and a
+//! `quote_summary`, as a table, JSON Lines, one JSON document or CSV (one row per occurrence).
+
+use super::csv::field;
+use super::table::fit;
+use super::Format;
+use crate::corpus::Doc;
+use crate::quote::{QuoteCluster, QuoteConfig, QuoteResult};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+/// Where a quote was printed first.
+#[derive(Debug, Clone, Serialize)]
+pub struct FirstSeen<'a> {
+    /// Document id.
+    pub doc: &'a str,
+    /// Its source.
+    pub source: Option<&'a str>,
+    /// Its date.
+    pub date: Option<&'a str>,
+}
+
+/// One distinct wording of a quote.
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantRecord<'a> {
+    /// The words as first printed.
+    pub text: &'a str,
+    /// Occurrences with this wording.
+    pub occurrences: usize,
+}
+
+/// One place a quote appears.
+#[derive(Debug, Clone, Serialize)]
+pub struct OccurrenceRecord<'a> {
+    /// Document id.
+    pub doc: &'a str,
+    /// Its source.
+    pub source: Option<&'a str>,
+    /// Its date.
+    pub date: Option<&'a str>,
+    /// Code-point offset of the first quoted character.
+    pub start: usize,
+    /// Code-point offset one past the last (end exclusive).
+    pub end: usize,
+    /// The same span in UTF-8 bytes.
+    pub byte_start: usize,
+    /// One past the last byte.
+    pub byte_end: usize,
+    /// The original text of `start..end` (attribution included when the quotation is broken by
+    /// one: see `fragments`).
+    pub text: &'a str,
+    /// Whether the words stand between quotation marks in this document.
+    pub quoted: bool,
+    /// Who this document says spoke them.
+    pub speaker: Option<&'a str>,
+    /// Index into `variants`.
+    pub variant: usize,
+    /// `[start, end]` of each quoted piece when an attribution breaks the quotation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fragments: Vec<[usize; 2]>,
+}
+
+/// A `quote` record: a cluster of variants of one quotation.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// 1-based rank, most widely shared first.
+    pub id: usize,
+    /// Canonical wording.
+    pub text: &'a str,
+    /// The speaker most occurrences name.
+    pub speaker: Option<&'a str>,
+    /// Distinct sources carrying it.
+    pub sources: usize,
+    /// Distinct documents carrying it.
+    pub documents: usize,
+    /// First appearance, when dates are known.
+    pub first_seen: Option<FirstSeen<'a>>,
+    /// Distinct wordings, most common first.
+    pub variants: Vec<VariantRecord<'a>>,
+    /// Every occurrence, earliest first.
+    pub occurrences: Vec<OccurrenceRecord<'a>>,
+}
+
+/// The `quote_summary` record.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteSummary {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// Documents read.
+    pub documents: usize,
+    /// Distinct sources.
+    pub sources: usize,
+    /// Quotations extracted (of at least `min_words` words).
+    pub quotations: usize,
+    /// Occurrences found printed without quotation marks.
+    pub unquoted: usize,
+    /// Clusters before the `min_sources` filter.
+    pub clusters_total: usize,
+    /// Clusters reported.
+    pub quotes: usize,
+    /// The `--min-sources` used.
+    pub min_sources: usize,
+    /// The `--min-words` used.
+    pub min_words: usize,
+}
+
+impl QuoteSummary {
+    /// The summary of `result` over `docs`.
+    pub fn new(docs: &[Doc], cfg: &QuoteConfig, result: &QuoteResult) -> Self {
+        let sources: BTreeSet<&str> = docs.iter().map(|d| d.source.as_deref().unwrap_or(&d.id)).collect();
+        QuoteSummary {
+            kind: "quote_summary",
+            documents: docs.len(),
+            sources: sources.len(),
+            quotations: result.extracted,
+            unquoted: result.unquoted,
+            clusters_total: result.clusters_total,
+            quotes: result.clusters.len(),
+            min_sources: cfg.min_sources,
+            min_words: cfg.min_words,
+        }
+    }
+}
+
+/// The record of one cluster.
+pub fn quote_record<'a>(docs: &'a [Doc], c: &'a QuoteCluster) -> QuoteRecord<'a> {
+    let occurrences = c
+        .occurrences
+        .iter()
+        .map(|o| {
+            let d = &docs[o.doc as usize];
+            OccurrenceRecord {
+                doc: &d.id,
+                source: d.source.as_deref(),
+                date: d.date.as_deref(),
+                start: o.start,
+                end: o.end,
+                byte_start: o.byte_start,
+                byte_end: o.byte_end,
+                text: d.text.get(o.byte_start..o.byte_end).unwrap_or(""),
+                quoted: o.quoted,
+                speaker: o.speaker.as_deref(),
+                variant: o.variant,
+                fragments: o.fragments.iter().map(|&(s, e)| [s, e]).collect(),
+            }
+        })
+        .collect();
+    let first_seen = c.first.map(|i| {
+        let d = &docs[c.occurrences[i].doc as usize];
+        FirstSeen { doc: &d.id, source: d.source.as_deref(), date: d.date.as_deref() }
+    });
+    QuoteRecord {
+        kind: "quote",
+        id: c.id,
+        text: &c.text,
+        speaker: c.speaker.as_deref(),
+        sources: c.sources,
+        documents: c.documents,
+        first_seen,
+        variants: c.variants.iter().map(|v| VariantRecord { text: &v.text, occurrences: v.occurrences }).collect(),
+        occurrences,
+    }
+}
+
+/// Writes `result` in `format`.
+pub fn write_quotes(
+    out: &mut dyn Write,
+    format: Format,
+    docs: &[Doc],
+    summary: &QuoteSummary,
+    result: &QuoteResult,
+) -> io::Result<()> {
+    let records = result.clusters.iter().map(|c| quote_record(docs, c));
+    match format {
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, summary)?;
+            writeln!(out)?;
+            for r in records {
+                serde_json::to_writer(&mut *out, &r)?;
+                writeln!(out)?;
+            }
+        }
+        Format::Json => {
+            #[derive(Serialize)]
+            struct All<'a> {
+                summary: &'a QuoteSummary,
+                quotes: Vec<QuoteRecord<'a>>,
+            }
+            serde_json::to_writer_pretty(&mut *out, &All { summary, quotes: records.collect() })?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            writeln!(out, "quote,quote_text,quote_speaker,sources,doc,source,date,start,end,quoted,speaker,text")?;
+            for r in records {
+                for o in &r.occurrences {
+                    writeln!(
+                        out,
+                        "{},{},{},{},{},{},{},{},{},{},{},{}",
+                        r.id,
+                        field(r.text),
+                        field(r.speaker.unwrap_or("")),
+                        r.sources,
+                        field(o.doc),
+                        field(o.source.unwrap_or("")),
+                        field(o.date.unwrap_or("")),
+                        o.start,
+                        o.end,
+                        o.quoted,
+                        field(o.speaker.unwrap_or("")),
+                        field(o.text)
+                    )?;
+                }
+            }
+        }
+        Format::Table => table(out, summary, records)?,
+    }
+    out.flush()
+}
+
+/// Width of quoted text in the table.
+const TEXT_WIDTH: usize = 100;
+
+fn table<'a>(out: &mut dyn Write, s: &QuoteSummary, records: impl Iterator<Item = QuoteRecord<'a>>) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} documents from {} sources: {} quotations of {}+ words, {} found again without quotation marks",
+        s.documents, s.sources, s.quotations, s.min_words, s.unquoted
+    )?;
+    writeln!(out)?;
+    for r in records {
+        let speaker = r.speaker.unwrap_or("speaker unknown");
+        let first = match &r.first_seen {
+            Some(f) => format!(", first {} ({})", f.doc, f.date.unwrap_or("?")),
+            None => String::new(),
+        };
+        writeln!(out, "#{} {speaker}: {} sources, {} documents{first}", r.id, r.sources, r.documents)?;
+        writeln!(out, "   “{}”", fit(r.text, TEXT_WIDTH).trim_end())?;
+        for o in &r.occurrences {
+            let marks = if o.quoted { "quoted" } else { "unmarked" };
+            let who = o.speaker.map(|s| format!(", {s}")).unwrap_or_default();
+            writeln!(out, "     {} {}-{} {marks}{who}", o.doc, o.start, o.end)?;
+            if r.variants.len() > 1 {
+                writeln!(out, "       {}", fit(o.text, TEXT_WIDTH).trim_end())?;
+            }
+        }
+        writeln!(out)?;
+    }
+    let shared = if s.min_sources > 1 { format!(" shared by {}+ sources", s.min_sources) } else { String::new() };
+    writeln!(out, "{} quotes{shared} (of {} distinct quotes)", s.quotes, s.clusters_total)
+}
