@@ -266,6 +266,7 @@ fn join_broken(text: &str, quotes: Vec<RawQuote>) -> Vec<RawQuote> {
             let clause = gap.len() <= MAX_BREAK_BYTES
                 && !gap.contains(['\n', '.', '!', '?', ';'])
                 && words.len() <= MAX_BREAK_WORDS
+                && !words.first().is_some_and(|w| matches!(*w, "and" | "but" | "or" | "while"))
                 && words.iter().any(|w| super::speaker::is_verb(w) || *w == "according");
             if ends_with_comma && clause {
                 last.breaks.push((last.close, q.open));

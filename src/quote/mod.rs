@@ -13,6 +13,7 @@
 
 pub mod extract;
 pub mod group;
+pub mod lexicon;
 pub mod speaker;
 pub mod words;
 

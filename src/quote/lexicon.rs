@@ -1,0 +1,95 @@
+//! Word lists attribution reads: verbs of saying, titles, words that are never names.
+
+/// Verbs of saying, lower case.
+#[rustfmt::skip]
+pub const VERBS: &[&str] = &[
+    "said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "explained", "explains", "stated",
+    "noted", "declared", "warned", "warns", "asked", "argued", "argues", "insisted", "tweeted", "posted",
+    "announced", "replied", "continued", "joked", "charged", "stressed", "urged", "commented", "remarked",
+    "conceded", "acknowledged", "admitted", "claimed", "predicted", "recalled", "observed", "emphasized",
+    "emphasised", "concluded", "quipped", "described", "called", "dismissed", "labelled", "labeled", "termed",
+    "dubbed", "vowed", "pledged", "promised", "reported", "saying", "adding", "telling", "writing", "explaining",
+    "noting", "declaring", "warning", "cautioned", "complained", "suggested", "countered", "responded", "boasted",
+    "stated", "affirmed", "reiterated", "announces", "estimated", "forecast", "maintained", "insists", "contended",
+    "alleged", "describes", "hailed", "rejected", "agreed",
+];
+
+/// Words between a subject and its verb that are not the subject.
+#[rustfmt::skip]
+pub const AUXILIARIES: &[&str] = &[
+    "has", "had", "have", "also", "was", "is", "were", "then", "later", "again", "further", "previously", "once",
+    "has also", "had also", "would", "will", "could", "did", "does", "just", "only", "both",
+];
+
+/// A name after one of these is not a subject.
+#[rustfmt::skip]
+pub const PREPOSITIONS: &[&str] = &[
+    "in", "at", "on", "of", "to", "from", "with", "for", "by", "about", "into", "than", "like", "via", "including",
+    "against", "between", "among", "toward", "towards", "over", "under", "per", "through",
+];
+
+/// Lower-case words inside names (`Jose de San Martin`).
+#[rustfmt::skip]
+pub const CONNECTORS: &[&str] = &[
+    "of", "de", "van", "von", "bin", "al", "da", "du", "der", "la", "le", "del", "di",
+];
+
+/// Titles and roles; everything up to the last one is dropped from a name.
+#[rustfmt::skip]
+pub const TITLES: &[&str] = &[
+    "president", "secretary", "minister", "prime", "foreign", "state", "chancellor", "premier", "spokesman",
+    "spokeswoman", "spokesperson", "chairman", "chairwoman", "chair", "ceo", "director", "governor", "senator",
+    "sen.", "rep.", "representative", "ambassador", "general", "gen.", "mr.", "mrs.", "ms.", "dr.", "prof.",
+    "professor", "king", "queen", "prince", "pope", "judge", "justice", "commissioner", "chief", "officer",
+    "executive", "deputy", "vice", "analyst", "economist", "leader", "mayor", "lawmaker", "envoy", "head", "founder",
+    "coordinator", "adviser", "advisor", "correspondent", "editor", "columnist", "affairs", "defence", "defense",
+    "finance", "treasury", "trade", "commerce", "interior", "economy", "spokesmen", "sir", "lord", "dame", "lt.",
+    "col.", "capt.", "sgt.", "rev.", "father", "sheikh", "emir", "crown", "colonel", "captain", "admiral", "marshal",
+    "speaker", "senior", "assistant", "managing", "partner", "president-elect", "mr", "mrs", "ms", "dr", "former",
+    "presidential", "strategist", "scholar", "fellow", "researcher", "expert", "official",
+];
+
+/// Capitalized words at the ends of a name run that are not part of the name.
+#[rustfmt::skip]
+pub const STOPS: &[&str] = &[
+    "the", "a", "an", "as", "but", "and", "however", "meanwhile", "in", "on", "at", "still", "so", "while", "when",
+    "after", "before", "then", "instead", "also", "both", "even", "yet", "later", "earlier", "last", "this", "that",
+    "these", "those", "why", "how", "what", "speaking", "asked", "writing", "if", "for", "with", "from", "by", "to",
+    "of", "or", "nor", "because", "since", "although", "though", "now", "today", "here", "there", "thus", "hence",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "interestingly",
+    "undeterred", "moreover", "furthermore", "indeed", "nevertheless", "notwithstanding", "according",
+];
+
+/// Days of the week (`on Monday` sits between subject and verb).
+#[rustfmt::skip]
+pub const DAYS: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+];
+
+/// Pronouns resolved to the last person named.
+#[rustfmt::skip]
+pub const PRONOUNS_ONE: &[&str] = &[
+    "he", "she",
+];
+
+/// Words that never name a speaker on their own.
+#[rustfmt::skip]
+pub const NOT_NAMES: &[&str] = &[
+    "i", "we", "it", "they", "you", "he", "she", "this", "that", "there", "our", "his", "her", "their", "its",
+    "another", "one", "some", "many", "others", "officials", "analysts", "experts", "critics", "sources", "people",
+];
+
+/// Words that make a name an organisation or a place, not a person.
+#[rustfmt::skip]
+pub const ORG_WORDS: &[&str] = &[
+    "house", "committee", "council", "court", "party", "ministry", "times", "post", "news", "journal", "university",
+    "institute", "center", "centre", "union", "nations", "states", "republic", "federation", "bank", "group",
+    "agency", "department", "office", "program", "programme", "association", "company", "corp", "inc", "ltd", "fund",
+    "board", "commission", "assembly", "congress", "parliament", "senate", "army", "forces", "gazeta", "daily",
+    "network", "service", "foundation", "endowment", "kremlin", "pentagon", "sea", "ocean", "river", "street",
+    "city", "county", "province", "region", "war", "crisis", "world", "policy", "club", "charter", "organization",
+    "organisation", "alliance", "press", "media", "reuters", "exchange", "corporation", "airlines", "industries",
+    "international", "national", "global", "china", "russia", "america", "europe", "asia", "africa", "security",
+    "communist", "guard", "navy", "unit", "stock", "market", "treasury", "reserve",
+];
