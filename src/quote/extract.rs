@@ -75,6 +75,11 @@ fn family(c: char) -> Option<Family> {
     }
 }
 
+/// Whether `c` is a quotation mark of either family.
+pub fn is_mark(c: char) -> bool {
+    family(c).is_some()
+}
+
 /// Marks that only ever open (low-9 quotes).
 fn only_opens(c: char) -> bool {
     matches!(c, '„' | '‚')

@@ -17,6 +17,7 @@ pub const VERBS: &[&str] = &[
 /// Words between a subject and its verb that are not the subject.
 #[rustfmt::skip]
 pub const AUXILIARIES: &[&str] = &[
+    "himself", "herself", "themselves", "itself",
     "has", "had", "have", "also", "was", "is", "were", "then", "later", "again", "further", "previously", "once",
     "has also", "had also", "would", "will", "could", "did", "does", "just", "only", "both",
 ];

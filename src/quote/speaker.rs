@@ -60,6 +60,8 @@ enum Attribution {
 struct Mention {
     at: usize,
     name: String,
+    /// After a preposition ("agreed with Gorbachev"): an object, not who a pronoun stands for.
+    governed: bool,
 }
 
 /// Finds the speaker of each quotation of `text` (as [`super::extract::quotations`] returned
@@ -80,8 +82,13 @@ pub fn speakers(text: &str, quotes: &[RawQuote]) -> Vec<Option<String>> {
         if att == Attribution::None {
             att = after(text, q, quotes.get(k + 1).map_or(text.len(), |n| n.open));
         }
-        if att == Attribution::None {
-            att = before(text, q, &spans, &known, &midsentence);
+        if matches!(att, Attribution::None | Attribution::Pronoun(_)) {
+            // "Reagan said he would tell Nakasone: “…,” he said.": a name before beats a pronoun after.
+            match before(text, q, &spans, &known, &midsentence) {
+                named @ Attribution::Named(_) => att = named,
+                other if att == Attribution::None => att = other,
+                _ => {}
+            }
         }
         let speaker = match att {
             Attribution::Named(n) => Some(expand(n, &known)),
@@ -109,7 +116,8 @@ fn continuation(text: &str, k: usize, quotes: &[RawQuote], found: &[Option<Strin
     found[k - 1].clone()
 }
 
-/// The person `he`/`she` before `at` stands for: the latest person named or quoted before it.
+/// The person `he`/`she` before `at` stands for: the latest person quoted or named (not as the
+/// object of a preposition: "agreed with Gorbachev") before it.
 fn resolve(
     at: usize,
     mentions: &[Mention],
@@ -118,7 +126,8 @@ fn resolve(
     known: &[&str],
 ) -> Option<String> {
     let from = at.saturating_sub(PRONOUN_REACH);
-    let named = mentions.iter().rev().find(|m| m.at < at && m.at >= from).map(|m| (m.at, m.name.clone()));
+    let named =
+        mentions.iter().rev().find(|m| m.at < at && m.at >= from && !m.governed).map(|m| (m.at, m.name.clone()));
     let quoted = quotes.iter().zip(found).rev().find_map(|(q, s)| match s {
         Some(s) if q.open < at && q.open >= from => Some((q.open, s.clone())),
         _ => None,
@@ -151,7 +160,17 @@ fn expand(name: String, known: &[&str]) -> String {
 fn clean(run: &[&str]) -> Option<(String, bool)> {
     let mut words: &[&str] = run;
     if let Some(p) = words.iter().rposition(|w| possessive(w)) {
+        if p + 1 == words.len() {
+            // "Mikhail Gorbachev's offer": the owner is the name.
+            let mut owner = words.to_vec();
+            owner[p] = &owner[p][..owner[p].len() - owner[p].chars().rev().take(2).map(char::len_utf8).sum::<usize>()];
+            return clean(&owner);
+        }
         words = &words[p + 1..];
+    }
+    // "Welcoming Soviet leader …": a participle opening the sentence is not part of a name.
+    while words.first().is_some_and(|w| w.ends_with("ing") && w.len() > 4) {
+        words = &words[1..];
     }
     let mut titled = false;
     if let Some(t) = words.iter().rposition(|w| eq_any(w, TITLES)) {
@@ -195,7 +214,8 @@ fn is_person(name: &str, titled: bool) -> bool {
     if words.iter().any(|w| eq_any(w, ORG_WORDS) || (w.len() > 1 && w.chars().all(|c| c.is_uppercase()))) {
         return false;
     }
-    words.len() >= 2 || titled
+    let nationality = words.last().is_some_and(|w| ["ican", "ese", "ian", "ish"].iter().any(|s| w.ends_with(s)));
+    (words.len() >= 2 || titled) && !nationality
 }
 
 /// Every person named outside quotation marks, in order, and the words capitalized in
@@ -210,6 +230,7 @@ fn person_mentions<'a>(text: &'a str, spans: &[(usize, usize)]) -> (Vec<Mention>
             }
         }
     }
+    let governed = |i: usize| i > 0 && its[i - 1].1.word().is_some_and(|p| eq_any(p, PREPOSITIONS));
     let mut out = Vec::new();
     let mut i = 0;
     while i < its.len() {
@@ -218,7 +239,7 @@ fn person_mentions<'a>(text: &'a str, spans: &[(usize, usize)]) -> (Vec<Mention>
             let run: Vec<&str> = its[i..end].iter().filter_map(|(_, it)| it.word()).collect();
             if let Some((name, titled)) = clean(&run) {
                 if is_person(&name, titled) {
-                    out.push(Mention { at: its[i].0, name });
+                    out.push(Mention { at: its[i].0, name, governed: governed(i) });
                 }
             }
             i = end.max(i + 1);
@@ -229,12 +250,12 @@ fn person_mentions<'a>(text: &'a str, spans: &[(usize, usize)]) -> (Vec<Mention>
     // Single words that are a known person's first or last name count as mentions too.
     let singles: Vec<&str> = out.iter().map(|m| m.name.as_str()).filter(|n| n.contains(' ')).collect();
     let mut extra = Vec::new();
-    for (at, it) in &its {
+    for (k, (at, it)) in its.iter().enumerate() {
         if let Some(w) = it.word() {
             if capitalized(w)
                 && singles.iter().any(|n| n.split(' ').next() == Some(w) || n.rsplit(' ').next() == Some(w))
             {
-                extra.push(Mention { at: *at, name: w.to_string() });
+                extra.push(Mention { at: *at, name: w.to_string(), governed: governed(k) });
             }
         }
     }
@@ -334,7 +355,19 @@ fn subject_before(its: &[(usize, Item)], v: usize, floor: usize) -> Attribution 
 /// The name of the capitalized run ending at `j`, unless a preposition governs it.
 fn named_run(its: &[(usize, Item)], j: usize, floor: usize) -> Attribution {
     let k = run_backward(its, j).max(floor);
-    if k > floor && its[k - 1].1.word().is_some_and(|p| eq_any(p, PREPOSITIONS)) {
+    // "… the United States.US Secretary of State Antony Blinken told": a titled person is the
+    // subject whatever precedes the run.
+    if let Some((name, true)) = clean(&words_of(&its[k..=j])) {
+        if is_person(&name, true) {
+            return Attribution::Named(name);
+        }
+    }
+    let governed = |at: usize| its[at].1.word().is_some_and(|p| eq_any(p, PREPOSITIONS));
+    let article = |at: usize| its[at].1.word().is_some_and(|a| eq_any(a, &["the", "a", "an"]));
+    if k > floor + 1 && article(k - 1) && governed(k - 2) {
+        return Attribution::Fallback; // "issued by the Fed said"
+    }
+    if k > floor && governed(k - 1) {
         // "ambassador to Beijing Gary Locke explained": a role, a place, then the name.
         let role = k > floor + 1 && its[k - 2].1.word().is_some_and(|t| eq_any(t, TITLES));
         let run = words_of(&its[k..=j]);
@@ -390,6 +423,14 @@ fn after_span(text: &str, from: usize, to: usize, full_stop: bool) -> Attributio
     while i < its.len() && matches!(its[i].1, Item::Punct(',' | '.' | '—' | '–' | '-' | '[' | '(' | ')' | ']')) {
         i += 1;
     }
+    // A headline: "'We're open to negotiations': Putin on China's plan".
+    if i == 0 && its.first().map(|x| x.1) == Some(Item::Punct(':')) {
+        if let Some(Item::Word(w)) = its.get(1).map(|x| x.1) {
+            if capitalized(w) {
+                return named_forward(&its, 1);
+            }
+        }
+    }
     let first = match its.get(i) {
         Some((_, Item::Word(w))) => *w,
         _ => return Attribution::None,
@@ -411,10 +452,11 @@ fn after_span(text: &str, from: usize, to: usize, full_stop: bool) -> Attributio
     if full_stop {
         // After a full stop, only a short clause ("Cha said.") attributes; anything longer is
         // the next sentence.
-        let tail = its[v + 1..].iter().take_while(|x| !ends_sentence(x.1) && x.1 != Item::Punct(',')).count();
-        let next_quote = its[v + 1..v + 1 + tail].iter().any(|x| x.1 == Item::Quote);
-        let window_end = v + 1 + tail == its.len();
-        if v - i > 4 || tail > 4 || next_quote || window_end {
+        // After a full stop only a short sentence of its own ("Cha said.", "he told NBC.")
+        // attributes; anything longer is the next sentence.
+        let tail = its[v + 1..].iter().take_while(|x| !ends_sentence(x.1) && x.1 != Item::Quote).count();
+        let ends = its.get(v + 1 + tail).is_some_and(|x| ends_sentence(x.1));
+        if v - i > 4 || tail > 4 || !ends {
             return Attribution::None;
         }
     }
@@ -464,12 +506,18 @@ fn before(
         .iter()
         .enumerate()
         .rev()
-        .find(|(k, (_, it))| {
-            ends_sentence(*it)
+        .find(|(k, (at, it))| {
+            // A quotation that ends with a full stop ends its sentence too.
+            let quote_ends = *it == Item::Quote
+                && spans.iter().find(|sp| sp.0 == *at).is_some_and(|sp| {
+                    let inner = text[sp.0..sp.1].trim_end_matches(|c: char| super::extract::is_mark(c)).trim_end();
+                    inner.ends_with(['.', '!', '?'])
+                });
+            (ends_sentence(*it) || quote_ends)
                 && (*it == Item::Break
                     || its
                         .get(k + 1)
-                        .is_some_and(|n| matches!(n.1, Item::Word(w) if capitalized(w)) || n.1 == Item::Quote))
+                        .is_none_or(|n| matches!(n.1, Item::Word(w) if capitalized(w)) || n.1 == Item::Quote))
         })
         .map_or(0, |(k, _)| k + 1);
     let sentence = &its[start..];
@@ -521,12 +569,21 @@ fn sentence_subject(sentence: &[(usize, Item)], known: &[&str], midsentence: &AH
         return Attribution::None;
     }
     let end = run_forward(sentence, first);
-    match clean(&words_of(&sentence[first..end])) {
+    // "Chinese minister, backing …": a bare role stands for the person last named.
+    if sentence.get(end).and_then(|x| x.1.word()).is_some_and(|w| !capitalized(w) && eq_any(w, TITLES)) {
+        return Attribution::Pronoun(sentence[end].0);
+    }
+    let run = words_of(&sentence[first..end]);
+    match clean(&run) {
         Some((name, titled))
-            if is_person(&name, titled) || expand(name.clone(), known) != name || lone_name(&name, midsentence) =>
+            if is_person(&name, titled)
+                || expand(name.clone(), known) != name
+                || lone_name(&name, midsentence)
+                || name.split(' ').any(|w| eq_any(w, ORG_WORDS)) =>
         {
             Attribution::Named(name)
         }
+        None if run.iter().any(|w| eq_any(w, TITLES)) => Attribution::Pronoun(sentence[first].0),
         _ => Attribution::None,
     }
 }

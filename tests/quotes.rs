@@ -1,0 +1,172 @@
+//! `reprint quotes` end to end: the seeds' shared quotes, offsets, hand-labelled speakers, bad input.
+
+mod common;
+
+use common::{reprint, reprint_stdin};
+use serde_json::Value;
+
+fn quotes(r: &common::Run) -> Vec<Value> {
+    r.records().into_iter().filter(|x| x["type"] == "quote").collect()
+}
+
+fn docs_of(q: &Value) -> Vec<String> {
+    let mut d: Vec<String> =
+        q["occurrences"].as_array().unwrap().iter().map(|o| o["doc"].as_str().unwrap()[..3].to_string()).collect();
+    d.sort();
+    d.dedup();
+    d
+}
+
+#[test]
+fn seeds_share_the_known_quotes() {
+    let r = reprint(&["quotes", "seeds", "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let qs = quotes(&r);
+    let find = |needle: &str| {
+        qs.iter()
+            .find(|q| q["occurrences"].as_array().unwrap().iter().any(|o| o["text"].as_str().unwrap().contains(needle)))
+            .unwrap_or_else(|| panic!("no shared quote with {needle:?}"))
+    };
+    let marriage = find("marriage of convenience");
+    assert_eq!(docs_of(marriage), ["000", "004"]);
+    assert_eq!(marriage["text"], "marriage of convenience");
+    let journey = find("journey of friendship");
+    assert_eq!(docs_of(journey), ["001", "004"]);
+    assert_eq!(journey["speaker"], "Xi Jinping");
+    let conquest = find("ratification of Russian conquest");
+    assert_eq!(docs_of(conquest), ["003", "004"]);
+    assert_eq!(conquest["speaker"], "Antony Blinken");
+    assert_eq!(conquest["text"], "would effectively be supporting the ratification of Russian conquest");
+    // "colossal leap forward" and "colossal leap ahead": two translations, one quote.
+    let leap = find("colossal leap forward");
+    assert!(leap["occurrences"].as_array().unwrap().iter().any(|o| o["text"].as_str().unwrap().contains("leap ahead")));
+    assert_eq!(leap["speaker"], "Vladimir Putin");
+    // Every reported quote is carried by two sources; most widely shared first.
+    for q in &qs {
+        assert!(q["sources"].as_u64().unwrap() >= 2);
+    }
+}
+
+#[test]
+fn offsets_slice_the_original_text() {
+    let r = reprint(&["quotes", "seeds", "--all", "--format", "jsonl", "-q"]);
+    let qs = quotes(&r);
+    assert!(qs.len() > 50);
+    for q in &qs {
+        for o in q["occurrences"].as_array().unwrap() {
+            let doc = o["doc"].as_str().unwrap();
+            let text = std::fs::read_to_string(format!("seeds/{doc}")).unwrap();
+            let chars: Vec<char> = text.chars().collect();
+            let (s, e) = (o["start"].as_u64().unwrap() as usize, o["end"].as_u64().unwrap() as usize);
+            let slice: String = chars[s..e].iter().collect();
+            assert_eq!(slice, o["text"].as_str().unwrap());
+            let (bs, be) = (o["byte_start"].as_u64().unwrap() as usize, o["byte_end"].as_u64().unwrap() as usize);
+            assert_eq!(&text[bs..be], slice);
+        }
+    }
+}
+
+#[test]
+fn unmarked_copies_count_as_carrying_the_quote() {
+    let corpus = concat!(
+        r#"{"id":"a","source":"wire","date":"2024-01-02","text":"The minister said: \"We will not raise taxes on working families this year or next.\" Then he left."}"#,
+        "\n",
+        r#"{"id":"b","source":"paper","date":"2024-01-01","text":"Officials insist they will not raise taxes on working families this year or next, a promise critics doubt."}"#,
+        "\n",
+    );
+    let r = reprint_stdin(&["quotes", "-", "--format", "jsonl", "-q"], corpus.as_bytes());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let qs = quotes(&r);
+    assert_eq!(qs.len(), 1, "{}", r.stdout);
+    let occ = qs[0]["occurrences"].as_array().unwrap();
+    assert_eq!(occ.len(), 2);
+    // Earliest first, and the unmarked copy says so.
+    assert_eq!(occ[0]["doc"], "b");
+    assert_eq!(occ[0]["quoted"], false);
+    assert_eq!(occ[1]["quoted"], true);
+    assert_eq!(qs[0]["first_seen"]["doc"], "b");
+}
+
+#[test]
+fn quotes_in_every_format() {
+    for format in ["table", "jsonl", "json", "csv"] {
+        let r = reprint(&["quotes", "seeds", "--format", format, "-q"]);
+        assert_eq!(r.code, 0, "{format}: {}", r.stderr);
+        assert!(r.stdout.contains("marriage of convenience"), "{format}");
+    }
+    let csv = reprint(&["quotes", "seeds", "--format", "csv", "-q"]).stdout;
+    assert!(csv.starts_with("quote,quote_text,quote_speaker,sources,doc,source,date,start,end,quoted,speaker,text\n"));
+}
+
+/// Whether a predicted speaker names the labelled person: the same name, the name with a title
+/// left on, or the surname alone ("Putin" for "Vladimir Putin").
+fn same_person(pred: &str, label: &str) -> bool {
+    let p: Vec<String> = pred.split_whitespace().map(str::to_lowercase).collect();
+    let l: Vec<String> = label.split_whitespace().map(str::to_lowercase).collect();
+    p == l || l.iter().all(|w| p.contains(w)) || (p.len() == 1 && l.contains(&p[0]))
+}
+
+/// Attribution precision and recall of `reprint quotes --all` over `corpus` against the labels in
+/// `labels` (JSON Lines: doc id prefix, quote prefix, acceptable speakers with null for "none").
+fn speaker_scores(corpus: &str, labels: &str) -> (f64, f64, usize) {
+    let r = reprint(&["quotes", corpus, "--all", "--min-words", "1", "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let occ: Vec<Value> = quotes(&r)
+        .iter()
+        .flat_map(|q| q["occurrences"].as_array().unwrap().clone())
+        .filter(|o| o["quoted"] == true)
+        .collect();
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (mut predicted, mut correct, mut named, mut found) = (0, 0, 0, 0);
+    let text = std::fs::read_to_string(labels).unwrap();
+    let labels: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    for l in &labels {
+        let (doc, prefix) = (l["doc"].as_str().unwrap(), l["quote"].as_str().unwrap());
+        let mut hits: Vec<&Value> = occ
+            .iter()
+            .filter(|o| {
+                o["doc"].as_str().unwrap().starts_with(doc) && norm(o["text"].as_str().unwrap()).starts_with(prefix)
+            })
+            .collect();
+        hits.sort_by_key(|o| o["start"].as_u64());
+        let pred = hits.first().and_then(|o| o["speaker"].as_str());
+        let ok: Vec<Option<&str>> = l["speakers"].as_array().unwrap().iter().map(|s| s.as_str()).collect();
+        let none_ok = ok.contains(&None);
+        if !none_ok {
+            named += 1;
+        }
+        if let Some(p) = pred {
+            predicted += 1;
+            if ok.iter().flatten().any(|n| same_person(p, n)) {
+                correct += 1;
+                if !none_ok {
+                    found += 1;
+                }
+            } else {
+                eprintln!("  wrong: {doc} {prefix:?}: {p:?}, label {ok:?}");
+            }
+        } else if !none_ok {
+            eprintln!("  missed: {doc} {prefix:?}: label {ok:?}");
+        }
+    }
+    let precision = correct as f64 / predicted.max(1) as f64;
+    let recall = found as f64 / named.max(1) as f64;
+    eprintln!("{labels_n} labelled quotes: precision {precision:.3} ({correct}/{predicted}), recall {recall:.3} ({found}/{named})", labels_n = labels.len());
+    (precision, recall, labels.len())
+}
+
+#[test]
+fn speakers_of_the_seeds_hand_labelled() {
+    let (p, r, n) = speaker_scores("seeds", "tests/data/speakers_seeds.jsonl");
+    assert!(n >= 100);
+    assert!(p >= 0.9, "precision {p:.3}");
+    assert!(r >= 0.8, "recall {r:.3}");
+}
+
+#[test]
+fn speakers_of_reuters_articles_hand_labelled() {
+    let (p, r, n) = speaker_scores("tests/data/reuters_quotes_a.jsonl", "tests/data/speakers_reuters_a.jsonl");
+    assert!(n >= 25);
+    assert!(p >= 0.8, "precision {p:.3}");
+    assert!(r >= 0.8, "recall {r:.3}");
+}
