@@ -99,11 +99,13 @@ fn quotes_in_every_format() {
 }
 
 /// Whether a predicted speaker names the labelled person: the same name, the name with a title
-/// left on, or the surname alone ("Putin" for "Vladimir Putin").
+/// left on, the surname alone ("Putin" for "Vladimir Putin") or the full surname without the
+/// given name ("Ortiz Mena" for "Antonio Ortiz Mena").
 fn same_person(pred: &str, label: &str) -> bool {
     let p: Vec<String> = pred.split_whitespace().map(str::to_lowercase).collect();
     let l: Vec<String> = label.split_whitespace().map(str::to_lowercase).collect();
-    p == l || l.iter().all(|w| p.contains(w)) || (p.len() == 1 && l.contains(&p[0]))
+    let part_of_label = p.iter().all(|w| l.contains(w)) && (p.len() == 1 || p.last() == l.last());
+    p == l || l.iter().all(|w| p.contains(w)) || part_of_label
 }
 
 /// Attribution precision and recall of `reprint quotes --all` over `corpus` against the labels in
@@ -168,5 +170,15 @@ fn speakers_of_reuters_articles_hand_labelled() {
     let (p, r, n) = speaker_scores("tests/data/reuters_quotes_a.jsonl", "tests/data/speakers_reuters_a.jsonl");
     assert!(n >= 25);
     assert!(p >= 0.8, "precision {p:.3}");
+    assert!(r >= 0.8, "recall {r:.3}");
+}
+
+/// Labelled blind: the speakers were written down before the tool's answers were looked at, and
+/// nothing was tuned on this set afterwards.
+#[test]
+fn speakers_of_held_out_reuters_articles() {
+    let (p, r, n) = speaker_scores("tests/data/reuters_quotes_b.jsonl", "tests/data/speakers_reuters_b.jsonl");
+    assert!(n >= 35);
+    assert!(p >= 0.9, "precision {p:.3}");
     assert!(r >= 0.8, "recall {r:.3}");
 }

@@ -64,12 +64,15 @@ struct Mention {
     governed: bool,
 }
 
+// A mention with an empty name is an unnamed speaker ("a spokesman said").
+
 /// Finds the speaker of each quotation of `text` (as [`super::extract::quotations`] returned
 /// them, in order).
 pub fn speakers(text: &str, quotes: &[RawQuote]) -> Vec<Option<String>> {
     let spans: Vec<(usize, usize)> = quotes.iter().map(|q| (q.open, q.close)).collect();
     let (mentions, midsentence) = person_mentions(text, &spans);
     let known: Vec<&str> = mentions.iter().map(|m| m.name.as_str()).filter(|n| n.contains(' ')).collect();
+    // (Unnamed speakers are mentions with an empty name.)
     let mut out: Vec<Option<String>> = Vec::with_capacity(quotes.len());
     for (k, q) in quotes.iter().enumerate() {
         // An attribution breaking the quotation speaks first, then the words after it, then before.
@@ -136,7 +139,7 @@ fn resolve(
         (Some(a), Some(b)) => Some(if a.0 >= b.0 { a.1 } else { b.1 }),
         (a, b) => a.or(b).map(|x| x.1),
     };
-    best.map(|n| expand(n, known))
+    best.filter(|n| !n.is_empty()).map(|n| expand(n, known))
 }
 
 /// A surname (or given name) alone becomes the one full name of the document that has it.
@@ -260,6 +263,13 @@ fn person_mentions<'a>(text: &'a str, spans: &[(usize, usize)]) -> (Vec<Mention>
         }
     }
     out.extend(extra);
+    // "A spokesman … said", "one manufacturer said": someone unnamed spoke last; a later "he"
+    // is that person, not the last name in sight.
+    for (v, (at, it)) in its.iter().enumerate() {
+        if it.word().is_some_and(is_verb) && subject_before(&its, v, v.saturating_sub(12)) == Attribution::Unnamed {
+            out.push(Mention { at: *at, name: String::new(), governed: false });
+        }
+    }
     out.sort_by_key(|m| m.at);
     (out, midsentence)
 }
