@@ -182,3 +182,51 @@ fn speakers_of_held_out_reuters_articles() {
     assert!(p >= 0.9, "precision {p:.3}");
     assert!(r >= 0.8, "recall {r:.3}");
 }
+
+#[test]
+fn hostile_quotation_marks_give_clear_results() {
+    let many_open = "“a ".repeat(20_000);
+    let long_quote = format!("He said: “{}” and left.", "word ".repeat(10_000).trim_end());
+    let lines = [
+        serde_json::json!({"id": "marks", "source": "x", "text": many_open}),
+        serde_json::json!({"id": "long1", "source": "y", "text": long_quote}),
+        serde_json::json!({"id": "long2", "source": "z", "text": long_quote}),
+        serde_json::json!({"id": "punct", "source": "x", "text": "He said “...” and “!?” and “—” then “ ” left."}),
+        serde_json::json!({"id": "ru", "source": "ru1", "text": "Он сказал: «Мы продолжим переговоры с партнёрами» вчера."}),
+        serde_json::json!({"id": "ru2", "source": "ru2", "text": "Министр заявил: «Мы продолжим переговоры с партнёрами»."}),
+        serde_json::json!({"id": "zh", "source": "zh1", "text": "他说「我们会继续努力」然后离开。"}),
+        serde_json::json!({"id": "zh2", "source": "zh2", "text": "部长表示「我们会继续努力」。"}),
+    ];
+    let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let r = reprint_stdin(&["quotes", "-", "--format", "jsonl", "-q"], input.as_bytes());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let qs = quotes(&r);
+    let texts: Vec<&str> = qs.iter().map(|q| q["text"].as_str().unwrap()).collect();
+    // The 50,000-character quotation, the Russian and the Chinese ones are shared; nothing made of
+    // punctuation or of the unclosed marks is.
+    assert_eq!(qs.len(), 3, "{texts:?}");
+    assert!(texts.iter().any(|t| t.len() == "word ".repeat(10_000).trim_end().len()));
+    assert!(texts.contains(&"Мы продолжим переговоры с партнёрами"));
+    assert!(texts.contains(&"我们会继续努力"));
+}
+
+#[test]
+fn bad_input_stops_with_file_and_line() {
+    let input = "{\"id\":\"a\",\"text\":\"fine\"}\n{\"id\":\"b\",\"text\":\n";
+    let r = reprint_stdin(&["quotes", "-", "-q"], input.as_bytes());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("-:2"), "{}", r.stderr);
+    let r = reprint(&["quotes", "seeds", "--min-words", "0"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--min-words"), "{}", r.stderr);
+}
+
+#[test]
+fn same_output_whatever_the_thread_count() {
+    for corpus in ["seeds", "tests/data/reuters_quotes_b.jsonl"] {
+        let one = reprint(&["quotes", corpus, "--all", "--format", "jsonl", "-q", "--threads", "1"]);
+        let two = reprint(&["quotes", corpus, "--all", "--format", "jsonl", "-q", "--threads", "2"]);
+        assert_eq!(one.code, 0);
+        assert_eq!(one.stdout, two.stdout, "{corpus}");
+    }
+}

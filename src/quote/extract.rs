@@ -69,8 +69,10 @@ enum Family {
 
 fn family(c: char) -> Option<Family> {
     match c {
-        '“' | '”' | '"' | '„' | '‟' | '«' | '»' | '〝' | '〞' | '＂' => Some(Family::Double),
-        '‘' | '’' | '\'' | '‚' | '‛' | '‹' | '›' => Some(Family::Single),
+        '“' | '”' | '"' | '„' | '‟' | '«' | '»' | '〝' | '〞' | '＂' | '「' | '」' => {
+            Some(Family::Double)
+        }
+        '‘' | '’' | '\'' | '‚' | '‛' | '‹' | '›' | '『' | '』' => Some(Family::Single),
         _ => None,
     }
 }
@@ -80,9 +82,14 @@ pub fn is_mark(c: char) -> bool {
     family(c).is_some()
 }
 
-/// Marks that only ever open (low-9 quotes).
+/// Marks that only ever open (low-9 quotes, CJK corner brackets).
 fn only_opens(c: char) -> bool {
-    matches!(c, '„' | '‚')
+    matches!(c, '„' | '‚' | '「' | '『')
+}
+
+/// Marks that only ever close, whatever stands around them (CJK corner brackets: no spaces).
+fn only_closes(c: char) -> bool {
+    matches!(c, '」' | '』')
 }
 
 fn opens_after(c: Option<char>) -> bool {
@@ -158,8 +165,12 @@ pub fn quotations(text: &str) -> Vec<RawQuote> {
         };
         // Guillemets may stand apart from their words (French spacing: « bonjour »).
         let spaced = matches!(c, '«' | '»' | '‹' | '›');
-        let closing_pos = prev.is_some_and(|p| (spaced || !p.is_whitespace()) && !matches!(p, '(' | '[' | '{'));
-        let opening_pos = opens_after(prev) && next.is_some_and(|n| spaced || !n.is_whitespace());
+        let corner = only_opens(c) || only_closes(c);
+        let closing_pos =
+            only_closes(c) || prev.is_some_and(|p| (spaced || !p.is_whitespace()) && !matches!(p, '(' | '[' | '{'));
+        let opening_pos = !only_closes(c)
+            && (corner || opens_after(prev))
+            && next.is_some_and(|n| spaced || corner || !n.is_whitespace());
         if fam == Family::Single {
             let word_before = prev.is_some_and(|p| p.is_alphanumeric());
             let word_after = next.is_some_and(|n| n.is_alphanumeric());
@@ -305,6 +316,7 @@ mod tests {
         assert_eq!(texts("Er sagte „guten Morgen“ gestern."), ["guten Morgen"]);
         assert_eq!(texts("She called it ‘a farce’ today."), ["a farce"]);
         assert_eq!(texts("She called it 'a farce' today."), ["a farce"]);
+        assert_eq!(texts("他说「我们会继续努力」然后离开。"), ["我们会继续努力"]);
     }
 
     #[test]

@@ -1,8 +1,36 @@
-//! Word lists attribution reads: verbs of saying, titles, words that are never names.
+//! Word lists attribution reads: verbs of saying, titles, words that are never names. Each is a
+//! [`WordSet`]: one hash lookup per word, case-insensitive for ASCII, no allocation.
+
+use ahash::AHashSet;
+use std::sync::LazyLock;
+
+/// A set of lower-case words, looked up case-insensitively.
+pub struct WordSet(AHashSet<&'static str>);
+
+impl WordSet {
+    fn new(words: &[&'static str]) -> Self {
+        WordSet(words.iter().copied().collect())
+    }
+
+    /// Whether `word`, lower-cased, is in the set.
+    pub fn contains(&self, word: &str) -> bool {
+        let mut buf = [0u8; 32];
+        if word.len() > buf.len() {
+            return false;
+        }
+        if word.bytes().all(|b| !b.is_ascii_uppercase()) {
+            return self.0.contains(word);
+        }
+        for (d, b) in buf.iter_mut().zip(word.bytes()) {
+            *d = b.to_ascii_lowercase();
+        }
+        std::str::from_utf8(&buf[..word.len()]).is_ok_and(|w| self.0.contains(w))
+    }
+}
 
 /// Verbs of saying, lower case.
 #[rustfmt::skip]
-pub const VERBS: &[&str] = &[
+const VERBS_LIST: &[&str] = &[
     "said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "explained", "explains", "stated",
     "noted", "declared", "warned", "warns", "asked", "argued", "argues", "insisted", "tweeted", "posted",
     "announced", "replied", "continued", "joked", "charged", "stressed", "urged", "commented", "remarked",
@@ -16,7 +44,7 @@ pub const VERBS: &[&str] = &[
 
 /// Words between a subject and its verb that are not the subject.
 #[rustfmt::skip]
-pub const AUXILIARIES: &[&str] = &[
+const AUXILIARIES_LIST: &[&str] = &[
     "himself", "herself", "themselves", "itself",
     "has", "had", "have", "also", "was", "is", "were", "then", "later", "again", "further", "previously", "once",
     "has also", "had also", "would", "will", "could", "did", "does", "just", "only", "both",
@@ -24,20 +52,20 @@ pub const AUXILIARIES: &[&str] = &[
 
 /// A name after one of these is not a subject.
 #[rustfmt::skip]
-pub const PREPOSITIONS: &[&str] = &[
+const PREPOSITIONS_LIST: &[&str] = &[
     "in", "at", "on", "of", "to", "from", "with", "for", "by", "about", "into", "than", "like", "via", "including",
     "against", "between", "among", "toward", "towards", "over", "under", "per", "through",
 ];
 
 /// Lower-case words inside names (`Jose de San Martin`).
 #[rustfmt::skip]
-pub const CONNECTORS: &[&str] = &[
+const CONNECTORS_LIST: &[&str] = &[
     "of", "de", "van", "von", "bin", "al", "da", "du", "der", "la", "le", "del", "di",
 ];
 
 /// Titles and roles; everything up to the last one is dropped from a name.
 #[rustfmt::skip]
-pub const TITLES: &[&str] = &[
+const TITLES_LIST: &[&str] = &[
     "president", "secretary", "minister", "prime", "foreign", "state", "chancellor", "premier", "spokesman",
     "spokeswoman", "spokesperson", "chairman", "chairwoman", "chair", "ceo", "director", "governor", "senator",
     "sen.", "rep.", "representative", "ambassador", "general", "gen.", "mr.", "mrs.", "ms.", "dr.", "prof.",
@@ -52,7 +80,7 @@ pub const TITLES: &[&str] = &[
 
 /// Capitalized words at the ends of a name run that are not part of the name.
 #[rustfmt::skip]
-pub const STOPS: &[&str] = &[
+const STOPS_LIST: &[&str] = &[
     "the", "a", "an", "as", "but", "and", "however", "meanwhile", "in", "on", "at", "still", "so", "while", "when",
     "after", "before", "then", "instead", "also", "both", "even", "yet", "later", "earlier", "last", "this", "that",
     "these", "those", "why", "how", "what", "speaking", "asked", "writing", "if", "for", "with", "from", "by", "to",
@@ -64,26 +92,26 @@ pub const STOPS: &[&str] = &[
 
 /// Days of the week (`on Monday` sits between subject and verb).
 #[rustfmt::skip]
-pub const DAYS: &[&str] = &[
+const DAYS_LIST: &[&str] = &[
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 ];
 
 /// Pronouns resolved to the last person named.
 #[rustfmt::skip]
-pub const PRONOUNS_ONE: &[&str] = &[
+const PRONOUNS_ONE_LIST: &[&str] = &[
     "he", "she",
 ];
 
 /// Words that never name a speaker on their own.
 #[rustfmt::skip]
-pub const NOT_NAMES: &[&str] = &[
+const NOT_NAMES_LIST: &[&str] = &[
     "i", "we", "it", "they", "you", "he", "she", "this", "that", "there", "our", "his", "her", "their", "its",
     "another", "one", "some", "many", "others", "officials", "analysts", "experts", "critics", "sources", "people",
 ];
 
 /// Words that make a name an organisation or a place, not a person.
 #[rustfmt::skip]
-pub const ORG_WORDS: &[&str] = &[
+const ORG_WORDS_LIST: &[&str] = &[
     "house", "committee", "council", "court", "party", "ministry", "times", "post", "news", "journal", "university",
     "institute", "center", "centre", "union", "nations", "states", "republic", "federation", "bank", "group",
     "agency", "department", "office", "program", "programme", "association", "company", "corp", "inc", "ltd", "fund",
@@ -94,3 +122,33 @@ pub const ORG_WORDS: &[&str] = &[
     "international", "national", "global", "china", "russia", "america", "europe", "asia", "africa", "security",
     "communist", "guard", "navy", "unit", "stock", "market", "treasury", "reserve",
 ];
+
+/// See [`VERBS_LIST`].
+pub static VERBS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(VERBS_LIST));
+
+/// See [`AUXILIARIES_LIST`].
+pub static AUXILIARIES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(AUXILIARIES_LIST));
+
+/// See [`PREPOSITIONS_LIST`].
+pub static PREPOSITIONS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(PREPOSITIONS_LIST));
+
+/// See [`CONNECTORS_LIST`].
+pub static CONNECTORS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(CONNECTORS_LIST));
+
+/// See [`TITLES_LIST`].
+pub static TITLES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(TITLES_LIST));
+
+/// See [`STOPS_LIST`].
+pub static STOPS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(STOPS_LIST));
+
+/// See [`DAYS_LIST`].
+pub static DAYS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(DAYS_LIST));
+
+/// See [`PRONOUNS_ONE_LIST`].
+pub static PRONOUNS_ONE: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(PRONOUNS_ONE_LIST));
+
+/// See [`NOT_NAMES_LIST`].
+pub static NOT_NAMES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(NOT_NAMES_LIST));
+
+/// See [`ORG_WORDS_LIST`].
+pub static ORG_WORDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(ORG_WORDS_LIST));

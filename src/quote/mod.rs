@@ -144,6 +144,10 @@ pub struct QuoteResult {
     pub clusters: Vec<QuoteCluster>,
 }
 
+/// Bits of the filter in front of the unmarked-copy index (4 MiB).
+const FILTER_LOG2: u32 = 25;
+const FILTER_BITS: usize = 1 << FILTER_LOG2;
+
 /// A word for quote matching: byte span and key.
 #[derive(Debug, Clone, Copy)]
 struct Word {
@@ -316,6 +320,13 @@ fn find_unquoted(
     if index.is_empty() {
         return Vec::new();
     }
+    // Nearly every k-gram of a document is in no quotation: a bit per hash bucket answers those
+    // without touching the hash map.
+    let mut filter = vec![0u64; FILTER_BITS / 64];
+    for &h in index.keys() {
+        let b = (h >> (64 - FILTER_LOG2)) as usize;
+        filter[b / 64] |= 1 << (b % 64);
+    }
     let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); docs.len()];
     for f in found {
         spans[f.doc as usize].push((f.raw.open, f.raw.close));
@@ -324,7 +335,7 @@ fn find_unquoted(
         .par_iter()
         .enumerate()
         .map(|(d, doc)| {
-            let r = unquoted_in_doc(d as u32, &doc.text, &spans[d], &index, variants, roots, cfg, min);
+            let r = unquoted_in_doc(d as u32, &doc.text, &spans[d], (&index, &filter), variants, roots, cfg, min);
             progress.advance(1);
             r
         })
@@ -337,7 +348,7 @@ fn unquoted_in_doc(
     d: u32,
     text: &str,
     quoted: &[(usize, usize)],
-    index: &AHashMap<u64, Vec<(u32, u32)>>,
+    (index, filter): (&AHashMap<u64, Vec<(u32, u32)>>, &[u64]),
     variants: &[Vec<u64>],
     roots: &[usize],
     cfg: &QuoteConfig,
@@ -353,7 +364,12 @@ fn unquoted_in_doc(
     // (variant, diagonal, doc position)
     let mut hits: Vec<(u32, i64, u32)> = Vec::new();
     for i in 0..=keys.len() - K {
-        if let Some(post) = index.get(&group::kgram(&keys, i, K)) {
+        let h = group::kgram(&keys, i, K);
+        let b = (h >> (64 - FILTER_LOG2)) as usize;
+        if filter[b / 64] & (1 << (b % 64)) == 0 {
+            continue;
+        }
+        if let Some(post) = index.get(&h) {
             if post.len() > 1000 || inside(&ws[i]) || inside(&ws[i + K - 1]) {
                 continue;
             }

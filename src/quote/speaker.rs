@@ -37,7 +37,7 @@ fn eq_any(word: &str, list: &[&str]) -> bool {
 
 /// Whether `word` is a verb of saying (`said`, `told`, `wrote`, `adding`, …), in lower case.
 pub(crate) fn is_verb(word: &str) -> bool {
-    !capitalized(word) && eq_any(word, VERBS)
+    !capitalized(word) && VERBS.contains(word)
 }
 
 /// Who a quotation's attribution points to.
@@ -176,10 +176,10 @@ fn clean(run: &[&str]) -> Option<(String, bool)> {
         words = &words[1..];
     }
     let mut titled = false;
-    if let Some(t) = words.iter().rposition(|w| eq_any(w, TITLES)) {
+    if let Some(t) = words.iter().rposition(|w| TITLES.contains(w)) {
         // "Foreign Ministry" is an organisation, not a title and a name.
         let rest = &words[t + 1..];
-        if !(rest.len() == 1 && eq_any(rest[0], ORG_WORDS)) {
+        if !(rest.len() == 1 && ORG_WORDS.contains(rest[0])) {
             words = rest;
             titled = true;
         }
@@ -189,23 +189,23 @@ fn clean(run: &[&str]) -> Option<(String, bool)> {
         words = &words[..o];
     }
     while let Some((first, rest)) = words.split_first() {
-        if eq_any(first, STOPS) || eq_any(first, CONNECTORS) {
+        if STOPS.contains(first) || CONNECTORS.contains(first) {
             words = rest;
         } else {
             break;
         }
     }
     while let Some((last, rest)) = words.split_last() {
-        if eq_any(last, STOPS) || eq_any(last, CONNECTORS) {
+        if STOPS.contains(last) || CONNECTORS.contains(last) {
             words = rest;
         } else {
             break;
         }
     }
-    if words.is_empty() || (words.len() == 1 && eq_any(words[0], NOT_NAMES)) {
+    if words.is_empty() || (words.len() == 1 && NOT_NAMES.contains(words[0])) {
         return None;
     }
-    if !words.iter().all(|w| capitalized(w) || eq_any(w, CONNECTORS)) {
+    if !words.iter().all(|w| capitalized(w) || CONNECTORS.contains(w)) {
         return None;
     }
     Some((words.join(" "), titled))
@@ -214,7 +214,7 @@ fn clean(run: &[&str]) -> Option<(String, bool)> {
 /// Whether a cleaned name looks like a person rather than a place or an organisation.
 fn is_person(name: &str, titled: bool) -> bool {
     let words: Vec<&str> = name.split(' ').collect();
-    if words.iter().any(|w| eq_any(w, ORG_WORDS) || (w.len() > 1 && w.chars().all(|c| c.is_uppercase()))) {
+    if words.iter().any(|w| ORG_WORDS.contains(w) || (w.len() > 1 && w.chars().all(|c| c.is_uppercase()))) {
         return false;
     }
     let nationality = words.last().is_some_and(|w| ["ican", "ese", "ian", "ish"].iter().any(|s| w.ends_with(s)));
@@ -233,7 +233,7 @@ fn person_mentions<'a>(text: &'a str, spans: &[(usize, usize)]) -> (Vec<Mention>
             }
         }
     }
-    let governed = |i: usize| i > 0 && its[i - 1].1.word().is_some_and(|p| eq_any(p, PREPOSITIONS));
+    let governed = |i: usize| i > 0 && its[i - 1].1.word().is_some_and(|p| PREPOSITIONS.contains(p));
     let mut out = Vec::new();
     let mut i = 0;
     while i < its.len() {
@@ -281,7 +281,7 @@ fn run_forward(its: &[(usize, Item)], i: usize) -> usize {
         match its[j].1 {
             Item::Word(w) if capitalized(w) => j += 1,
             Item::Word(w)
-                if eq_any(w, CONNECTORS) && its.get(j + 1).and_then(|x| x.1.word()).is_some_and(capitalized) =>
+                if CONNECTORS.contains(w) && its.get(j + 1).and_then(|x| x.1.word()).is_some_and(capitalized) =>
             {
                 j += 1
             }
@@ -297,7 +297,7 @@ fn run_backward(its: &[(usize, Item)], j: usize) -> usize {
     while k > 0 {
         match its[k - 1].1 {
             Item::Word(w) if capitalized(w) => k -= 1,
-            Item::Word(w) if eq_any(w, CONNECTORS) && k >= 2 && its[k - 2].1.word().is_some_and(capitalized) => k -= 1,
+            Item::Word(w) if CONNECTORS.contains(w) && k >= 2 && its[k - 2].1.word().is_some_and(capitalized) => k -= 1,
             _ => break,
         }
     }
@@ -318,8 +318,8 @@ fn subject_before(its: &[(usize, Item)], v: usize, floor: usize) -> Attribution 
         }
         j -= 1;
         match its[j].1 {
-            Item::Word(w) if eq_any(w, AUXILIARIES) || (w.ends_with("ly") && !capitalized(w)) => continue,
-            Item::Word(w) if eq_any(w, DAYS) => {
+            Item::Word(w) if AUXILIARIES.contains(w) || (w.ends_with("ly") && !capitalized(w)) => continue,
+            Item::Word(w) if DAYS.contains(w) => {
                 // "on Monday", "last Tuesday"
                 if j > floor && its[j - 1].1.word().is_some_and(|p| eq_any(p, &["on", "last", "this"])) {
                     j -= 1;
@@ -345,7 +345,7 @@ fn subject_before(its: &[(usize, Item)], v: usize, floor: usize) -> Attribution 
                 }
                 return Attribution::None;
             }
-            Item::Word(w) if eq_any(w, PRONOUNS_ONE) => return Attribution::Pronoun(its[j].0),
+            Item::Word(w) if PRONOUNS_ONE.contains(w) => return Attribution::Pronoun(its[j].0),
             Item::Word(w) if capitalized(w) => return named_run(its, j, floor),
             // "Hu Wei, who said": the name before the relative pronoun.
             Item::Word("who") if j >= floor + 2 && its[j - 1].1 == Item::Punct(',') => {
@@ -372,14 +372,14 @@ fn named_run(its: &[(usize, Item)], j: usize, floor: usize) -> Attribution {
             return Attribution::Named(name);
         }
     }
-    let governed = |at: usize| its[at].1.word().is_some_and(|p| eq_any(p, PREPOSITIONS));
+    let governed = |at: usize| its[at].1.word().is_some_and(|p| PREPOSITIONS.contains(p));
     let article = |at: usize| its[at].1.word().is_some_and(|a| eq_any(a, &["the", "a", "an"]));
     if k > floor + 1 && article(k - 1) && governed(k - 2) {
         return Attribution::Fallback; // "issued by the Fed said"
     }
     if k > floor && governed(k - 1) {
         // "ambassador to Beijing Gary Locke explained": a role, a place, then the name.
-        let role = k > floor + 1 && its[k - 2].1.word().is_some_and(|t| eq_any(t, TITLES));
+        let role = k > floor + 1 && its[k - 2].1.word().is_some_and(|t| TITLES.contains(t));
         let run = words_of(&its[k..=j]);
         if role && run.len() >= 3 {
             if let Some((name, _)) = clean(&run[run.len() - 2..]) {
@@ -391,9 +391,9 @@ fn named_run(its: &[(usize, Item)], j: usize, floor: usize) -> Attribution {
     let run = words_of(&its[k..=j]);
     match clean(&run) {
         Some((name, _)) => Attribution::Named(name),
-        None if run.len() == 1 && eq_any(run[0], PRONOUNS_ONE) => Attribution::Pronoun(its[k].0),
+        None if run.len() == 1 && PRONOUNS_ONE.contains(run[0]) => Attribution::Pronoun(its[k].0),
         // A bare title ("Russia's President noted") stands for the person last named.
-        None if run.iter().any(|w| eq_any(w, TITLES)) => Attribution::Pronoun(its[k].0),
+        None if run.iter().any(|w| TITLES.contains(w)) => Attribution::Pronoun(its[k].0),
         None => Attribution::Unnamed,
     }
 }
@@ -401,7 +401,7 @@ fn named_run(its: &[(usize, Item)], j: usize, floor: usize) -> Attribution {
 /// The name starting at `i` (for `said X`, `according to X`).
 fn named_forward(its: &[(usize, Item)], i: usize) -> Attribution {
     match its.get(i).map(|x| x.1) {
-        Some(Item::Word(w)) if eq_any(w, PRONOUNS_ONE) => Attribution::Pronoun(its[i].0),
+        Some(Item::Word(w)) if PRONOUNS_ONE.contains(w) => Attribution::Pronoun(its[i].0),
         Some(Item::Word(w)) if capitalized(w) => match clean(&words_of(&its[i..run_forward(its, i)])) {
             Some((name, _)) => Attribution::Named(name),
             None => Attribution::Unnamed,
@@ -567,7 +567,7 @@ fn lone_name(name: &str, midsentence: &AHashSet<&str>) -> bool {
     let lower = name.to_lowercase();
     !name.contains(' ')
         && midsentence.contains(name)
-        && !eq_any(name, ORG_WORDS)
+        && !ORG_WORDS.contains(name)
         && !["ese", "ian", "ish", "ean", "can"].iter().any(|s| lower.ends_with(s))
         && !name.chars().all(|c| c.is_uppercase())
 }
@@ -580,7 +580,7 @@ fn sentence_subject(sentence: &[(usize, Item)], known: &[&str], midsentence: &AH
     }
     let end = run_forward(sentence, first);
     // "Chinese minister, backing …": a bare role stands for the person last named.
-    if sentence.get(end).and_then(|x| x.1.word()).is_some_and(|w| !capitalized(w) && eq_any(w, TITLES)) {
+    if sentence.get(end).and_then(|x| x.1.word()).is_some_and(|w| !capitalized(w) && TITLES.contains(w)) {
         return Attribution::Pronoun(sentence[end].0);
     }
     let run = words_of(&sentence[first..end]);
@@ -589,11 +589,11 @@ fn sentence_subject(sentence: &[(usize, Item)], known: &[&str], midsentence: &AH
             if is_person(&name, titled)
                 || expand(name.clone(), known) != name
                 || lone_name(&name, midsentence)
-                || name.split(' ').any(|w| eq_any(w, ORG_WORDS)) =>
+                || name.split(' ').any(|w| ORG_WORDS.contains(w)) =>
         {
             Attribution::Named(name)
         }
-        None if run.iter().any(|w| eq_any(w, TITLES)) => Attribution::Pronoun(sentence[first].0),
+        None if run.iter().any(|w| TITLES.contains(w)) => Attribution::Pronoun(sentence[first].0),
         _ => Attribution::None,
     }
 }
