@@ -146,7 +146,45 @@ pub struct QuoteResult {
 
 /// Bits of the filter in front of the unmarked-copy index (4 MiB).
 const FILTER_LOG2: u32 = 25;
-const FILTER_BITS: usize = 1 << FILTER_LOG2;
+
+/// The k-grams of the variants searched for without quotation marks: (variant, position) by
+/// k-gram hash, behind a one-bit-per-bucket filter, since nearly every k-gram of a document is in
+/// no quotation.
+struct KgramIndex {
+    postings: AHashMap<u64, Vec<(u32, u32)>>,
+    filter: Vec<u64>,
+}
+
+impl KgramIndex {
+    /// The index of the variants with at least `min` words; `None` when there are none.
+    fn build(variants: &[Vec<u64>], k: usize, min: usize) -> Option<Self> {
+        let mut postings: AHashMap<u64, Vec<(u32, u32)>> = AHashMap::new();
+        for (v, keys) in variants.iter().enumerate() {
+            if keys.len() >= min {
+                for i in 0..=keys.len() - k {
+                    postings.entry(group::kgram(keys, i, k)).or_default().push((v as u32, i as u32));
+                }
+            }
+        }
+        if postings.is_empty() {
+            return None;
+        }
+        let mut filter = vec![0u64; (1usize << FILTER_LOG2) / 64];
+        for &h in postings.keys() {
+            let b = (h >> (64 - FILTER_LOG2)) as usize;
+            filter[b / 64] |= 1 << (b % 64);
+        }
+        Some(KgramIndex { postings, filter })
+    }
+
+    fn get(&self, h: u64) -> Option<&Vec<(u32, u32)>> {
+        let b = (h >> (64 - FILTER_LOG2)) as usize;
+        if self.filter[b / 64] & (1 << (b % 64)) == 0 {
+            return None;
+        }
+        self.postings.get(&h)
+    }
+}
 
 /// A word for quote matching: byte span and key.
 #[derive(Debug, Clone, Copy)]
@@ -309,24 +347,9 @@ fn find_unquoted(
 ) -> Vec<(Found, usize)> {
     const K: usize = 4;
     let min = cfg.unquoted_min_words.max(K);
-    let mut index: AHashMap<u64, Vec<(u32, u32)>> = AHashMap::new();
-    for (v, keys) in variants.iter().enumerate() {
-        if keys.len() >= min {
-            for i in 0..=keys.len() - K {
-                index.entry(group::kgram(keys, i, K)).or_default().push((v as u32, i as u32));
-            }
-        }
-    }
-    if index.is_empty() {
+    let Some(index) = KgramIndex::build(variants, K, min) else {
         return Vec::new();
-    }
-    // Nearly every k-gram of a document is in no quotation: a bit per hash bucket answers those
-    // without touching the hash map.
-    let mut filter = vec![0u64; FILTER_BITS / 64];
-    for &h in index.keys() {
-        let b = (h >> (64 - FILTER_LOG2)) as usize;
-        filter[b / 64] |= 1 << (b % 64);
-    }
+    };
     let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); docs.len()];
     for f in found {
         spans[f.doc as usize].push((f.raw.open, f.raw.close));
@@ -335,7 +358,7 @@ fn find_unquoted(
         .par_iter()
         .enumerate()
         .map(|(d, doc)| {
-            let r = unquoted_in_doc(d as u32, &doc.text, &spans[d], (&index, &filter), variants, roots, cfg, min);
+            let r = unquoted_in_doc(d as u32, &doc.text, &spans[d], &index, variants, roots, cfg, min);
             progress.advance(1);
             r
         })
@@ -348,7 +371,7 @@ fn unquoted_in_doc(
     d: u32,
     text: &str,
     quoted: &[(usize, usize)],
-    (index, filter): (&AHashMap<u64, Vec<(u32, u32)>>, &[u64]),
+    index: &KgramIndex,
     variants: &[Vec<u64>],
     roots: &[usize],
     cfg: &QuoteConfig,
@@ -364,12 +387,7 @@ fn unquoted_in_doc(
     // (variant, diagonal, doc position)
     let mut hits: Vec<(u32, i64, u32)> = Vec::new();
     for i in 0..=keys.len() - K {
-        let h = group::kgram(&keys, i, K);
-        let b = (h >> (64 - FILTER_LOG2)) as usize;
-        if filter[b / 64] & (1 << (b % 64)) == 0 {
-            continue;
-        }
-        if let Some(post) = index.get(&h) {
+        if let Some(post) = index.get(group::kgram(&keys, i, K)) {
             if post.len() > 1000 || inside(&ws[i]) || inside(&ws[i + K - 1]) {
                 continue;
             }
