@@ -623,6 +623,19 @@ mod tests {
     }
 
     #[test]
+    fn reuters_sentences() {
+        // reuters-11461, reuters-12192, reuters-1290: wire copy wraps lines inside sentences.
+        let t = "\"In my judgement, we're not even close to a trade war,\" Yeutter told a House\nAgriculture Committee hearing.";
+        assert_eq!(one(t), Some("Yeutter".into()));
+        let t = "    \"We estimate that costs could rise,\" GAO Senior Associate Director Brian\nCrowley said.";
+        assert_eq!(one(t), Some("Brian Crowley".into()));
+        let t = "Welcoming Soviet leader Mikhail Gorbachev's offer Saturday, Reagan said: \"This\nremoves a serious obstacle.\"";
+        assert_eq!(one(t), Some("Reagan".into()));
+        let t = "A spokesman for the brokers said bonds were popular. \"Individuals are investing,\" he said.";
+        assert_eq!(one(t), None);
+    }
+
+    #[test]
     fn said_before_the_quote_with_titles() {
         assert_eq!(
             one("U.S. Secretary of State Antony Blinken said on Monday that the plan “would effectively be supporting the ratification of Russian conquest.”"),
