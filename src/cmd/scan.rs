@@ -4,6 +4,8 @@ use super::input::InputArgs;
 use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::config::ScanConfig;
+use reprint::quote::QuoteConfig;
+use reprint::report::html::write_html;
 use reprint::report::{emit, for_format, Format, Summary};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -106,21 +108,29 @@ pub fn run(args: Args) -> ExitCode {
     let summary = Summary::new(&corpus, &cfg, &result);
 
     let written = Instant::now();
-    let out: Box<dyn Write> = match &args.output {
+    let mut out: Box<dyn Write> = match &args.output {
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
         Some(path) => match File::create(path) {
             Ok(f) => Box::new(BufWriter::new(f)),
             Err(e) => return fail(format!("cannot write {path}: {e}")),
         },
     };
-    let mut report = for_format(args.format, out);
-    if let Err(e) = emit(report.as_mut(), &corpus.docs, &summary, &result) {
+    let written_ok = if args.format == Format::Html {
+        // The HTML report also shows the quotes the corpus shares.
+        let quotes = reprint::quote::find_quotes(&corpus.docs, &QuoteConfig::default(), &bars);
+        write_html(out.as_mut(), "reprint: scan", &corpus.docs, Some(&result), Some(&quotes))
+    } else {
+        match for_format(args.format, out) {
+            Some(mut report) => emit(report.as_mut(), &corpus.docs, &summary, &result),
+            None => Ok(()),
+        }
+    };
+    if let Err(e) = written_ok {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return ExitCode::from(EXIT_OK);
         }
         return fail(format!("writing results: {e}"));
     }
-    drop(report);
     // The process ends here: handing every text and shingle set back to the allocator one by
     // one would only add to the wall time.
     std::mem::forget(result);

@@ -6,6 +6,7 @@
 //! JSON carry them as they are, CSV as column names.
 
 mod csv;
+pub mod html;
 mod json;
 pub mod quotes;
 mod table;
@@ -33,6 +34,8 @@ pub enum Format {
     Json,
     /// One row per pair, with a header.
     Csv,
+    /// One self-contained HTML file to read the reuse side by side (see `report::html`).
+    Html,
 }
 
 /// Rounds a score to 4 decimals so outputs stay readable and stable.
@@ -224,14 +227,16 @@ pub trait Report {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// Makes the report for `format`, writing into `out`.
-pub fn for_format<'w>(format: Format, out: Box<dyn Write + 'w>) -> Box<dyn Report + 'w> {
-    match format {
+/// Makes the record-by-record report for `format`, writing into `out`; `None` for
+/// [`Format::Html`], which needs the documents' texts and is written by [`html::write_html`].
+pub fn for_format<'w>(format: Format, out: Box<dyn Write + 'w>) -> Option<Box<dyn Report + 'w>> {
+    Some(match format {
         Format::Table => Box::new(TableReport::new(out)),
         Format::Jsonl => Box::new(JsonLinesReport::new(out)),
         Format::Json => Box::new(JsonReport::new(out)),
         Format::Csv => Box::new(CsvReport::new(out)),
-    }
+        Format::Html => return None,
+    })
 }
 
 /// Which of two documents is dated earlier.

@@ -165,7 +165,7 @@ pub fn quote_record<'a>(docs: &'a [Doc], c: &'a QuoteCluster) -> QuoteRecord<'a>
     }
 }
 
-/// Writes `result` in `format`.
+/// Writes `result` in `format` (HTML: the quotes view of [`super::html::write_html`]).
 pub fn write_quotes(
     out: &mut dyn Write,
     format: Format,
@@ -216,6 +216,7 @@ pub fn write_quotes(
             }
         }
         Format::Table => table(out, summary, records)?,
+        Format::Html => super::html::write_html(out, "reprint: quotes", docs, None, Some(result))?,
     }
     out.flush()
 }
