@@ -110,6 +110,11 @@ fn seeds_report_in_a_browser() {
     assert_eq!(s["marks-a"], s["marks-b"]);
     assert!(dom.contains("class=\"diff\""), "the differing word (forward / ahead) is marked");
 
+    // Clicking a passage on one side brings the other side to the same passage.
+    let (dom, _) = browse(&browser, &path, "pair/0/selftest", &["--dump-dom"]);
+    let s = status(&dom);
+    assert!(s["jumped"].starts_with("b-p"), "{s:?}");
+
     let (dom, _) = browse(&browser, &path, "quotes", &["--dump-dom"]);
     let s = status(&dom);
     assert_eq!((s["view"].as_str(), s["errors"].as_str()), ("quotes", "0"));

@@ -132,6 +132,7 @@
       ["Containment", (r) => r.p.containment, (r) => fmt(r.p.containment), true, true],
       ["Words shared", (r) => wordsShared(r.p), (r) => String(wordsShared(r.p)), true],
       ["Passages", (r) => r.p.passages.length, (r) => String(r.p.passages.length), true, true],
+      ["Dates", (r) => [doc(r.p.a).date, doc(r.p.b).date].filter(Boolean).sort()[0] || "", (r) => [doc(r.p.a).date, doc(r.p.b).date].map((d) => (d ? d.slice(0, 10) : "–")).join(" / "), false, true],
       ["Cluster", (r) => (r.p.cluster === null ? -1 : r.p.cluster), (r) => (r.p.cluster === null ? "–" : String(r.p.cluster)), true, true],
     ], (r) => [doc(r.p.a), doc(r.p.b)].map((d) => `${d.id} ${d.title || ""} ${d.source || ""}`).join(" "), 5);
     const clusters = table(DATA.clusters, [
@@ -174,7 +175,7 @@
     setTimeout(() => target.classList.remove("flash"), 1200);
   }
 
-  function pairView(n) {
+  function pairView(n, selftest) {
     const p = DATA.pairs[n];
     if (!p) return notFound();
     const real = p.passages.filter((x) => !x.boilerplate).length;
@@ -196,6 +197,15 @@
       if (first) box.scrollTop = Math.max(0, first.offsetTop - 60);
     }
     setView("pair", { marks: main.querySelectorAll("mark.p").length, marksA: main.querySelectorAll("#text-a mark.p").length, marksB: main.querySelectorAll("#text-b mark.p").length });
+    if (selftest) {
+      // #pair/N/selftest: click the last passage on side A and record where side B went.
+      const marks = main.querySelectorAll("#text-a mark.p"), last = marks[marks.length - 1];
+      if (last) {
+        last.click();
+        const target = document.getElementById(`b-p${last.dataset.p}`);
+        status.dataset.jumped = target && target.classList.contains("flash") ? target.id : "none";
+      }
+    }
   }
 
   function quotesView() {
@@ -231,7 +241,7 @@
   function route() {
     const [view, ...args] = location.hash.replace(/^#/, "").split("/");
     const n = args.map((x) => parseInt(x, 10));
-    if (view === "pair") pairView(n[0]);
+    if (view === "pair") pairView(n[0], args[1] === "selftest");
     else if (view === "quotes") quotesView();
     else if (view === "doc") docView(n[0], Number.isNaN(n[1]) ? undefined : n[1], n[2]);
     else overview();
