@@ -4,6 +4,8 @@
 //!
 //! Pure computation over parsed records; `reprint eval` reads the files.
 
+pub mod quotes;
+
 use ahash::{AHashMap, AHashSet};
 use serde::Serialize;
 

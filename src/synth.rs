@@ -5,7 +5,11 @@
 //! statistics look like news rather than uniform noise. Planted:
 //! - near-duplicates: a copy of an earlier article with a share of its words replaced, dropped or
 //!   inserted (2-30%), paragraphs sometimes dropped or added;
-//! - contained stories: a short article later printed whole inside a longer roundup.
+//! - contained stories: a short article later printed whole inside a longer roundup;
+//! - passages copied from an earlier article (50-300 words, verbatim or with 1-3 words changed);
+//! - travelling quotes: a statement by a named person, first printed by one article and carried
+//!   by later ones, sometimes with a word or two changed, attributed by surname only, or printed
+//!   without quotation marks.
 //!
 //! Generation streams: memory does not grow with the number of documents (only a window of
 //! recent articles is kept to copy from). The same seed gives the same bytes.
@@ -36,6 +40,9 @@ pub struct SynthConfig {
     /// Share of original articles that carry a passage copied from an earlier article
     /// (50-300 words, verbatim or with 1-3 words changed), written to the truth with offsets.
     pub passage_rate: f64,
+    /// Share of articles that carry a travelling quote (a new one or one printed before),
+    /// written to the truth as `quote` records with offsets.
+    pub quote_rate: f64,
     /// Words per shingle used to compute the truth's exact scores.
     pub shingle: usize,
 }
@@ -52,6 +59,7 @@ impl Default for SynthConfig {
             containment_rate: 0.02,
             sources: 20,
             passage_rate: 0.05,
+            quote_rate: 0.05,
             shingle: 5,
         }
     }
@@ -70,6 +78,7 @@ impl SynthConfig {
         rate("--near-duplicates", self.near_duplicate_rate)?;
         rate("--containment", self.containment_rate)?;
         rate("--passages", self.passage_rate)?;
+        rate("--quotes", self.quote_rate)?;
         rate("--min-edit", self.min_edit)?;
         rate("--max-edit", self.max_edit)?;
         if self.near_duplicate_rate + self.containment_rate > 0.9 {
@@ -145,6 +154,39 @@ pub struct TruthPassage {
     /// Words changed in the copy.
     pub edits: usize,
 }
+
+/// One occurrence of a travelling quote, as written to `truth.jsonl`: the quoted words' span
+/// (code points, end exclusive) in document `doc`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TruthQuote {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// The quote's number: occurrences with the same number are one quote.
+    pub quote: usize,
+    /// The document carrying it.
+    pub doc: String,
+    /// Start of the quoted words.
+    pub start: usize,
+    /// End of the quoted words.
+    pub end: usize,
+    /// Whether it is printed between quotation marks.
+    pub quoted: bool,
+    /// Who said it (the text may name only the surname).
+    pub speaker: String,
+    /// Words changed from the quote's first printing.
+    pub edits: usize,
+}
+
+/// A statement in circulation: its number, words and speaker.
+struct Statement {
+    id: usize,
+    words: Vec<String>,
+    first: usize,
+    last: usize,
+}
+
+/// How many recent statements later articles quote from.
+const STATEMENTS: usize = 64;
 
 /// Small deterministic generator (splitmix64).
 struct Rng(u64);
@@ -346,6 +388,88 @@ struct Planted {
     paragraph: usize,
 }
 
+/// A quote planted in the current article: which statement, in which paragraph, how printed.
+struct PlantedQuote {
+    id: usize,
+    paragraph: usize,
+    words: usize,
+    quoted: bool,
+    speaker: String,
+    edits: usize,
+}
+
+/// Puts a travelling quote into `body` as a paragraph of its own: a new statement (40% of the
+/// time, or when none is in circulation) or a recent one, perhaps with one or two words changed,
+/// attributed by surname only (25%) or printed without quotation marks (20%).
+fn plant_quote(
+    g: &mut Generator,
+    statements: &mut std::collections::VecDeque<Statement>,
+    body: &mut Body,
+    stats: &mut SynthStats,
+) -> Option<PlantedQuote> {
+    let fresh = statements.is_empty() || g.rng.chance(0.4);
+    if fresh {
+        let n = 10 + g.rng.below(16);
+        let words = (0..n).map(|_| g.vocab.word(&mut g.rng).to_string()).collect();
+        statements.push_back(Statement { id: stats.quotes, words, first: g.rng.below(16), last: g.rng.below(16) });
+        stats.quotes += 1;
+        if statements.len() > STATEMENTS {
+            statements.pop_front();
+        }
+    }
+    let k = if fresh { statements.len() - 1 } else { g.rng.below(statements.len()) };
+    let st = &statements[k];
+    let mut words = st.words.clone();
+    let mut edits = 0;
+    if !fresh && g.rng.chance(0.3) {
+        // One or two distinct interior words, each really changed, so `edits` is exact.
+        let wanted = 1 + g.rng.below(2);
+        let mut touched = Vec::new();
+        for _ in 0..32 {
+            if touched.len() == wanted {
+                break;
+            }
+            let at = 2 + g.rng.below(words.len() - 4);
+            let new = g.vocab.word(&mut g.rng).to_string();
+            if !touched.contains(&at) && new != words[at] {
+                words[at] = new;
+                touched.push(at);
+            }
+        }
+        edits = touched.len();
+    }
+    let (first, last) = (FIRST[st.first].to_string(), LAST[st.last].to_string());
+    let speaker = format!("{first} {last}");
+    let quoted = fresh || !g.rng.chance(0.2);
+    let n = words.len();
+    words[0] = capitalise(&words[0]);
+    let mut para: Vec<String> = Vec::with_capacity(n + 4);
+    if quoted {
+        para.extend(words);
+        para[0] = format!("\u{201C}{}", para[0]);
+        para[n - 1] = format!("{},\u{201D}", para[n - 1]);
+        para.push("said".into());
+        if g.rng.chance(0.25) {
+            para.push(format!("{last}."));
+        } else {
+            para.push(first);
+            para.push(format!("{last}."));
+        }
+    } else {
+        para.push(first);
+        para.push(last);
+        para.push("said".into());
+        words[0] = words[0].to_lowercase();
+        para.extend(words);
+        let end = para.len() - 1;
+        para[end].push('.');
+    }
+    let paragraph = g.rng.below(body.len() + 1);
+    body.insert(paragraph, para);
+    stats.quote_occurrences += 1;
+    Some(PlantedQuote { id: st.id, paragraph, words: n, quoted, speaker, edits })
+}
+
 /// Counts of what was generated.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SynthStats {
@@ -359,6 +483,10 @@ pub struct SynthStats {
     pub contained: usize,
     /// Planted passages.
     pub passages: usize,
+    /// Travelling quotes started.
+    pub quotes: usize,
+    /// Quote occurrences planted (first printings included).
+    pub quote_occurrences: usize,
 }
 
 /// How many recent originals are kept to copy from.
@@ -372,6 +500,7 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
     let mut recent: std::collections::VecDeque<(String, Body, bool)> = std::collections::VecDeque::new();
     let mut stats = SynthStats::default();
     let mut scratch = Vec::new();
+    let mut statements: std::collections::VecDeque<Statement> = std::collections::VecDeque::new();
     for i in 0..cfg.docs {
         let id = format!("d{i:07}");
         let roll = g.rng.unit();
@@ -416,7 +545,39 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
                 passage = Some(Planted { from, first, words, edits, paragraph });
             }
         }
+        let quote = if g.rng.chance(cfg.quote_rate) {
+            let q = plant_quote(&mut g, &mut statements, &mut body, &mut stats);
+            if let (Some(p), Some(q)) = (passage.as_mut(), q.as_ref()) {
+                if q.paragraph <= p.paragraph {
+                    p.paragraph += 1;
+                }
+            }
+            q
+        } else {
+            None
+        };
         let (text, offsets) = render_with_offsets(&body);
+        if let Some(q) = &quote {
+            let span = &offsets[q.paragraph];
+            // “w1 … wn,” said …   or   First Last said w1 … wn.
+            let (start, end) = if q.quoted {
+                (span[0].0 + 1, span[q.words - 1].1 - 2)
+            } else {
+                (span[3].0, span[3 + q.words - 1].1 - 1)
+            };
+            let t = TruthQuote {
+                kind: "quote",
+                quote: q.id,
+                doc: id.clone(),
+                start,
+                end,
+                quoted: q.quoted,
+                speaker: q.speaker.clone(),
+                edits: q.edits,
+            };
+            serde_json::to_writer(&mut *truth, &t).map_err(io::Error::other)?;
+            truth.write_all(b"\n")?;
+        }
         if let Some(p) = &passage {
             let (_, source_offsets) = render_with_offsets(&recent[p.from].1);
             let flat: Vec<(usize, usize)> = source_offsets.into_iter().flatten().collect();
@@ -518,6 +679,45 @@ mod tests {
         assert_eq!((a.clone(), ta), (b, tb));
         let (c, _, _) = run(&SynthConfig { seed: 2, ..cfg });
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn planted_quotes_have_exact_offsets() {
+        let cfg = SynthConfig { docs: 300, quote_rate: 0.5, ..SynthConfig::default() };
+        let (c, t, s) = run(&cfg);
+        assert!(s.quotes > 20 && s.quote_occurrences > s.quotes, "{s:?}");
+        let texts: std::collections::HashMap<String, String> = String::from_utf8(c)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (v["id"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().to_string())
+            })
+            .collect();
+        let mut first: std::collections::HashMap<u64, String> = std::collections::HashMap::new();
+        for line in String::from_utf8(t).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            if v["type"] != "quote" {
+                continue;
+            }
+            let text = &texts[v["doc"].as_str().unwrap()];
+            let (a, b) = (v["start"].as_u64().unwrap() as usize, v["end"].as_u64().unwrap() as usize);
+            let chars: Vec<char> = text.chars().collect();
+            let q: String = chars[a..b].iter().collect();
+            // The span is the quoted words: marks and punctuation stay outside.
+            assert!(
+                q.chars().next().unwrap().is_alphanumeric() && q.chars().last().unwrap().is_alphanumeric(),
+                "{q:?}"
+            );
+            if v["quoted"] == true {
+                assert_eq!((chars[a - 1], chars[b], chars[b + 1]), ('\u{201C}', ',', '\u{201D}'), "{line}");
+            }
+            let words = q.to_lowercase();
+            let id = v["quote"].as_u64().unwrap();
+            let orig = first.entry(id).or_insert_with(|| words.clone());
+            let changed = orig.split(' ').zip(words.split(' ')).filter(|(x, y)| x != y).count();
+            assert_eq!(changed, v["edits"].as_u64().unwrap() as usize, "{line}");
+        }
     }
 
     #[test]

@@ -99,3 +99,46 @@ fn bad_inputs_give_clear_messages_and_sensible_zeros() {
     assert_eq!(e.code, 2);
     assert!(e.stderr.contains("missing.jsonl"), "{}", e.stderr);
 }
+
+#[test]
+fn synth_quotes_eval_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = reprint(&[
+        "synth",
+        "--docs",
+        "1500",
+        "--seed",
+        "9",
+        "--words",
+        "300",
+        "--quotes",
+        "0.2",
+        "--out",
+        s(dir.path()),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = dir.path().join("quotes.jsonl");
+    let r = reprint(&[
+        "quotes",
+        s(&dir.path().join("corpus.jsonl")),
+        "--min-sources",
+        "1",
+        "--format",
+        "jsonl",
+        "-q",
+        "-o",
+        s(&found),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let e = reprint(&["eval", "--truth", s(&dir.path().join("truth.jsonl")), "--found", s(&found), "--json"]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    let v: serde_json::Value = serde_json::from_str(&e.stdout).unwrap();
+    let q = &v["quotes"];
+    assert!(q["truth_occurrences"].as_u64().unwrap() > 100, "{q}");
+    assert!(q["occurrence_recall"].as_f64().unwrap() >= 0.95, "{q}");
+    assert!(q["cluster_precision"].as_f64().unwrap() >= 0.95, "{q}");
+    assert!(q["cluster_recall"].as_f64().unwrap() >= 0.9, "{q}");
+    assert!(q["speaker_precision"].as_f64().unwrap() >= 0.9, "{q}");
+    // A quotes file is not scored as pairs.
+    assert!(v["pairs"].is_null());
+}

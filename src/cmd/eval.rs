@@ -9,6 +9,7 @@
 use super::{fail, EXIT_OK};
 use ahash::{AHashMap, AHashSet};
 use reprint::cluster::clusters;
+use reprint::eval::quotes::{score_quotes, QuoteOccurrence};
 use reprint::eval::{adjusted_rand_index, pair_key, score_pairs, score_passages, PairKey, Spans, TruthPair};
 use serde_json::Value;
 use std::process::ExitCode;
@@ -43,6 +44,7 @@ pub(crate) struct Truth {
     pub(crate) pairs: Vec<TruthPair>,
     pub(crate) clusters: Vec<Vec<String>>,
     pub(crate) passages: AHashMap<PairKey, Vec<Spans>>,
+    pub(crate) quotes: Vec<QuoteOccurrence>,
 }
 
 /// Results read from a file.
@@ -51,6 +53,7 @@ pub(crate) struct Found {
     pub(crate) pairs: AHashSet<PairKey>,
     pub(crate) clusters: Vec<Vec<String>>,
     pub(crate) passages: AHashMap<PairKey, Vec<Spans>>,
+    pub(crate) quotes: Vec<QuoteOccurrence>,
     lines: usize,
 }
 
@@ -97,6 +100,16 @@ pub(crate) fn read_truth(paths: &[String], threshold: f64) -> Result<Truth, Stri
                 t.clusters.push(ids);
                 continue;
             }
+            if v["type"] == "quote" {
+                t.quotes.push(QuoteOccurrence {
+                    doc: str_field(&v, "doc", path, line)?.to_string(),
+                    start: num_field(&v, "start", path, line)?,
+                    end: num_field(&v, "end", path, line)?,
+                    quote: v["quote"].to_string(),
+                    speaker: v["speaker"].as_str().map(str::to_string),
+                });
+                continue;
+            }
             let (a, b) = (str_field(&v, "a", path, line)?, str_field(&v, "b", path, line)?);
             if v["type"] == "passage" || v.get("a_start").is_some() {
                 t.passages.entry(pair_key(a, b)).or_default().push(spans(&v, a, b, path, line)?);
@@ -121,7 +134,21 @@ pub(crate) fn read_found(path: &str, all_pairs: bool) -> Result<Found, String> {
     for (line, v) in lines(path)? {
         f.lines += 1;
         match v["type"].as_str() {
-            Some("summary") | Some("quote") => {}
+            Some("summary") | Some("quote_summary") => {}
+            Some("quote") => {
+                let id = v["id"].to_string();
+                let occ =
+                    v["occurrences"].as_array().ok_or_else(|| format!("{path}:{line}: quote without occurrences"))?;
+                for o in occ {
+                    f.quotes.push(QuoteOccurrence {
+                        doc: str_field(o, "doc", path, line)?.to_string(),
+                        start: num_field(o, "start", path, line)?,
+                        end: num_field(o, "end", path, line)?,
+                        quote: id.clone(),
+                        speaker: o["speaker"].as_str().map(str::to_string),
+                    });
+                }
+            }
             Some("cluster") => {
                 had_clusters = true;
                 let ids = v["members"].as_array().ok_or_else(|| format!("{path}:{line}: cluster without members"))?;
@@ -167,8 +194,8 @@ pub fn run(args: Args) -> ExitCode {
         Ok(f) => f,
         Err(e) => return fail(e),
     };
-    if truth.pairs.is_empty() && truth.clusters.is_empty() && truth.passages.is_empty() {
-        return fail(format!("{}: no truth records (pairs, clusters or passages)", args.truth.join(", ")));
+    if truth.pairs.is_empty() && truth.clusters.is_empty() && truth.passages.is_empty() && truth.quotes.is_empty() {
+        return fail(format!("{}: no truth records (pairs, clusters, passages or quotes)", args.truth.join(", ")));
     }
     if args.only_truth_pairs {
         let keep: AHashSet<&PairKey> = truth.pairs.iter().map(|t| &t.key).chain(truth.passages.keys()).collect();
@@ -182,13 +209,20 @@ pub fn run(args: Args) -> ExitCode {
         .collect();
     let unknown =
         found.pairs.iter().filter(|(a, b)| !known.contains(a.as_str()) || !known.contains(b.as_str())).count();
-    let pairs = (!truth.pairs.is_empty()).then(|| score_pairs(&truth.pairs, &found.pairs));
-    let ari = (!truth.clusters.is_empty()).then(|| adjusted_rand_index(&truth.clusters, &found.clusters));
-    let passages = (!truth.passages.is_empty()).then(|| score_passages(&truth.passages, &found.passages));
+    // A `reprint quotes` output has quotes only: its pairs are not scored.
+    let scan_results = found.quotes.is_empty() || !found.pairs.is_empty() || !found.passages.is_empty();
+    let pairs = (scan_results && !truth.pairs.is_empty()).then(|| score_pairs(&truth.pairs, &found.pairs));
+    let ari =
+        (scan_results && !truth.clusters.is_empty()).then(|| adjusted_rand_index(&truth.clusters, &found.clusters));
+    let passages =
+        (scan_results && !truth.passages.is_empty()).then(|| score_passages(&truth.passages, &found.passages));
+    // Quotes are scored when the results hold quote records (`reprint quotes --format jsonl`).
+    let quotes =
+        (!truth.quotes.is_empty() && !found.quotes.is_empty()).then(|| score_quotes(&truth.quotes, &found.quotes));
     if args.json {
         let out = serde_json::json!({
             "pairs": pairs, "clusters": ari.map(|a| serde_json::json!({"ari": a, "truth": truth.clusters.len(), "found": found.clusters.len()})),
-            "passages": passages, "found_pairs_naming_ids_outside_the_truth": unknown,
+            "passages": passages, "quotes": quotes, "found_pairs_naming_ids_outside_the_truth": unknown,
         });
         println!("{out}");
         return ExitCode::from(EXIT_OK);
@@ -220,6 +254,13 @@ pub fn run(args: Args) -> ExitCode {
         println!(
             "passages  cases {}  detections {}  recall {:.4}  precision {:.4}  granularity {:.4}  plagdet {:.4}",
             s.cases, s.detections, s.recall, s.precision, s.granularity, s.plagdet
+        );
+    }
+    if let Some(q) = &quotes {
+        println!(
+            "quotes    occurrences {}/{} found ({:.4})  clusters precision {:.4}  recall {:.4}  F1 {:.4}  speakers precision {:.4}  recall {:.4}",
+            q.found_occurrences, q.truth_occurrences, q.occurrence_recall, q.cluster_precision, q.cluster_recall,
+            q.cluster_f1, q.speaker_precision, q.speaker_recall
         );
     }
     ExitCode::from(EXIT_OK)

@@ -40,6 +40,10 @@ pub struct Args {
     /// Share of original articles carrying a 50-300-word passage copied from an earlier one.
     #[arg(long, default_value_t = 0.05)]
     passages: f64,
+    /// Share of articles carrying a travelling quote (new or reprinted, sometimes edited,
+    /// re-attributed or without quotation marks).
+    #[arg(long, default_value_t = 0.05)]
+    quotes: f64,
 }
 
 /// Runs `reprint synth`.
@@ -54,6 +58,7 @@ pub fn run(args: Args) -> ExitCode {
         containment_rate: args.containment,
         sources: args.sources,
         passage_rate: args.passages,
+        quote_rate: args.quotes,
         ..SynthConfig::default()
     };
     if let Err(e) = cfg.validate() {
@@ -70,12 +75,14 @@ pub fn run(args: Args) -> ExitCode {
     match generate(&cfg, &mut corpus, &mut truth) {
         Ok(s) => {
             eprintln!(
-                "reprint synth: {} documents ({:.1} MB), {} near-duplicate pairs, {} contained stories, {} passages -> {}",
+                "reprint synth: {} documents ({:.1} MB), {} near-duplicate pairs, {} contained stories, {} passages, {} quotes in {} places -> {}",
                 s.docs,
                 s.bytes as f64 / 1e6,
                 s.near_duplicates,
                 s.contained,
                 s.passages,
+                s.quotes,
+                s.quote_occurrences,
                 args.out.display()
             );
             ExitCode::from(EXIT_OK)
