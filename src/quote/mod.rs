@@ -284,8 +284,12 @@ pub fn find_quotes(docs: &[Doc], cfg: &QuoteConfig, progress: &dyn Progress) -> 
 
     progress.start("grouping", None, Unit::Docs);
     let (variant_of, variants) = variants_of(&found);
-    let params =
-        group::LinkParams { k: cfg.min_words.min(3), link_words: cfg.link_words, max_edit: cfg.max_edit, max_df: MAX_VARIANT_DF };
+    let params = group::LinkParams {
+        k: cfg.min_words.min(3),
+        link_words: cfg.link_words,
+        max_edit: cfg.max_edit,
+        max_df: MAX_VARIANT_DF,
+    };
     let roots = group::group(&variants, params);
     progress.finish();
 

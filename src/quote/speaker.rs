@@ -251,13 +251,17 @@ fn person_mentions<'a>(text: &'a str, spans: &[(usize, usize)]) -> (Vec<Mention>
         }
     }
     // Single words that are a known person's first or last name count as mentions too.
-    let singles: Vec<&str> = out.iter().map(|m| m.name.as_str()).filter(|n| n.contains(' ')).collect();
+    let ends: AHashSet<String> = out
+        .iter()
+        .filter(|m| m.name.contains(' '))
+        .flat_map(|m| [m.name.split(' ').next(), m.name.rsplit(' ').next()])
+        .flatten()
+        .map(str::to_string)
+        .collect();
     let mut extra = Vec::new();
     for (k, (at, it)) in its.iter().enumerate() {
         if let Some(w) = it.word() {
-            if capitalized(w)
-                && singles.iter().any(|n| n.split(' ').next() == Some(w) || n.rsplit(' ').next() == Some(w))
-            {
+            if capitalized(w) && ends.contains(w) {
                 extra.push(Mention { at: *at, name: w.to_string(), governed: governed(k) });
             }
         }
