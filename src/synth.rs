@@ -9,7 +9,10 @@
 //! - passages copied from an earlier article (50-300 words, verbatim or with 1-3 words changed);
 //! - travelling quotes: a statement by a named person, first printed by one article and carried
 //!   by later ones, sometimes with a word or two changed, attributed by surname only, or printed
-//!   without quotation marks.
+//!   without quotation marks;
+//! - syndicated wire copy: a story carried by several outlets, nearly verbatim;
+//! - per-outlet boilerplate: a footer (menu, sign-off, legal line) under many of an outlet's
+//!   articles.
 //!
 //! Generation streams: memory does not grow with the number of documents (only a window of
 //! recent articles is kept to copy from). The same seed gives the same bytes.
@@ -43,6 +46,12 @@ pub struct SynthConfig {
     /// Share of articles that carry a travelling quote (a new one or one printed before),
     /// written to the truth as `quote` records with offsets.
     pub quote_rate: f64,
+    /// Share of articles that are wire stories, each then carried by 2-7 other outlets with at
+    /// most 2% of words edited (every pair among them is in the truth as `syndicated`).
+    pub syndication_rate: f64,
+    /// Share of each outlet's articles that end with the outlet's footer (menu, sign-off, legal
+    /// line), written to the truth as `boilerplate` spans.
+    pub boilerplate_rate: f64,
     /// Words per shingle used to compute the truth's exact scores.
     pub shingle: usize,
 }
@@ -60,6 +69,8 @@ impl Default for SynthConfig {
             sources: 20,
             passage_rate: 0.05,
             quote_rate: 0.05,
+            syndication_rate: 0.01,
+            boilerplate_rate: 0.3,
             shingle: 5,
         }
     }
@@ -79,6 +90,8 @@ impl SynthConfig {
         rate("--containment", self.containment_rate)?;
         rate("--passages", self.passage_rate)?;
         rate("--quotes", self.quote_rate)?;
+        rate("--syndication", self.syndication_rate)?;
+        rate("--boilerplate", self.boilerplate_rate)?;
         rate("--min-edit", self.min_edit)?;
         rate("--max-edit", self.max_edit)?;
         if self.near_duplicate_rate + self.containment_rate > 0.9 {
@@ -175,6 +188,30 @@ pub struct TruthQuote {
     pub speaker: String,
     /// Words changed from the quote's first printing.
     pub edits: usize,
+}
+
+/// The wire story being carried: its body, its outlet, copies still to come, and the members so
+/// far (id and final text, to score every pair among them).
+struct Wire {
+    body: Body,
+    source: usize,
+    remaining: usize,
+    members: Vec<(String, String)>,
+}
+
+/// An outlet's footer under one of its articles, as written to `truth.jsonl`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TruthBoilerplate {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// The document.
+    pub doc: String,
+    /// Its outlet.
+    pub source: String,
+    /// Start of the footer (code points).
+    pub start: usize,
+    /// End of the footer.
+    pub end: usize,
 }
 
 /// A statement in circulation: its number, words and speaker.
@@ -337,6 +374,11 @@ impl Generator {
                 out.push(extra);
             }
         }
+        if out.len() > 3 && self.rng.chance(0.1) {
+            // Two paragraphs swapped, as editors do.
+            let (x, y) = (self.rng.below(out.len()), self.rng.below(out.len()));
+            out.swap(x, y);
+        }
         out
     }
 }
@@ -347,10 +389,6 @@ fn capitalise(w: &str) -> String {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
-}
-
-fn render(body: &Body) -> String {
-    render_with_offsets(body).0
 }
 
 /// The text of `body` and the code-point span of every word, paragraph by paragraph.
@@ -386,6 +424,15 @@ struct Planted {
     words: Vec<String>,
     edits: usize,
     paragraph: usize,
+}
+
+/// Outlet `s`'s footer: a menu, a sign-off and a legal line, the same under each of its articles.
+fn footer(g: &mut Generator, s: usize) -> String {
+    let words: Vec<String> = (0..4).map(|_| capitalise(g.vocab.word(&mut g.rng))).collect();
+    format!(
+        "Home | World | {} | {} | Sport | Contact\nFollow Outlet{s:02} on social media. Subscribe to the {} {} newsletter.\n\u{00A9} 2024 Outlet{s:02}. All rights reserved. Privacy policy. Terms of use.",
+        words[0], words[1], words[2], words[3]
+    )
 }
 
 /// A quote planted in the current article: which statement, in which paragraph, how printed.
@@ -487,6 +534,12 @@ pub struct SynthStats {
     pub quotes: usize,
     /// Quote occurrences planted (first printings included).
     pub quote_occurrences: usize,
+    /// Wire stories planted.
+    pub wire_stories: usize,
+    /// Copies of wire stories carried by other outlets.
+    pub wire_copies: usize,
+    /// Articles ending with their outlet's footer.
+    pub boilerplate: usize,
 }
 
 /// How many recent originals are kept to copy from.
@@ -497,7 +550,10 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
     let mut rng = Rng(cfg.seed ^ 0xC0FF_EE00_D15E_A5E5);
     let vocab = Vocabulary::new(&mut rng);
     let mut g = Generator { rng, vocab };
-    let mut recent: std::collections::VecDeque<(String, Body, bool)> = std::collections::VecDeque::new();
+    // Recent originals: id, body, whether copied already, final text (footer included).
+    let mut recent: std::collections::VecDeque<(String, Body, bool, String)> = std::collections::VecDeque::new();
+    let footers: Vec<String> = (0..cfg.sources).map(|s| footer(&mut g, s)).collect();
+    let mut wire: Option<Wire> = None;
     let mut stats = SynthStats::default();
     let mut scratch = Vec::new();
     let mut statements: std::collections::VecDeque<Statement> = std::collections::VecDeque::new();
@@ -506,7 +562,20 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
         let roll = g.rng.unit();
         // Each original is copied at most once, so every true pair is planted and in the truth.
         let base = if recent.is_empty() { None } else { Some(g.rng.below(recent.len())) };
+        let carried = wire.as_ref().is_some_and(|w| w.remaining > 0);
+        let starts_wire = !carried && g.rng.chance(cfg.syndication_rate);
         let (body, planted) = match base {
+            _ if carried => {
+                let w = wire.as_mut().expect("carried");
+                w.remaining -= 1;
+                let body = w.body.clone();
+                let edit = g.rng.unit() * 0.02;
+                (g.edit(&body, edit), None)
+            }
+            _ if starts_wire => {
+                let words = cfg.words / 2 + g.rng.below(cfg.words + 1);
+                (g.body(words), None)
+            }
             Some(k) if roll < cfg.near_duplicate_rate && !recent[k].2 => {
                 let edit = cfg.min_edit + g.rng.unit() * (cfg.max_edit - cfg.min_edit);
                 recent[k].2 = true;
@@ -527,7 +596,8 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
         };
         let mut body = body;
         let mut passage: Option<Planted> = None;
-        if planted.is_none() && !recent.is_empty() && g.rng.chance(cfg.passage_rate) {
+        let is_wire = carried || starts_wire;
+        if planted.is_none() && !is_wire && !recent.is_empty() && g.rng.chance(cfg.passage_rate) {
             let from = g.rng.below(recent.len());
             let flat: Vec<String> = recent[from].1.iter().flatten().cloned().collect();
             if flat.len() >= 60 {
@@ -556,7 +626,54 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
         } else {
             None
         };
-        let (text, offsets) = render_with_offsets(&body);
+        let (mut text, offsets) = render_with_offsets(&body);
+        let source = match &wire {
+            // Each outlet carries a wire story once.
+            Some(w) if carried => (w.source + w.members.len()) % cfg.sources.max(1),
+            _ => g.rng.below(cfg.sources),
+        };
+        if g.rng.chance(cfg.boilerplate_rate) {
+            let start = text.chars().count() + 2;
+            text.push_str("\n\n");
+            text.push_str(&footers[source]);
+            let t = TruthBoilerplate {
+                kind: "boilerplate",
+                doc: id.clone(),
+                source: format!("outlet{source:02}"),
+                start,
+                end: start + footers[source].chars().count(),
+            };
+            serde_json::to_writer(&mut *truth, &t).map_err(io::Error::other)?;
+            truth.write_all(b"\n")?;
+            stats.boilerplate += 1;
+        }
+        if starts_wire {
+            let remaining = 2 + g.rng.below(6).min(cfg.sources.saturating_sub(3));
+            wire = Some(Wire { body: body.clone(), source, remaining, members: Vec::new() });
+            stats.wire_stories += 1;
+        } else if carried {
+            stats.wire_copies += 1;
+        }
+        if is_wire {
+            // Every earlier member of the story and this one: a true pair.
+            let members = &wire.as_ref().expect("wire").members;
+            let mine = shingle_set(&text, cfg.shingle, &mut scratch);
+            for (other, other_text) in members {
+                let o = overlap(&shingle_set(other_text, cfg.shingle, &mut scratch), &mine);
+                let t = TruthPair {
+                    kind: "pair",
+                    a: other.clone(),
+                    b: id.clone(),
+                    relation: "syndicated",
+                    edit: 0.0,
+                    jaccard: o.jaccard,
+                    containment: o.containment,
+                };
+                serde_json::to_writer(&mut *truth, &t).map_err(io::Error::other)?;
+                truth.write_all(b"\n")?;
+            }
+            wire.as_mut().expect("wire").members.push((id.clone(), text.clone()));
+        }
         if let Some(q) = &quote {
             let span = &offsets[q.paragraph];
             // “w1 … wn,” said …   or   First Last said w1 … wn.
@@ -597,7 +714,7 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
             truth.write_all(b"\n")?;
             stats.passages += 1;
             // The two documents as a pair too, so that the truth holds every related pair.
-            let base_text = render(&recent[p.from].1);
+            let base_text = recent[p.from].3.clone();
             let o = overlap(
                 &shingle_set(&base_text, cfg.shingle, &mut scratch),
                 &shingle_set(&text, cfg.shingle, &mut scratch),
@@ -615,7 +732,7 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
             truth.write_all(b"\n")?;
         }
         if let Some((k, relation, edit)) = planted {
-            let base_text = render(&recent[k].1);
+            let base_text = recent[k].3.clone();
             let o = overlap(
                 &shingle_set(&base_text, cfg.shingle, &mut scratch),
                 &shingle_set(&text, cfg.shingle, &mut scratch),
@@ -640,17 +757,17 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
         let title: Vec<String> = body[0].iter().take(6).cloned().collect();
         let doc = SynthDoc {
             id: id.clone(),
-            source: format!("outlet{:02}", g.rng.below(cfg.sources)),
+            source: format!("outlet{source:02}"),
             date: format!("2024-{:02}-{:02}", 1 + (i * 12 / cfg.docs.max(1)), 1 + (i % 28)),
             title: title.join(" "),
-            text,
+            text: text.clone(),
         };
         stats.docs += 1;
         stats.bytes += doc.text.len() as u64;
         serde_json::to_writer(&mut *corpus, &doc).map_err(io::Error::other)?;
         corpus.write_all(b"\n")?;
-        if planted.is_none() {
-            recent.push_back((id, body, false));
+        if planted.is_none() && !is_wire {
+            recent.push_back((id, body, false, text));
             if recent.len() > WINDOW {
                 recent.pop_front();
             }
@@ -679,6 +796,45 @@ mod tests {
         assert_eq!((a.clone(), ta), (b, tb));
         let (c, _, _) = run(&SynthConfig { seed: 2, ..cfg });
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn syndication_and_boilerplate_truth() {
+        let cfg = SynthConfig { docs: 400, syndication_rate: 0.05, boilerplate_rate: 0.5, ..SynthConfig::default() };
+        let (c, t, s) = run(&cfg);
+        assert!(s.wire_stories >= 5 && s.wire_copies >= 2 * s.wire_stories - 2, "{s:?}");
+        let docs: std::collections::HashMap<String, (String, String)> = String::from_utf8(c)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let id = v["id"].as_str().unwrap().to_string();
+                (id, (v["source"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().to_string()))
+            })
+            .collect();
+        let (mut syndicated, mut footers) = (0, 0);
+        for line in String::from_utf8(t).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            if v["relation"] == "syndicated" {
+                syndicated += 1;
+                let (sa, sb) = (&docs[v["a"].as_str().unwrap()].0, &docs[v["b"].as_str().unwrap()].0);
+                assert_ne!(sa, sb, "a wire story is carried by different outlets: {line}");
+                // Near-verbatim, but each outlet may add its own footer and drop or add a paragraph.
+                assert!(v["containment"].as_f64().unwrap() > 0.5, "{line}");
+            }
+            if v["type"] == "boilerplate" {
+                footers += 1;
+                let (source, text) = &docs[v["doc"].as_str().unwrap()];
+                let chars: Vec<char> = text.chars().collect();
+                let span: String =
+                    chars[v["start"].as_u64().unwrap() as usize..v["end"].as_u64().unwrap() as usize].iter().collect();
+                assert!(span.starts_with("Home | World") && span.ends_with("Terms of use."), "{span:?}");
+                assert_eq!(v["end"].as_u64().unwrap() as usize, chars.len());
+                assert_eq!(&v["source"], source.as_str());
+            }
+        }
+        assert!(syndicated >= s.wire_copies);
+        assert_eq!(footers, s.boilerplate);
     }
 
     #[test]
@@ -769,7 +925,8 @@ mod tests {
             let j = v["jaccard"].as_f64().unwrap();
             assert!((0.0..=1.0).contains(&j));
             if v["relation"] == "contained" {
-                assert!(v["containment"].as_f64().unwrap() > 0.95, "{line}");
+                // The story's own outlet footer does not travel with it into the roundup.
+                assert!(v["containment"].as_f64().unwrap() > 0.8, "{line}");
             }
         }
     }

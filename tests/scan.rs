@@ -95,7 +95,11 @@ fn planted_near_duplicates_recall_and_precision() {
 #[test]
 fn contained_stories_are_found_with_containment() {
     let dir = tempfile::tempdir().unwrap();
-    synth(dir.path(), "1200", &["--words", "300", "--near-duplicates", "0", "--containment", "0.1"]);
+    synth(
+        dir.path(),
+        "1200",
+        &["--words", "300", "--near-duplicates", "0", "--containment", "0.1", "--syndication", "0"],
+    );
     let corpus = dir.path().join("corpus.jsonl");
     let truth = truth_pairs(dir.path());
     let plain = reprint(&["scan", s(&corpus), "--format", "jsonl", "-q", "--no-passages"]);

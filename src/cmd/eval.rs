@@ -100,6 +100,9 @@ pub(crate) fn read_truth(paths: &[String], threshold: f64) -> Result<Truth, Stri
                 t.clusters.push(ids);
                 continue;
             }
+            if v["type"] == "boilerplate" {
+                continue; // synth's footers: what reprint must not report as reuse, not a pair
+            }
             if v["type"] == "quote" {
                 t.quotes.push(QuoteOccurrence {
                     doc: str_field(&v, "doc", path, line)?.to_string(),

@@ -44,6 +44,12 @@ pub struct Args {
     /// re-attributed or without quotation marks).
     #[arg(long, default_value_t = 0.05)]
     quotes: f64,
+    /// Share of articles that are wire stories, then carried by 2-7 other outlets nearly verbatim.
+    #[arg(long, default_value_t = 0.01)]
+    syndication: f64,
+    /// Share of each outlet's articles ending with the outlet's footer (menu, sign-off, legal line).
+    #[arg(long, default_value_t = 0.3)]
+    boilerplate: f64,
 }
 
 /// Runs `reprint synth`.
@@ -59,6 +65,8 @@ pub fn run(args: Args) -> ExitCode {
         sources: args.sources,
         passage_rate: args.passages,
         quote_rate: args.quotes,
+        syndication_rate: args.syndication,
+        boilerplate_rate: args.boilerplate,
         ..SynthConfig::default()
     };
     if let Err(e) = cfg.validate() {
@@ -75,7 +83,7 @@ pub fn run(args: Args) -> ExitCode {
     match generate(&cfg, &mut corpus, &mut truth) {
         Ok(s) => {
             eprintln!(
-                "reprint synth: {} documents ({:.1} MB), {} near-duplicate pairs, {} contained stories, {} passages, {} quotes in {} places -> {}",
+                "reprint synth: {} documents ({:.1} MB), {} near-duplicate pairs, {} contained stories, {} passages, {} quotes in {} places, {} wire stories carried {} times, {} footers -> {}",
                 s.docs,
                 s.bytes as f64 / 1e6,
                 s.near_duplicates,
@@ -83,6 +91,9 @@ pub fn run(args: Args) -> ExitCode {
                 s.passages,
                 s.quotes,
                 s.quote_occurrences,
+                s.wire_stories,
+                s.wire_copies,
+                s.boilerplate,
                 args.out.display()
             );
             ExitCode::from(EXIT_OK)
