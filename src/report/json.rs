@@ -1,7 +1,6 @@
 //! JSON Lines (one record a line, each with a `type`) and one-document JSON.
 
 use super::{ClusterRecord, PairRecord, Report, Summary};
-use rayon::prelude::*;
 use std::io::{self, Write};
 
 /// Keeps the kind of an I/O error inside a serde error (a closed pipe must stay a `BrokenPipe`).
@@ -35,21 +34,6 @@ impl Report for JsonLinesReport<'_> {
     }
     fn pair(&mut self, p: &PairRecord) -> io::Result<()> {
         line(&mut self.out, p)
-    }
-    fn pairs(&mut self, pairs: &[PairRecord]) -> io::Result<()> {
-        // Serializing is most of the writing time: lines are made in parallel, written in order.
-        let blocks: Vec<Vec<u8>> = pairs
-            .par_chunks(256)
-            .map(|chunk| {
-                let mut buf = Vec::with_capacity(chunk.len() * 512);
-                for p in chunk {
-                    serde_json::to_writer(&mut buf, p).map_err(io_error)?;
-                    buf.push(b'\n');
-                }
-                Ok(buf)
-            })
-            .collect::<io::Result<_>>()?;
-        blocks.iter().try_for_each(|b| self.out.write_all(b))
     }
     fn cluster(&mut self, c: &ClusterRecord) -> io::Result<()> {
         line(&mut self.out, c)

@@ -15,7 +15,6 @@ use crate::config::ScanConfig;
 use crate::corpus::{Corpus, Doc};
 use crate::passage::Passage;
 use crate::scan::{FoundBy, ScanResult};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -222,10 +221,6 @@ pub trait Report {
     fn summary(&mut self, summary: &Summary) -> io::Result<()>;
     /// One pair.
     fn pair(&mut self, pair: &PairRecord) -> io::Result<()>;
-    /// Several pairs in a row (a format may serialize them in parallel; the order stays).
-    fn pairs(&mut self, pairs: &[PairRecord]) -> io::Result<()> {
-        pairs.iter().try_for_each(|p| self.pair(p))
-    }
     /// One cluster.
     fn cluster(&mut self, cluster: &ClusterRecord) -> io::Result<()>;
     /// No more records.
@@ -268,36 +263,27 @@ fn passage_record<'a>(a: &'a Doc, b: &'a Doc, p: &Passage) -> PassageRecord<'a> 
     }
 }
 
-/// Pairs turned into records at a time.
-const EMIT_CHUNK: usize = 8192;
-
-fn pair_record<'a>(docs: &'a [Doc], p: &crate::scan::Pair) -> PairRecord<'a> {
-    let (a, b) = (&docs[p.a as usize], &docs[p.b as usize]);
-    PairRecord {
-        kind: "pair",
-        a: &a.id,
-        b: &b.id,
-        source_a: a.source.as_deref(),
-        source_b: b.source.as_deref(),
-        title_a: a.title.as_deref(),
-        title_b: b.title.as_deref(),
-        jaccard: round4(p.jaccard),
-        containment: round4(p.containment),
-        minhash: round4(p.minhash),
-        shared_shingles: p.shared,
-        cluster: p.cluster,
-        found_by: p.found_by,
-        passages: p.passages.iter().map(|x| passage_record(a, b, x)).collect(),
-    }
-}
-
 /// Pushes every record of `result` (over `docs`) into `report`.
 pub fn emit(report: &mut dyn Report, docs: &[Doc], summary: &Summary, result: &ScanResult) -> io::Result<()> {
     report.summary(summary)?;
-    // Records are made in parallel a chunk at a time, so memory stays bounded.
-    for chunk in result.pairs.chunks(EMIT_CHUNK) {
-        let records: Vec<PairRecord> = chunk.par_iter().map(|p| pair_record(docs, p)).collect();
-        report.pairs(&records)?;
+    for p in &result.pairs {
+        let (a, b) = (&docs[p.a as usize], &docs[p.b as usize]);
+        report.pair(&PairRecord {
+            kind: "pair",
+            a: &a.id,
+            b: &b.id,
+            source_a: a.source.as_deref(),
+            source_b: b.source.as_deref(),
+            title_a: a.title.as_deref(),
+            title_b: b.title.as_deref(),
+            jaccard: round4(p.jaccard),
+            containment: round4(p.containment),
+            minhash: round4(p.minhash),
+            shared_shingles: p.shared,
+            cluster: p.cluster,
+            found_by: p.found_by,
+            passages: p.passages.iter().map(|x| passage_record(a, b, x)).collect(),
+        })?;
     }
     for c in &result.clusters {
         report.cluster(&ClusterRecord {
