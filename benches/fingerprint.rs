@@ -1,13 +1,14 @@
 //! Criterion benchmarks of the hot loops, named after the loop they time:
 //! `tokenize`, `shingle_set` (tokenize + 5-word shingles hashed with xxh3, sorted and deduplicated),
 //! `minhash` (one-permutation signature of a shingle set), `banding` (LSH buckets of 20,000
-//! signatures), `overlap` (exact Jaccard of two shingle sets), and `baseline_split_xxh3`, the raw
+//! signatures), `overlap` (exact Jaccard of two shingle sets), `fingerprint` (what the fingerprint
+//! stage does per document: tokenize, shingle hashes in order, signature), and `baseline_split_xxh3`, the raw
 //! speed of splitting ASCII text on non-alphanumerics and hashing each word with xxh3, which the
 //! others are compared against. Run: `cargo bench --bench fingerprint`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use reprint::band::{candidate_pairs, LshParams};
-use reprint::shingle::{overlap, shingle_set};
+use reprint::shingle::{overlap, shingle_set, shingles_in_order};
 use reprint::signature::{MinHasher, DEFAULT_SEED};
 use reprint::synth::{generate, SynthConfig};
 use reprint::text::tokens;
@@ -63,6 +64,22 @@ fn benches(c: &mut Criterion) {
                 n += shingle_set(t, 5, &mut scratch).len();
             }
             black_box(n)
+        })
+    });
+    // What the fingerprint stage does per document (without passage anchors): tokenize, hash the
+    // 5-word shingles in order, sign them. Sets are only sorted later, for verified documents.
+    let fp_hasher = MinHasher::new(128, DEFAULT_SEED);
+    g.bench_function("fingerprint", |b| {
+        let (mut hashes, mut in_order, mut sig) = (Vec::new(), Vec::new(), vec![0u32; 128]);
+        b.iter(|| {
+            for t in &texts {
+                hashes.clear();
+                hashes.extend(tokens(t).map(|tok| tok.hash));
+                in_order.clear();
+                shingles_in_order(&hashes, 5, &mut in_order);
+                fp_hasher.signature_into(&in_order, &mut sig);
+            }
+            black_box(sig[0])
         })
     });
     let mut scratch = Vec::new();

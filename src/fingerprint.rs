@@ -10,8 +10,12 @@ use rayon::prelude::*;
 pub struct Fingerprints {
     /// Values per signature.
     pub perms: usize,
-    /// Sorted distinct shingle hashes of each document.
+    /// Shingle hashes of each document: in text order with repeats as fingerprinting leaves
+    /// them, sorted and deduplicated once [`Fingerprints::make_sets`] has been called for it (exact
+    /// verification needs sets; the signature does not, and most documents are never verified).
     pub shingles: Vec<Box<[u64]>>,
+    /// Whether document `i`'s shingles are a sorted set yet.
+    pub is_set: Vec<bool>,
     /// Signatures back to back: document `i` is `signatures[i * perms..(i + 1) * perms]`.
     pub signatures: Vec<u32>,
     /// Winnowed passage anchors of each document (empty when anchors were not asked for).
@@ -35,6 +39,32 @@ impl Fingerprints {
     /// Signature of document `i`.
     pub fn signature(&self, i: usize) -> &[u32] {
         &self.signatures[i * self.perms..(i + 1) * self.perms]
+    }
+
+    /// Sorts and deduplicates, in parallel, the shingles of every document in `docs` that is not
+    /// a set yet.
+    pub fn make_sets(&mut self, docs: impl IntoIterator<Item = u32>) {
+        let mut want = vec![false; self.shingles.len()];
+        for d in docs {
+            if let Some(w) = want.get_mut(d as usize) {
+                *w = true;
+            }
+        }
+        self.shingles
+            .par_iter_mut()
+            .zip(self.is_set.par_iter_mut())
+            .zip(want.par_iter())
+            .filter(|((_, done), w)| **w && !**done)
+            .for_each(|((s, done), _)| {
+                *s = into_set(std::mem::take(s).into_vec());
+                *done = true;
+            });
+    }
+
+    /// Sorts and deduplicates every document's shingles.
+    pub fn make_all_sets(&mut self) {
+        let n = self.shingles.len() as u32;
+        self.make_sets(0..n);
     }
 
     /// Number of fingerprinted documents.
@@ -87,10 +117,11 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
                     }
                     None => (Vec::new(), Box::default(), Box::default()),
                 };
-                let set = into_set(in_order);
-                hasher.signature_into(&set, sig);
+                // The signature does not need a set (a minimum ignores order and repeats); sorting
+                // waits until a document is verified (`make_sets`).
+                hasher.signature_into(&in_order, sig);
                 on_done(text.len() as u64);
-                (set, doc_anchors, words, word_starts)
+                (in_order.into_boxed_slice(), doc_anchors, words, word_starts)
             },
         )
         .collect();
@@ -104,5 +135,35 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
         words.push(w);
         word_starts.push(st);
     }
-    Fingerprints { perms, shingles, signatures, anchors, words, word_starts }
+    let is_set = vec![false; shingles.len()];
+    Fingerprints { perms, shingles, is_set, signatures, anchors, words, word_starts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shingle::shingle_set;
+
+    #[test]
+    fn signatures_of_shingles_in_order_equal_signatures_of_sets_and_sets_come_on_demand() {
+        let texts = [
+            "the minister said the minister said the minister said it again and again and again today",
+            "a completely different story about markets and growth in the third quarter of the year",
+            "",
+        ];
+        let hasher = MinHasher::new(128, 7);
+        let mut fp = fingerprint_all(&texts, 5, &hasher, None, &|_| {});
+        let mut scratch = Vec::new();
+        for (i, t) in texts.iter().enumerate() {
+            let set = shingle_set(t, 5, &mut scratch);
+            assert_eq!(fp.signature(i), hasher.signature(&set).as_slice(), "{t}");
+        }
+        assert!(!fp.is_set[0] && fp.shingles[0].len() > shingle_set(texts[0], 5, &mut scratch).len());
+        fp.make_sets([0]);
+        assert!(fp.is_set[0] && !fp.is_set[1]);
+        assert_eq!(fp.shingles[0], shingle_set(texts[0], 5, &mut scratch));
+        fp.make_all_sets();
+        assert_eq!(fp.shingles[1], shingle_set(texts[1], 5, &mut scratch));
+        assert!(fp.shingles[2].is_empty());
+    }
 }

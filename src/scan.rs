@@ -61,7 +61,8 @@ pub struct ScanStats {
     pub documents: usize,
     /// Documents with no word at all (only punctuation or symbols): they can match nothing.
     pub documents_without_words: usize,
-    /// Distinct shingles summed over documents.
+    /// Shingles summed over documents (positions: a phrase repeated in one document counts
+    /// each time).
     pub shingles: u64,
     /// Bands and rows used.
     pub lsh: Option<LshParams>,
@@ -112,7 +113,7 @@ pub fn scan<T: AsRef<str> + Sync>(
     let fp = fingerprint_all(texts, cfg.shingle, &hasher, anchors, &|n| progress.advance(n));
     progress.finish();
     let mut fp = fp;
-    let mut result = find_pairs(&fp, cfg, progress);
+    let mut result = find_pairs(&mut fp, cfg, progress);
     if cfg.passages {
         add_passages(texts, sources, &mut fp, cfg, progress, &mut result);
     }
@@ -153,6 +154,7 @@ fn add_passages<T: AsRef<str> + Sync>(
     };
     let found = find_passages(texts, &seeds.pairs, &input, &|| progress.advance(1));
     progress.finish();
+    fp.make_sets(found.iter().flat_map(|(a, b, _)| [*a, *b]));
     let mut index: ahash::AHashMap<(u32, u32), usize> =
         result.pairs.iter().enumerate().map(|(i, p)| ((p.a, p.b), i)).collect();
     for (a, b, passages) in found {
@@ -192,7 +194,7 @@ fn sort_pairs(pairs: &mut [Pair]) {
 }
 
 /// The stages after fingerprinting, for callers that fingerprint on their own.
-pub fn find_pairs(fp: &Fingerprints, cfg: &ScanConfig, progress: &dyn Progress) -> ScanResult {
+pub fn find_pairs(fp: &mut Fingerprints, cfg: &ScanConfig, progress: &dyn Progress) -> ScanResult {
     let n = fp.len();
     let skip: Vec<bool> = fp.shingles.iter().map(|s| s.is_empty()).collect();
     let params = cfg.lsh_params();
@@ -211,6 +213,8 @@ pub fn find_pairs(fp: &Fingerprints, cfg: &ScanConfig, progress: &dyn Progress) 
     stats.largest_bucket = lsh.oversized.iter().map(|b| b.members.len()).max().unwrap_or(0);
     let mut candidates: Vec<(u32, u32, FoundBy)> = lsh.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Lsh)).collect();
     if let Some(c) = cfg.containment {
+        // The sampled index counts distinct shingles: every document needs its set.
+        fp.make_all_sets();
         let samples: Vec<Vec<u64>> =
             fp.shingles.par_iter().map(|s| containment::sample(s, cfg.containment_scale)).collect();
         // The estimate is noisy for short documents; verification below is exact.
@@ -225,6 +229,7 @@ pub fn find_pairs(fp: &Fingerprints, cfg: &ScanConfig, progress: &dyn Progress) 
     }
     candidates.par_sort_unstable();
     candidates.dedup_by_key(|c| (c.0, c.1));
+    fp.make_sets(candidates.iter().flat_map(|&(a, b, _)| [a, b]));
     progress.finish();
 
     progress.start("verifying", Some(candidates.len() as u64), Unit::Pairs);
