@@ -1,8 +1,14 @@
-//! The input options `scan` and `quotes` share, and reading the corpus with its diagnostics.
+//! The options `scan` and `quotes` share: where the documents come from (and reading them with
+//! their diagnostics), and where the results go.
 
 use super::progress::Bars;
+use super::{fail, EXIT_OK};
 use reprint::corpus::{read_paths, Corpus, Fields, ReadOptions, Severity};
 use reprint::progress::{Progress, Unit};
+use reprint::report::Format;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
 
 /// Diagnostics printed on stderr before the rest are only counted.
 const MAX_DIAGNOSTICS_SHOWN: usize = 50;
@@ -68,5 +74,45 @@ impl InputArgs {
             eprintln!("reprint: {d}");
         }
         Ok(corpus)
+    }
+}
+
+/// Where results go, in which format, and how many threads compute them.
+#[derive(clap::Args, Debug)]
+pub struct OutputArgs {
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write results to FILE instead of stdout (only once the run has succeeded).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<String>,
+    /// No progress bars, timing or warnings on stderr (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl OutputArgs {
+    /// Standard output, or the `--output` file created now; the error is the message for
+    /// [`super::fail`].
+    pub fn open(&self) -> Result<Box<dyn Write>, String> {
+        Ok(match &self.output {
+            None => Box::new(BufWriter::new(io::stdout().lock())),
+            Some(path) => {
+                Box::new(BufWriter::new(File::create(path).map_err(|e| format!("cannot write {path}: {e}"))?))
+            }
+        })
+    }
+}
+
+/// How writing the results ended: `None` when it succeeded; a closed pipe (`| head`) is a normal
+/// end, any other error fails the run.
+pub fn write_failure(written: io::Result<()>) -> Option<ExitCode> {
+    match written {
+        Ok(()) => None,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Some(ExitCode::from(EXIT_OK)),
+        Err(e) => Some(fail(format!("writing results: {e}"))),
     }
 }

@@ -1,13 +1,10 @@
 //! `reprint quotes PATH...`: quotations shared across sources, their speakers and variants.
 
-use super::input::InputArgs;
+use super::input::{write_failure, InputArgs, OutputArgs};
 use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::quote::{find_quotes, QuoteConfig};
 use reprint::report::quotes::{write_quotes, QuoteSummary};
-use reprint::report::Format;
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -29,18 +26,8 @@ pub struct Args {
     /// Every extracted quotation, shared or not (same as --min-sources 1).
     #[arg(long)]
     all: bool,
-    /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    threads: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write results to FILE instead of stdout (only once the run has succeeded).
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<String>,
-    /// No progress bars, timing or warnings on stderr (errors are still printed).
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 /// Runs `reprint quotes`.
@@ -54,32 +41,26 @@ pub fn run(args: Args) -> ExitCode {
     if let Err(e) = cfg.validate() {
         return fail(e);
     }
-    if let Err(e) = set_threads(args.threads) {
+    if let Err(e) = set_threads(args.out.threads) {
         return fail(e);
     }
     let started = Instant::now();
-    let bars = Bars::new(args.quiet);
-    let corpus = match args.input.read(&bars, args.quiet) {
+    let bars = Bars::new(args.out.quiet);
+    let corpus = match args.input.read(&bars, args.out.quiet) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
     let result = find_quotes(&corpus.docs, &cfg, &bars);
     let summary = QuoteSummary::new(&corpus.docs, &cfg, &result);
-    let mut out: Box<dyn Write> = match &args.output {
-        None => Box::new(BufWriter::new(std::io::stdout().lock())),
-        Some(path) => match File::create(path) {
-            Ok(f) => Box::new(BufWriter::new(f)),
-            Err(e) => return fail(format!("cannot write {path}: {e}")),
-        },
+    let mut out = match args.out.open() {
+        Ok(out) => out,
+        Err(e) => return fail(e),
     };
-    if let Err(e) = write_quotes(out.as_mut(), args.format, &corpus.docs, &summary, &result) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return ExitCode::from(EXIT_OK);
-        }
-        return fail(format!("writing results: {e}"));
+    if let Some(code) = write_failure(write_quotes(out.as_mut(), args.out.format, &corpus.docs, &summary, &result)) {
+        return code;
     }
     drop(out);
-    if !args.quiet {
+    if !args.out.quiet {
         eprintln!(
             "reprint: {} documents, {} quotations, {} shared quotes in {:.2} s ({})",
             summary.documents,

@@ -1,14 +1,12 @@
 //! `reprint scan PATH...`: read a corpus, find near-duplicate pairs and clusters, report them.
 
-use super::input::InputArgs;
+use super::input::{write_failure, InputArgs, OutputArgs};
 use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::config::ScanConfig;
 use reprint::quote::QuoteConfig;
 use reprint::report::html::write_html;
 use reprint::report::{emit, for_format, Format, Summary};
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -55,18 +53,8 @@ pub struct Args {
     /// Also report passages recognised as one source's boilerplate (flagged).
     #[arg(long)]
     show_boilerplate: bool,
-    /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    threads: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write results to FILE instead of stdout (only once the scan has succeeded).
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<String>,
-    /// No progress bars, timing or warnings on stderr (errors are still printed).
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 impl Args {
@@ -93,13 +81,13 @@ pub fn run(args: Args) -> ExitCode {
     if let Err(e) = cfg.validate() {
         return fail(e);
     }
-    if let Err(e) = set_threads(args.threads) {
+    if let Err(e) = set_threads(args.out.threads) {
         return fail(e);
     }
     let started = Instant::now();
-    let bars = Bars::new(args.quiet);
+    let bars = Bars::new(args.out.quiet);
 
-    let corpus = match args.input.read(&bars, args.quiet) {
+    let corpus = match args.input.read(&bars, args.out.quiet) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
@@ -108,28 +96,22 @@ pub fn run(args: Args) -> ExitCode {
     let summary = Summary::new(&corpus, &cfg, &result);
 
     let written = Instant::now();
-    let mut out: Box<dyn Write> = match &args.output {
-        None => Box::new(BufWriter::new(std::io::stdout().lock())),
-        Some(path) => match File::create(path) {
-            Ok(f) => Box::new(BufWriter::new(f)),
-            Err(e) => return fail(format!("cannot write {path}: {e}")),
-        },
+    let mut out = match args.out.open() {
+        Ok(out) => out,
+        Err(e) => return fail(e),
     };
-    let written_ok = if args.format == Format::Html {
+    let written_ok = if args.out.format == Format::Html {
         // The HTML report also shows the quotes the corpus shares.
         let quotes = reprint::quote::find_quotes(&corpus.docs, &QuoteConfig::default(), &bars);
         write_html(out.as_mut(), "reprint: scan", &corpus.docs, Some(&result), Some(&quotes))
     } else {
-        match for_format(args.format, out) {
+        match for_format(args.out.format, out) {
             Some(mut report) => emit(report.as_mut(), &corpus.docs, &summary, &result),
             None => Ok(()),
         }
     };
-    if let Err(e) = written_ok {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return ExitCode::from(EXIT_OK);
-        }
-        return fail(format!("writing results: {e}"));
+    if let Some(code) = write_failure(written_ok) {
+        return code;
     }
     // The process ends here: handing every text and shingle set back to the allocator one by
     // one would only add to the wall time.
@@ -137,7 +119,7 @@ pub fn run(args: Args) -> ExitCode {
     let had_errors = corpus.had_errors();
     std::mem::forget(corpus);
     let secs = started.elapsed().as_secs_f64();
-    if !args.quiet {
+    if !args.out.quiet {
         let mb = summary.bytes as f64 / 1e6;
         eprintln!(
             "reprint: {} documents ({mb:.1} MB) in {secs:.2} s ({}, writing {:.2} s; {:.1} MB/s)",
