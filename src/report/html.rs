@@ -9,6 +9,7 @@
 //! by 100 rows, one pair's texts are laid out only when it is opened).
 
 use super::quotes::VariantRecord;
+use super::{earlier, round4};
 use crate::corpus::Doc;
 use crate::quote::QuoteResult;
 use crate::scan::{FoundBy, ScanResult};
@@ -132,14 +133,6 @@ pub fn script_safe_json(json: &str) -> String {
     out
 }
 
-fn earlier(a: &Doc, b: &Doc) -> Option<&'static str> {
-    match (a.date.as_deref(), b.date.as_deref()) {
-        (Some(x), Some(y)) if x < y => Some("a"),
-        (Some(x), Some(y)) if x > y => Some("b"),
-        _ => None,
-    }
-}
-
 /// Writes the report for `docs`, with the pairs and clusters of `scan` and the quotes of `quotes`
 /// (either may be absent), titled `title`.
 pub fn write_html(
@@ -185,8 +178,8 @@ pub fn write_html(
                 .map(|p| HtmlPair {
                     a: index[&p.a],
                     b: index[&p.b],
-                    jaccard: (p.jaccard * 1e4).round() / 1e4,
-                    containment: (p.containment * 1e4).round() / 1e4,
+                    jaccard: round4(p.jaccard),
+                    containment: round4(p.containment),
                     cluster: p.cluster,
                     found_by: p.found_by,
                     earlier: earlier(&docs[p.a as usize], &docs[p.b as usize]),
@@ -199,7 +192,7 @@ pub fn write_html(
                             b_start: x.b_start,
                             b_end: x.b_end,
                             words: x.words,
-                            score: (x.score * 1e4).round() / 1e4,
+                            score: round4(x.score),
                             boilerplate: x.boilerplate,
                         })
                         .collect(),
