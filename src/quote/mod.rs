@@ -151,15 +151,10 @@ pub struct QuoteResult {
 /// 40 of its 59 s following such k-grams.)
 const MAX_VARIANT_DF: usize = 64;
 
-/// Bits of the filter in front of the unmarked-copy index (4 MiB).
-const FILTER_LOG2: u32 = 25;
-
 /// The k-grams of the variants searched for without quotation marks: (variant, position) by
-/// k-gram hash, behind a one-bit-per-bucket filter, since nearly every k-gram of a document is in
-/// no quotation.
+/// k-gram hash.
 struct KgramIndex {
     postings: AHashMap<u64, Vec<(u32, u32)>>,
-    filter: Vec<u64>,
 }
 
 impl KgramIndex {
@@ -176,19 +171,10 @@ impl KgramIndex {
         if postings.is_empty() {
             return None;
         }
-        let mut filter = vec![0u64; (1usize << FILTER_LOG2) / 64];
-        for &h in postings.keys() {
-            let b = (h >> (64 - FILTER_LOG2)) as usize;
-            filter[b / 64] |= 1 << (b % 64);
-        }
-        Some(KgramIndex { postings, filter })
+        Some(KgramIndex { postings })
     }
 
     fn get(&self, h: u64) -> Option<&Vec<(u32, u32)>> {
-        let b = (h >> (64 - FILTER_LOG2)) as usize;
-        if self.filter[b / 64] & (1 << (b % 64)) == 0 {
-            return None;
-        }
         self.postings.get(&h)
     }
 }
