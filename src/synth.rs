@@ -782,6 +782,19 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
 mod tests {
     use super::*;
 
+    /// The generated corpus as id → (source, text).
+    fn documents(corpus: &[u8]) -> std::collections::HashMap<String, (String, String)> {
+        std::str::from_utf8(corpus)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let id = v["id"].as_str().unwrap().to_string();
+                (id, (v["source"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().to_string()))
+            })
+            .collect()
+    }
+
     fn run(cfg: &SynthConfig) -> (Vec<u8>, Vec<u8>, SynthStats) {
         let (mut c, mut t) = (Vec::new(), Vec::new());
         let s = generate(cfg, &mut c, &mut t).unwrap();
@@ -803,15 +816,7 @@ mod tests {
         let cfg = SynthConfig { docs: 400, syndication_rate: 0.05, boilerplate_rate: 0.5, ..SynthConfig::default() };
         let (c, t, s) = run(&cfg);
         assert!(s.wire_stories >= 5 && s.wire_copies >= 2 * s.wire_stories - 2, "{s:?}");
-        let docs: std::collections::HashMap<String, (String, String)> = String::from_utf8(c)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                let id = v["id"].as_str().unwrap().to_string();
-                (id, (v["source"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().to_string()))
-            })
-            .collect();
+        let docs = documents(&c);
         let (mut syndicated, mut footers) = (0, 0);
         for line in String::from_utf8(t).unwrap().lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -842,14 +847,8 @@ mod tests {
         let cfg = SynthConfig { docs: 300, quote_rate: 0.5, ..SynthConfig::default() };
         let (c, t, s) = run(&cfg);
         assert!(s.quotes > 20 && s.quote_occurrences > s.quotes, "{s:?}");
-        let texts: std::collections::HashMap<String, String> = String::from_utf8(c)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                (v["id"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().to_string())
-            })
-            .collect();
+        let texts: std::collections::HashMap<String, String> =
+            documents(&c).into_iter().map(|(id, (_, text))| (id, text)).collect();
         let mut first: std::collections::HashMap<u64, String> = std::collections::HashMap::new();
         for line in String::from_utf8(t).unwrap().lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -881,14 +880,8 @@ mod tests {
         let cfg = SynthConfig { docs: 200, passage_rate: 0.5, ..SynthConfig::default() };
         let (c, t, s) = run(&cfg);
         assert!(s.passages > 50, "{s:?}");
-        let texts: std::collections::HashMap<String, String> = String::from_utf8(c)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                (v["id"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().to_string())
-            })
-            .collect();
+        let texts: std::collections::HashMap<String, String> =
+            documents(&c).into_iter().map(|(id, (_, text))| (id, text)).collect();
         let slice = |id: &str, a: u64, b: u64| -> String {
             texts[id].chars().skip(a as usize).take((b - a) as usize).collect()
         };

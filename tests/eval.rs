@@ -2,25 +2,12 @@
 
 mod common;
 
-use common::{reprint, s, write};
+use common::{reprint, s, synth, write};
 
 #[test]
 fn synth_scan_eval_round_trip() {
     let dir = tempfile::tempdir().unwrap();
-    let r = reprint(&[
-        "synth",
-        "--docs",
-        "800",
-        "--seed",
-        "5",
-        "--words",
-        "300",
-        "--near-duplicates",
-        "0.3",
-        "--out",
-        s(dir.path()),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    synth(dir.path(), "800", "5", &["--words", "300", "--near-duplicates", "0.3"]);
     let found = dir.path().join("found.jsonl");
     let r = reprint(&["scan", s(&dir.path().join("corpus.jsonl")), "--format", "jsonl", "-q", "-o", s(&found)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -103,20 +90,7 @@ fn bad_inputs_give_clear_messages_and_sensible_zeros() {
 #[test]
 fn synth_quotes_eval_round_trip() {
     let dir = tempfile::tempdir().unwrap();
-    let r = reprint(&[
-        "synth",
-        "--docs",
-        "1500",
-        "--seed",
-        "9",
-        "--words",
-        "300",
-        "--quotes",
-        "0.2",
-        "--out",
-        s(dir.path()),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    synth(dir.path(), "1500", "9", &["--words", "300", "--quotes", "0.2"]);
     let found = dir.path().join("quotes.jsonl");
     let r = reprint(&[
         "quotes",

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{filler, reprint, s, write};
+use common::{filler, reprint, s, synth, write};
 use serde_json::Value;
 
 /// Code-point slice of `text`, as Python's `text[start:end]`.
@@ -171,24 +171,12 @@ fn csv_has_one_row_per_passage_and_no_passages_turns_them_off() {
 #[test]
 fn planted_passages_recall_and_boundaries() {
     let dir = tempfile::tempdir().unwrap();
-    let r = reprint(&[
-        "synth",
-        "--docs",
+    synth(
+        dir.path(),
         "1500",
-        "--seed",
         "11",
-        "--words",
-        "400",
-        "--passages",
-        "0.4",
-        "--near-duplicates",
-        "0",
-        "--containment",
-        "0",
-        "--out",
-        s(dir.path()),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+        &["--words", "400", "--passages", "0.4", "--near-duplicates", "0", "--containment", "0"],
+    );
     let found = reprint(&["scan", s(&dir.path().join("corpus.jsonl")), "--format", "jsonl", "-q"]);
     assert_eq!(found.code, 0, "{}", found.stderr);
     let mut by_pair: std::collections::HashMap<(String, String), Vec<Value>> = std::collections::HashMap::new();

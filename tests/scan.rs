@@ -38,10 +38,7 @@ fn truth_pairs(dir: &std::path::Path) -> Vec<serde_json::Value> {
 }
 
 fn synth(dir: &std::path::Path, docs: &str, extra: &[&str]) {
-    let mut args = vec!["synth", "--docs", docs, "--seed", "3", "--out", s(dir)];
-    args.extend_from_slice(extra);
-    let r = reprint(&args);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::synth(dir, docs, "3", extra);
 }
 
 #[test]

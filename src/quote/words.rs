@@ -133,8 +133,9 @@ pub fn ends_sentence(item: Item) -> bool {
 mod tests {
     use super::*;
 
-    fn words(t: &str) -> Vec<String> {
-        items(t, 0, t.len(), &[])
+    /// The items of `t` (with `skip` shown as quotations) as strings.
+    fn words_skip(t: &str, skip: &[(usize, usize)]) -> Vec<String> {
+        items(t, 0, t.len(), skip)
             .into_iter()
             .map(|(_, it)| match it {
                 Item::Word(w) => w.to_string(),
@@ -143,6 +144,10 @@ mod tests {
                 Item::Break => "¶".into(),
             })
             .collect()
+    }
+
+    fn words(t: &str) -> Vec<String> {
+        words_skip(t, &[])
     }
 
     #[test]
@@ -158,17 +163,5 @@ mod tests {
         let t = "He said “x y z” and\n\nthen left.\n    Next";
         let q = (t.find('“').unwrap(), t.find('”').unwrap() + '”'.len_utf8());
         assert_eq!(words_skip(t, &[q]), ["He", "said", "Q", "and", "¶", "then", "left", ".", "¶", "Next"]);
-    }
-
-    fn words_skip(t: &str, skip: &[(usize, usize)]) -> Vec<String> {
-        items(t, 0, t.len(), skip)
-            .into_iter()
-            .map(|(_, it)| match it {
-                Item::Word(w) => w.to_string(),
-                Item::Punct(c) => c.to_string(),
-                Item::Quote => "Q".into(),
-                Item::Break => "¶".into(),
-            })
-            .collect()
     }
 }

@@ -91,3 +91,11 @@ pub fn filler(seed: u64, n: usize) -> String {
 pub fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
+
+/// Runs `reprint synth --docs DOCS --seed SEED --out DIR EXTRA...` and checks it succeeded.
+pub fn synth(dir: &Path, docs: &str, seed: &str, extra: &[&str]) {
+    let mut args = vec!["synth", "--docs", docs, "--seed", seed, "--out", s(dir)];
+    args.extend_from_slice(extra);
+    let r = reprint(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
