@@ -69,6 +69,53 @@ pub fn winnow_shingles(shingles: &[u64], w: usize) -> Vec<Anchor> {
     out
 }
 
+/// Which anchor hashes were seen more than once, over a whole corpus, in two bitsets filled from
+/// any number of threads. An anchor held by one document only can never seed a pair, and about
+/// four anchors in five are such: dropping them before the index is built makes the index a
+/// fraction of the size. Two different hashes sharing a bit only keep an anchor that could have
+/// been dropped (never the reverse), and the bits end the same whatever order documents are
+/// marked in, so output does not depend on the thread count.
+#[derive(Debug)]
+pub struct SeenTwice {
+    once: Vec<std::sync::atomic::AtomicU64>,
+    twice: Vec<std::sync::atomic::AtomicU64>,
+    mask: u32,
+}
+
+impl SeenTwice {
+    /// Bitsets sized for about `expected` anchor marks: 8 bits per mark (rounded up to a power of
+    /// two, between 2^12 and 2^32), so that about one lone anchor in eight shares a bit by chance.
+    pub fn new(expected: u64) -> Self {
+        let bits = (expected.saturating_mul(8)).next_power_of_two().clamp(1 << 12, 1 << 32);
+        let words = (bits / 64) as usize;
+        let zeros = || (0..words).map(|_| std::sync::atomic::AtomicU64::new(0)).collect();
+        SeenTwice { once: zeros(), twice: zeros(), mask: (bits - 1) as u32 }
+    }
+
+    fn slot(&self, hash: u32) -> (usize, u64) {
+        let bit = hash & self.mask;
+        ((bit >> 6) as usize, 1u64 << (bit & 63))
+    }
+
+    /// Records one occurrence of `hash`.
+    pub fn mark(&self, hash: u32) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (i, bit) = self.slot(hash);
+        if self.twice[i].load(Relaxed) & bit != 0 {
+            return;
+        }
+        if self.once[i].fetch_or(bit, Relaxed) & bit != 0 {
+            self.twice[i].fetch_or(bit, Relaxed);
+        }
+    }
+
+    /// True when `hash` (or a hash sharing its bit) was marked at least twice.
+    pub fn seen_twice(&self, hash: u32) -> bool {
+        let (i, bit) = self.slot(hash);
+        self.twice[i].load(std::sync::atomic::Ordering::Relaxed) & bit != 0
+    }
+}
+
 /// A shared anchor of two documents: `(position in a, position in b)`.
 pub type Seed = (u32, u32);
 
@@ -239,6 +286,23 @@ mod tests {
         let text: Vec<String> = (0..2000).map(|i| format!("t{}", (i * 7919) % 1009)).collect();
         let n = winnow(&hashes(&text.join(" ")), 4, 3).len();
         assert!(n > 800 && n < 1200, "{n} anchors for ~2000 shingles");
+    }
+
+    #[test]
+    fn seen_twice_keeps_every_repeated_hash_and_drops_most_lone_ones() {
+        let seen = SeenTwice::new(10_000);
+        for h in 0..10_000u32 {
+            seen.mark(h.wrapping_mul(2_654_435_761));
+        }
+        for h in (0..10_000u32).step_by(10) {
+            seen.mark(h.wrapping_mul(2_654_435_761));
+        }
+        let repeated = (0..10_000u32).step_by(10).all(|h| seen.seen_twice(h.wrapping_mul(2_654_435_761)));
+        assert!(repeated, "a hash marked twice is never dropped");
+        let lone_kept =
+            (0..10_000u32).filter(|h| h % 10 != 0 && seen.seen_twice(h.wrapping_mul(2_654_435_761))).count();
+        assert!(lone_kept < 9_000 / 4, "{lone_kept} of 9,000 lone hashes kept");
+        assert!(!SeenTwice::new(0).seen_twice(7));
     }
 
     #[test]

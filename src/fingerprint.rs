@@ -1,6 +1,6 @@
 //! Fingerprint stage: every document's shingle set and MinHash signature, computed in parallel.
 
-use crate::anchor::{winnow, winnow_shingles, Anchor};
+use crate::anchor::{winnow, winnow_shingles, Anchor, SeenTwice};
 use crate::shingle::{into_set, shingles_in_order};
 use crate::signature::MinHasher;
 use rayon::prelude::*;
@@ -89,6 +89,11 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
     on_done: &(dyn Fn(u64) + Sync),
 ) -> Fingerprints {
     let perms = hasher.perms();
+    // About one anchor per word for small windows, one word per 6 bytes of text.
+    let seen = anchors.map(|(_, w)| {
+        let bytes: u64 = texts.iter().map(|t| t.as_ref().len() as u64).sum();
+        SeenTwice::new(bytes / 6 * 2 / (w as u64 + 1))
+    });
     let mut signatures = vec![0u32; texts.len() * perms];
     let per_doc: Vec<DocPrints> = texts
         .par_iter()
@@ -112,6 +117,9 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
                 let (doc_anchors, words, word_starts) = match anchors {
                     Some((k, w)) => {
                         let found = if k == shingle { winnow_shingles(&in_order, w) } else { winnow(scratch, k, w) };
+                        if let Some(seen) = &seen {
+                            found.iter().for_each(|a| seen.mark(a.hash));
+                        }
                         let words = scratch.iter().map(|&h| h as u32).collect();
                         (found, words, starts.as_slice().into())
                     }
@@ -125,6 +133,19 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
             },
         )
         .collect();
+    let mut per_doc = per_doc;
+    if let Some(seen) = &seen {
+        // Anchors no other document holds can seed nothing; a document left without anchors is
+        // in no pair, so its token hashes are not needed either.
+        per_doc.par_iter_mut().for_each(|(_, found, words, starts)| {
+            found.retain(|a| seen.seen_twice(a.hash));
+            found.shrink_to_fit();
+            if found.is_empty() {
+                *words = Box::default();
+                *starts = Box::default();
+            }
+        });
+    }
     let mut shingles = Vec::with_capacity(per_doc.len());
     let mut anchors = Vec::with_capacity(per_doc.len());
     let mut words = Vec::with_capacity(per_doc.len());
