@@ -1,7 +1,7 @@
 //! Fingerprint stage: every document's shingle set and MinHash signature, computed in parallel.
 
 use crate::anchor::{winnow, winnow_shingles, Anchor, SeenTwice};
-use crate::shingle::{into_set, shingles_in_order};
+use crate::shingle::{shingle_set, shingles_in_order};
 use crate::signature::MinHasher;
 use rayon::prelude::*;
 
@@ -10,11 +10,18 @@ use rayon::prelude::*;
 pub struct Fingerprints {
     /// Values per signature.
     pub perms: usize,
-    /// Shingle hashes of each document: in text order with repeats as fingerprinting leaves
-    /// them, sorted and deduplicated once [`Fingerprints::make_sets`] has been called for it (exact
-    /// verification needs sets; the signature does not, and most documents are never verified).
+    /// Words per shingle.
+    pub shingle: usize,
+    /// Shingle positions of each document (a phrase repeated counts each time); 0 for a document
+    /// without words.
+    pub counts: Vec<u32>,
+    /// Sorted, deduplicated shingle hashes of each document, empty until
+    /// [`Fingerprints::make_sets`] has been called for it. Exact verification needs sets, the
+    /// signature does not, and most documents are never verified: their sets are computed again
+    /// from the text on demand rather than kept for every document (at a million articles they
+    /// would be 5 GB).
     pub shingles: Vec<Box<[u64]>>,
-    /// Whether document `i`'s shingles are a sorted set yet.
+    /// Whether document `i`'s set has been made.
     pub is_set: Vec<bool>,
     /// Signatures back to back: document `i` is `signatures[i * perms..(i + 1) * perms]`.
     pub signatures: Vec<u32>,
@@ -29,8 +36,8 @@ pub struct Fingerprints {
     pub word_starts: Vec<Box<[u32]>>,
 }
 
-/// What fingerprinting gives for one document: its shingle set, anchors and token hashes.
-type DocPrints = (Box<[u64]>, Vec<Anchor>, Box<[u32]>, Box<[u32]>);
+/// What fingerprinting gives for one document: its shingle count, anchors and token hashes.
+type DocPrints = (u32, Vec<Anchor>, Box<[u32]>, Box<[u32]>);
 
 /// Which anchors to compute beside the fingerprints: `(words per anchor shingle, window)`.
 pub type AnchorSpec = Option<(usize, usize)>;
@@ -41,40 +48,42 @@ impl Fingerprints {
         &self.signatures[i * self.perms..(i + 1) * self.perms]
     }
 
-    /// Sorts and deduplicates, in parallel, the shingles of every document in `docs` that is not
-    /// a set yet.
-    pub fn make_sets(&mut self, docs: impl IntoIterator<Item = u32>) {
+    /// Makes, in parallel, the shingle set of every document in `docs` that has none yet, from
+    /// `texts` (the texts that were fingerprinted).
+    pub fn make_sets<T: AsRef<str> + Sync>(&mut self, texts: &[T], docs: impl IntoIterator<Item = u32>) {
         let mut want = vec![false; self.shingles.len()];
         for d in docs {
             if let Some(w) = want.get_mut(d as usize) {
                 *w = true;
             }
         }
+        let k = self.shingle;
         self.shingles
             .par_iter_mut()
             .zip(self.is_set.par_iter_mut())
             .zip(want.par_iter())
-            .filter(|((_, done), w)| **w && !**done)
-            .for_each(|((s, done), _)| {
-                *s = into_set(std::mem::take(s).into_vec());
+            .zip(texts.par_iter())
+            .filter(|(((_, done), w), _)| **w && !**done)
+            .for_each_init(Vec::new, |scratch, (((s, done), _), text)| {
+                *s = shingle_set(text.as_ref(), k, scratch);
                 *done = true;
             });
     }
 
-    /// Sorts and deduplicates every document's shingles.
-    pub fn make_all_sets(&mut self) {
+    /// Makes every document's shingle set.
+    pub fn make_all_sets<T: AsRef<str> + Sync>(&mut self, texts: &[T]) {
         let n = self.shingles.len() as u32;
-        self.make_sets(0..n);
+        self.make_sets(texts, 0..n);
     }
 
     /// Number of fingerprinted documents.
     pub fn len(&self) -> usize {
-        self.shingles.len()
+        self.counts.len()
     }
 
     /// True when there are no documents.
     pub fn is_empty(&self) -> bool {
-        self.shingles.is_empty()
+        self.counts.is_empty()
     }
 }
 
@@ -99,8 +108,8 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
         .par_iter()
         .zip(signatures.par_chunks_mut(perms))
         .map_init(
-            || (Vec::new(), Vec::new()),
-            |(scratch, starts): &mut (Vec<u64>, Vec<u32>), (text, sig)| {
+            || (Vec::new(), Vec::new(), Vec::new()),
+            |(scratch, starts, in_order): &mut (Vec<u64>, Vec<u32>, Vec<u64>), (text, sig)| {
                 let text = text.as_ref();
                 scratch.clear();
                 starts.clear();
@@ -112,11 +121,12 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
                 } else {
                     scratch.extend(crate::text::tokens(text).map(|t| t.hash));
                 }
-                let mut in_order = Vec::with_capacity(scratch.len());
-                shingles_in_order(scratch, shingle, &mut in_order);
+                let in_order = &mut *in_order;
+                in_order.clear();
+                shingles_in_order(scratch, shingle, in_order);
                 let (doc_anchors, words, word_starts) = match anchors {
                     Some((k, w)) => {
-                        let found = if k == shingle { winnow_shingles(&in_order, w) } else { winnow(scratch, k, w) };
+                        let found = if k == shingle { winnow_shingles(in_order, w) } else { winnow(scratch, k, w) };
                         if let Some(seen) = &seen {
                             found.iter().for_each(|a| seen.mark(a.hash));
                         }
@@ -127,9 +137,9 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
                 };
                 // The signature does not need a set (a minimum ignores order and repeats); sorting
                 // waits until a document is verified (`make_sets`).
-                hasher.signature_into(&in_order, sig);
+                hasher.signature_into(in_order, sig);
                 on_done(text.len() as u64);
-                (in_order.into_boxed_slice(), doc_anchors, words, word_starts)
+                (in_order.len().min(u32::MAX as usize) as u32, doc_anchors, words, word_starts)
             },
         )
         .collect();
@@ -146,24 +156,24 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
             }
         });
     }
-    let mut shingles = Vec::with_capacity(per_doc.len());
+    let mut counts = Vec::with_capacity(per_doc.len());
     let mut anchors = Vec::with_capacity(per_doc.len());
     let mut words = Vec::with_capacity(per_doc.len());
     let mut word_starts = Vec::with_capacity(per_doc.len());
-    for (s, a, w, st) in per_doc {
-        shingles.push(s);
+    for (c, a, w, st) in per_doc {
+        counts.push(c);
         anchors.push(a);
         words.push(w);
         word_starts.push(st);
     }
-    let is_set = vec![false; shingles.len()];
-    Fingerprints { perms, shingles, is_set, signatures, anchors, words, word_starts }
+    let shingles = vec![Box::default(); counts.len()];
+    let is_set = vec![false; counts.len()];
+    Fingerprints { perms, shingle, counts, shingles, is_set, signatures, anchors, words, word_starts }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shingle::shingle_set;
 
     #[test]
     fn signatures_of_shingles_in_order_equal_signatures_of_sets_and_sets_come_on_demand() {
@@ -179,11 +189,12 @@ mod tests {
             let set = shingle_set(t, 5, &mut scratch);
             assert_eq!(fp.signature(i), hasher.signature(&set).as_slice(), "{t}");
         }
-        assert!(!fp.is_set[0] && fp.shingles[0].len() > shingle_set(texts[0], 5, &mut scratch).len());
-        fp.make_sets([0]);
-        assert!(fp.is_set[0] && !fp.is_set[1]);
+        assert!(!fp.is_set[0] && fp.shingles[0].is_empty());
+        assert_eq!(fp.counts, vec![12, 11, 0], "positions, repeats included");
+        fp.make_sets(&texts, [0]);
+        assert!(fp.is_set[0] && !fp.is_set[1] && fp.shingles[1].is_empty());
         assert_eq!(fp.shingles[0], shingle_set(texts[0], 5, &mut scratch));
-        fp.make_all_sets();
+        fp.make_all_sets(&texts);
         assert_eq!(fp.shingles[1], shingle_set(texts[1], 5, &mut scratch));
         assert!(fp.shingles[2].is_empty());
     }

@@ -10,6 +10,22 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (the enum of `mimalloc.h`, between the two neighbours that
+/// libmimalloc-sys names; checked below at compile time).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const _: () = assert!(libmimalloc_sys::mi_option_use_numa_nodes == MI_OPTION_PURGE_DELAY + 1);
+
+/// Keeps freed memory for reuse instead of handing it back to the OS 10 ms later (mimalloc's
+/// default). A scan allocates in waves (token hashes, then anchors, then the index, then seeds);
+/// returning each wave's pages only to fault fresh zeroed ones in for the next made the kernel's
+/// page zeroing a third of a 20k-article full scan (perf), and setting this cut system time from
+/// 0.74 s to 0.18 s and wall time from 1.83 s to 1.29 s (median of 6), for about 20% more peak
+/// memory.
+fn keep_freed_memory() {
+    // SAFETY: sets one integer option before any thread is started; mimalloc reads it on purge.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 /// Find near-duplicate articles and shared passages across news sources.
 #[derive(Parser)]
 #[command(name = "reprint", version, about, long_about = None)]
@@ -33,6 +49,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    keep_freed_memory();
     let cli = Cli::parse();
     match cli.command {
         Command::Scan(args) => cmd::scan::run(args),

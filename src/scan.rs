@@ -113,7 +113,7 @@ pub fn scan<T: AsRef<str> + Sync>(
     let fp = fingerprint_all(texts, cfg.shingle, &hasher, anchors, &|n| progress.advance(n));
     progress.finish();
     let mut fp = fp;
-    let mut result = find_pairs(&mut fp, cfg, progress);
+    let mut result = find_pairs(texts, &mut fp, cfg, progress);
     if cfg.passages {
         add_passages(texts, sources, &mut fp, cfg, progress, &mut result);
     }
@@ -154,7 +154,7 @@ fn add_passages<T: AsRef<str> + Sync>(
     };
     let found = find_passages(texts, &seeds.pairs, &input, &|| progress.advance(1));
     progress.finish();
-    fp.make_sets(found.iter().flat_map(|(a, b, _)| [*a, *b]));
+    fp.make_sets(texts, found.iter().flat_map(|(a, b, _)| [*a, *b]));
     let mut index: ahash::AHashMap<(u32, u32), usize> =
         result.pairs.iter().enumerate().map(|(i, p)| ((p.a, p.b), i)).collect();
     for (a, b, passages) in found {
@@ -193,15 +193,20 @@ fn sort_pairs(pairs: &mut [Pair]) {
     });
 }
 
-/// The stages after fingerprinting, for callers that fingerprint on their own.
-pub fn find_pairs(fp: &mut Fingerprints, cfg: &ScanConfig, progress: &dyn Progress) -> ScanResult {
+/// The stages after fingerprinting, for callers that fingerprint `texts` on their own.
+pub fn find_pairs<T: AsRef<str> + Sync>(
+    texts: &[T],
+    fp: &mut Fingerprints,
+    cfg: &ScanConfig,
+    progress: &dyn Progress,
+) -> ScanResult {
     let n = fp.len();
-    let skip: Vec<bool> = fp.shingles.iter().map(|s| s.is_empty()).collect();
+    let skip: Vec<bool> = fp.counts.iter().map(|&c| c == 0).collect();
     let params = cfg.lsh_params();
     let mut stats = ScanStats {
         documents: n,
         documents_without_words: skip.iter().filter(|&&s| s).count(),
-        shingles: fp.shingles.iter().map(|s| s.len() as u64).sum(),
+        shingles: fp.counts.iter().map(|&c| c as u64).sum(),
         lsh: Some(params),
         ..ScanStats::default()
     };
@@ -214,7 +219,7 @@ pub fn find_pairs(fp: &mut Fingerprints, cfg: &ScanConfig, progress: &dyn Progre
     let mut candidates: Vec<(u32, u32, FoundBy)> = lsh.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Lsh)).collect();
     if let Some(c) = cfg.containment {
         // The sampled index counts distinct shingles: every document needs its set.
-        fp.make_all_sets();
+        fp.make_all_sets(texts);
         let samples: Vec<Vec<u64>> =
             fp.shingles.par_iter().map(|s| containment::sample(s, cfg.containment_scale)).collect();
         // The estimate is noisy for short documents; verification below is exact.
@@ -229,7 +234,7 @@ pub fn find_pairs(fp: &mut Fingerprints, cfg: &ScanConfig, progress: &dyn Progre
     }
     candidates.par_sort_unstable();
     candidates.dedup_by_key(|c| (c.0, c.1));
-    fp.make_sets(candidates.iter().flat_map(|&(a, b, _)| [a, b]));
+    fp.make_sets(texts, candidates.iter().flat_map(|&(a, b, _)| [a, b]));
     progress.finish();
 
     progress.start("verifying", Some(candidates.len() as u64), Unit::Pairs);
