@@ -6,6 +6,7 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use reprint::align::{align, AlignParams};
 use reprint::anchor::{seed_pairs, winnow, Seed};
+use reprint::shingle::word_hash;
 use reprint::text::tokens;
 use std::hint::black_box;
 
@@ -32,11 +33,11 @@ fn pair(i: u64, shared: usize) -> (Vec<u32>, Vec<u32>, Vec<Seed>) {
     let mut b = words(i * 2 + 1, 300);
     b.extend(copy);
     b.extend(words(i * 2 + 9, 200));
-    let ha: Vec<u64> = tokens(&a.join(" ")).map(|t| t.hash).collect();
-    let hb: Vec<u64> = tokens(&b.join(" ")).map(|t| t.hash).collect();
+    let ha: Vec<u32> = tokens(&a.join(" ")).map(|t| word_hash(t.hash)).collect();
+    let hb: Vec<u32> = tokens(&b.join(" ")).map(|t| word_hash(t.hash)).collect();
     let seeds = seed_pairs(&[winnow(&ha, 5, 2), winnow(&hb, 5, 2)], 10, &|_, _| false);
     let s = seeds.pairs.into_iter().next().map(|p| p.2).unwrap_or_default();
-    (ha.iter().map(|&h| h as u32).collect(), hb.iter().map(|&h| h as u32).collect(), s)
+    (ha, hb, s)
 }
 
 fn benches(c: &mut Criterion) {

@@ -8,7 +8,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use reprint::band::{candidate_pairs, LshParams};
-use reprint::shingle::{overlap, shingle_set, shingles_in_order};
+use reprint::shingle::{overlap, shingle_set, shingles_in_order, word_hash};
 use reprint::signature::{MinHasher, DEFAULT_SEED};
 use reprint::synth::{generate, SynthConfig};
 use reprint::text::tokens;
@@ -74,7 +74,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             for t in &texts {
                 hashes.clear();
-                hashes.extend(tokens(t).map(|tok| tok.hash));
+                hashes.extend(tokens(t).map(|tok| word_hash(tok.hash)));
                 in_order.clear();
                 shingles_in_order(&hashes, 5, &mut in_order);
                 fp_hasher.signature_into(&in_order, &mut sig);

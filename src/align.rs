@@ -245,8 +245,8 @@ mod tests {
     use super::*;
     use crate::anchor::{seed_pairs, winnow};
 
-    fn h(text: &str) -> Vec<u64> {
-        crate::text::tokens(text).map(|t| t.hash).collect()
+    fn h(text: &str) -> Vec<u32> {
+        crate::text::tokens(text).map(|t| crate::shingle::word_hash(t.hash)).collect()
     }
 
     const P: AlignParams = AlignParams { anchor_k: 5, max_gap: 30, x_drop: 4 };

@@ -14,6 +14,8 @@
 //! [`MAX_REPEATS_PER_DOC`] positions in the index, so no document can make it blow up.
 
 use crate::shingle::shingles_in_order;
+#[cfg(test)]
+use crate::shingle::word_hash;
 use rayon::prelude::*;
 
 /// Positions of one anchor kept per document.
@@ -30,10 +32,10 @@ pub struct Anchor {
     pub pos: u32,
 }
 
-/// Winnowed anchors of a token-hash sequence: shingles of `k` tokens, windows of `w` shingles.
+/// Winnowed anchors of a word-hash sequence ([`crate::shingle::word_hash`]): shingles of `k` tokens, windows of `w` shingles.
 /// In each window the rightmost smallest hash is taken; consecutive windows picking the same
 /// shingle give one anchor. Returned in position order.
-pub fn winnow(token_hashes: &[u64], k: usize, w: usize) -> Vec<Anchor> {
+pub fn winnow(token_hashes: &[u32], k: usize, w: usize) -> Vec<Anchor> {
     let mut shingles = Vec::with_capacity(token_hashes.len());
     shingles_in_order(token_hashes, k, &mut shingles);
     winnow_shingles(&shingles, w)
@@ -41,16 +43,24 @@ pub fn winnow(token_hashes: &[u64], k: usize, w: usize) -> Vec<Anchor> {
 
 /// Winnowed anchors of shingle hashes already in document order (see [`winnow`]).
 pub fn winnow_shingles(shingles: &[u64], w: usize) -> Vec<Anchor> {
+    let mut out: Vec<Anchor> = Vec::with_capacity(shingles.len() * 2 / (w.max(1) + 1) + 1);
+    winnow_each(shingles, w, |a| out.push(a));
+    out
+}
+
+/// Calls `found` with each winnowed anchor of `shingles` in position order (see [`winnow`]),
+/// without collecting them.
+pub fn winnow_each(shingles: &[u64], w: usize, mut found: impl FnMut(Anchor)) {
     let w = w.max(1);
-    let mut out: Vec<Anchor> = Vec::with_capacity(shingles.len() * 2 / (w + 1) + 1);
     if shingles.len() <= w {
         if let Some((pos, &hash)) = shingles.iter().enumerate().rev().min_by_key(|(_, h)| **h) {
-            out.push(Anchor { hash: (hash >> 32) as u32, pos: pos as u32 });
+            found(Anchor { hash: (hash >> 32) as u32, pos: pos as u32 });
         }
-        return out;
+        return;
     }
     // Monotone deque of candidate positions: hashes increasing from front to back.
     let mut deque: std::collections::VecDeque<usize> = std::collections::VecDeque::with_capacity(w);
+    let mut last: Option<usize> = None;
     for (i, &h) in shingles.iter().enumerate() {
         while deque.back().is_some_and(|&j| shingles[j] >= h) {
             deque.pop_back();
@@ -61,12 +71,12 @@ pub fn winnow_shingles(shingles: &[u64], w: usize) -> Vec<Anchor> {
         }
         if i + 1 >= w {
             let j = deque[0];
-            if out.last().is_none_or(|a| a.pos as usize != j) {
-                out.push(Anchor { hash: (shingles[j] >> 32) as u32, pos: j as u32 });
+            if last != Some(j) {
+                last = Some(j);
+                found(Anchor { hash: (shingles[j] >> 32) as u32, pos: j as u32 });
             }
         }
     }
-    out
 }
 
 /// Which anchor hashes were seen more than once, over a whole corpus, in two bitsets filled from
@@ -255,8 +265,8 @@ pub fn seed_pairs(anchors: &[Vec<Anchor>], max_df: usize, ignore: &(dyn Fn(usize
 mod tests {
     use super::*;
 
-    fn hashes(words: &str) -> Vec<u64> {
-        crate::text::tokens(words).map(|t| t.hash).collect()
+    fn hashes(words: &str) -> Vec<u32> {
+        crate::text::tokens(words).map(|t| word_hash(t.hash)).collect()
     }
 
     #[test]

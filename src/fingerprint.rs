@@ -1,7 +1,7 @@
 //! Fingerprint stage: every document's shingle set and MinHash signature, computed in parallel.
 
-use crate::anchor::{winnow, winnow_shingles, Anchor, SeenTwice};
-use crate::shingle::{shingle_set, shingles_in_order};
+use crate::anchor::{winnow, winnow_each, Anchor, SeenTwice};
+use crate::shingle::{shingle_set, shingles_in_order, word_hash};
 use crate::signature::MinHasher;
 use rayon::prelude::*;
 
@@ -104,57 +104,65 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
         SeenTwice::new(bytes / 6 * 2 / (w as u64 + 1))
     });
     let mut signatures = vec![0u32; texts.len() * perms];
-    let per_doc: Vec<DocPrints> = texts
+    let mut per_doc: Vec<DocPrints> = texts
         .par_iter()
         .zip(signatures.par_chunks_mut(perms))
         .map_init(
-            || (Vec::new(), Vec::new(), Vec::new()),
-            |(scratch, starts, in_order): &mut (Vec<u64>, Vec<u32>, Vec<u64>), (text, sig)| {
+            || (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+            |(words, starts, in_order, found): &mut (Vec<u32>, Vec<u32>, Vec<u64>, Vec<Anchor>), (text, sig)| {
                 let text = text.as_ref();
-                scratch.clear();
+                words.clear();
                 starts.clear();
                 if anchors.is_some() {
                     for t in crate::text::tokens(text) {
-                        scratch.push(t.hash);
+                        words.push(word_hash(t.hash));
                         starts.push(t.byte_start.min(u32::MAX as usize) as u32);
                     }
                 } else {
-                    scratch.extend(crate::text::tokens(text).map(|t| t.hash));
+                    words.extend(crate::text::tokens(text).map(|t| word_hash(t.hash)));
                 }
-                let in_order = &mut *in_order;
                 in_order.clear();
-                shingles_in_order(scratch, shingle, in_order);
-                let (doc_anchors, words, word_starts) = match anchors {
-                    Some((k, w)) => {
-                        let found = if k == shingle { winnow_shingles(in_order, w) } else { winnow(scratch, k, w) };
-                        if let Some(seen) = &seen {
-                            found.iter().for_each(|a| seen.mark(a.hash));
+                shingles_in_order(words, shingle, in_order);
+                let kept = match (anchors, &seen) {
+                    (Some((k, w)), Some(seen)) => {
+                        // Only marked here: the anchors are found again from the word hashes once
+                        // every document is marked, and only those another document holds kept.
+                        found.clear();
+                        if k == shingle {
+                            winnow_each(in_order, w, |a| found.push(a));
+                        } else {
+                            found.extend(winnow(words, k, w));
                         }
-                        let words = scratch.iter().map(|&h| h as u32).collect();
-                        (found, words, starts.as_slice().into())
+                        found.iter().for_each(|a| seen.mark(a.hash));
+                        (words.as_slice().into(), starts.as_slice().into())
                     }
-                    None => (Vec::new(), Box::default(), Box::default()),
+                    _ => (Box::default(), Box::default()),
                 };
-                // The signature does not need a set (a minimum ignores order and repeats); sorting
-                // waits until a document is verified (`make_sets`).
+                // The signature does not need a set (a minimum ignores order and repeats); sets
+                // are made later, for the documents verified (`make_sets`).
                 hasher.signature_into(in_order, sig);
                 on_done(text.len() as u64);
-                (in_order.len().min(u32::MAX as usize) as u32, doc_anchors, words, word_starts)
+                (in_order.len().min(u32::MAX as usize) as u32, Vec::new(), kept.0, kept.1)
             },
         )
         .collect();
-    let mut per_doc = per_doc;
-    if let Some(seen) = &seen {
+    if let (Some((k, w)), Some(seen)) = (anchors, &seen) {
         // Anchors no other document holds can seed nothing; a document left without anchors is
         // in no pair, so its token hashes are not needed either.
-        per_doc.par_iter_mut().for_each(|(_, found, words, starts)| {
-            found.retain(|a| seen.seen_twice(a.hash));
-            found.shrink_to_fit();
-            if found.is_empty() {
-                *words = Box::default();
-                *starts = Box::default();
-            }
-        });
+        per_doc.par_iter_mut().for_each_init(
+            || (Vec::new(), Vec::new()),
+            |(in_order, all), (_, found, words, starts)| {
+                in_order.clear();
+                all.clear();
+                shingles_in_order(words, k, in_order);
+                winnow_each(in_order, w, |a| all.push(a));
+                found.extend(all.iter().filter(|a| seen.seen_twice(a.hash)));
+                if found.is_empty() {
+                    *words = Box::default();
+                    *starts = Box::default();
+                }
+            },
+        );
     }
     let mut counts = Vec::with_capacity(per_doc.len());
     let mut anchors = Vec::with_capacity(per_doc.len());

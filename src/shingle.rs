@@ -1,22 +1,29 @@
 //! Word k-shingles hashed with xxh3, and the set operations the exact verification needs.
 //!
 //! A shingle is a run of `k` consecutive tokens; its hash is xxh3-64 over the little-endian bytes
-//! of the `k` token hashes, so it depends only on the normalised words, never on punctuation,
-//! spacing or case. A document with fewer than `k` tokens (but at least one) has one shingle made
+//! of the `k` token hashes cut to 32 bits ("word hashes", which the aligner compares as well), so
+//! it depends only on the normalised words, never on punctuation, spacing or case. Two different
+//! words share a 32-bit hash with probability 2^-32 per pair of words. A document with fewer than `k` tokens (but at least one) has one shingle made
 //! of all its tokens, as datasketch-based pipelines do, so very short documents still compare.
 
 use crate::text::tokens;
 use xxhash_rust::xxh3::xxh3_64;
 
-/// Hash of the shingle formed by `token_hashes` (any length from 1 to `k`).
+/// The 32-bit word hash of a token hash: what shingles and alignment are computed from.
 #[inline]
-pub fn shingle_hash(token_hashes: &[u64]) -> u64 {
-    let mut buf = [0u8; 8 * 16];
+pub fn word_hash(token_hash: u64) -> u32 {
+    token_hash as u32
+}
+
+/// Hash of the shingle formed by `token_hashes` (word hashes; any length from 1 to `k`).
+#[inline]
+pub fn shingle_hash(token_hashes: &[u32]) -> u64 {
+    let mut buf = [0u8; 4 * 16];
     if token_hashes.len() <= 16 {
         for (i, h) in token_hashes.iter().enumerate() {
-            buf[i * 8..i * 8 + 8].copy_from_slice(&h.to_le_bytes());
+            buf[i * 4..i * 4 + 4].copy_from_slice(&h.to_le_bytes());
         }
-        xxh3_64(&buf[..token_hashes.len() * 8])
+        xxh3_64(&buf[..token_hashes.len() * 4])
     } else {
         let bytes: Vec<u8> = token_hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
         xxh3_64(&bytes)
@@ -25,7 +32,7 @@ pub fn shingle_hash(token_hashes: &[u64]) -> u64 {
 
 /// Appends to `out` the hash of every shingle of `token_hashes`, in document order (shingle `i`
 /// starts at token `i`), duplicates kept.
-pub fn shingles_in_order(token_hashes: &[u64], k: usize, out: &mut Vec<u64>) {
+pub fn shingles_in_order(token_hashes: &[u32], k: usize, out: &mut Vec<u64>) {
     let k = k.max(1);
     if token_hashes.is_empty() {
         return;
@@ -39,9 +46,9 @@ pub fn shingles_in_order(token_hashes: &[u64], k: usize, out: &mut Vec<u64>) {
 
 /// The set of distinct shingle hashes of `text`, sorted ascending: what Jaccard and containment
 /// are computed on. `scratch` is reused between calls to avoid allocation.
-pub fn shingle_set(text: &str, k: usize, scratch: &mut Vec<u64>) -> Box<[u64]> {
+pub fn shingle_set(text: &str, k: usize, scratch: &mut Vec<u32>) -> Box<[u64]> {
     scratch.clear();
-    scratch.extend(tokens(text).map(|t| t.hash));
+    scratch.extend(tokens(text).map(|t| word_hash(t.hash)));
     let n_tokens = scratch.len();
     let mut set = Vec::with_capacity(n_tokens.saturating_sub(k.max(1)) + 1);
     shingles_in_order(&scratch[..n_tokens], k, &mut set);
