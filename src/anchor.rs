@@ -212,7 +212,12 @@ impl AnchorIndex {
 
     /// The postings of each anchor held by at least two documents: `(hash, doc, pos)` runs.
     pub fn shared(&self) -> impl Iterator<Item = &[(u32, u32, u32)]> {
-        self.buckets.iter().flat_map(|b| b.chunk_by(|x, y| x.0 == y.0)).filter(|g| g[0].1 != g[g.len() - 1].1)
+        self.buckets.iter().flat_map(|b| shared_groups(b))
+    }
+
+    /// Number of anchors held by more than `max_df` documents (skipped when seeding).
+    pub fn frequent(&self, max_df: usize) -> usize {
+        self.shared().filter(|g| doc_count(g) > max_df).count()
     }
 
     /// Number of postings.
@@ -229,18 +234,40 @@ impl AnchorIndex {
     /// are skipped and counted; `ignore(d, hash)` leaves an anchor out of document `d` (used to
     /// keep boilerplate from relating documents).
     pub fn seed_pairs(&self, max_df: usize, ignore: &(dyn Fn(usize, u32) -> bool + Sync)) -> SeedPairs {
-        let doc_count = |g: &[(u32, u32, u32)]| g.chunk_by(|x, y| x.1 == y.1).count();
-        let groups: Vec<&[(u32, u32, u32)]> = self.shared().collect();
-        let frequent_anchors = groups.iter().filter(|g| doc_count(g) > max_df).count();
-        let mut seeds: Vec<(u64, u32, u32)> = groups
+        let frequent_anchors = self.frequent(max_df);
+        SeedPairs { pairs: self.seed_pairs_in(max_df, ignore, 0..u32::MAX), frequent_anchors }
+    }
+
+    /// Upper bound of the seeds [`AnchorIndex::seed_pairs`] would produce (boilerplate not
+    /// subtracted): what memory the seeds of a scan need, to decide how many blocks to seed in.
+    pub fn seed_estimate(&self, max_df: usize) -> u64 {
+        self.shared().filter(|g| doc_count(g) <= max_df).map(|g| (g.len() as u64).pow(2) / 2).sum()
+    }
+
+    /// The seeds of the pairs whose first document is in `first`: [`AnchorIndex::seed_pairs`] one
+    /// block at a time, so that a corpus with tens of millions of coincidental pairs never holds
+    /// all their seeds at once.
+    pub fn seed_pairs_in(
+        &self,
+        max_df: usize,
+        ignore: &(dyn Fn(usize, u32) -> bool + Sync),
+        first: std::ops::Range<u32>,
+    ) -> Vec<(u32, u32, Vec<Seed>)> {
+        // Buckets in parallel, each walked in order: no list of all groups is ever built.
+        let mut seeds: Vec<(u64, u32, u32)> = self
+            .buckets
             .par_iter()
-            .filter(|g| doc_count(g) <= max_df)
-            .flat_map_iter(|g| {
-                let kept: Vec<(u32, u32, u32)> = g.iter().copied().filter(|p| !ignore(p.1 as usize, p.0)).collect();
+            .flat_map_iter(|bucket| {
                 let mut out = Vec::new();
-                for (i, x) in kept.iter().enumerate() {
-                    for y in kept[i + 1..].iter().filter(|y| y.1 != x.1) {
-                        out.push((((x.1 as u64) << 32) | y.1 as u64, x.2, y.2));
+                let mut kept: Vec<(u32, u32, u32)> = Vec::new();
+                for g in shared_groups(bucket).filter(|g| doc_count(g) <= max_df) {
+                    // Postings are sorted by document, so `x` is the pair's first document.
+                    kept.clear();
+                    kept.extend(g.iter().copied().filter(|p| !ignore(p.1 as usize, p.0)));
+                    for (i, x) in kept.iter().enumerate().filter(|(_, x)| first.contains(&x.1)) {
+                        for y in kept[i + 1..].iter().filter(|y| y.1 != x.1) {
+                            out.push((((x.1 as u64) << 32) | y.1 as u64, x.2, y.2));
+                        }
                     }
                 }
                 out
@@ -251,8 +278,18 @@ impl AnchorIndex {
             .chunk_by(|x, y| x.0 == y.0)
             .map(|run| ((run[0].0 >> 32) as u32, run[0].0 as u32, run.iter().map(|s| (s.1, s.2)).collect()))
             .collect();
-        SeedPairs { pairs, frequent_anchors }
+        pairs
     }
+}
+
+/// The postings runs of one bucket whose anchor at least two documents hold.
+fn shared_groups(bucket: &[(u32, u32, u32)]) -> impl Iterator<Item = &[(u32, u32, u32)]> {
+    bucket.chunk_by(|x, y| x.0 == y.0).filter(|g| g[0].1 != g[g.len() - 1].1)
+}
+
+/// Documents holding one anchor (its postings, sorted by document).
+fn doc_count(g: &[(u32, u32, u32)]) -> usize {
+    g.chunk_by(|x, y| x.1 == y.1).count()
 }
 
 /// Builds the index over `anchors` and returns the seeds of every document pair (see
@@ -334,6 +371,11 @@ mod tests {
         assert_eq!(s.frequent_anchors, 1);
         let s = seed_pairs(&docs[..3], 5, &|_, _| false);
         assert_eq!(s.pairs.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(), vec![(0, 1), (0, 2), (1, 2)]);
+        let whole = AnchorIndex::build(docs[..3].to_vec());
+        let blocks: Vec<_> =
+            [0..1, 1..2, 2..9].into_iter().flat_map(|r| whole.seed_pairs_in(5, &|_, _| false, r)).collect();
+        assert_eq!(blocks, whole.seed_pairs(5, &|_, _| false).pairs, "seeding in blocks gives the same pairs");
+        assert_eq!(whole.seed_estimate(5), 3 * 3 / 2);
         let s = seed_pairs(&docs[..3], 5, &|d, _| d == 1);
         assert_eq!(s.pairs.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(), vec![(0, 2)]);
     }

@@ -120,6 +120,9 @@ pub fn scan<T: AsRef<str> + Sync>(
     result
 }
 
+/// Seeds held at once while aligning (16 bytes each, plus the pairs' own lists).
+const SEEDS_PER_BLOCK: u64 = 16 << 20;
+
 /// Finds the shared passages of every pair of documents sharing anchors, attaches them to the
 /// near-duplicate pairs and adds the other pairs that share passages.
 fn add_passages<T: AsRef<str> + Sync>(
@@ -136,14 +139,16 @@ fn add_passages<T: AsRef<str> + Sync>(
     let source = |d: usize| sources.get(d).copied().flatten();
     // Hidden boilerplate must not relate documents, so its anchors are not even indexed.
     let ignore = |d: usize, h: u32| !cfg.show_boilerplate && boilerplate.contains(source(d), h);
-    let seeds = index.seed_pairs(cfg.max_df_docs(fp.len()), &ignore);
+    let max_df = cfg.max_df_docs(fp.len());
+    result.stats.frequent_anchors = index.frequent(max_df);
+    // Seeds are 16 bytes each and a large corpus has tens of millions of coincidental pairs:
+    // seed and align the pairs one block of first documents at a time, about 16 M seeds a block.
+    let n = fp.len() as u64;
+    let blocks = index.seed_estimate(max_df).div_ceil(SEEDS_PER_BLOCK).clamp(1, n.max(1));
     let boilerplate_at = boilerplate.positions(&index, sources, fp.len());
-    drop(index);
     progress.finish();
-    result.stats.aligned_pairs = seeds.pairs.len();
-    result.stats.frequent_anchors = seeds.frequent_anchors;
     result.stats.boilerplate_anchors = boilerplate.len();
-    progress.start("aligning", Some(seeds.pairs.len() as u64), Unit::Pairs);
+    progress.start("aligning", Some(n), Unit::Docs);
     let input = PassageInput {
         boilerplate_at: &boilerplate_at,
         words: &fp.words,
@@ -152,7 +157,15 @@ fn add_passages<T: AsRef<str> + Sync>(
         min_words: cfg.min_words,
         keep_boilerplate: cfg.show_boilerplate,
     };
-    let found = find_passages(texts, &seeds.pairs, &input, &|| progress.advance(1));
+    let mut found = Vec::new();
+    for block in 0..blocks {
+        let first = (n * block / blocks) as u32..(n * (block + 1) / blocks) as u32;
+        let seeds = index.seed_pairs_in(max_df, &ignore, first.clone());
+        result.stats.aligned_pairs += seeds.len();
+        found.extend(find_passages(texts, &seeds, &input, &|| {}));
+        progress.advance(first.len() as u64);
+    }
+    drop(index);
     progress.finish();
     fp.make_sets(texts, found.iter().flat_map(|(a, b, _)| [*a, *b]));
     let mut index: ahash::AHashMap<(u32, u32), usize> =
