@@ -643,8 +643,7 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
                 start,
                 end: start + footers[source].chars().count(),
             };
-            serde_json::to_writer(&mut *truth, &t).map_err(io::Error::other)?;
-            truth.write_all(b"\n")?;
+            write_line(&mut *truth, &t)?;
             stats.boilerplate += 1;
         }
         if starts_wire {
@@ -669,8 +668,7 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
                     jaccard: o.jaccard,
                     containment: o.containment,
                 };
-                serde_json::to_writer(&mut *truth, &t).map_err(io::Error::other)?;
-                truth.write_all(b"\n")?;
+                write_line(&mut *truth, &t)?;
             }
             wire.as_mut().expect("wire").members.push((id.clone(), text.clone()));
         }
@@ -692,8 +690,7 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
                 speaker: q.speaker.clone(),
                 edits: q.edits,
             };
-            serde_json::to_writer(&mut *truth, &t).map_err(io::Error::other)?;
-            truth.write_all(b"\n")?;
+            write_line(&mut *truth, &t)?;
         }
         if let Some(p) = &passage {
             let (_, source_offsets) = render_with_offsets(&recent[p.from].1);
@@ -710,8 +707,7 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
                 words: p.words.len(),
                 edits: p.edits,
             };
-            serde_json::to_writer(&mut *truth, &t).map_err(io::Error::other)?;
-            truth.write_all(b"\n")?;
+            write_line(&mut *truth, &t)?;
             stats.passages += 1;
             // The two documents as a pair too, so that the truth holds every related pair.
             let base_text = recent[p.from].3.clone();
@@ -728,8 +724,7 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
                 jaccard: o.jaccard,
                 containment: o.containment,
             };
-            serde_json::to_writer(&mut *truth, &pair).map_err(io::Error::other)?;
-            truth.write_all(b"\n")?;
+            write_line(&mut *truth, &pair)?;
         }
         if let Some((k, relation, edit)) = planted {
             let base_text = recent[k].3.clone();
@@ -746,8 +741,7 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
                 jaccard: o.jaccard,
                 containment: o.containment,
             };
-            serde_json::to_writer(&mut *truth, &t).map_err(io::Error::other)?;
-            truth.write_all(b"\n")?;
+            write_line(&mut *truth, &t)?;
             if relation == "contained" {
                 stats.contained += 1;
             } else {
@@ -764,8 +758,7 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
         };
         stats.docs += 1;
         stats.bytes += doc.text.len() as u64;
-        serde_json::to_writer(&mut *corpus, &doc).map_err(io::Error::other)?;
-        corpus.write_all(b"\n")?;
+        write_line(&mut *corpus, &doc)?;
         if planted.is_none() && !is_wire {
             recent.push_back((id, body, false, text));
             if recent.len() > WINDOW {
@@ -776,6 +769,12 @@ pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write
     corpus.flush()?;
     truth.flush()?;
     Ok(stats)
+}
+
+/// Writes `record` as one JSON line.
+fn write_line(out: &mut dyn Write, record: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, record).map_err(io::Error::other)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
