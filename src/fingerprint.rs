@@ -1,6 +1,7 @@
 //! Fingerprint stage: every document's shingle set and MinHash signature, computed in parallel.
 
 use crate::anchor::{winnow, winnow_each, Anchor, SeenTwice};
+use crate::corpus::Texts;
 use crate::shingle::{shingle_set, shingles_in_order, word_hash};
 use crate::signature::MinHasher;
 use rayon::prelude::*;
@@ -31,13 +32,10 @@ pub struct Fingerprints {
     /// again (empty when anchors were not asked for). Two different words agree by chance with
     /// probability 2^-32 per comparison.
     pub words: Vec<Box<[u32]>>,
-    /// Byte offset where each token starts (parallel to `words`), to turn aligned token ranges
-    /// into text offsets without tokenizing again.
-    pub word_starts: Vec<Box<[u32]>>,
 }
 
 /// What fingerprinting gives for one document: its shingle count, anchors and token hashes.
-type DocPrints = (u32, Vec<Anchor>, Box<[u32]>, Box<[u32]>);
+type DocPrints = (u32, Vec<Anchor>, Box<[u32]>);
 
 /// Which anchors to compute beside the fingerprints: `(words per anchor shingle, window)`.
 pub type AnchorSpec = Option<(usize, usize)>;
@@ -50,7 +48,7 @@ impl Fingerprints {
 
     /// Makes, in parallel, the shingle set of every document in `docs` that has none yet, from
     /// `texts` (the texts that were fingerprinted).
-    pub fn make_sets<T: AsRef<str> + Sync>(&mut self, texts: &[T], docs: impl IntoIterator<Item = u32>) {
+    pub fn make_sets<X: Texts + ?Sized>(&mut self, texts: &X, docs: impl IntoIterator<Item = u32>) {
         let mut want = vec![false; self.shingles.len()];
         for d in docs {
             if let Some(w) = want.get_mut(d as usize) {
@@ -62,16 +60,19 @@ impl Fingerprints {
             .par_iter_mut()
             .zip(self.is_set.par_iter_mut())
             .zip(want.par_iter())
-            .zip(texts.par_iter())
-            .filter(|(((_, done), w), _)| **w && !**done)
-            .for_each_init(Vec::new, |scratch, (((s, done), _), text)| {
-                *s = shingle_set(text.as_ref(), k, scratch);
-                *done = true;
-            });
+            .enumerate()
+            .filter(|(_, ((_, done), w))| **w && !**done)
+            .for_each_init(
+                || (Vec::new(), String::new()),
+                |(scratch, buf), (i, ((s, done), _))| {
+                    *s = shingle_set(texts.text(i, buf), k, scratch);
+                    *done = true;
+                },
+            );
     }
 
     /// Makes every document's shingle set.
-    pub fn make_all_sets<T: AsRef<str> + Sync>(&mut self, texts: &[T]) {
+    pub fn make_all_sets<X: Texts + ?Sized>(&mut self, texts: &X) {
         let n = self.shingles.len() as u32;
         self.make_sets(texts, 0..n);
     }
@@ -88,39 +89,30 @@ impl Fingerprints {
 }
 
 /// Fingerprints `texts` with `shingle`-word shingles and `hasher`, and their passage anchors when
-/// `anchors` says how. Each text is tokenized once. `on_done(bytes)` is called as documents finish
-/// (for progress display).
-pub fn fingerprint_all<T: AsRef<str> + Sync>(
-    texts: &[T],
+/// `anchors` says how. Each text is tokenized once. `total_bytes` (the texts' length, summed) sizes
+/// the anchor bitsets. `on_done(bytes)` is called as documents finish (for progress display).
+pub fn fingerprint_all<X: Texts + ?Sized>(
+    texts: &X,
     shingle: usize,
     hasher: &MinHasher,
     anchors: AnchorSpec,
+    total_bytes: u64,
     on_done: &(dyn Fn(u64) + Sync),
 ) -> Fingerprints {
     let perms = hasher.perms();
     // About one anchor per word for small windows, one word per 6 bytes of text.
-    let seen = anchors.map(|(_, w)| {
-        let bytes: u64 = texts.iter().map(|t| t.as_ref().len() as u64).sum();
-        SeenTwice::new(bytes / 6 * 2 / (w as u64 + 1))
-    });
-    let mut signatures = vec![0u32; texts.len() * perms];
-    let mut per_doc: Vec<DocPrints> = texts
-        .par_iter()
+    let seen = anchors.map(|(_, w)| SeenTwice::new(total_bytes / 6 * 2 / (w as u64 + 1)));
+    let n = texts.count();
+    let mut signatures = vec![0u32; n * perms];
+    let mut per_doc: Vec<DocPrints> = (0..n)
+        .into_par_iter()
         .zip(signatures.par_chunks_mut(perms))
         .map_init(
-            || (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
-            |(words, starts, in_order, found): &mut (Vec<u32>, Vec<u32>, Vec<u64>, Vec<Anchor>), (text, sig)| {
-                let text = text.as_ref();
+            || (Vec::new(), Vec::new(), Vec::new(), String::new()),
+            |(words, in_order, found, buf): &mut (Vec<u32>, Vec<u64>, Vec<Anchor>, String), (i, sig)| {
+                let text = texts.text(i, buf);
                 words.clear();
-                starts.clear();
-                if anchors.is_some() {
-                    for t in crate::text::tokens(text) {
-                        words.push(word_hash(t.hash));
-                        starts.push(t.byte_start.min(u32::MAX as usize) as u32);
-                    }
-                } else {
-                    words.extend(crate::text::tokens(text).map(|t| word_hash(t.hash)));
-                }
+                words.extend(crate::text::tokens(text).map(|t| word_hash(t.hash)));
                 in_order.clear();
                 shingles_in_order(words, shingle, in_order);
                 let kept = match (anchors, &seen) {
@@ -134,15 +126,15 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
                             found.extend(winnow(words, k, w));
                         }
                         found.iter().for_each(|a| seen.mark(a.hash));
-                        (words.as_slice().into(), starts.as_slice().into())
+                        words.as_slice().into()
                     }
-                    _ => (Box::default(), Box::default()),
+                    _ => Box::default(),
                 };
                 // The signature does not need a set (a minimum ignores order and repeats); sets
                 // are made later, for the documents verified (`make_sets`).
                 hasher.signature_into(in_order, sig);
                 on_done(text.len() as u64);
-                (in_order.len().min(u32::MAX as usize) as u32, Vec::new(), kept.0, kept.1)
+                (in_order.len().min(u32::MAX as usize) as u32, Vec::new(), kept)
             },
         )
         .collect();
@@ -151,7 +143,7 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
         // in no pair, so its token hashes are not needed either.
         per_doc.par_iter_mut().for_each_init(
             || (Vec::new(), Vec::new()),
-            |(in_order, all), (_, found, words, starts)| {
+            |(in_order, all), (_, found, words)| {
                 in_order.clear();
                 all.clear();
                 shingles_in_order(words, k, in_order);
@@ -159,7 +151,6 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
                 found.extend(all.iter().filter(|a| seen.seen_twice(a.hash)));
                 if found.is_empty() {
                     *words = Box::default();
-                    *starts = Box::default();
                 }
             },
         );
@@ -167,16 +158,14 @@ pub fn fingerprint_all<T: AsRef<str> + Sync>(
     let mut counts = Vec::with_capacity(per_doc.len());
     let mut anchors = Vec::with_capacity(per_doc.len());
     let mut words = Vec::with_capacity(per_doc.len());
-    let mut word_starts = Vec::with_capacity(per_doc.len());
-    for (c, a, w, st) in per_doc {
+    for (c, a, w) in per_doc {
         counts.push(c);
         anchors.push(a);
         words.push(w);
-        word_starts.push(st);
     }
     let shingles = vec![Box::default(); counts.len()];
     let is_set = vec![false; counts.len()];
-    Fingerprints { perms, shingle, counts, shingles, is_set, signatures, anchors, words, word_starts }
+    Fingerprints { perms, shingle, counts, shingles, is_set, signatures, anchors, words }
 }
 
 #[cfg(test)]
@@ -191,7 +180,7 @@ mod tests {
             "",
         ];
         let hasher = MinHasher::new(128, 7);
-        let mut fp = fingerprint_all(&texts, 5, &hasher, None, &|_| {});
+        let mut fp = fingerprint_all(&texts, 5, &hasher, None, 0, &|_| {});
         let mut scratch = Vec::new();
         for (i, t) in texts.iter().enumerate() {
             let set = shingle_set(t, 5, &mut scratch);

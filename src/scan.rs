@@ -8,6 +8,7 @@ use crate::boilerplate::Boilerplate;
 use crate::cluster::{clusters, Cluster};
 use crate::config::ScanConfig;
 use crate::containment;
+use crate::corpus::Texts;
 use crate::fingerprint::{fingerprint_all, Fingerprints};
 use crate::passage::{find_passages, Passage, PassageInput};
 use crate::progress::{Progress, Unit};
@@ -100,17 +101,17 @@ pub struct ScanResult {
 /// Fingerprints `texts` and finds their near-duplicate (and, if configured, containment) pairs
 /// and shared passages. `sources[i]` numbers the source of text `i` (for boilerplate; may be
 /// empty). `cfg` must have passed [`ScanConfig::validate`].
-pub fn scan<T: AsRef<str> + Sync>(
-    texts: &[T],
+pub fn scan<X: Texts + ?Sized>(
+    texts: &X,
     sources: &[Option<u32>],
     cfg: &ScanConfig,
     progress: &dyn Progress,
 ) -> ScanResult {
     let hasher = MinHasher::new(cfg.perms, cfg.seed);
-    let total_bytes: u64 = texts.iter().map(|t| t.as_ref().len() as u64).sum();
+    let total_bytes: u64 = (0..texts.count()).map(|i| texts.text_len(i)).sum();
     progress.start("fingerprinting", Some(total_bytes), Unit::Bytes);
     let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
-    let fp = fingerprint_all(texts, cfg.shingle, &hasher, anchors, &|n| progress.advance(n));
+    let fp = fingerprint_all(texts, cfg.shingle, &hasher, anchors, total_bytes, &|n| progress.advance(n));
     progress.finish();
     let mut fp = fp;
     let mut result = find_pairs(texts, &mut fp, cfg, progress);
@@ -121,12 +122,12 @@ pub fn scan<T: AsRef<str> + Sync>(
 }
 
 /// Seeds held at once while aligning (16 bytes each, plus the pairs' own lists).
-const SEEDS_PER_BLOCK: u64 = 16 << 20;
+const SEEDS_PER_BLOCK: u64 = 8 << 20;
 
 /// Finds the shared passages of every pair of documents sharing anchors, attaches them to the
 /// near-duplicate pairs and adds the other pairs that share passages.
-fn add_passages<T: AsRef<str> + Sync>(
-    texts: &[T],
+fn add_passages<X: Texts + ?Sized>(
+    texts: &X,
     sources: &[Option<u32>],
     fp: &mut Fingerprints,
     cfg: &ScanConfig,
@@ -142,7 +143,7 @@ fn add_passages<T: AsRef<str> + Sync>(
     let max_df = cfg.max_df_docs(fp.len());
     result.stats.frequent_anchors = index.frequent(max_df);
     // Seeds are 16 bytes each and a large corpus has tens of millions of coincidental pairs:
-    // seed and align the pairs one block of first documents at a time, about 16 M seeds a block.
+    // seed and align the pairs one block of first documents at a time, about 8 M seeds a block.
     let n = fp.len() as u64;
     let blocks = index.seed_estimate(max_df).div_ceil(SEEDS_PER_BLOCK).clamp(1, n.max(1));
     let boilerplate_at = boilerplate.positions(&index, sources, fp.len());
@@ -152,7 +153,6 @@ fn add_passages<T: AsRef<str> + Sync>(
     let input = PassageInput {
         boilerplate_at: &boilerplate_at,
         words: &fp.words,
-        word_starts: &fp.word_starts,
         params: cfg.align_params(),
         min_words: cfg.min_words,
         keep_boilerplate: cfg.show_boilerplate,
@@ -207,8 +207,8 @@ fn sort_pairs(pairs: &mut [Pair]) {
 }
 
 /// The stages after fingerprinting, for callers that fingerprint `texts` on their own.
-pub fn find_pairs<T: AsRef<str> + Sync>(
-    texts: &[T],
+pub fn find_pairs<X: Texts + ?Sized>(
+    texts: &X,
     fp: &mut Fingerprints,
     cfg: &ScanConfig,
     progress: &dyn Progress,

@@ -154,6 +154,24 @@ fn missing_text_field_is_named_and_another_field_can_be_chosen() {
 }
 
 #[test]
+fn an_unusable_temporary_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "c.jsonl", "{\"id\":\"a\",\"text\":\"first text\"}\n");
+    let missing = dir.path().join("no-such-dir");
+    let r = common::reprint_env(&["scan", s(&f), "--spill-over", "0"], &[("TMPDIR", s(&missing))]);
+    no_panic(&r);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot keep texts in a temporary file") && r.stderr.contains("no-such-dir"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "nothing reported over lost texts");
+    let r = common::reprint_env(&["scan", s(&f)], &[("TMPDIR", s(&missing))]);
+    assert_eq!(r.code, 0, "small corpora stay in memory: {}", r.stderr);
+}
+
+#[test]
 fn duplicate_ids_stop_or_keep_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(dir.path(), "c.jsonl", "{\"id\":\"a\",\"text\":\"first text\"}\n{\"id\":\"b\",\"text\":\"b\"}\n{\"id\":\"a\",\"text\":\"second text\"}\n");

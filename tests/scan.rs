@@ -56,6 +56,28 @@ fn output_is_identical_for_one_and_two_threads() {
 }
 
 #[test]
+fn texts_kept_in_a_temporary_file_give_identical_results() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "1200", &["--words", "300", "--near-duplicates", "0.2"]);
+    let corpus = dir.path().join("corpus.jsonl");
+    for format in ["jsonl", "csv", "table"] {
+        let memory = reprint(&["scan", s(&corpus), "--containment", "0.7", "--format", format, "-q"]);
+        let spilled =
+            reprint(&["scan", s(&corpus), "--containment", "0.7", "--format", format, "-q", "--spill-over", "0"]);
+        assert_eq!(spilled.code, 0, "{}", spilled.stderr);
+        assert_eq!(memory.stdout, spilled.stdout, "{format} differs when texts are on disk");
+    }
+    let r = reprint(&["scan", s(&corpus), "--format", "jsonl", "-q", "--spill-over", "0"]);
+    assert!(r.summary()["passages"].as_u64().unwrap() > 50, "passages carry text read back: {}", r.summary());
+    let texts: Vec<String> = r
+        .pairs()
+        .iter()
+        .flat_map(|p| p["passages"].as_array().unwrap().iter().map(|x| x["a_text"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(!texts.is_empty() && texts.iter().all(|t| t.split_whitespace().count() >= 8), "{texts:?}");
+}
+
+#[test]
 fn planted_near_duplicates_recall_and_precision() {
     let dir = tempfile::tempdir().unwrap();
     synth(

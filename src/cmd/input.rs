@@ -44,7 +44,7 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
-    fn read_options(&self) -> ReadOptions {
+    fn read_options(&self, spill_over: Option<u64>) -> ReadOptions {
         ReadOptions {
             fields: Fields {
                 id: self.id_field.clone(),
@@ -55,14 +55,16 @@ impl InputArgs {
             },
             skip_bad_lines: self.skip_bad_lines,
             dedupe_ids: self.dedupe_ids,
+            spill_over,
         }
     }
 
     /// Reads the corpus with a progress bar and prints its diagnostics on stderr (only errors
-    /// when `quiet`). The error is the message for [`super::fail`].
-    pub fn read(&self, bars: &Bars, quiet: bool) -> Result<Corpus, String> {
+    /// when `quiet`). Texts past `spill_over` bytes go to a temporary file (see
+    /// [`ReadOptions::spill_over`]). The error is the message for [`super::fail`].
+    pub fn read(&self, bars: &Bars, quiet: bool, spill_over: Option<u64>) -> Result<Corpus, String> {
         bars.start("reading", None, Unit::Bytes);
-        let read = read_paths(&self.paths, &self.read_options(), &|n| bars.advance(n));
+        let read = read_paths(&self.paths, &self.read_options(spill_over), &|n| bars.advance(n));
         bars.finish();
         let corpus = read.map_err(|e| e.to_string())?;
         let shown = corpus.diagnostics.iter().filter(|d| !quiet || d.severity == Severity::Error);

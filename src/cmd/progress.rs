@@ -10,7 +10,18 @@ use std::time::{Duration, Instant};
 pub struct Bars {
     visible: bool,
     bar: RwLock<Option<ProgressBar>>,
-    stages: Mutex<Vec<(String, Instant, Option<Duration>)>>,
+    stages: Mutex<Vec<Stage>>,
+}
+
+/// A stage's name, start, duration once finished, and the process's peak memory by then (MiB).
+type Stage = (String, Instant, Option<Duration>, Option<f64>);
+
+/// Peak resident memory of this process so far, in MiB (`getrusage`; KiB on Linux).
+fn peak_mib() -> Option<f64> {
+    // SAFETY: plain FFI call writing into a zeroed, properly aligned local.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    (r == 0).then(|| usage.ru_maxrss as f64 / 1024.0)
 }
 
 impl Bars {
@@ -23,12 +34,21 @@ impl Bars {
         }
     }
 
-    /// "stage 0.12 s, stage 0.03 s, …" for the stages finished so far.
+    /// "stage 0.12 s, stage 0.03 s, …" for the stages finished so far, each with the process's
+    /// peak memory at its end when it grew during the stage (which stage needs the memory).
     pub fn timings(&self) -> String {
         let stages = self.stages.lock().map(|s| s.clone()).unwrap_or_default();
         stages
             .iter()
-            .filter_map(|(name, _, d)| d.map(|d| format!("{name} {:.2} s", d.as_secs_f64())))
+            .scan(0.0, |before, (name, _, d, peak)| {
+                let grew = peak.filter(|&p| p > *before + 1.0);
+                *before = peak.unwrap_or(*before);
+                Some(d.map(|d| match grew {
+                    Some(p) => format!("{name} {:.2} s (peak {p:.0} MiB)", d.as_secs_f64()),
+                    None => format!("{name} {:.2} s", d.as_secs_f64()),
+                }))
+            })
+            .flatten()
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -37,7 +57,7 @@ impl Bars {
 impl Progress for Bars {
     fn start(&self, stage: &str, total: Option<u64>, unit: Unit) {
         if let Ok(mut stages) = self.stages.lock() {
-            stages.push((stage.to_string(), Instant::now(), None));
+            stages.push((stage.to_string(), Instant::now(), None, None));
         }
         if !self.visible {
             return;
@@ -70,6 +90,7 @@ impl Progress for Bars {
         if let Ok(mut stages) = self.stages.lock() {
             if let Some(last) = stages.last_mut() {
                 last.2.get_or_insert(last.1.elapsed());
+                last.3 = peak_mib();
             }
         }
         if let Ok(mut slot) = self.bar.write() {

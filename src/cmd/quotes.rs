@@ -46,7 +46,7 @@ pub fn run(args: Args) -> ExitCode {
     }
     let started = Instant::now();
     let bars = Bars::new(args.out.quiet);
-    let corpus = match args.input.read(&bars, args.out.quiet) {
+    let corpus = match args.input.read(&bars, args.out.quiet, None) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };

@@ -53,6 +53,11 @@ pub struct Args {
     /// Also report passages recognised as one source's boilerplate (flagged).
     #[arg(long)]
     show_boilerplate: bool,
+    /// Once the texts read pass this many MB, keep them in an unlinked temporary file (in
+    /// TMPDIR) instead of memory; the page cache still holds what fits (0: always; not with
+    /// --format html, which keeps every text).
+    #[arg(long, default_value_t = 1024, value_name = "MB")]
+    spill_over: u64,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -87,12 +92,16 @@ pub fn run(args: Args) -> ExitCode {
     let started = Instant::now();
     let bars = Bars::new(args.out.quiet);
 
-    let corpus = match args.input.read(&bars, args.out.quiet) {
+    let spill_over = (args.out.format != Format::Html).then_some(args.spill_over.saturating_mul(1_000_000));
+    let corpus = match args.input.read(&bars, args.out.quiet, spill_over) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
 
-    let result = reprint::scan::scan(&corpus.docs, &corpus.source_ids(), &cfg, &bars);
+    let result = reprint::scan::scan(&corpus, &corpus.source_ids(), &cfg, &bars);
+    if let Some(e) = corpus.spill_failure() {
+        return fail(e);
+    }
     let summary = Summary::new(&corpus, &cfg, &result);
 
     let written = Instant::now();
@@ -106,12 +115,15 @@ pub fn run(args: Args) -> ExitCode {
         write_html(out.as_mut(), "reprint: scan", &corpus.docs, Some(&result), Some(&quotes))
     } else {
         match for_format(args.out.format, out) {
-            Some(mut report) => emit(report.as_mut(), &corpus.docs, &summary, &result),
+            Some(mut report) => emit(report.as_mut(), &corpus, &summary, &result),
             None => Ok(()),
         }
     };
     if let Some(code) = write_failure(written_ok) {
         return code;
+    }
+    if let Some(e) = corpus.spill_failure() {
+        return fail(e);
     }
     // The process ends here: handing every text and shingle set back to the allocator one by
     // one would only add to the wall time.

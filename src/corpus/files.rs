@@ -101,11 +101,18 @@ pub(super) fn read_file(
     }
     on_bytes(bytes.len() as u64);
     corpus.stats.bytes += bytes.len() as u64;
-    push_text_doc(corpus, bytes, kind, id.to_string(), source, origin);
-    Ok(())
+    push_text_doc(corpus, bytes, kind, id.to_string(), source, origin, opts)
 }
 
-fn push_text_doc(corpus: &mut Corpus, bytes: Vec<u8>, kind: Kind, id: String, source: Option<String>, origin: Origin) {
+fn push_text_doc(
+    corpus: &mut Corpus,
+    bytes: Vec<u8>,
+    kind: Kind,
+    id: String,
+    source: Option<String>,
+    origin: Origin,
+    opts: &ReadOptions,
+) -> Result<(), ReadError> {
     let (raw, bad) = decode_lossy(bytes);
     if let Some((first, count)) = bad {
         corpus.warn(
@@ -125,7 +132,7 @@ fn push_text_doc(corpus: &mut Corpus, bytes: Vec<u8>, kind: Kind, id: String, so
             (raw, title)
         }
     };
-    corpus.push_doc(Doc { id, source, date: None, title, text, origin });
+    corpus.push_doc(Doc::new(id, source, None, title, text, origin), opts)
 }
 
 /// Walks `root` recursively in name order, following symbolic links (loops are detected and
@@ -197,8 +204,7 @@ pub(super) fn read_stdin(corpus: &mut Corpus, opts: &ReadOptions, on_bytes: &dyn
                 .map_err(|e| ReadError::Input { path: "-".into(), message: e.to_string() })?;
             on_bytes(bytes.len() as u64);
             corpus.stats.bytes += bytes.len() as u64;
-            push_text_doc(corpus, bytes, Kind::Text, "-".into(), None, Origin { path: "-".into(), line: None });
-            Ok(())
+            push_text_doc(corpus, bytes, Kind::Text, "-".into(), None, Origin { path: "-".into(), line: None }, opts)
         }
     }
 }

@@ -237,7 +237,7 @@ fn parse_line(line: &str, origin: Origin, fields: &Fields) -> Parsed {
         (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return Parsed::Bad(e),
     };
     let id = id.unwrap_or_else(|| origin.to_string());
-    Parsed::Doc(Doc { id, source, date, title, text, origin })
+    Parsed::Doc(Doc::new(id, source, date, title, text, origin))
 }
 
 /// Reads JSON Lines from `reader` into `corpus`. `path` names the input in messages.
@@ -320,7 +320,7 @@ pub(super) fn read_jsonl(
             }
             match parsed {
                 Parsed::Blank => {}
-                Parsed::Doc(d) => corpus.push_doc(d),
+                Parsed::Doc(d) => corpus.push_doc(d, opts)?,
                 Parsed::Bad(message) if opts.skip_bad_lines => {
                     corpus.stats.bad_lines_skipped += 1;
                     corpus.warn(origin, Some(start), format!("{message}; line skipped"));

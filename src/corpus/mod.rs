@@ -11,6 +11,7 @@
 mod files;
 mod html;
 mod jsonl;
+mod spill;
 
 use ahash::AHashMap;
 use serde::Serialize;
@@ -19,6 +20,9 @@ use std::path::Path;
 
 pub use html::html_to_text;
 pub use jsonl::Fields;
+use spill::SpillWriter;
+pub use spill::{SpillFile, Spilled};
+use std::sync::Arc;
 
 /// One article.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,11 +35,90 @@ pub struct Doc {
     pub date: Option<String>,
     /// Headline (JSON `title`; first line of a text file; `<title>` of an HTML page).
     pub title: Option<String>,
-    /// The text every offset points into.
+    /// The text every offset points into; empty when the text was moved to the corpus's
+    /// temporary file (`spilled`): read texts through [`Texts`] to get them wherever they are.
     pub text: String,
+    /// Where the text is in [`Corpus::spill_file`], when it was moved out of memory.
+    #[serde(skip)]
+    pub spilled: Option<Spilled>,
     /// Where the document was read from.
     #[serde(skip)]
     pub origin: Origin,
+}
+
+impl Doc {
+    /// A document whose text is in memory.
+    pub fn new(
+        id: String,
+        source: Option<String>,
+        date: Option<String>,
+        title: Option<String>,
+        text: String,
+        origin: Origin,
+    ) -> Self {
+        Doc { id, source, date, title, text, spilled: None, origin }
+    }
+
+    /// Length of the text in bytes, wherever it is kept.
+    pub fn byte_len(&self) -> u64 {
+        self.spilled.map_or(self.text.len() as u64, |s| s.len)
+    }
+}
+
+/// Random access to the texts of a corpus, wherever they are kept (memory or a temporary file):
+/// what the scan stages read.
+pub trait Texts: Sync {
+    /// Number of texts.
+    fn count(&self) -> usize;
+    /// Text `i`, borrowed from memory or read into `buf`.
+    fn text<'a>(&'a self, i: usize, buf: &'a mut String) -> &'a str;
+    /// Length of text `i` in bytes, without reading it.
+    fn text_len(&self, i: usize) -> u64 {
+        self.text(i, &mut String::new()).len() as u64
+    }
+}
+
+impl<T: AsRef<str> + Sync> Texts for [T] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn text<'a>(&'a self, i: usize, _: &'a mut String) -> &'a str {
+        self[i].as_ref()
+    }
+}
+
+impl<T: AsRef<str> + Sync> Texts for Vec<T> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn text<'a>(&'a self, i: usize, _: &'a mut String) -> &'a str {
+        self[i].as_ref()
+    }
+}
+
+impl<T: AsRef<str> + Sync, const N: usize> Texts for [T; N] {
+    fn count(&self) -> usize {
+        N
+    }
+    fn text<'a>(&'a self, i: usize, _: &'a mut String) -> &'a str {
+        self[i].as_ref()
+    }
+}
+
+impl Texts for Corpus {
+    fn count(&self) -> usize {
+        self.docs.len()
+    }
+    fn text<'a>(&'a self, i: usize, buf: &'a mut String) -> &'a str {
+        let doc = &self.docs[i];
+        match (doc.spilled, &self.spill_file) {
+            (Some(span), Some(file)) => file.read(span, buf),
+            _ => &doc.text,
+        }
+    }
+    fn text_len(&self, i: usize) -> u64 {
+        self.docs[i].byte_len()
+    }
 }
 
 /// Where a document or a problem is: a file (or `-` for stdin) and, for JSON Lines, a line.
@@ -104,6 +187,8 @@ pub enum ReadError {
     Input { path: String, message: String },
     /// Nothing to scan.
     NoDocuments { paths: Vec<String>, empty_skipped: usize },
+    /// Texts could not be moved to the temporary file (see [`ReadOptions::spill_over`]).
+    Spill { message: String },
 }
 
 impl fmt::Display for ReadError {
@@ -117,6 +202,11 @@ impl fmt::Display for ReadError {
                 "duplicate document id {id:?} at {second}, first seen at {first} (use --dedupe-ids to keep the first)"
             ),
             ReadError::Input { path, message } => write!(f, "{path}: {message}"),
+            ReadError::Spill { message } => write!(
+                f,
+                "cannot keep texts in a temporary file in {}: {message} (set TMPDIR to a directory with room, or raise --spill-over)",
+                std::env::temp_dir().display()
+            ),
             ReadError::NoDocuments { paths, empty_skipped } => {
                 write!(f, "no documents found in {}", paths.join(", "))?;
                 if *empty_skipped > 0 {
@@ -139,6 +229,9 @@ pub struct ReadOptions {
     pub skip_bad_lines: bool,
     /// Keep the first of several documents with one id (with a warning) instead of stopping.
     pub dedupe_ids: bool,
+    /// Once the texts read pass this many bytes, move them all to a temporary file and keep
+    /// reading into it (see [`SpillFile`]); `None` keeps every text in memory.
+    pub spill_over: Option<u64>,
 }
 
 /// Counts of what reading did.
@@ -159,7 +252,7 @@ pub struct ReadStats {
 }
 
 /// A read corpus: its documents in input order, plus what went wrong on the way.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Corpus {
     /// Documents in the order read (paths in the order given, directories sorted by name).
     pub docs: Vec<Doc>,
@@ -167,6 +260,12 @@ pub struct Corpus {
     pub diagnostics: Vec<Diagnostic>,
     /// Counts.
     pub stats: ReadStats,
+    /// The temporary file holding the texts moved out of memory, if any were.
+    pub spill_file: Option<Arc<SpillFile>>,
+    /// While reading: where texts go once they pass `ReadOptions::spill_over` bytes.
+    spilling: Option<SpillWriter>,
+    /// While reading: bytes of text held in memory.
+    held: u64,
 }
 
 impl Corpus {
@@ -198,12 +297,47 @@ impl Corpus {
         self.diagnostics.push(Diagnostic { severity: Severity::Error, origin, byte: None, message });
     }
 
-    fn push_doc(&mut self, doc: Doc) {
+    /// Text bytes of every document (in memory or spilled).
+    pub fn text_bytes(&self) -> u64 {
+        self.docs.iter().map(Doc::byte_len).sum()
+    }
+
+    /// Whether some text could not be read back from the temporary file (the message says why):
+    /// results computed since then must not be reported.
+    pub fn spill_failure(&self) -> Option<String> {
+        self.spill_file.as_ref().and_then(|f| f.failure())
+    }
+
+    fn push_doc(&mut self, mut doc: Doc, opts: &ReadOptions) -> Result<(), ReadError> {
         if doc.text.trim().is_empty() {
             self.stats.empty_skipped += 1;
-        } else {
-            self.docs.push(doc);
+            return Ok(());
         }
+        let spill_error = |e: std::io::Error| ReadError::Spill { message: e.to_string() };
+        self.held += doc.text.len() as u64;
+        if self.spilling.is_none() && opts.spill_over.is_some_and(|limit| self.held > limit) {
+            let mut w = SpillWriter::create().map_err(spill_error)?;
+            for d in &mut self.docs {
+                d.spilled = Some(w.push(&d.text).map_err(spill_error)?);
+                d.text = String::new();
+            }
+            self.spilling = Some(w);
+        }
+        if let Some(w) = &mut self.spilling {
+            doc.spilled = Some(w.push(&doc.text).map_err(spill_error)?);
+            doc.text = String::new();
+        }
+        self.docs.push(doc);
+        Ok(())
+    }
+
+    /// Ends reading: the spilled texts become readable.
+    fn finish_spill(&mut self) -> Result<(), ReadError> {
+        if let Some(w) = self.spilling.take() {
+            let file = w.finish().map_err(|e| ReadError::Spill { message: e.to_string() })?;
+            self.spill_file = Some(Arc::new(file));
+        }
+        Ok(())
     }
 }
 
@@ -227,6 +361,7 @@ pub fn read_paths(paths: &[String], opts: &ReadOptions, on_bytes: &dyn Fn(u64)) 
             files::read_file(&mut corpus, path, &id, None, opts, on_bytes, true)?;
         }
     }
+    corpus.finish_spill()?;
     check_ids(&mut corpus, opts)?;
     if corpus.docs.is_empty() {
         return Err(ReadError::NoDocuments { paths: paths.to_vec(), empty_skipped: corpus.stats.empty_skipped });
@@ -290,15 +425,41 @@ pub fn decode_lossy(bytes: Vec<u8>) -> (String, Option<(usize, usize)>) {
     }
 }
 
-impl AsRef<str> for Doc {
-    fn as_ref(&self) -> &str {
-        &self.text
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spilled_texts_read_back_through_texts_and_dedupe_keeps_them_aligned() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        let lines = [
+            "{\"id\":\"a\",\"text\":\"alpha text\"}",
+            "{\"id\":\"b\",\"text\":\"  \"}",
+            "{\"id\":\"a\",\"text\":\"repeated id\"}",
+            "{\"id\":\"c\",\"text\":\"gamma ünï 東京\"}",
+        ];
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let paths = [path.to_string_lossy().into_owned()];
+        let read = |spill_over| {
+            let opts = ReadOptions { dedupe_ids: true, spill_over, ..ReadOptions::default() };
+            read_paths(&paths, &opts, &|_| {}).unwrap()
+        };
+        let (memory, spilled, late) = (read(None), read(Some(0)), read(Some(12)));
+        assert!(memory.spill_file.is_none() && spilled.spill_file.is_some() && late.spill_file.is_some());
+        assert!(spilled.docs.iter().all(|d| d.text.is_empty() && d.spilled.is_some()));
+        assert!(late.docs[0].spilled.is_some(), "texts read before the limit was passed move too");
+        for c in [&memory, &spilled, &late] {
+            let ids: Vec<&str> = c.docs.iter().map(|d| d.id.as_str()).collect();
+            assert_eq!(ids, ["a", "c"]);
+            let mut buf = String::new();
+            assert_eq!(c.text(0, &mut buf), "alpha text");
+            assert_eq!(c.text(1, &mut buf), "gamma ünï 東京");
+            assert_eq!(c.text_len(1), "gamma ünï 東京".len() as u64);
+            assert_eq!(c.text_bytes(), 10 + "gamma ünï 東京".len() as u64);
+            assert_eq!(c.spill_failure(), None);
+        }
+    }
 
     #[test]
     fn lossy_decoding_reports_first_bad_byte() {

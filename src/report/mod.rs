@@ -12,7 +12,7 @@ pub mod quotes;
 mod table;
 
 use crate::config::ScanConfig;
-use crate::corpus::{Corpus, Doc};
+use crate::corpus::{Corpus, Doc, Texts};
 use crate::passage::Passage;
 use crate::scan::{FoundBy, ScanResult};
 use serde::Serialize;
@@ -185,7 +185,7 @@ impl Summary {
             kind: "summary",
             documents: corpus.docs.len(),
             sources: sources.len(),
-            bytes: corpus.docs.iter().map(|d| d.text.len() as u64).sum(),
+            bytes: corpus.text_bytes(),
             shingle: cfg.shingle,
             perms: cfg.perms,
             threshold: cfg.threshold,
@@ -248,7 +248,7 @@ fn earlier(a: &Doc, b: &Doc) -> Option<&'static str> {
     }
 }
 
-fn passage_record<'a>(a: &'a Doc, b: &'a Doc, p: &Passage) -> PassageRecord<'a> {
+fn passage_record<'a>(a: &'a Doc, b: &'a Doc, ta: &'a str, tb: &'a str, p: &Passage) -> PassageRecord<'a> {
     PassageRecord {
         a_start: p.a_start,
         a_end: p.a_end,
@@ -256,18 +256,25 @@ fn passage_record<'a>(a: &'a Doc, b: &'a Doc, p: &Passage) -> PassageRecord<'a> 
         b_end: p.b_end,
         words: p.words,
         score: round4(p.score),
-        a_text: a.text.get(p.a_bytes.0..p.a_bytes.1).unwrap_or(""),
-        b_text: b.text.get(p.b_bytes.0..p.b_bytes.1).unwrap_or(""),
+        a_text: ta.get(p.a_bytes.0..p.a_bytes.1).unwrap_or(""),
+        b_text: tb.get(p.b_bytes.0..p.b_bytes.1).unwrap_or(""),
         boilerplate: p.boilerplate,
         earlier: earlier(a, b),
     }
 }
 
-/// Pushes every record of `result` (over `docs`) into `report`.
-pub fn emit(report: &mut dyn Report, docs: &[Doc], summary: &Summary, result: &ScanResult) -> io::Result<()> {
+/// Pushes every record of `result` (a scan of `corpus`) into `report`.
+pub fn emit(report: &mut dyn Report, corpus: &Corpus, summary: &Summary, result: &ScanResult) -> io::Result<()> {
     report.summary(summary)?;
+    let docs = &corpus.docs;
+    let (mut buf_a, mut buf_b) = (String::new(), String::new());
     for p in &result.pairs {
         let (a, b) = (&docs[p.a as usize], &docs[p.b as usize]);
+        // Texts are read only for the passages (they may be in the corpus's temporary file).
+        let (ta, tb) = match p.passages.is_empty() {
+            true => ("", ""),
+            false => (corpus.text(p.a as usize, &mut buf_a), corpus.text(p.b as usize, &mut buf_b)),
+        };
         report.pair(&PairRecord {
             kind: "pair",
             a: &a.id,
@@ -282,7 +289,7 @@ pub fn emit(report: &mut dyn Report, docs: &[Doc], summary: &Summary, result: &S
             shared_shingles: p.shared,
             cluster: p.cluster,
             found_by: p.found_by,
-            passages: p.passages.iter().map(|x| passage_record(a, b, x)).collect(),
+            passages: p.passages.iter().map(|x| passage_record(a, b, ta, tb, x)).collect(),
         })?;
     }
     for c in &result.clusters {

@@ -52,6 +52,18 @@ pub fn reprint(args: &[&str]) -> Run {
     finish(out)
 }
 
+/// Runs `reprint ARGS` with the environment variables `env` set.
+pub fn reprint_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run reprint");
+    finish(out)
+}
+
 /// Runs `reprint ARGS` with `input` on stdin.
 pub fn reprint_stdin(args: &[&str], input: &[u8]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))

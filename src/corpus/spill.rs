@@ -1,0 +1,131 @@
+//! Texts moved out of memory into an unnamed temporary file while reading, for corpora too large
+//! to hold comfortably: a million 4 KB articles are 4.4 GB of text that the scan needs only in
+//! passes (fingerprinting reads each text once, alignment and reporting a few). Texts are read
+//! back by position; the operating system's page cache keeps what fits in memory without it
+//! counting against the process, and gives it back under pressure.
+//!
+//! The file is created with [`tempfile::tempfile`] in the temporary directory (`TMPDIR`) and
+//! already unlinked: nothing is left behind, even if the process is killed.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::sync::Mutex;
+
+/// Where a spilled text is in the temporary file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spilled {
+    /// First byte.
+    pub offset: u64,
+    /// Length in bytes (the text is valid UTF-8).
+    pub len: u64,
+}
+
+/// The file being written while reading.
+pub(super) struct SpillWriter {
+    out: BufWriter<File>,
+    at: u64,
+}
+
+impl std::fmt::Debug for SpillWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SpillWriter({} bytes)", self.at)
+    }
+}
+
+impl SpillWriter {
+    /// A new, unlinked temporary file.
+    pub(super) fn create() -> io::Result<Self> {
+        Ok(SpillWriter { out: BufWriter::with_capacity(1 << 20, tempfile::tempfile()?), at: 0 })
+    }
+
+    /// Appends `text` and says where it went.
+    pub(super) fn push(&mut self, text: &str) -> io::Result<Spilled> {
+        self.out.write_all(text.as_bytes())?;
+        let span = Spilled { offset: self.at, len: text.len() as u64 };
+        self.at += span.len;
+        Ok(span)
+    }
+
+    /// Flushes the file for reading.
+    pub(super) fn finish(self) -> io::Result<SpillFile> {
+        let file = self.out.into_inner().map_err(|e| e.into_error())?;
+        Ok(SpillFile { file, failed: Mutex::new(None) })
+    }
+}
+
+/// The finished file, read from any thread.
+#[derive(Debug)]
+pub struct SpillFile {
+    file: File,
+    failed: Mutex<Option<String>>,
+}
+
+impl SpillFile {
+    /// The text at `span`, read into `buf`. A failed read (the temporary directory's disk gone
+    /// bad) gives an empty text and is kept for [`SpillFile::failure`]: callers check it before
+    /// reporting anything, since results over missing texts would be wrong.
+    pub fn read<'a>(&self, span: Spilled, buf: &'a mut String) -> &'a str {
+        buf.clear();
+        let mut bytes = std::mem::take(buf).into_bytes();
+        bytes.resize(span.len as usize, 0);
+        let read = read_exact_at(&self.file, &mut bytes, span.offset).map_err(|e| e.to_string()).and_then(|()| {
+            String::from_utf8(bytes).map_err(|e| format!("text at byte {} is not UTF-8: {e}", span.offset))
+        });
+        match read {
+            Ok(text) => *buf = text,
+            Err(e) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    failed.get_or_insert(format!("reading texts back from the temporary file failed: {e}"));
+                }
+            }
+        }
+        buf.as_str()
+    }
+
+    /// The first read that failed, if any.
+    pub fn failure(&self) -> Option<String> {
+        self.failed.lock().ok().and_then(|f| f.clone())
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_come_back_exactly_in_any_order() {
+        let texts = ["first text", "", "ünïcödé 東京 👍🏽", "last"];
+        let mut w = SpillWriter::create().unwrap();
+        let spans: Vec<Spilled> = texts.iter().map(|t| w.push(t).unwrap()).collect();
+        let file = w.finish().unwrap();
+        let mut buf = String::new();
+        for i in [2, 0, 3, 1, 2] {
+            assert_eq!(file.read(spans[i], &mut buf), texts[i]);
+        }
+        assert_eq!(file.failure(), None);
+        let past_end = Spilled { offset: 1000, len: 4 };
+        assert_eq!(file.read(past_end, &mut buf), "");
+        assert!(file.failure().unwrap().contains("temporary file"), "{:?}", file.failure());
+    }
+}
