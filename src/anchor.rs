@@ -87,43 +87,66 @@ pub fn winnow_each(shingles: &[u64], w: usize, mut found: impl FnMut(Anchor)) {
 /// marked in, so output does not depend on the thread count.
 #[derive(Debug)]
 pub struct SeenTwice {
-    once: Vec<std::sync::atomic::AtomicU64>,
-    twice: Vec<std::sync::atomic::AtomicU64>,
+    /// Word `2i` holds the "seen once" bits of slots `64i..64i + 64`, word `2i + 1` their "seen
+    /// twice" bits: both words of a slot share a cache line, so a mark costs one miss, not two.
+    bits: Vec<std::sync::atomic::AtomicU64>,
     mask: u32,
 }
 
 impl SeenTwice {
     /// Bitsets sized for about `expected` anchor marks: 8 bits per mark (rounded up to a power of
     /// two, between 2^12 and 2^32), so that about one lone anchor in eight shares a bit by chance.
+    /// Marks land at random, so the memory is asked for in huge pages where the OS offers them
+    /// (fewer TLB misses).
     pub fn new(expected: u64) -> Self {
         let bits = (expected.saturating_mul(8)).next_power_of_two().clamp(1 << 12, 1 << 32);
-        let words = (bits / 64) as usize;
-        let zeros = || (0..words).map(|_| std::sync::atomic::AtomicU64::new(0)).collect();
-        SeenTwice { once: zeros(), twice: zeros(), mask: (bits - 1) as u32 }
+        let words = (bits / 64) as usize * 2;
+        let mut v: Vec<std::sync::atomic::AtomicU64> = Vec::with_capacity(words);
+        advise_huge_pages(v.as_ptr() as usize, words * 8);
+        v.extend((0..words).map(|_| std::sync::atomic::AtomicU64::new(0)));
+        SeenTwice { bits: v, mask: (bits - 1) as u32 }
     }
 
     fn slot(&self, hash: u32) -> (usize, u64) {
         let bit = hash & self.mask;
-        ((bit >> 6) as usize, 1u64 << (bit & 63))
+        ((bit >> 6) as usize * 2, 1u64 << (bit & 63))
     }
 
     /// Records one occurrence of `hash`.
     pub fn mark(&self, hash: u32) {
         use std::sync::atomic::Ordering::Relaxed;
         let (i, bit) = self.slot(hash);
-        if self.twice[i].load(Relaxed) & bit != 0 {
+        if self.bits[i + 1].load(Relaxed) & bit != 0 {
             return;
         }
-        if self.once[i].fetch_or(bit, Relaxed) & bit != 0 {
-            self.twice[i].fetch_or(bit, Relaxed);
+        if self.bits[i].fetch_or(bit, Relaxed) & bit != 0 {
+            self.bits[i + 1].fetch_or(bit, Relaxed);
         }
     }
 
     /// True when `hash` (or a hash sharing its bit) was marked at least twice.
     pub fn seen_twice(&self, hash: u32) -> bool {
         let (i, bit) = self.slot(hash);
-        self.twice[i].load(std::sync::atomic::Ordering::Relaxed) & bit != 0
+        self.bits[i + 1].load(std::sync::atomic::Ordering::Relaxed) & bit != 0
     }
+}
+
+/// Asks Linux to back the whole 2 MiB pages inside `len` bytes at `addr` with huge pages (only a
+/// hint: without transparent huge pages, or elsewhere, nothing changes).
+fn advise_huge_pages(addr: usize, len: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = addr.next_multiple_of(HUGE);
+        let end = (addr + len) / HUGE * HUGE;
+        if end > start {
+            // SAFETY: the range lies inside an allocation this process owns and has not touched
+            // yet; MADV_HUGEPAGE changes only how it is backed, never its contents.
+            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (addr, len);
 }
 
 /// A shared anchor of two documents: `(position in a, position in b)`.
@@ -148,32 +171,50 @@ pub struct AnchorIndex {
 }
 
 impl AnchorIndex {
-    /// Indexes `anchors[d]` for every document `d`, keeping at most [`MAX_REPEATS_PER_DOC`]
-    /// positions of one anchor per document. Postings are bucketed by the hash's top byte and
-    /// the 256 buckets sorted in parallel: each fits in cache, unlike one sort of everything.
+    /// Indexes `anchors[d]` for every document `d` (see [`AnchorIndex::build_with`]).
     pub fn build(anchors: Vec<Vec<Anchor>>) -> Self {
+        Self::build_with(anchors.len(), |d, _: &mut (), out| out.extend_from_slice(&anchors[d]))
+    }
+
+    /// Indexes, for every document `d < docs`, the anchors `anchors_of(d, scratch, out)` appends
+    /// to `out` (called once per document, from any thread, with a per-thread `scratch`),
+    /// keeping at most [`MAX_REPEATS_PER_DOC`] positions of one anchor per document.
+    ///
+    /// Memory: no document's anchor list outlives its call. Documents are taken in small chunks;
+    /// a chunk's postings are gathered in a per-thread buffer, counted by bucket (the hash's top
+    /// byte) and copied into pieces of exactly the right size, so the postings never sit in
+    /// vectors grown by doubling (whose slack and cast-off buffers made the index take about 2.5
+    /// times its size at a million documents). The 256 buckets are then sorted in parallel: each
+    /// fits in cache, unlike one sort of everything.
+    pub fn build_with<S: Default + Send>(
+        docs: usize,
+        anchors_of: impl Fn(usize, &mut S, &mut Vec<Anchor>) + Sync,
+    ) -> Self {
         const BUCKETS: usize = 256;
-        let chunk = anchors.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-        let mut docs = anchors;
-        let mut chunks: Vec<Vec<Vec<Anchor>>> = Vec::new();
-        while !docs.is_empty() {
-            let rest = docs.split_off(chunk.min(docs.len()));
-            chunks.push(std::mem::replace(&mut docs, rest));
-        }
-        // Each chunk's anchors are dropped as soon as they are bucketed.
-        let partial: Vec<Vec<Vec<(u32, u32, u32)>>> = chunks
+        let chunk = docs.div_ceil(rayon::current_num_threads() * 64).max(1);
+        let partial: Vec<Vec<Vec<(u32, u32, u32)>>> = (0..docs.div_ceil(chunk))
             .into_par_iter()
-            .enumerate()
-            .map(|(c, docs)| {
-                let mut buckets: Vec<Vec<(u32, u32, u32)>> = vec![Vec::new(); BUCKETS];
-                for (i, list) in docs.into_iter().enumerate() {
-                    let d = (c * chunk + i) as u32;
-                    for a in list {
-                        buckets[(a.hash >> 24) as usize].push((a.hash, d, a.pos));
+            .map_init(
+                || (S::default(), Vec::new(), Vec::new()),
+                |(scratch, list, flat): &mut (S, Vec<Anchor>, Vec<(u32, u32, u32)>), c| {
+                    flat.clear();
+                    for d in c * chunk..((c + 1) * chunk).min(docs) {
+                        list.clear();
+                        anchors_of(d, scratch, list);
+                        flat.extend(list.iter().map(|a| (a.hash, d as u32, a.pos)));
                     }
-                }
-                buckets
-            })
+                    let mut counts = [0usize; BUCKETS];
+                    for p in flat.iter() {
+                        counts[(p.0 >> 24) as usize] += 1;
+                    }
+                    let mut buckets: Vec<Vec<(u32, u32, u32)>> =
+                        counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+                    for &p in flat.iter() {
+                        buckets[(p.0 >> 24) as usize].push(p);
+                    }
+                    buckets
+                },
+            )
             .collect();
         // Move (not copy) the pieces of each bucket together, then merge and sort bucket by bucket.
         let mut by_bucket: Vec<Vec<Vec<(u32, u32, u32)>>> = (0..BUCKETS).map(|_| Vec::new()).collect();
@@ -218,6 +259,17 @@ impl AnchorIndex {
     /// Number of anchors held by more than `max_df` documents (skipped when seeding).
     pub fn frequent(&self, max_df: usize) -> usize {
         self.shared().filter(|g| doc_count(g) > max_df).count()
+    }
+
+    /// Which of `docs` documents hold at least one indexed anchor.
+    pub fn indexed_docs(&self, docs: usize) -> Vec<bool> {
+        let mut held = vec![false; docs];
+        for &(_, d, _) in self.buckets.iter().flatten() {
+            if let Some(h) = held.get_mut(d as usize) {
+                *h = true;
+            }
+        }
+        held
     }
 
     /// Number of postings.

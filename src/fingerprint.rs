@@ -1,13 +1,13 @@
 //! Fingerprint stage: every document's shingle set and MinHash signature, computed in parallel.
 
-use crate::anchor::{winnow, winnow_each, Anchor, SeenTwice};
+use crate::anchor::{winnow, winnow_each, Anchor, AnchorIndex, SeenTwice};
 use crate::corpus::Texts;
 use crate::shingle::{shingle_set, shingles_in_order, word_hash};
 use crate::signature::MinHasher;
 use rayon::prelude::*;
 
 /// Fingerprints of a corpus, indexed like its documents.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Fingerprints {
     /// Values per signature.
     pub perms: usize,
@@ -26,16 +26,16 @@ pub struct Fingerprints {
     pub is_set: Vec<bool>,
     /// Signatures back to back: document `i` is `signatures[i * perms..(i + 1) * perms]`.
     pub signatures: Vec<u32>,
-    /// Winnowed passage anchors of each document (empty when anchors were not asked for).
-    pub anchors: Vec<Vec<Anchor>>,
+    /// How passage anchors were chosen, when they were asked for.
+    pub anchor_spec: AnchorSpec,
+    /// The anchor hashes marked while fingerprinting: which may be held by two documents.
+    pub seen: Option<SeenTwice>,
     /// Token hashes of each document, cut to 32 bits, for aligning passages without tokenizing
     /// again (empty when anchors were not asked for). Two different words agree by chance with
     /// probability 2^-32 per comparison.
     pub words: Vec<Box<[u32]>>,
 }
 
-/// What fingerprinting gives for one document: its shingle count, anchors and token hashes.
-type DocPrints = (u32, Vec<Anchor>, Box<[u32]>);
 
 /// Which anchors to compute beside the fingerprints: `(words per anchor shingle, window)`.
 pub type AnchorSpec = Option<(usize, usize)>;
@@ -77,6 +77,34 @@ impl Fingerprints {
         self.make_sets(texts, 0..n);
     }
 
+    /// The inverted index of passage anchors: each document's winnowed anchors (found again
+    /// from its word hashes) that another document may hold. Frees the marks, and the word
+    /// hashes of the documents left without anchors (they are in no pair). Empty when anchors
+    /// were not asked for.
+    pub fn anchor_index(&mut self) -> AnchorIndex {
+        let (Some((k, w)), Some(seen)) = (self.anchor_spec, self.seen.take()) else {
+            return AnchorIndex::default();
+        };
+        let words = &self.words;
+        let index = AnchorIndex::build_with(words.len(), |d, in_order: &mut Vec<u64>, out| {
+            in_order.clear();
+            shingles_in_order(&words[d], k, in_order);
+            winnow_each(in_order, w, |a| {
+                if seen.seen_twice(a.hash) {
+                    out.push(a);
+                }
+            });
+        });
+        drop(seen);
+        let held = index.indexed_docs(self.words.len());
+        for (words, held) in self.words.iter_mut().zip(held) {
+            if !held {
+                *words = Box::default();
+            }
+        }
+        index
+    }
+
     /// Number of fingerprinted documents.
     pub fn len(&self) -> usize {
         self.counts.len()
@@ -104,7 +132,7 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
     let seen = anchors.map(|(_, w)| SeenTwice::new(total_bytes / 6 * 2 / (w as u64 + 1)));
     let n = texts.count();
     let mut signatures = vec![0u32; n * perms];
-    let mut per_doc: Vec<DocPrints> = (0..n)
+    let per_doc: Vec<(u32, Box<[u32]>)> = (0..n)
         .into_par_iter()
         .zip(signatures.par_chunks_mut(perms))
         .map_init(
@@ -118,7 +146,8 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
                 let kept = match (anchors, &seen) {
                     (Some((k, w)), Some(seen)) => {
                         // Only marked here: the anchors are found again from the word hashes once
-                        // every document is marked, and only those another document holds kept.
+                        // every document is marked, and only those another document holds kept
+                        // (`Fingerprints::anchor_index`).
                         found.clear();
                         if k == shingle {
                             winnow_each(in_order, w, |a| found.push(a));
@@ -134,38 +163,14 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
                 // are made later, for the documents verified (`make_sets`).
                 hasher.signature_into(in_order, sig);
                 on_done(text.len() as u64);
-                (in_order.len().min(u32::MAX as usize) as u32, Vec::new(), kept)
+                (in_order.len().min(u32::MAX as usize) as u32, kept)
             },
         )
         .collect();
-    if let (Some((k, w)), Some(seen)) = (anchors, &seen) {
-        // Anchors no other document holds can seed nothing; a document left without anchors is
-        // in no pair, so its token hashes are not needed either.
-        per_doc.par_iter_mut().for_each_init(
-            || (Vec::new(), Vec::new()),
-            |(in_order, all), (_, found, words)| {
-                in_order.clear();
-                all.clear();
-                shingles_in_order(words, k, in_order);
-                winnow_each(in_order, w, |a| all.push(a));
-                found.extend(all.iter().filter(|a| seen.seen_twice(a.hash)));
-                if found.is_empty() {
-                    *words = Box::default();
-                }
-            },
-        );
-    }
-    let mut counts = Vec::with_capacity(per_doc.len());
-    let mut anchors = Vec::with_capacity(per_doc.len());
-    let mut words = Vec::with_capacity(per_doc.len());
-    for (c, a, w) in per_doc {
-        counts.push(c);
-        anchors.push(a);
-        words.push(w);
-    }
+    let (counts, words): (Vec<u32>, Vec<Box<[u32]>>) = per_doc.into_iter().unzip();
     let shingles = vec![Box::default(); counts.len()];
     let is_set = vec![false; counts.len()];
-    Fingerprints { perms, shingle, counts, shingles, is_set, signatures, anchors, words }
+    Fingerprints { perms, shingle, counts, shingles, is_set, signatures, anchor_spec: anchors, seen, words }
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! containment index when asked) → exact verification → clusters. Pure computation over texts:
 //! reading and printing happen elsewhere.
 
-use crate::anchor::AnchorIndex;
 use crate::band::{self, LshParams};
 use crate::boilerplate::Boilerplate;
 use crate::cluster::{clusters, Cluster};
@@ -135,7 +134,7 @@ fn add_passages<X: Texts + ?Sized>(
     result: &mut ScanResult,
 ) {
     progress.start("indexing", None, Unit::Pairs);
-    let index = AnchorIndex::build(std::mem::take(&mut fp.anchors));
+    let index = fp.anchor_index();
     let boilerplate = Boilerplate::find(&index, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
     let source = |d: usize| sources.get(d).copied().flatten();
     // Hidden boilerplate must not relate documents, so its anchors are not even indexed.
