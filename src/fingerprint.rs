@@ -71,6 +71,12 @@ impl Fingerprints {
             );
     }
 
+    /// Frees every shingle set made so far.
+    pub fn drop_sets(&mut self) {
+        self.shingles.iter_mut().for_each(|s| *s = Box::default());
+        self.is_set.iter_mut().for_each(|s| *s = false);
+    }
+
     /// Makes every document's shingle set.
     pub fn make_all_sets<X: Texts + ?Sized>(&mut self, texts: &X) {
         let n = self.shingles.len() as u32;
@@ -85,12 +91,13 @@ impl Fingerprints {
         let (Some((k, w)), Some(seen)) = (self.anchor_spec, self.seen.take()) else {
             return AnchorIndex::default();
         };
+        let seen = seen.into_repeated();
         let words = &self.words;
         let index = AnchorIndex::build_with(words.len(), |d, in_order: &mut Vec<u64>, out| {
             in_order.clear();
             shingles_in_order(&words[d], k, in_order);
             winnow_each(in_order, w, |a| {
-                if seen.seen_twice(a.hash) {
+                if seen.contains(a.hash) {
                     out.push(a);
                 }
             });

@@ -115,7 +115,7 @@ pub fn scan<X: Texts + ?Sized>(
     let mut fp = fp;
     let mut result = find_pairs(texts, &mut fp, cfg, progress);
     if cfg.passages {
-        add_passages(texts, sources, &mut fp, cfg, progress, &mut result);
+        add_passages(texts, sources, &mut fp, &hasher, cfg, progress, &mut result);
     }
     result
 }
@@ -129,10 +129,14 @@ fn add_passages<X: Texts + ?Sized>(
     texts: &X,
     sources: &[Option<u32>],
     fp: &mut Fingerprints,
+    hasher: &MinHasher,
     cfg: &ScanConfig,
     progress: &dyn Progress,
     result: &mut ScanResult,
 ) {
+    // Signatures are done with (candidates are found): the few pairs found through passages get
+    // theirs again from their sets, at the end.
+    fp.signatures = Vec::new();
     progress.start("indexing", None, Unit::Pairs);
     let index = fp.anchor_index();
     let boilerplate = Boilerplate::find(&index, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
@@ -166,30 +170,37 @@ fn add_passages<X: Texts + ?Sized>(
     }
     drop(index);
     progress.finish();
-    fp.make_sets(texts, found.iter().flat_map(|(a, b, _)| [*a, *b]));
-    let mut index: ahash::AHashMap<(u32, u32), usize> =
+    // Word hashes are done with; sets are needed for the pairs that only share passages.
+    fp.words = Vec::new();
+    let index: ahash::AHashMap<(u32, u32), usize> =
         result.pairs.iter().enumerate().map(|(i, p)| ((p.a, p.b), i)).collect();
-    for (a, b, passages) in found {
-        result.stats.passages += passages.len();
-        match index.get(&(a, b)) {
-            Some(&i) => result.pairs[i].passages = passages,
-            None => {
-                let o = overlap(&fp.shingles[a as usize], &fp.shingles[b as usize]);
-                index.insert((a, b), result.pairs.len());
-                result.pairs.push(Pair {
-                    a,
-                    b,
-                    jaccard: o.jaccard,
-                    containment: o.containment,
-                    minhash: estimate_jaccard(fp.signature(a as usize), fp.signature(b as usize)),
-                    shared: o.shared,
-                    cluster: None,
-                    found_by: FoundBy::Passage,
-                    passages,
-                });
-            }
-        }
+    result.stats.passages += found.iter().map(|f| f.2.len()).sum::<usize>();
+    // Blocks partition the first documents, so each pair comes once.
+    let (known, new): (Vec<_>, Vec<_>) = found.into_iter().partition(|(a, b, _)| index.contains_key(&(*a, *b)));
+    for (a, b, passages) in known {
+        result.pairs[index[&(a, b)]].passages = passages;
     }
+    fp.make_sets(texts, new.iter().flat_map(|(a, b, _)| [*a, *b]).collect::<Vec<u32>>());
+    let fp = &*fp;
+    let new_pairs: Vec<Pair> = new
+        .into_par_iter()
+        .map(|(a, b, passages)| {
+            let (sa, sb) = (&fp.shingles[a as usize], &fp.shingles[b as usize]);
+            let o = overlap(sa, sb);
+            Pair {
+                a,
+                b,
+                jaccard: o.jaccard,
+                containment: o.containment,
+                minhash: estimate_jaccard(&hasher.signature(sa), &hasher.signature(sb)),
+                shared: o.shared,
+                cluster: None,
+                found_by: FoundBy::Passage,
+                passages,
+            }
+        })
+        .collect();
+    result.pairs.extend(new_pairs);
     sort_pairs(&mut result.pairs);
 }
 
@@ -271,6 +282,9 @@ pub fn find_pairs<X: Texts + ?Sized>(
         })
         .collect();
     progress.finish();
+    // The sets are made again later for the few documents that need them, rather than held
+    // through the passage stage.
+    fp.drop_sets();
 
     let clusters = clusters(n, pairs.iter().filter(|p| p.jaccard >= cfg.threshold).map(|p| (p.a, p.b)));
     let mut cluster_of = vec![None; n];
