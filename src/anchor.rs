@@ -133,7 +133,10 @@ impl SeenTwice {
     /// Only the "seen twice" bits, once marking is over: half the memory, freed before the index
     /// that reads them is built.
     pub fn into_repeated(self) -> Repeated {
-        let bits = self.bits.chunks_exact(2).map(|w| w[1].load(std::sync::atomic::Ordering::Relaxed)).collect();
+        // Looked up at random too: huge pages where offered.
+        let mut bits = Vec::with_capacity(self.bits.len() / 2);
+        advise_huge_pages(bits.as_ptr() as usize, self.bits.len() / 2 * 8);
+        bits.extend(self.bits.chunks_exact(2).map(|w| w[1].load(std::sync::atomic::Ordering::Relaxed)));
         Repeated { bits, mask: self.mask }
     }
 }
@@ -170,6 +173,9 @@ fn advise_huge_pages(addr: usize, len: usize) {
     #[cfg(not(target_os = "linux"))]
     let _ = (addr, len);
 }
+
+/// One entry of the index: `(anchor hash, document, position)`.
+type Posting = (u32, u32, u32);
 
 /// A shared anchor of two documents: `(position in a, position in b)`.
 pub type Seed = (u32, u32);
@@ -218,7 +224,7 @@ impl AnchorIndex {
             .into_par_iter()
             .map_init(
                 || (S::default(), Vec::new(), Vec::new()),
-                |(scratch, list, flat): &mut (S, Vec<Anchor>, Vec<(u32, u32, u32)>), c| {
+                |(scratch, list, flat): &mut (S, Vec<Anchor>, Vec<Posting>), c| {
                     flat.clear();
                     for d in c * chunk..((c + 1) * chunk).min(docs) {
                         list.clear();

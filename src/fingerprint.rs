@@ -36,7 +36,6 @@ pub struct Fingerprints {
     pub words: Vec<Box<[u32]>>,
 }
 
-
 /// Which anchors to compute beside the fingerprints: `(words per anchor shingle, window)`.
 pub type AnchorSpec = Option<(usize, usize)>;
 

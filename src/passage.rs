@@ -8,7 +8,7 @@
 use crate::align::{align, AlignParams};
 use crate::anchor::Seed;
 use crate::corpus::Texts;
-use crate::text::tokens;
+use crate::text::token_spans as token_spans_only;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -79,7 +79,7 @@ fn token_spans(text: &str, wanted: &[usize]) -> Vec<TokenSpan> {
     let chars = || text.chars().count();
     let mut out = vec![TokenSpan::default(); wanted.len()];
     let mut next = order.iter().peekable();
-    for (i, t) in tokens(text).enumerate() {
+    for (i, t) in token_spans_only(text).enumerate() {
         while let Some(&&o) = next.peek().filter(|&&&o| wanted[o] == i) {
             out[o] = TokenSpan { chars: (t.char_start, t.char_end), bytes: (t.byte_start, t.byte_end) };
             next.next();
@@ -159,16 +159,25 @@ pub fn find_passages<X: Texts + ?Sized>(
                 let bp = |d: u32, from: usize, to: usize| {
                     2 * boilerplate_words(&input.boilerplate_at[d as usize], from, to, k) >= to - from
                 };
-                let (ta, tb) = (texts.text(a as usize, buf_a), texts.text(b as usize, buf_b));
-                let passages: Vec<Passage> = to_passages(ta, tb, &spans)
+                // Flagged and dropped before the texts are read: most spans of same-source pairs
+                // are their shared menus and footers.
+                let (spans, flags): (Vec<_>, Vec<bool>) = spans
                     .into_iter()
-                    .zip(&spans)
-                    .map(|(mut p, s)| {
-                        p.boilerplate = bp(a, s.a_start, s.a_end) || bp(b, s.b_start, s.b_end);
-                        p
+                    .map(|s| {
+                        let flag = bp(a, s.a_start, s.a_end) || bp(b, s.b_start, s.b_end);
+                        (s, flag)
                     })
-                    .filter(|p| input.keep_boilerplate || !p.boilerplate)
-                    .collect();
+                    .filter(|&(_, flag)| input.keep_boilerplate || !flag)
+                    .unzip();
+                let passages: Vec<Passage> = match spans.is_empty() {
+                    true => Vec::new(),
+                    false => {
+                        let (ta, tb) = (texts.text(a as usize, buf_a), texts.text(b as usize, buf_b));
+                        let mut passages = to_passages(ta, tb, &spans);
+                        passages.iter_mut().zip(flags).for_each(|(p, f)| p.boilerplate = f);
+                        passages
+                    }
+                };
                 on_pair();
                 (!passages.is_empty()).then_some((a, b, passages))
             },

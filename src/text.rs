@@ -28,7 +28,7 @@ pub struct Token {
     pub byte_start: usize,
     /// One past the last byte.
     pub byte_end: usize,
-    /// xxh3-64 of the NFKC, lower-cased token text.
+    /// xxh3-64 of the NFKC, lower-cased token text (0 from [`token_spans`]).
     pub hash: u64,
 }
 
@@ -73,11 +73,18 @@ pub struct Tokens<'a> {
     chr: usize,
     ascii_buf: Vec<u8>,
     norm_buf: String,
+    hashing: bool,
 }
 
 /// Tokenizes `text`; see the module documentation for what a token is.
 pub fn tokens(text: &str) -> Tokens<'_> {
-    Tokens { text, byte: 0, chr: 0, ascii_buf: Vec::with_capacity(64), norm_buf: String::new() }
+    Tokens { text, byte: 0, chr: 0, ascii_buf: Vec::with_capacity(64), norm_buf: String::new(), hashing: true }
+}
+
+/// The same tokens as [`tokens`], with their spans only (every `hash` is 0): about twice as fast,
+/// for turning token indices into offsets.
+pub fn token_spans(text: &str) -> Tokens<'_> {
+    Tokens { hashing: false, ..tokens(text) }
 }
 
 impl Tokens<'_> {
@@ -87,6 +94,9 @@ impl Tokens<'_> {
     }
 
     fn hash_non_ascii(&mut self, start: usize, end: usize) -> u64 {
+        if !self.hashing {
+            return 0;
+        }
         self.norm_buf.clear();
         for c in self.text[start..end].nfkc() {
             if c.is_ascii() {
@@ -166,7 +176,9 @@ impl Iterator for Tokens<'_> {
         self.byte = i;
         let ascii_end = i < len && bytes[i] >= 0x80 && class(self.next_char()) == Class::Word;
         if !ascii_end {
-            let hash = if upper {
+            let hash = if !self.hashing {
+                0
+            } else if upper {
                 self.ascii_buf.clear();
                 self.ascii_buf.extend(bytes[byte_start..i].iter().map(u8::to_ascii_lowercase));
                 xxh3_64(&self.ascii_buf)
@@ -223,6 +235,21 @@ mod tests {
 
     fn char_slice(text: &str, start: usize, end: usize) -> String {
         text.chars().skip(start).take(end - start).collect()
+    }
+
+    #[test]
+    fn spans_only_tokens_are_the_same_tokens() {
+        let text = "Ça VA, très-bien — 東京 naïve ﬁne e\u{301}té 42";
+        let full: Vec<Token> = tokens(text).collect();
+        let spans: Vec<Token> = token_spans(text).collect();
+        assert_eq!(full.len(), spans.len());
+        for (f, s) in full.iter().zip(&spans) {
+            assert_eq!(
+                (f.char_start, f.char_end, f.byte_start, f.byte_end),
+                (s.char_start, s.char_end, s.byte_start, s.byte_end)
+            );
+            assert_eq!(s.hash, 0);
+        }
     }
 
     #[test]
