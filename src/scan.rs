@@ -170,6 +170,7 @@ fn add_passages<X: Texts + ?Sized>(
     }
     drop(index);
     progress.finish();
+    progress.start("pairing", None, Unit::Pairs);
     // Word hashes are done with; sets are needed for the pairs that only share passages.
     fp.words = Vec::new();
     let index: ahash::AHashMap<(u32, u32), usize> =
@@ -180,8 +181,16 @@ fn add_passages<X: Texts + ?Sized>(
     for (a, b, passages) in known {
         result.pairs[index[&(a, b)]].passages = passages;
     }
-    fp.make_sets(texts, new.iter().flat_map(|(a, b, _)| [*a, *b]).collect::<Vec<u32>>());
+    let docs: Vec<u32> = new.iter().flat_map(|(a, b, _)| [*a, *b]).collect();
+    fp.make_sets(texts, docs.iter().copied());
     let fp = &*fp;
+    // One signature per document (a document is often in many such pairs), from its set.
+    let mut signatures: Vec<Box<[u32]>> = vec![Box::default(); fp.len()];
+    let mut wanted = vec![false; fp.len()];
+    docs.iter().for_each(|&d| wanted[d as usize] = true);
+    signatures.par_iter_mut().zip(wanted).enumerate().filter(|(_, (_, w))| *w).for_each(|(d, (sig, _))| {
+        *sig = hasher.signature(&fp.shingles[d]).into();
+    });
     let new_pairs: Vec<Pair> = new
         .into_par_iter()
         .map(|(a, b, passages)| {
@@ -192,7 +201,7 @@ fn add_passages<X: Texts + ?Sized>(
                 b,
                 jaccard: o.jaccard,
                 containment: o.containment,
-                minhash: estimate_jaccard(&hasher.signature(sa), &hasher.signature(sb)),
+                minhash: estimate_jaccard(&signatures[a as usize], &signatures[b as usize]),
                 shared: o.shared,
                 cluster: None,
                 found_by: FoundBy::Passage,
@@ -202,6 +211,7 @@ fn add_passages<X: Texts + ?Sized>(
         .collect();
     result.pairs.extend(new_pairs);
     sort_pairs(&mut result.pairs);
+    progress.finish();
 }
 
 /// Strongest first: Jaccard, then containment, then words in passages, then input order.
