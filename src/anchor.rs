@@ -387,6 +387,31 @@ mod tests {
     }
 
     #[test]
+    fn index_built_in_chunks_holds_every_posting_once_and_caps_repeats() {
+        // Enough documents for many chunks; hashes spread over all 256 buckets.
+        let docs: Vec<Vec<Anchor>> = (0..1000u32)
+            .map(|d| {
+                (0..(d % 7))
+                    .map(|i| Anchor { hash: ((d % 50) * 97 + i).wrapping_mul(2_654_435_761), pos: i })
+                    .chain((0..6).map(|i| Anchor { hash: 12345, pos: 100 + i }).filter(|_| d % 100 == 0))
+                    .collect()
+            })
+            .collect();
+        let index = AnchorIndex::build(docs.clone());
+        let mut want: Vec<(u32, u32, u32)> = Vec::new();
+        for (d, list) in docs.iter().enumerate() {
+            let repeats = list.iter().filter(|a| a.hash == 12345).count().min(MAX_REPEATS_PER_DOC);
+            want.extend(list.iter().filter(|a| a.hash != 12345).map(|a| (a.hash, d as u32, a.pos)));
+            want.extend(list.iter().filter(|a| a.hash == 12345).take(repeats).map(|a| (a.hash, d as u32, a.pos)));
+        }
+        want.sort_unstable_by_key(|p| (p.0 >> 24, *p));
+        let got: Vec<(u32, u32, u32)> = index.buckets.iter().flatten().copied().collect();
+        assert_eq!(got, want);
+        let held = index.indexed_docs(1001);
+        assert!(held.iter().enumerate().all(|(d, &h)| h == (d < 1000 && (d % 7 != 0 || d % 100 == 0))));
+    }
+
+    #[test]
     fn any_shared_run_of_w_plus_k_minus_1_words_shares_an_anchor() {
         let (k, w) = (5, 2);
         let mut x = 99u64;

@@ -184,6 +184,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn anchor_index_keeps_shared_anchors_and_frees_the_words_of_documents_in_no_pair() {
+        let shared = "the minister said the summit would open a new chapter of cooperation";
+        let texts = [
+            format!("alpha beta gamma delta epsilon {shared} zeta eta theta"),
+            "a completely different story about markets and growth in the third quarter".to_string(),
+            format!("{shared} and then something else entirely about weather"),
+        ];
+        let hasher = MinHasher::new(64, 7);
+        let mut fp = fingerprint_all(&texts[..], 5, &hasher, Some((5, 2)), 300, &|_| {});
+        assert!(fp.words.iter().all(|w| !w.is_empty()), "every document's words kept until indexing");
+        let index = fp.anchor_index();
+        assert!(fp.seen.is_none(), "marks freed");
+        assert_eq!(index.indexed_docs(3), vec![true, false, true]);
+        assert!(fp.words[1].is_empty() && !fp.words[0].is_empty() && !fp.words[2].is_empty());
+        let seeds = index.seed_pairs(10, &|_, _| false).pairs;
+        assert_eq!(seeds.len(), 1);
+        assert_eq!((seeds[0].0, seeds[0].1), (0, 2));
+        assert!(seeds[0].2.iter().all(|&(a, b)| a == b + 5), "seeds lie on the copy's diagonal: {:?}", seeds[0].2);
+    }
+
+    #[test]
     fn signatures_of_shingles_in_order_equal_signatures_of_sets_and_sets_come_on_demand() {
         let texts = [
             "the minister said the minister said the minister said it again and again and again today",
