@@ -5,9 +5,10 @@
 //! (tokens carry their character and byte spans) and each span becomes a [`Passage`] whose
 //! boundaries are the first and last aligned words.
 
-use crate::align::{align, AlignParams};
+use crate::align::{align, AlignParams, Span};
 use crate::anchor::Seed;
 use crate::corpus::Texts;
+use crate::shingle::shingle_hash;
 use crate::text::token_spans as token_spans_only;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -42,6 +43,8 @@ pub struct PassageInput<'a> {
     /// Positions of each document's boilerplate anchors, sorted (see
     /// [`crate::boilerplate::Boilerplate::positions`]).
     pub boilerplate_at: &'a [Vec<u32>],
+    /// Whether an anchor hash is the boilerplate of document `d`'s source (trims passage ends).
+    pub is_boilerplate: &'a (dyn Fn(u32, u32) -> bool + Sync),
     /// Token hashes of every document (see [`crate::fingerprint::Fingerprints::words`]).
     pub words: &'a [Box<[u32]>],
     /// Alignment settings.
@@ -68,6 +71,70 @@ fn boilerplate_words(positions: &[u32], from: usize, to: usize, k: usize) -> usi
         reach = reach.max(end);
     }
     covered
+}
+
+/// True when word `i` of `words` lies in a `k`-word shingle that `is_boilerplate` (given the
+/// shingle's anchor hash) says is its source's boilerplate. Every shingle is checked, not only the
+/// anchors winnowing kept in this document, so a footer is covered to its first and last word.
+fn in_boilerplate(words: &[u32], i: usize, k: usize, is_boilerplate: &dyn Fn(u32) -> bool) -> bool {
+    let k = k.max(1);
+    (i.saturating_sub(k - 1)..=i)
+        .filter(|&start| start + k <= words.len())
+        .any(|start| is_boilerplate((shingle_hash(&words[start..start + k]) >> 32) as u32))
+}
+
+/// Trims from both ends of `s` the words that are boilerplate on either side, as long as they
+/// match word for word: the extension at a passage's ends can otherwise run on into a footer both
+/// articles carry. Up to `k - 1` uncovered words are passed over (the last words of a text are in
+/// fewer shingles, and winnowing may have kept none of them as an anchor anywhere); the cut is at
+/// the boilerplate word nearest the passage's middle. Only trimmed when the new end is a pair of
+/// equal words, so a passage still starts and ends on aligned words.
+fn trim_boilerplate(
+    s: &mut Span,
+    wa: &[u32],
+    wb: &[u32],
+    k: usize,
+    bp_a: &dyn Fn(u32) -> bool,
+    bp_b: &dyn Fn(u32) -> bool,
+) {
+    let covered = |i: usize, j: usize| in_boilerplate(wa, i, k, bp_a) || in_boilerplate(wb, j, k, bp_b);
+    // Words to cut from one end: `at(t)` is the t-th word pair from that end.
+    let cut = |len: usize, at: &dyn Fn(usize) -> (usize, usize)| {
+        let (mut cut, mut gap) = (0, 0);
+        for t in 0..len {
+            let (i, j) = at(t);
+            if wa[i] != wb[j] {
+                break;
+            }
+            if covered(i, j) {
+                (cut, gap) = (t + 1, 0);
+            } else {
+                gap += 1;
+                if gap >= k.max(1) {
+                    break;
+                }
+            }
+        }
+        cut
+    };
+    let len = (s.a_end - s.a_start).min(s.b_end - s.b_start);
+    let (ae, be) = (s.a_end, s.b_end);
+    let tail = cut(len, &|t| (ae - 1 - t, be - 1 - t));
+    if tail < len && wa[ae - 1 - tail] == wb[be - 1 - tail] {
+        s.a_end -= tail;
+        s.b_end -= tail;
+        s.matches -= tail;
+        s.columns -= tail;
+    }
+    let len = (s.a_end - s.a_start).min(s.b_end - s.b_start);
+    let (a0, b0) = (s.a_start, s.b_start);
+    let head = cut(len, &|t| (a0 + t, b0 + t));
+    if head < len && wa[a0 + head] == wb[b0 + head] {
+        s.a_start += head;
+        s.b_start += head;
+        s.matches -= head;
+        s.columns -= head;
+    }
 }
 
 /// Character and byte spans of the tokens of `text` at the indices `wanted` (any order; repeats
@@ -161,13 +228,18 @@ pub fn find_passages<X: Texts + ?Sized>(
                 };
                 // Flagged and dropped before the texts are read: most spans of same-source pairs
                 // are their shared menus and footers.
+                let bp_a = |h: u32| (input.is_boilerplate)(a, h);
+                let bp_b = |h: u32| (input.is_boilerplate)(b, h);
                 let (spans, flags): (Vec<_>, Vec<bool>) = spans
                     .into_iter()
-                    .map(|s| {
+                    .map(|mut s| {
                         let flag = bp(a, s.a_start, s.a_end) || bp(b, s.b_start, s.b_end);
+                        if !flag {
+                            trim_boilerplate(&mut s, wa, wb, k, &bp_a, &bp_b);
+                        }
                         (s, flag)
                     })
-                    .filter(|&(_, flag)| input.keep_boilerplate || !flag)
+                    .filter(|&(ref s, flag)| (input.keep_boilerplate || !flag) && s.matches >= input.min_words)
                     .unzip();
                 let passages: Vec<Passage> = match spans.is_empty() {
                     true => Vec::new(),
@@ -189,6 +261,25 @@ pub fn find_passages<X: Texts + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::{boilerplate_words, token_spans, TokenSpan};
+
+    #[test]
+    fn boilerplate_words_at_either_end_are_trimmed_off_the_story_between() {
+        use super::{shingle_hash, trim_boilerplate, Span};
+        // A 6-word menu, a 12-word story, the 6-word menu again, in both documents.
+        let menu: Vec<u32> = (100..106).collect();
+        let words: Vec<u32> = menu.iter().copied().chain(1..13).chain(menu.iter().copied()).collect();
+        let menu_shingles: Vec<u32> = menu.windows(5).map(|w| (shingle_hash(w) >> 32) as u32).collect();
+        let is_menu = |h: u32| menu_shingles.contains(&h);
+        let mut s = Span { a_start: 0, a_end: 24, b_start: 0, b_end: 24, matches: 24, columns: 24 };
+        trim_boilerplate(&mut s, &words, &words, 5, &is_menu, &|_| false);
+        assert_eq!((s.a_start, s.a_end, s.b_start, s.b_end, s.matches, s.columns), (6, 18, 6, 18, 12, 12));
+        // Words that differ are never trimmed across.
+        let mut other = words.clone();
+        other[22] = 999;
+        let mut s = Span { a_start: 0, a_end: 24, b_start: 0, b_end: 24, matches: 23, columns: 24 };
+        trim_boilerplate(&mut s, &words, &other, 5, &is_menu, &|_| false);
+        assert_eq!((s.a_start, s.a_end), (6, 24), "the tail holds a changed word: left as aligned");
+    }
 
     #[test]
     fn token_spans_in_any_order_with_repeats_and_past_the_end() {

@@ -153,8 +153,10 @@ fn add_passages<X: Texts + ?Sized>(
     progress.finish();
     result.stats.boilerplate_anchors = boilerplate.len();
     progress.start("aligning", Some(n), Unit::Docs);
+    let is_boilerplate = |d: u32, h: u32| boilerplate.contains(source(d as usize), h);
     let input = PassageInput {
         boilerplate_at: &boilerplate_at,
+        is_boilerplate: &is_boilerplate,
         words: &fp.words,
         params: cfg.align_params(),
         min_words: cfg.min_words,

@@ -119,6 +119,38 @@ fn site_menus_are_boilerplate_and_never_relate_articles() {
 }
 
 #[test]
+fn a_story_two_pages_of_one_site_share_stops_at_their_footer() {
+    let dir = tempfile::tempdir().unwrap();
+    let footer = "Leave a Reply Your email address will not be published Required fields are marked \
+                  Copyright Daily Planet Media Group all rights reserved Terms of Service Privacy Policy";
+    for i in 0..6 {
+        write(dir.path(), &format!("daily/p{i}.txt"), format!("{}\n\n{footer}", filler(300 + i, 200)));
+    }
+    let story = filler(8, 60);
+    let last = story.split_whitespace().last().unwrap().to_string();
+    write(dir.path(), "daily/p6.txt", format!("{}\n\n{story}\n\n{footer}", filler(20, 80)));
+    write(dir.path(), "daily/p7.txt", format!("{}\n\n{story}\n\n{footer}", filler(21, 90)));
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.summary()["boilerplate_anchors"].as_u64().unwrap() > 0, "the footer is the site's boilerplate");
+    let found = passages(&r);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (a, b, p) = &found[0];
+    assert_eq!((a.as_str(), b.as_str()), ("daily/p6.txt", "daily/p7.txt"));
+    // Before trimming, the passage ran on through all 27 footer words. A footer's first word or
+    // few can stay when winnowing never chose the footer's first shingle in enough pages for it
+    // to count as boilerplate: at most k - 1 = 4 words.
+    let words = p["words"].as_u64().unwrap();
+    assert!((60..=64).contains(&words), "the story, not the footer after it: {p}");
+    for side in ["a_text", "b_text"] {
+        let text = p[side].as_str().unwrap();
+        let after = text.strip_prefix(&story).unwrap_or_else(|| panic!("{side} starts with the story: {text}"));
+        assert!(after.split_whitespace().count() <= 4 && !after.contains("Copyright"), "{side}: {after:?}");
+    }
+    assert!(story.ends_with(&last));
+}
+
+#[test]
 fn a_sentence_repeated_thousands_of_times_stays_bounded() {
     let dir = tempfile::tempdir().unwrap();
     let sentence = "The committee will meet again next week to discuss the budget proposal in detail. ";
