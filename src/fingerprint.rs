@@ -95,11 +95,16 @@ impl Fingerprints {
         let index = AnchorIndex::build_with(words.len(), |d, in_order: &mut Vec<u64>, out| {
             in_order.clear();
             shingles_in_order(&words[d], k, in_order);
-            winnow_each(in_order, w, |a| {
-                if seen.contains(a.hash) {
-                    out.push(a);
-                }
-            });
+            winnow_each(in_order, w, |a| out.push(a));
+            // Branch-free: the lookups miss the caches at scale, and with no branch on their
+            // results the processor keeps several of them in flight.
+            let mut kept = 0;
+            for i in 0..out.len() {
+                let a = out[i];
+                out[kept] = a;
+                kept += usize::from(seen.contains(a.hash));
+            }
+            out.truncate(kept);
         });
         drop(seen);
         let held = index.indexed_docs(self.words.len());
