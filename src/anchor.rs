@@ -112,6 +112,13 @@ impl SeenTwice {
         ((bit >> 6) as usize * 2, 1u64 << (bit & 63))
     }
 
+    /// Asks for the cache line `hash` will be marked in, ahead of [`SeenTwice::mark`]: marks are
+    /// atomic read-modify-writes at random places, which the processor cannot overlap by itself.
+    pub fn prefetch(&self, hash: u32) {
+        let (i, _) = self.slot(hash);
+        prefetch(&self.bits[i]);
+    }
+
     /// Records one occurrence of `hash`.
     pub fn mark(&self, hash: u32) {
         use std::sync::atomic::Ordering::Relaxed;
@@ -154,6 +161,17 @@ impl Repeated {
         let bit = hash & self.mask;
         self.bits[(bit >> 6) as usize] & (1u64 << (bit & 63)) != 0
     }
+}
+
+/// A hint to bring the cache line holding `x` in (no effect off x86-64).
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint; it never faults and changes no memory.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((x as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 /// Asks Linux to back the whole 2 MiB pages inside `len` bytes at `addr` with huge pages (only a

@@ -165,7 +165,14 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
                         } else {
                             found.extend(winnow(words, k, w));
                         }
-                        found.iter().for_each(|a| seen.mark(a.hash));
+                        const AHEAD: usize = 8;
+                        found.iter().take(AHEAD).for_each(|a| seen.prefetch(a.hash));
+                        for (i, a) in found.iter().enumerate() {
+                            if let Some(next) = found.get(i + AHEAD) {
+                                seen.prefetch(next.hash);
+                            }
+                            seen.mark(a.hash);
+                        }
                         words.as_slice().into()
                     }
                     _ => Box::default(),
