@@ -24,7 +24,8 @@ pub struct Fingerprints {
     pub shingles: Vec<Box<[u64]>>,
     /// Whether document `i`'s set has been made.
     pub is_set: Vec<bool>,
-    /// Signatures back to back: document `i` is `signatures[i * perms..(i + 1) * perms]`.
+    /// Signatures back to back: document `i` is `signatures[i * perms..(i + 1) * perms]`. The
+    /// scan frees them once candidates are found, before the passage stage.
     pub signatures: Vec<u32>,
     /// How passage anchors were chosen, when they were asked for.
     pub anchor_spec: AnchorSpec,

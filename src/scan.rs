@@ -181,7 +181,9 @@ fn add_passages<X: Texts + ?Sized>(
     // Blocks partition the first documents, so each pair comes once.
     let (known, new): (Vec<_>, Vec<_>) = found.into_iter().partition(|(a, b, _)| index.contains_key(&(*a, *b)));
     for (a, b, passages) in known {
-        result.pairs[index[&(a, b)]].passages = passages;
+        if let Some(&i) = index.get(&(a, b)) {
+            result.pairs[i].passages = passages;
+        }
     }
     let docs: Vec<u32> = new.iter().flat_map(|(a, b, _)| [*a, *b]).collect();
     fp.make_sets(texts, docs.iter().copied());
