@@ -32,6 +32,11 @@ pub struct Anchor {
     pub pos: u32,
 }
 
+/// The anchor hash of a shingle hash: its top 32 bits (see [`Anchor::hash`]).
+pub fn anchor_hash(shingle: u64) -> u32 {
+    (shingle >> 32) as u32
+}
+
 /// Winnowed anchors of a word-hash sequence ([`crate::shingle::word_hash`]): shingles of `k` tokens, windows of `w` shingles.
 /// In each window the rightmost smallest hash is taken; consecutive windows picking the same
 /// shingle give one anchor. Returned in position order.
@@ -54,7 +59,7 @@ pub fn winnow_each(shingles: &[u64], w: usize, mut found: impl FnMut(Anchor)) {
     let w = w.max(1);
     if shingles.len() <= w {
         if let Some((pos, &hash)) = shingles.iter().enumerate().rev().min_by_key(|(_, h)| **h) {
-            found(Anchor { hash: (hash >> 32) as u32, pos: pos as u32 });
+            found(Anchor { hash: anchor_hash(hash), pos: pos as u32 });
         }
         return;
     }
@@ -73,7 +78,7 @@ pub fn winnow_each(shingles: &[u64], w: usize, mut found: impl FnMut(Anchor)) {
             let j = deque[0];
             if last != Some(j) {
                 last = Some(j);
-                found(Anchor { hash: (shingles[j] >> 32) as u32, pos: j as u32 });
+                found(Anchor { hash: anchor_hash(shingles[j]), pos: j as u32 });
             }
         }
     }
@@ -129,12 +134,6 @@ impl SeenTwice {
         if self.bits[i].fetch_or(bit, Relaxed) & bit != 0 {
             self.bits[i + 1].fetch_or(bit, Relaxed);
         }
-    }
-
-    /// True when `hash` (or a hash sharing its bit) was marked at least twice.
-    pub fn seen_twice(&self, hash: u32) -> bool {
-        let (i, bit) = self.slot(hash);
-        self.bits[i + 1].load(std::sync::atomic::Ordering::Relaxed) & bit != 0
     }
 
     /// Only the "seen twice" bits, once marking is over: half the memory, freed before the index
@@ -467,16 +466,12 @@ mod tests {
         for h in (0..10_000u32).step_by(10) {
             seen.mark(h.wrapping_mul(2_654_435_761));
         }
-        let repeated = (0..10_000u32).step_by(10).all(|h| seen.seen_twice(h.wrapping_mul(2_654_435_761)));
+        let seen = seen.into_repeated();
+        let repeated = (0..10_000u32).step_by(10).all(|h| seen.contains(h.wrapping_mul(2_654_435_761)));
         assert!(repeated, "a hash marked twice is never dropped");
-        let lone_kept =
-            (0..10_000u32).filter(|h| h % 10 != 0 && seen.seen_twice(h.wrapping_mul(2_654_435_761))).count();
+        let lone_kept = (0..10_000u32).filter(|h| h % 10 != 0 && seen.contains(h.wrapping_mul(2_654_435_761))).count();
         assert!(lone_kept < 9_000 / 4, "{lone_kept} of 9,000 lone hashes kept");
-        assert!(!SeenTwice::new(0).seen_twice(7));
-        let all: Vec<u32> = (0..10_000u32).map(|h| h.wrapping_mul(2_654_435_761)).collect();
-        let before: Vec<bool> = all.iter().map(|&h| seen.seen_twice(h)).collect();
-        let repeated = seen.into_repeated();
-        assert_eq!(before, all.iter().map(|&h| repeated.contains(h)).collect::<Vec<_>>());
+        assert!(!SeenTwice::new(0).into_repeated().contains(7));
     }
 
     #[test]

@@ -225,7 +225,7 @@ mod tests {
             "",
         ];
         let hasher = MinHasher::new(128, 7);
-        let mut fp = fingerprint_all(&texts, 5, &hasher, None, 0, &|_| {});
+        let mut fp = fingerprint_all(&texts[..], 5, &hasher, None, 0, &|_| {});
         let mut scratch = Vec::new();
         for (i, t) in texts.iter().enumerate() {
             let set = shingle_set(t, 5, &mut scratch);
@@ -233,10 +233,10 @@ mod tests {
         }
         assert!(!fp.is_set[0] && fp.shingles[0].is_empty());
         assert_eq!(fp.counts, vec![12, 11, 0], "positions, repeats included");
-        fp.make_sets(&texts, [0]);
+        fp.make_sets(&texts[..], [0]);
         assert!(fp.is_set[0] && !fp.is_set[1] && fp.shingles[1].is_empty());
         assert_eq!(fp.shingles[0], shingle_set(texts[0], 5, &mut scratch));
-        fp.make_all_sets(&texts);
+        fp.make_all_sets(&texts[..]);
         assert_eq!(fp.shingles[1], shingle_set(texts[1], 5, &mut scratch));
         assert!(fp.shingles[2].is_empty());
     }

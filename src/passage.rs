@@ -6,7 +6,7 @@
 //! boundaries are the first and last aligned words.
 
 use crate::align::{align, AlignParams, Span};
-use crate::anchor::Seed;
+use crate::anchor::{anchor_hash, Seed};
 use crate::corpus::Texts;
 use crate::shingle::shingle_hash;
 use crate::text::token_spans as token_spans_only;
@@ -80,7 +80,7 @@ fn in_boilerplate(words: &[u32], i: usize, k: usize, is_boilerplate: &dyn Fn(u32
     let k = k.max(1);
     (i.saturating_sub(k - 1)..=i)
         .filter(|&start| start + k <= words.len())
-        .any(|start| is_boilerplate((shingle_hash(&words[start..start + k]) >> 32) as u32))
+        .any(|start| is_boilerplate(anchor_hash(shingle_hash(&words[start..start + k]))))
 }
 
 /// Trims from both ends of `s` the words that are boilerplate on either side, as long as they
@@ -264,11 +264,11 @@ mod tests {
 
     #[test]
     fn boilerplate_words_at_either_end_are_trimmed_off_the_story_between() {
-        use super::{shingle_hash, trim_boilerplate, Span};
+        use super::{anchor_hash, shingle_hash, trim_boilerplate, Span};
         // A 6-word menu, a 12-word story, the 6-word menu again, in both documents.
         let menu: Vec<u32> = (100..106).collect();
         let words: Vec<u32> = menu.iter().copied().chain(1..13).chain(menu.iter().copied()).collect();
-        let menu_shingles: Vec<u32> = menu.windows(5).map(|w| (shingle_hash(w) >> 32) as u32).collect();
+        let menu_shingles: Vec<u32> = menu.windows(5).map(|w| anchor_hash(shingle_hash(w))).collect();
         let is_menu = |h: u32| menu_shingles.contains(&h);
         let mut s = Span { a_start: 0, a_end: 24, b_start: 0, b_end: 24, matches: 24, columns: 24 };
         trim_boilerplate(&mut s, &words, &words, 5, &is_menu, &|_| false);

@@ -87,21 +87,13 @@ impl<T: AsRef<str> + Sync> Texts for [T] {
     }
 }
 
+/// So that `&vec` can be passed where texts are asked for, as `&[T]` could before.
 impl<T: AsRef<str> + Sync> Texts for Vec<T> {
     fn count(&self) -> usize {
-        self.len()
+        self.as_slice().count()
     }
-    fn text<'a>(&'a self, i: usize, _: &'a mut String) -> &'a str {
-        self[i].as_ref()
-    }
-}
-
-impl<T: AsRef<str> + Sync, const N: usize> Texts for [T; N] {
-    fn count(&self) -> usize {
-        N
-    }
-    fn text<'a>(&'a self, i: usize, _: &'a mut String) -> &'a str {
-        self[i].as_ref()
+    fn text<'a>(&'a self, i: usize, buf: &'a mut String) -> &'a str {
+        self.as_slice().text(i, buf)
     }
 }
 
