@@ -13,6 +13,8 @@
 //! within one document (a sentence printed a thousand times) keeps at most
 //! [`MAX_REPEATS_PER_DOC`] positions in the index, so no document can make it blow up.
 
+pub use crate::seed::Seed;
+use crate::seed::SeedIndex;
 use crate::shingle::shingles_in_order;
 #[cfg(test)]
 use crate::shingle::word_hash;
@@ -194,10 +196,7 @@ fn advise_huge_pages(addr: usize, len: usize) {
 /// One entry of the index: `(anchor hash, document, position)`.
 type Posting = (u32, u32, u32);
 
-/// A shared anchor of two documents: `(position in a, position in b)`.
-pub type Seed = (u32, u32);
-
-/// Seeds of every document pair that shares at least one indexed anchor.
+/// Seeds of every document pair that shares at least one indexed anchor, one list per pair.
 #[derive(Debug, Clone, Default)]
 pub struct SeedPairs {
     /// `(a, b, seeds)` with `a < b`, sorted by `(a, b)`; seeds sorted.
@@ -327,56 +326,56 @@ impl AnchorIndex {
         self.len() == 0
     }
 
-    /// For each pair of documents, their shared anchors. Anchors in more than `max_df` documents
-    /// are skipped and counted; `ignore(d, hash)` leaves an anchor out of document `d` (used to
-    /// keep boilerplate from relating documents).
-    pub fn seed_pairs(&self, max_df: usize, ignore: &(dyn Fn(usize, u32) -> bool + Sync)) -> SeedPairs {
+    /// For each pair of documents, their shared anchors, all at once (see
+    /// [`AnchorIndex::into_seed_index`]; a scan goes one document at a time instead).
+    pub fn seed_pairs(self, max_df: usize, ignore: &(dyn Fn(usize, u32) -> bool + Sync)) -> SeedPairs {
         let frequent_anchors = self.frequent(max_df);
-        SeedPairs { pairs: self.seed_pairs_in(max_df, ignore, 0..u32::MAX), frequent_anchors }
+        let docs = self.buckets.iter().flatten().map(|p| p.1 as usize + 1).max().unwrap_or(0);
+        SeedPairs { pairs: self.into_seed_index(docs, max_df, ignore).all_pairs(), frequent_anchors }
     }
 
-    /// Upper bound of the seeds [`AnchorIndex::seed_pairs`] would produce (boilerplate not
-    /// subtracted): what memory the seeds of a scan need, to decide how many blocks to seed in.
-    pub fn seed_estimate(&self, max_df: usize) -> u64 {
-        self.shared().filter(|g| doc_count(g) <= max_df).map(|g| (g.len() as u64).pow(2) / 2).sum()
-    }
-
-    /// The seeds of the pairs whose first document is in `first`: [`AnchorIndex::seed_pairs`] one
-    /// block at a time, so that a corpus with tens of millions of coincidental pairs never holds
-    /// all their seeds at once.
-    pub fn seed_pairs_in(
-        &self,
+    /// Boils the index of `docs` documents down to what seeds pairs: the postings of each anchor
+    /// held by at most `max_df` documents, less those `ignore(d, hash)` leaves out of document
+    /// `d` (boilerplate must not relate documents), when two documents or more still hold it.
+    /// The index is freed before the per-document lists are made.
+    pub fn into_seed_index(
+        self,
+        docs: usize,
         max_df: usize,
         ignore: &(dyn Fn(usize, u32) -> bool + Sync),
-        first: std::ops::Range<u32>,
-    ) -> Vec<(u32, u32, Vec<Seed>)> {
-        // Buckets in parallel, each walked in order: no list of all groups is ever built.
-        let mut seeds: Vec<(u64, u32, u32)> = self
-            .buckets
-            .par_iter()
-            .flat_map_iter(|bucket| {
-                let mut out = Vec::new();
-                let mut kept: Vec<(u32, u32, u32)> = Vec::new();
-                for g in shared_groups(bucket).filter(|g| doc_count(g) <= max_df) {
-                    // Postings are sorted by document, so `x` is the pair's first document.
-                    kept.clear();
-                    kept.extend(g.iter().copied().filter(|p| !ignore(p.1 as usize, p.0)));
-                    for (i, x) in kept.iter().enumerate().filter(|(_, x)| first.contains(&x.1)) {
-                        for y in kept[i + 1..].iter().filter(|y| y.1 != x.1) {
-                            out.push((((x.1 as u64) << 32) | y.1 as u64, x.2, y.2));
-                        }
-                    }
+    ) -> SeedIndex {
+        let kept = |g| seeding_postings(g, ignore);
+        let groups = |b| shared_groups(b).filter(move |g| doc_count(g) <= max_df);
+        let sizes: Vec<usize> =
+            self.buckets.par_iter().map(|b| groups(&b[..]).map(|g| kept(g).count()).sum()).collect();
+        let postings = SeedIndex::fill(&sizes, |i, out| {
+            let mut n = 0;
+            for g in groups(&self.buckets[i][..]) {
+                let from = n;
+                for p in kept(g) {
+                    out[n] = (p.1, p.2);
+                    n += 1;
                 }
-                out
-            })
-            .collect();
-        seeds.par_sort_unstable();
-        let pairs = seeds
-            .chunk_by(|x, y| x.0 == y.0)
-            .map(|run| ((run[0].0 >> 32) as u32, run[0].0 as u32, run.iter().map(|s| (s.1, s.2)).collect()))
-            .collect();
-        pairs
+                if n > from {
+                    out[n - 1].1 = SeedIndex::mark_last(out[n - 1].1);
+                }
+            }
+        });
+        drop(self);
+        SeedIndex::new(postings, docs)
     }
+}
+
+/// The postings of group `g` that seed pairs: those not `ignore`d (and whose position fits
+/// [`SeedIndex`]), or none when they do not span two documents.
+fn seeding_postings<'a>(
+    g: &'a [Posting],
+    ignore: &'a (dyn Fn(usize, u32) -> bool + Sync),
+) -> impl Iterator<Item = &'a Posting> + 'a {
+    let keep = move |p: &&Posting| !ignore(p.1 as usize, p.0) && SeedIndex::fits(p.2);
+    let first = g.iter().find(keep).map(|p| p.1);
+    let spans = first.is_some() && g.iter().rev().find(keep).map(|p| p.1) != first;
+    g.iter().filter(keep).take(if spans { usize::MAX } else { 0 })
 }
 
 /// The postings runs of one bucket whose anchor at least two documents hold.
@@ -493,11 +492,8 @@ mod tests {
         assert_eq!(s.frequent_anchors, 1);
         let s = seed_pairs(&docs[..3], 5, &|_, _| false);
         assert_eq!(s.pairs.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(), vec![(0, 1), (0, 2), (1, 2)]);
-        let whole = AnchorIndex::build(docs[..3].to_vec());
-        let blocks: Vec<_> =
-            [0..1, 1..2, 2..9].into_iter().flat_map(|r| whole.seed_pairs_in(5, &|_, _| false, r)).collect();
-        assert_eq!(blocks, whole.seed_pairs(5, &|_, _| false).pairs, "seeding in blocks gives the same pairs");
-        assert_eq!(whole.seed_estimate(5), 3 * 3 / 2);
+        let seeds = AnchorIndex::build(docs[..3].to_vec()).into_seed_index(3, 5, &|_, _| false);
+        assert_eq!(seeds.len(), 3);
         let s = seed_pairs(&docs[..3], 5, &|d, _| d == 1);
         assert_eq!(s.pairs.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(), vec![(0, 2)]);
     }

@@ -22,6 +22,7 @@ pub mod progress;
 pub mod quote;
 pub mod report;
 pub mod scan;
+pub mod seed;
 pub mod shingle;
 pub mod signature;
 pub mod synth;

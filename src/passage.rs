@@ -6,8 +6,9 @@
 //! boundaries are the first and last aligned words.
 
 use crate::align::{align, AlignParams, Span};
-use crate::anchor::{anchor_hash, Seed};
+use crate::anchor::anchor_hash;
 use crate::corpus::Texts;
+use crate::seed::{Seed, SeedIndex};
 use crate::shingle::shingle_hash;
 use crate::text::token_spans as token_spans_only;
 use rayon::prelude::*;
@@ -201,61 +202,96 @@ fn to_passages(ta: &str, tb: &str, spans: &[crate::align::Span]) -> Vec<Passage>
         .collect()
 }
 
-/// Aligns every pair in `seeds` (from [`crate::anchor::seed_pairs`]) and returns the pairs that
-/// share at least one passage, in the order given. `on_pair` is called after each pair.
+/// Aligns every pair of documents that shares seeds (walking [`SeedIndex::pairs_of`] one first
+/// document at a time, in parallel) and returns the pairs that share at least one passage,
+/// sorted by `(a, b)`, with the number of pairs aligned. `on_doc` is called after each first
+/// document.
 pub fn find_passages<X: Texts + ?Sized>(
     texts: &X,
-    seeds: &[(u32, u32, Vec<Seed>)],
+    seeds: &SeedIndex,
     input: &PassageInput,
-    on_pair: &(dyn Fn() + Sync),
-) -> Vec<(u32, u32, Vec<Passage>)> {
-    seeds
-        .par_iter()
-        .map_init(
-            || (String::new(), String::new()),
-            |(buf_a, buf_b), (a, b, seeds)| {
-                let (a, b) = (*a, *b);
-                let (wa, wb) = (&input.words[a as usize], &input.words[b as usize]);
-                let spans = align(wa, wb, seeds, &input.params, input.min_words);
-                if spans.is_empty() {
-                    on_pair();
-                    return None;
+    on_doc: &(dyn Fn() + Sync),
+) -> (Vec<(u32, u32, Vec<Passage>)>, usize) {
+    let aligned = std::sync::atomic::AtomicUsize::new(0);
+    let found = (0..seeds.docs() as u32)
+        .into_par_iter()
+        .map_init(PairScratch::default, |scratch, a| {
+            seeds.pairs_of(a, &mut scratch.seeds);
+            let mut found = Vec::new();
+            let mut pairs = 0;
+            let all = std::mem::take(&mut scratch.seeds);
+            for run in all.chunk_by(|x, y| x.0 == y.0) {
+                pairs += 1;
+                scratch.pair.clear();
+                scratch.pair.extend(run.iter().map(|s| (s.1, s.2)));
+                let passages = pair_passages(texts, a, run[0].0, &scratch.pair, input, &mut scratch.texts);
+                if !passages.is_empty() {
+                    found.push((a, run[0].0, passages));
                 }
-                let k = input.params.anchor_k;
-                // Boilerplate when its anchors cover half of the passage's words on one side.
-                let bp = |d: u32, from: usize, to: usize| {
-                    2 * boilerplate_words(&input.boilerplate_at[d as usize], from, to, k) >= to - from
-                };
-                // Flagged and dropped before the texts are read: most spans of same-source pairs
-                // are their shared menus and footers.
-                let bp_a = |h: u32| (input.is_boilerplate)(a, h);
-                let bp_b = |h: u32| (input.is_boilerplate)(b, h);
-                let (spans, flags): (Vec<_>, Vec<bool>) = spans
-                    .into_iter()
-                    .map(|mut s| {
-                        let flag = bp(a, s.a_start, s.a_end) || bp(b, s.b_start, s.b_end);
-                        if !flag {
-                            trim_boilerplate(&mut s, wa, wb, k, &bp_a, &bp_b);
-                        }
-                        (s, flag)
-                    })
-                    .filter(|&(ref s, flag)| (input.keep_boilerplate || !flag) && s.matches >= input.min_words)
-                    .unzip();
-                let passages: Vec<Passage> = match spans.is_empty() {
-                    true => Vec::new(),
-                    false => {
-                        let (ta, tb) = (texts.text(a as usize, buf_a), texts.text(b as usize, buf_b));
-                        let mut passages = to_passages(ta, tb, &spans);
-                        passages.iter_mut().zip(flags).for_each(|(p, f)| p.boilerplate = f);
-                        passages
-                    }
-                };
-                on_pair();
-                (!passages.is_empty()).then_some((a, b, passages))
-            },
-        )
-        .flatten()
-        .collect()
+            }
+            scratch.seeds = all;
+            aligned.fetch_add(pairs, std::sync::atomic::Ordering::Relaxed);
+            on_doc();
+            found
+        })
+        .flatten_iter()
+        .collect();
+    (found, aligned.into_inner())
+}
+
+/// Buffers one thread reuses from document to document.
+#[derive(Default)]
+struct PairScratch {
+    /// `(b, position in a, position in b)` of the current first document.
+    seeds: Vec<(u32, u32, u32)>,
+    /// One pair's seeds.
+    pair: Vec<Seed>,
+    /// The two texts, when read.
+    texts: (String, String),
+}
+
+/// The passages of documents `a` and `b` from their `seeds`: aligned, boilerplate flagged (and
+/// dropped unless kept) and trimmed, then placed in the texts (read only when a passage is left).
+fn pair_passages<X: Texts + ?Sized>(
+    texts: &X,
+    a: u32,
+    b: u32,
+    seeds: &[Seed],
+    input: &PassageInput,
+    (buf_a, buf_b): &mut (String, String),
+) -> Vec<Passage> {
+    let (wa, wb) = (&input.words[a as usize], &input.words[b as usize]);
+    let spans = align(wa, wb, seeds, &input.params, input.min_words);
+    if spans.is_empty() {
+        return Vec::new();
+    }
+    let k = input.params.anchor_k;
+    // Boilerplate when its anchors cover half of the passage's words on one side.
+    let bp = |d: u32, from: usize, to: usize| {
+        2 * boilerplate_words(&input.boilerplate_at[d as usize], from, to, k) >= to - from
+    };
+    // Flagged and dropped before the texts are read: most spans of same-source pairs are their
+    // shared menus and footers.
+    let bp_a = |h: u32| (input.is_boilerplate)(a, h);
+    let bp_b = |h: u32| (input.is_boilerplate)(b, h);
+    let (spans, flags): (Vec<_>, Vec<bool>) = spans
+        .into_iter()
+        .map(|mut s| {
+            let flag = bp(a, s.a_start, s.a_end) || bp(b, s.b_start, s.b_end);
+            if !flag {
+                trim_boilerplate(&mut s, wa, wb, k, &bp_a, &bp_b);
+            }
+            (s, flag)
+        })
+        .filter(|&(ref s, flag)| (input.keep_boilerplate || !flag) && s.matches >= input.min_words)
+        .unzip();
+    if spans.is_empty() {
+        return Vec::new();
+    }
+    let (ta, tb) = (texts.text(a as usize, buf_a), texts.text(b as usize, buf_b));
+    let mut passages = to_passages(ta, tb, &spans);
+    passages.iter_mut().zip(flags).for_each(|(p, f)| p.boilerplate = f);
+    passages
 }
 
 #[cfg(test)]

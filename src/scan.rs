@@ -120,9 +120,6 @@ pub fn scan<X: Texts + ?Sized>(
     result
 }
 
-/// Seeds held at once while aligning (16 bytes each, plus the pairs' own lists).
-const SEEDS_PER_BLOCK: u64 = 8 << 20;
-
 /// Finds the shared passages of every pair of documents sharing anchors, attaches them to the
 /// near-duplicate pairs and adds the other pairs that share passages.
 fn add_passages<X: Texts + ?Sized>(
@@ -145,14 +142,14 @@ fn add_passages<X: Texts + ?Sized>(
     let ignore = |d: usize, h: u32| !cfg.show_boilerplate && boilerplate.contains(source(d), h);
     let max_df = cfg.max_df_docs(fp.len());
     result.stats.frequent_anchors = index.frequent(max_df);
-    // Seeds are 16 bytes each and a large corpus has tens of millions of coincidental pairs:
-    // seed and align the pairs one block of first documents at a time, about 8 M seeds a block.
-    let n = fp.len() as u64;
-    let blocks = index.seed_estimate(max_df).div_ceil(SEEDS_PER_BLOCK).clamp(1, n.max(1));
-    let boilerplate_at = boilerplate.positions(&index, sources, fp.len());
+    let n = fp.len();
+    let boilerplate_at = boilerplate.positions(&index, sources, n);
+    // Tens of millions of coincidental pairs at a million documents: they are seeded one
+    // document at a time, never all held at once.
+    let seeds = index.into_seed_index(n, max_df, &ignore);
     progress.finish();
     result.stats.boilerplate_anchors = boilerplate.len();
-    progress.start("aligning", Some(n), Unit::Docs);
+    progress.start("aligning", Some(n as u64), Unit::Docs);
     let is_boilerplate = |d: u32, h: u32| boilerplate.contains(source(d as usize), h);
     let input = PassageInput {
         boilerplate_at: &boilerplate_at,
@@ -162,15 +159,9 @@ fn add_passages<X: Texts + ?Sized>(
         min_words: cfg.min_words,
         keep_boilerplate: cfg.show_boilerplate,
     };
-    let mut found = Vec::new();
-    for block in 0..blocks {
-        let first = (n * block / blocks) as u32..(n * (block + 1) / blocks) as u32;
-        let seeds = index.seed_pairs_in(max_df, &ignore, first.clone());
-        result.stats.aligned_pairs += seeds.len();
-        found.extend(find_passages(texts, &seeds, &input, &|| {}));
-        progress.advance(first.len() as u64);
-    }
-    drop(index);
+    let (found, aligned_pairs) = find_passages(texts, &seeds, &input, &|| progress.advance(1));
+    result.stats.aligned_pairs += aligned_pairs;
+    drop(seeds);
     progress.finish();
     progress.start("pairing", None, Unit::Pairs);
     // Word hashes are done with; sets are needed for the pairs that only share passages.

@@ -1,0 +1,196 @@
+//! Seeds: the shared anchors of two documents, gathered document by document from the anchor
+//! index.
+//!
+//! Every anchor held by two or more documents (and at most `max_df`) makes a seed for each pair
+//! of the documents holding it. A corpus of a million articles has tens of millions of such
+//! pairs, nearly all of them sharing one coincidental five-word phrase. Their seeds are never
+//! gathered all at once: the index is boiled down to a [`SeedIndex`] (the postings of the anchors
+//! that can seed a pair, group after group, and for each document where its own postings are),
+//! and [`SeedIndex::pairs_of`] walks one document's anchors to the later documents holding them.
+//! The work of a document is its own seeds; no pass over the whole index is repeated, and no
+//! sort bigger than one document's seeds is needed.
+
+use rayon::prelude::*;
+
+/// A shared anchor of two documents: `(position in a, position in b)`, token indices.
+pub type Seed = (u32, u32);
+
+/// Set in a posting's position when it is the last of its group.
+const LAST: u32 = 1 << 31;
+
+/// Postings kept at most: they are numbered with `u32` (a corpus would need tens of millions of
+/// articles to reach this; pieces past it are left out of passages with a warning).
+const MAX_POSTINGS: usize = u32::MAX as usize;
+
+/// The anchors that can seed a pair, and each document's place among them. Built by
+/// [`crate::anchor::AnchorIndex::into_seed_index`].
+#[derive(Debug, Clone, Default)]
+pub struct SeedIndex {
+    /// `(document, position)` of every posting, group (anchor) after group, each group sorted by
+    /// document; the last posting of a group has [`LAST`] set in its position.
+    postings: Vec<(u32, u32)>,
+    /// For each document in turn, the numbers of its postings.
+    by_doc: Vec<u32>,
+    /// Where each document's numbers start in `by_doc`, then the end.
+    doc_starts: Vec<u32>,
+}
+
+impl SeedIndex {
+    /// The postings of groups written piece by piece, in parallel, straight into place:
+    /// `fill(i, out)` writes piece `i`'s groups into `out` (exactly `sizes[i]` postings, each
+    /// group sorted by document, its last posting marked with [`SeedIndex::mark_last`]). The
+    /// result goes to [`SeedIndex::new`].
+    pub fn fill(sizes: &[usize], fill: impl Fn(usize, &mut [(u32, u32)]) + Sync) -> Vec<(u32, u32)> {
+        // Whole pieces past the limit are left out.
+        let mut total = 0;
+        let pieces = sizes.iter().take_while(|&&s| {
+            total + s <= MAX_POSTINGS && {
+                total += s;
+                true
+            }
+        });
+        let pieces = pieces.count();
+        if pieces < sizes.len() {
+            eprintln!(
+                "reprint: warning: more than {MAX_POSTINGS} anchor postings; some anchors are not used for passages"
+            );
+        }
+        let mut postings = vec![(0u32, 0u32); total];
+        let mut regions: Vec<&mut [(u32, u32)]> = Vec::with_capacity(pieces);
+        let mut rest = postings.as_mut_slice();
+        for &size in &sizes[..pieces] {
+            let (region, tail) = rest.split_at_mut(size);
+            regions.push(region);
+            rest = tail;
+        }
+        regions.into_par_iter().enumerate().for_each(|(i, region)| fill(i, region));
+        postings
+    }
+
+    /// `pos` marked as the last posting of its group.
+    pub fn mark_last(pos: u32) -> u32 {
+        pos | LAST
+    }
+
+    /// Whether a position fits beside the mark (positions of 2^31 tokens and beyond do not).
+    pub fn fits(pos: u32) -> bool {
+        pos & LAST == 0
+    }
+
+    /// The index of `docs` documents over `postings` (from [`SeedIndex::fill`]): lists each
+    /// document's postings, by a counting sort.
+    pub fn new(postings: Vec<(u32, u32)>, docs: usize) -> Self {
+        let mut doc_starts = vec![0u32; docs + 1];
+        for &(d, _) in &postings {
+            if let Some(c) = doc_starts.get_mut(d as usize + 1) {
+                *c += 1;
+            }
+        }
+        for d in 0..docs {
+            doc_starts[d + 1] += doc_starts[d];
+        }
+        let mut next: Vec<u32> = doc_starts[..docs].to_vec();
+        let mut by_doc = vec![0u32; doc_starts[docs] as usize];
+        for (p, &(d, _)) in postings.iter().enumerate() {
+            if let Some(slot) = next.get_mut(d as usize) {
+                by_doc[*slot as usize] = p as u32;
+                *slot += 1;
+            }
+        }
+        SeedIndex { postings, by_doc, doc_starts }
+    }
+
+    /// Number of documents.
+    pub fn docs(&self) -> usize {
+        self.doc_starts.len().saturating_sub(1)
+    }
+
+    /// Number of postings (of anchors that seed at least one pair).
+    pub fn len(&self) -> usize {
+        self.postings.len()
+    }
+
+    /// True when no anchor seeds a pair.
+    pub fn is_empty(&self) -> bool {
+        self.postings.is_empty()
+    }
+
+    /// The seeds document `a` shares with each later document: `out` is cleared and filled with
+    /// `(b, position in a, position in b)` for every `b > a`, sorted.
+    pub fn pairs_of(&self, a: u32, out: &mut Vec<(u32, u32, u32)>) {
+        out.clear();
+        let Some(range) = self.doc_starts.get(a as usize..a as usize + 2) else { return };
+        for &p in &self.by_doc[range[0] as usize..range[1] as usize] {
+            let (_, pa) = self.postings[p as usize];
+            if pa & LAST != 0 {
+                continue;
+            }
+            for &(b, pb) in &self.postings[p as usize + 1..] {
+                if b != a {
+                    out.push((b, pa, pb & !LAST));
+                }
+                if pb & LAST != 0 {
+                    break;
+                }
+            }
+        }
+        out.sort_unstable();
+    }
+
+    /// Every pair with its seeds, `(a, b, seeds)` sorted by `(a, b)` (for small inputs and
+    /// tests: a scan walks [`SeedIndex::pairs_of`] one document at a time).
+    pub fn all_pairs(&self) -> Vec<(u32, u32, Vec<Seed>)> {
+        let mut out = Vec::new();
+        let mut buf = Vec::new();
+        for a in 0..self.docs() as u32 {
+            self.pairs_of(a, &mut buf);
+            for run in buf.chunk_by(|x, y| x.0 == y.0) {
+                out.push((a, run[0].0, run.iter().map(|s| (s.1, s.2)).collect()));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(docs: usize, list: &[&[(u32, u32)]]) -> SeedIndex {
+        let pieces: Vec<Vec<(u32, u32)>> = list
+            .iter()
+            .map(|g| {
+                let mut g = g.to_vec();
+                if let Some(last) = g.last_mut() {
+                    last.1 = SeedIndex::mark_last(last.1);
+                }
+                g
+            })
+            .collect();
+        let sizes: Vec<usize> = pieces.iter().map(Vec::len).collect();
+        SeedIndex::new(SeedIndex::fill(&sizes, |i, out| out.copy_from_slice(&pieces[i])), docs)
+    }
+
+    #[test]
+    fn each_pair_gets_its_seeds_once_from_its_first_document() {
+        // Document 0 holds one anchor twice; documents 1 and 3 share two anchors.
+        let s = index(6, &[&[(0, 5), (0, 9), (1, 2), (3, 4)], &[(1, 7), (3, 8)], &[(2, 1), (4, 1), (5, 3)]]);
+        assert_eq!(s.len(), 9);
+        let want: Vec<(u32, u32, Vec<Seed>)> = vec![
+            (0, 1, vec![(5, 2), (9, 2)]),
+            (0, 3, vec![(5, 4), (9, 4)]),
+            (1, 3, vec![(2, 4), (7, 8)]),
+            (2, 4, vec![(1, 1)]),
+            (2, 5, vec![(1, 3)]),
+            (4, 5, vec![(1, 3)]),
+        ];
+        assert_eq!(s.all_pairs(), want);
+        let mut buf = vec![(9, 9, 9)];
+        s.pairs_of(5, &mut buf);
+        assert!(buf.is_empty(), "the last document starts no pair");
+        s.pairs_of(99, &mut buf);
+        assert!(buf.is_empty(), "an unknown document has no pairs");
+        assert!(SeedIndex::default().all_pairs().is_empty());
+        assert!(index(3, &[]).all_pairs().is_empty());
+    }
+}
