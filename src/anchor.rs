@@ -334,48 +334,45 @@ impl AnchorIndex {
         SeedPairs { pairs: self.into_seed_index(docs, max_df, ignore).all_pairs(), frequent_anchors }
     }
 
-    /// Boils the index of `docs` documents down to what seeds pairs: the postings of each anchor
-    /// held by at most `max_df` documents, less those `ignore(d, hash)` leaves out of document
-    /// `d` (boilerplate must not relate documents), when two documents or more still hold it.
-    /// The index is freed before the per-document lists are made.
+    /// Boils the index of `docs` documents down to what seeds pairs, in place: the postings of
+    /// each anchor held by at most `max_df` documents, less those `ignore(d, hash)` leaves out
+    /// of document `d` (boilerplate must not relate documents), when two documents or more
+    /// still hold it.
     pub fn into_seed_index(
-        self,
+        mut self,
         docs: usize,
         max_df: usize,
         ignore: &(dyn Fn(usize, u32) -> bool + Sync),
     ) -> SeedIndex {
-        let kept = |g| seeding_postings(g, ignore);
-        let groups = |b| shared_groups(b).filter(move |g| doc_count(g) <= max_df);
-        let sizes: Vec<usize> =
-            self.buckets.par_iter().map(|b| groups(&b[..]).map(|g| kept(g).count()).sum()).collect();
-        let postings = SeedIndex::fill(&sizes, |i, out| {
-            let mut n = 0;
-            for g in groups(&self.buckets[i][..]) {
-                let from = n;
-                for p in kept(g) {
-                    out[n] = (p.1, p.2);
-                    n += 1;
-                }
-                if n > from {
-                    out[n - 1].1 = SeedIndex::mark_last(out[n - 1].1);
-                }
-            }
-        });
-        drop(self);
-        SeedIndex::new(postings, docs)
+        self.buckets.par_iter_mut().for_each(|bucket| retain_seeding(bucket, max_df, ignore));
+        SeedIndex::new(self.buckets, docs)
     }
 }
 
-/// The postings of group `g` that seed pairs: those not `ignore`d (and whose position fits
-/// [`SeedIndex`]), or none when they do not span two documents.
-fn seeding_postings<'a>(
-    g: &'a [Posting],
-    ignore: &'a (dyn Fn(usize, u32) -> bool + Sync),
-) -> impl Iterator<Item = &'a Posting> + 'a {
-    let keep = move |p: &&Posting| !ignore(p.1 as usize, p.0) && SeedIndex::fits(p.2);
-    let first = g.iter().find(keep).map(|p| p.1);
-    let spans = first.is_some() && g.iter().rev().find(keep).map(|p| p.1) != first;
-    g.iter().filter(keep).take(if spans { usize::MAX } else { 0 })
+/// Keeps, in place, the postings of `bucket` that seed pairs (see
+/// [`AnchorIndex::into_seed_index`]).
+fn retain_seeding(bucket: &mut Vec<Posting>, max_df: usize, ignore: &(dyn Fn(usize, u32) -> bool + Sync)) {
+    let (mut kept, mut at) = (0, 0);
+    while at < bucket.len() {
+        let hash = bucket[at].0;
+        let end = at + bucket[at..].iter().position(|p| p.0 != hash).unwrap_or(bucket.len() - at);
+        let group = &bucket[at..end];
+        if group[0].1 != group[group.len() - 1].1 && doc_count(group) <= max_df {
+            // Written behind the group being read: `kept <= at` always.
+            let from = kept;
+            for i in at..end {
+                if !ignore(bucket[i].1 as usize, hash) {
+                    bucket[kept] = bucket[i];
+                    kept += 1;
+                }
+            }
+            if kept == from || bucket[from].1 == bucket[kept - 1].1 {
+                kept = from;
+            }
+        }
+        at = end;
+    }
+    bucket.truncate(kept);
 }
 
 /// The postings runs of one bucket whose anchor at least two documents hold.

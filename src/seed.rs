@@ -10,25 +10,26 @@
 //! The work of a document is its own seeds; no pass over the whole index is repeated, and no
 //! sort bigger than one document's seeds is needed.
 
-use rayon::prelude::*;
 
 /// A shared anchor of two documents: `(position in a, position in b)`, token indices.
 pub type Seed = (u32, u32);
 
-/// Set in a posting's position when it is the last of its group.
-const LAST: u32 = 1 << 31;
-
 /// Postings kept at most: they are numbered with `u32` (a corpus would need tens of millions of
-/// articles to reach this; pieces past it are left out of passages with a warning).
+/// articles to reach this; buckets past it are left out of passages with a warning).
 const MAX_POSTINGS: usize = u32::MAX as usize;
+
+/// One posting: `(anchor hash, document, position)`.
+type Posting = (u32, u32, u32);
 
 /// The anchors that can seed a pair, and each document's place among them. Built by
 /// [`crate::anchor::AnchorIndex::into_seed_index`].
 #[derive(Debug, Clone, Default)]
 pub struct SeedIndex {
-    /// `(document, position)` of every posting, group (anchor) after group, each group sorted by
-    /// document; the last posting of a group has [`LAST`] set in its position.
-    postings: Vec<(u32, u32)>,
+    /// Postings in buckets (the anchor index's own, filtered in place): within a bucket, one
+    /// group (anchor) after another, each sorted by document.
+    buckets: Vec<Vec<Posting>>,
+    /// Number of the first posting of each bucket, then the total.
+    bases: Vec<u32>,
     /// For each document in turn, the numbers of its postings.
     by_doc: Vec<u32>,
     /// Where each document's numbers start in `by_doc`, then the end.
@@ -36,52 +37,22 @@ pub struct SeedIndex {
 }
 
 impl SeedIndex {
-    /// The postings of groups written piece by piece, in parallel, straight into place:
-    /// `fill(i, out)` writes piece `i`'s groups into `out` (exactly `sizes[i]` postings, each
-    /// group sorted by document, its last posting marked with [`SeedIndex::mark_last`]). The
-    /// result goes to [`SeedIndex::new`].
-    pub fn fill(sizes: &[usize], fill: impl Fn(usize, &mut [(u32, u32)]) + Sync) -> Vec<(u32, u32)> {
-        // Whole pieces past the limit are left out.
-        let mut total = 0;
-        let pieces = sizes.iter().take_while(|&&s| {
-            total + s <= MAX_POSTINGS && {
-                total += s;
-                true
+    /// The index of `docs` documents over `buckets` of postings sorted by `(hash, document)`,
+    /// holding only anchors that seed pairs: lists each document's postings, by a counting sort.
+    pub fn new(mut buckets: Vec<Vec<Posting>>, docs: usize) -> Self {
+        let mut bases = vec![0u32];
+        let mut total = 0usize;
+        for (i, b) in buckets.iter().enumerate() {
+            if total + b.len() > MAX_POSTINGS {
+                eprintln!("reprint: warning: more than {MAX_POSTINGS} anchor postings; some anchors are not used for passages");
+                buckets.truncate(i);
+                break;
             }
-        });
-        let pieces = pieces.count();
-        if pieces < sizes.len() {
-            eprintln!(
-                "reprint: warning: more than {MAX_POSTINGS} anchor postings; some anchors are not used for passages"
-            );
+            total += b.len();
+            bases.push(total as u32);
         }
-        let mut postings = vec![(0u32, 0u32); total];
-        let mut regions: Vec<&mut [(u32, u32)]> = Vec::with_capacity(pieces);
-        let mut rest = postings.as_mut_slice();
-        for &size in &sizes[..pieces] {
-            let (region, tail) = rest.split_at_mut(size);
-            regions.push(region);
-            rest = tail;
-        }
-        regions.into_par_iter().enumerate().for_each(|(i, region)| fill(i, region));
-        postings
-    }
-
-    /// `pos` marked as the last posting of its group.
-    pub fn mark_last(pos: u32) -> u32 {
-        pos | LAST
-    }
-
-    /// Whether a position fits beside the mark (positions of 2^31 tokens and beyond do not).
-    pub fn fits(pos: u32) -> bool {
-        pos & LAST == 0
-    }
-
-    /// The index of `docs` documents over `postings` (from [`SeedIndex::fill`]): lists each
-    /// document's postings, by a counting sort.
-    pub fn new(postings: Vec<(u32, u32)>, docs: usize) -> Self {
         let mut doc_starts = vec![0u32; docs + 1];
-        for &(d, _) in &postings {
+        for &(_, d, _) in buckets.iter().flatten() {
             if let Some(c) = doc_starts.get_mut(d as usize + 1) {
                 *c += 1;
             }
@@ -91,13 +62,13 @@ impl SeedIndex {
         }
         let mut next: Vec<u32> = doc_starts[..docs].to_vec();
         let mut by_doc = vec![0u32; doc_starts[docs] as usize];
-        for (p, &(d, _)) in postings.iter().enumerate() {
+        for (p, &(_, d, _)) in buckets.iter().flatten().enumerate() {
             if let Some(slot) = next.get_mut(d as usize) {
                 by_doc[*slot as usize] = p as u32;
                 *slot += 1;
             }
         }
-        SeedIndex { postings, by_doc, doc_starts }
+        SeedIndex { buckets, bases, by_doc, doc_starts }
     }
 
     /// Number of documents.
@@ -107,12 +78,12 @@ impl SeedIndex {
 
     /// Number of postings (of anchors that seed at least one pair).
     pub fn len(&self) -> usize {
-        self.postings.len()
+        self.bases.last().map_or(0, |&n| n as usize)
     }
 
     /// True when no anchor seeds a pair.
     pub fn is_empty(&self) -> bool {
-        self.postings.is_empty()
+        self.len() == 0
     }
 
     /// The seeds document `a` shares with each later document: `out` is cleared and filled with
@@ -121,16 +92,16 @@ impl SeedIndex {
         out.clear();
         let Some(range) = self.doc_starts.get(a as usize..a as usize + 2) else { return };
         for &p in &self.by_doc[range[0] as usize..range[1] as usize] {
-            let (_, pa) = self.postings[p as usize];
-            if pa & LAST != 0 {
-                continue;
-            }
-            for &(b, pb) in &self.postings[p as usize + 1..] {
-                if b != a {
-                    out.push((b, pa, pb & !LAST));
-                }
-                if pb & LAST != 0 {
+            let b = self.bases.partition_point(|&base| base <= p) - 1;
+            let bucket = &self.buckets[b];
+            let at = (p - self.bases[b]) as usize;
+            let (hash, _, pa) = bucket[at];
+            for &(h, d, pb) in &bucket[at + 1..] {
+                if h != hash {
                     break;
+                }
+                if d != a {
+                    out.push((d, pa, pb));
                 }
             }
         }
@@ -157,18 +128,12 @@ mod tests {
     use super::*;
 
     fn index(docs: usize, list: &[&[(u32, u32)]]) -> SeedIndex {
-        let pieces: Vec<Vec<(u32, u32)>> = list
-            .iter()
-            .map(|g| {
-                let mut g = g.to_vec();
-                if let Some(last) = g.last_mut() {
-                    last.1 = SeedIndex::mark_last(last.1);
-                }
-                g
-            })
-            .collect();
-        let sizes: Vec<usize> = pieces.iter().map(Vec::len).collect();
-        SeedIndex::new(SeedIndex::fill(&sizes, |i, out| out.copy_from_slice(&pieces[i])), docs)
+        // Groups in two buckets, to cross a bucket boundary.
+        let mut buckets = vec![Vec::new(), Vec::new()];
+        for (h, g) in list.iter().enumerate() {
+            buckets[h % 2].extend(g.iter().map(|&(d, p)| (h as u32, d, p)));
+        }
+        SeedIndex::new(buckets, docs)
     }
 
     #[test]
