@@ -215,6 +215,21 @@ fn walk<W: Eq>(a: &[W], b: &[W], chain: &Chain, p: &AlignParams, out: &mut Vec<S
 /// Aligns documents A and B (token hashes) from their shared `seeds` (sorted by position in A).
 /// Returns non-overlapping spans with at least `min_words` matching words, in order along A.
 pub fn align<W: Eq>(a: &[W], b: &[W], seeds: &[Seed], p: &AlignParams, min_words: usize) -> Vec<Span> {
+    if let &[(sa, sb)] = seeds {
+        // One seed (most pairs of a large corpus: a coincidental phrase): its one chain, walked
+        // and extended, without the chaining's lists.
+        let (pa, pb) = (sa as usize, sb as usize);
+        let (ea, eb) = ((pa + p.anchor_k).min(a.len()), (pb + p.anchor_k).min(b.len()));
+        let matches = (pa..ea).zip(pb..eb).filter(|&(i, j)| a[i] == b[j]).count();
+        let mut span = Span { a_start: pa, a_end: ea, b_start: pb, b_end: eb, matches, columns: ea - pa };
+        extend(a, b, &mut span, p.x_drop);
+        return if span.matches >= min_words { vec![span] } else { Vec::new() };
+    }
+    align_chained(a, b, seeds, p, min_words)
+}
+
+/// [`align`] through chains, whatever the number of seeds.
+fn align_chained<W: Eq>(a: &[W], b: &[W], seeds: &[Seed], p: &AlignParams, min_words: usize) -> Vec<Span> {
     let mut spans = Vec::new();
     for chain in chains(seeds, p) {
         walk(a, b, &chain, p, &mut spans);
@@ -330,5 +345,25 @@ mod tests {
         assert_eq!(bridge(&[1, 9, 3], &[1, 2, 3]), (2, 3));
         assert_eq!(bridge(&[1, 2, 3], &[1, 3]), (2, 3));
         assert_eq!(bridge(&[], &[1, 2]), (0, 2));
+    }
+
+    #[test]
+    fn one_seed_aligns_as_a_chain_of_one_would() {
+        let mut x = 7u64;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        for _ in 0..500 {
+            // Few distinct words, so runs around the seed match by chance.
+            let a: Vec<u64> = (0..40).map(|_| next(3)).collect();
+            let mut b: Vec<u64> = (0..40).map(|_| next(3)).collect();
+            let (sa, sb) = (next(30) as usize, next(30) as usize);
+            b[sb..sb + 5].copy_from_slice(&a[sa..sa + 5]);
+            let seeds = [(sa as u32, sb as u32)];
+            for min_words in [5, 8, 12] {
+                assert_eq!(align(&a, &b, &seeds, &P, min_words), align_chained(&a, &b, &seeds, &P, min_words));
+            }
+        }
     }
 }

@@ -10,7 +10,6 @@
 //! The work of a document is its own seeds; no pass over the whole index is repeated, and no
 //! sort bigger than one document's seeds is needed.
 
-
 /// A shared anchor of two documents: `(position in a, position in b)`, token indices.
 pub type Seed = (u32, u32);
 

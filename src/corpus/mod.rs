@@ -310,14 +310,12 @@ impl Corpus {
         if self.spilling.is_none() && opts.spill_over.is_some_and(|limit| self.held > limit) {
             let mut w = SpillWriter::create().map_err(spill_error)?;
             for d in &mut self.docs {
-                d.spilled = Some(w.push(&d.text).map_err(spill_error)?);
-                d.text = String::new();
+                d.spilled = Some(w.push(&mut d.text).map_err(spill_error)?);
             }
             self.spilling = Some(w);
         }
         if let Some(w) = &mut self.spilling {
-            doc.spilled = Some(w.push(&doc.text).map_err(spill_error)?);
-            doc.text = String::new();
+            doc.spilled = Some(w.push(&mut doc.text).map_err(spill_error)?);
         }
         self.docs.push(doc);
         Ok(())
