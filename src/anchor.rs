@@ -165,7 +165,7 @@ impl Repeated {
 }
 
 /// A hint to bring the cache line holding `x` in (no effect off x86-64).
-fn prefetch<T>(x: &T) {
+pub(crate) fn prefetch<T>(x: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch is only a hint; it never faults and changes no memory.
     unsafe {

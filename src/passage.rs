@@ -6,7 +6,7 @@
 //! boundaries are the first and last aligned words.
 
 use crate::align::{align, AlignParams, Span};
-use crate::anchor::anchor_hash;
+use crate::anchor::{anchor_hash, prefetch};
 use crate::corpus::Texts;
 use crate::seed::{Seed, SeedIndex};
 use crate::shingle::shingle_hash;
@@ -218,10 +218,23 @@ pub fn find_passages<X: Texts + ?Sized>(
         .map_init(PairScratch::default, |scratch, a| {
             seeds.pairs_of(a, &mut scratch.seeds);
             let mut found = Vec::new();
-            let mut pairs = 0;
             let all = std::mem::take(&mut scratch.seeds);
-            for run in all.chunk_by(|x, y| x.0 == y.0) {
-                pairs += 1;
+            let runs: Vec<&[(u32, u32, u32)]> = all.chunk_by(|x, y| x.0 == y.0).collect();
+            for (i, run) in runs.iter().enumerate() {
+                // The other document's words are a cache miss or two per pair (most pairs are a
+                // phrase shared by chance, aligned in a few steps): ask for them ahead.
+                if let Some(ahead) = runs.get(i + 8) {
+                    prefetch(&input.words[ahead[0].0 as usize]);
+                }
+                if let Some(ahead) = runs.get(i + 4) {
+                    let (words, at) = (&input.words[ahead[0].0 as usize], ahead[0].2 as usize);
+                    if let Some(w) = words.get(at.saturating_sub(4)) {
+                        prefetch(w);
+                    }
+                    if let Some(w) = words.get(at + 12) {
+                        prefetch(w);
+                    }
+                }
                 scratch.pair.clear();
                 scratch.pair.extend(run.iter().map(|s| (s.1, s.2)));
                 let passages = pair_passages(texts, a, run[0].0, &scratch.pair, input, &mut scratch.texts);
@@ -229,8 +242,9 @@ pub fn find_passages<X: Texts + ?Sized>(
                     found.push((a, run[0].0, passages));
                 }
             }
+            aligned.fetch_add(runs.len(), std::sync::atomic::Ordering::Relaxed);
+            drop(runs);
             scratch.seeds = all;
-            aligned.fetch_add(pairs, std::sync::atomic::Ordering::Relaxed);
             on_doc();
             found
         })
