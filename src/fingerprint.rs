@@ -47,8 +47,8 @@ impl Fingerprints {
     }
 
     /// Makes, in parallel, the shingle set of every document in `docs` that has none yet, from
-    /// `texts` (the texts that were fingerprinted).
-    pub fn make_sets<X: Texts + ?Sized>(&mut self, texts: &X, docs: impl IntoIterator<Item = u32>) {
+    /// `texts` (the texts that were fingerprinted). Returns which documents were asked for.
+    pub fn make_sets<X: Texts + ?Sized>(&mut self, texts: &X, docs: impl IntoIterator<Item = u32>) -> Vec<bool> {
         let mut want = vec![false; self.shingles.len()];
         for d in docs {
             if let Some(w) = want.get_mut(d as usize) {
@@ -69,6 +69,7 @@ impl Fingerprints {
                     *done = true;
                 },
             );
+        want
     }
 
     /// Frees every shingle set made so far.

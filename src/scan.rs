@@ -169,20 +169,17 @@ fn add_passages<X: Texts + ?Sized>(
     let index: ahash::AHashMap<(u32, u32), usize> =
         result.pairs.iter().enumerate().map(|(i, p)| ((p.a, p.b), i)).collect();
     result.stats.passages += found.iter().map(|f| f.2.len()).sum::<usize>();
-    // Blocks partition the first documents, so each pair comes once.
+    // Each pair comes once, from its first document.
     let (known, new): (Vec<_>, Vec<_>) = found.into_iter().partition(|(a, b, _)| index.contains_key(&(*a, *b)));
     for (a, b, passages) in known {
         if let Some(&i) = index.get(&(a, b)) {
             result.pairs[i].passages = passages;
         }
     }
-    let docs: Vec<u32> = new.iter().flat_map(|(a, b, _)| [*a, *b]).collect();
-    fp.make_sets(texts, docs.iter().copied());
+    let wanted = fp.make_sets(texts, new.iter().flat_map(|(a, b, _)| [*a, *b]));
     let fp = &*fp;
     // One signature per document (a document is often in many such pairs), from its set.
     let mut signatures: Vec<Box<[u32]>> = vec![Box::default(); fp.len()];
-    let mut wanted = vec![false; fp.len()];
-    docs.iter().for_each(|&d| wanted[d as usize] = true);
     signatures.par_iter_mut().zip(wanted).enumerate().filter(|(_, (_, w))| *w).for_each(|(d, (sig, _))| {
         *sig = hasher.signature(&fp.shingles[d]).into();
     });
