@@ -156,9 +156,17 @@ fn missing_text_field_is_named_and_another_field_can_be_chosen() {
 #[test]
 fn an_unusable_temporary_directory_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let f = write(dir.path(), "c.jsonl", "{\"id\":\"a\",\"text\":\"first text\"}\n");
+    let line = "{\"id\":\"a\",\"text\":\"first text\"}\n";
+    let f = write(dir.path(), "c.jsonl", line);
+    // A compressed input cannot be read again by position: its texts need the temporary file.
+    let gz = dir.path().join("c.jsonl.gz");
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut z, line.as_bytes()).unwrap();
+    std::fs::write(&gz, z.finish().unwrap()).unwrap();
     let missing = dir.path().join("no-such-dir");
-    let r = common::reprint_env(&["scan", s(&f), "--spill-over", "0"], &[("TMPDIR", s(&missing))]);
+    let r = common::reprint_env(&["scan", s(&f), "--spill-over", "0", "-q"], &[("TMPDIR", s(&missing))]);
+    assert_eq!(r.code, 0, "a plain .jsonl file's texts are read again from it: {}", r.stderr);
+    let r = common::reprint_env(&["scan", s(&gz), "--spill-over", "0"], &[("TMPDIR", s(&missing))]);
     no_panic(&r);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
@@ -167,7 +175,7 @@ fn an_unusable_temporary_directory_is_a_clear_error() {
         r.stderr
     );
     assert!(r.stdout.is_empty(), "nothing reported over lost texts");
-    let r = common::reprint_env(&["scan", s(&f)], &[("TMPDIR", s(&missing))]);
+    let r = common::reprint_env(&["scan", s(&gz)], &[("TMPDIR", s(&missing))]);
     assert_eq!(r.code, 0, "small corpora stay in memory: {}", r.stderr);
 }
 

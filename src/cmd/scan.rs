@@ -53,9 +53,9 @@ pub struct Args {
     /// Also report passages recognised as one source's boilerplate (flagged).
     #[arg(long)]
     show_boilerplate: bool,
-    /// Once the texts read pass this many MB, keep them in an unlinked temporary file (in
-    /// TMPDIR) instead of memory; the page cache still holds what fits (0: always; not with
-    /// --format html, which keeps every text).
+    /// Once the texts read pass this many MB, stop holding them in memory: a plain .jsonl
+    /// input's texts are read again from their lines when needed, others go to an unlinked
+    /// temporary file in TMPDIR (0: always; not with --format html, which keeps every text).
     #[arg(long, default_value_t = 1024, value_name = "MB")]
     spill_over: u64,
     #[command(flatten)]

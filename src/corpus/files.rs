@@ -1,7 +1,7 @@
 //! Files, directories and stdin.
 
 use super::html::html_to_text;
-use super::jsonl::read_jsonl;
+use super::jsonl::{read_jsonl, InputLines};
 use super::{decode_lossy, Corpus, Doc, Origin, ReadError, ReadOptions};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -61,6 +61,10 @@ fn first_line_title(text: &str) -> Option<String> {
     Some(line.chars().take(200).collect())
 }
 
+/// Plain JSON Lines inputs kept open at most, to read texts back from (past it, texts that move
+/// out of memory go to the temporary file): well under the usual limit of 1,024 open files.
+const MAX_INPUT_LINE_FILES: usize = 256;
+
 /// Reads one file. `explicit` files (named on the command line) with an unknown extension are
 /// read as plain text; in a directory walk they are counted and skipped.
 pub(super) fn read_file(
@@ -92,7 +96,18 @@ pub(super) fn read_file(
     };
     corpus.stats.files += 1;
     if kind == Kind::JsonLines {
-        return read_jsonl(corpus, BufReader::with_capacity(1 << 20, reader), &shown, opts, on_bytes);
+        // A plain file's lines can be read again by position, so its texts need no temporary
+        // file when they move out of memory.
+        let lines = match (comp, opts.spill_over) {
+            (Compression::None, Some(_)) if corpus.input_lines.len() < MAX_INPUT_LINE_FILES => {
+                InputLines::open(path, &shown, &opts.fields).ok().map(|l| {
+                    corpus.input_lines.push(l);
+                    (corpus.input_lines.len() - 1) as u32
+                })
+            }
+            _ => None,
+        };
+        return read_jsonl(corpus, BufReader::with_capacity(1 << 20, reader), &shown, lines, opts, on_bytes);
     }
     let mut bytes = Vec::new();
     if let Err(e) = BufReader::new(reader).read_to_end(&mut bytes) {
@@ -132,7 +147,7 @@ fn push_text_doc(
             (raw, title)
         }
     };
-    corpus.push_doc(Doc::new(id, source, None, title, text, origin), opts)
+    corpus.push_doc(Doc::new(id, source, None, title, text, origin), None, opts)
 }
 
 /// Walks `root` recursively in name order, following symbolic links (loops are detected and
@@ -196,7 +211,7 @@ pub(super) fn read_stdin(corpus: &mut Corpus, opts: &ReadOptions, on_bytes: &dyn
     };
     match first {
         None => Ok(()),
-        Some(b'{') => read_jsonl(corpus, reader, "-", opts, on_bytes),
+        Some(b'{') => read_jsonl(corpus, reader, "-", None, opts, on_bytes),
         Some(_) => {
             let mut bytes = Vec::new();
             reader

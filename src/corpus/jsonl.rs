@@ -1,5 +1,6 @@
 //! JSON Lines records: one article per line, field names configurable, passim's names by default.
 
+use super::spill::{read_exact_at, LineRef};
 use super::{decode_lossy, Corpus, Doc, Origin, ReadError, ReadOptions};
 use rayon::prelude::*;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -32,7 +33,7 @@ impl Default for Fields {
 const BLOCK_BYTES: usize = 8 << 20;
 
 /// A parsed line with where it was, its first invalid UTF-8 byte (and count), and the result.
-type ParsedLine = (Origin, u64, Option<(usize, usize)>, Parsed);
+type ParsedLine = (Origin, u64, u64, Option<(usize, usize)>, Parsed);
 
 /// What one line gave.
 enum Parsed {
@@ -241,10 +242,74 @@ fn parse_line(line: &str, origin: Origin, fields: &Fields) -> Parsed {
 }
 
 /// Reads JSON Lines from `reader` into `corpus`. `path` names the input in messages.
+/// A plain JSON Lines input file kept open, so that texts moved out of memory are read again
+/// from their own lines (and parsed again) instead of being written to a temporary file.
+#[derive(Debug)]
+pub struct InputLines {
+    file: std::fs::File,
+    path: String,
+    fields: Fields,
+    failed: std::sync::Mutex<Option<String>>,
+}
+
+impl InputLines {
+    /// Opens `path` (shown as `shown`) a second time, to read lines back by position.
+    pub(super) fn open(path: &std::path::Path, shown: &str, fields: &Fields) -> std::io::Result<Self> {
+        let file = std::fs::File::open(path)?;
+        Ok(InputLines { file, path: shown.to_string(), fields: fields.clone(), failed: Default::default() })
+    }
+
+    /// The text of the document on line `at`, read into `buf`. A line that cannot be read, or
+    /// no longer holds a text of the same length (the file changed since it was read), gives an
+    /// empty text and is kept for [`InputLines::failure`].
+    pub fn read<'a>(&self, at: LineRef, buf: &'a mut String) -> &'a str {
+        let mut bytes = vec![0u8; at.line_len as usize];
+        let read = read_exact_at(&self.file, &mut bytes, at.offset).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => {
+                "the file is shorter than when it was read: was it changed?".to_string()
+            }
+            _ => e.to_string(),
+        });
+        let text = read.and_then(|()| {
+            let line = String::from_utf8(bytes).unwrap_or_else(|e| decode_lossy(e.into_bytes()).0);
+            match parse_line(&line, Origin { path: self.path.clone(), line: None }, &self.fields) {
+                Parsed::Doc(d)
+                    if d.text.len() as u64 == at.text_len
+                        && xxhash_rust::xxh3::xxh3_64(d.text.as_bytes()) == at.text_hash =>
+                {
+                    Ok(d.text)
+                }
+                _ => Err(format!(
+                    "byte {} no longer starts the same document: was the file changed while reading?",
+                    at.offset
+                )),
+            }
+        });
+        match text {
+            Ok(t) => *buf = t,
+            Err(e) => {
+                buf.clear();
+                if let Ok(mut failed) = self.failed.lock() {
+                    failed.get_or_insert(format!("reading a text back from {} failed: {e}", self.path));
+                }
+            }
+        }
+        buf.as_str()
+    }
+
+    /// The first failed read, if any.
+    pub fn failure(&self) -> Option<String> {
+        self.failed.lock().ok().and_then(|f| f.clone())
+    }
+}
+
+/// Reads JSON Lines from `reader`. `lines_file` is `path`'s number in
+/// [`Corpus::input_lines`] when it is a plain file whose lines can be read again by position.
 pub(super) fn read_jsonl(
     corpus: &mut Corpus,
     mut reader: impl Read,
     path: &str,
+    lines_file: Option<u32>,
     opts: &ReadOptions,
     on_bytes: &dyn Fn(u64),
 ) -> Result<(), ReadError> {
@@ -307,10 +372,10 @@ pub(super) fn read_jsonl(
                     }
                 };
                 let parsed = parse_line(&text, origin.clone(), &opts.fields);
-                (origin, start, bad_utf8, parsed)
+                (origin, start, bytes.len() as u64, bad_utf8, parsed)
             })
             .collect();
-        for (origin, start, bad_utf8, parsed) in parsed {
+        for (origin, start, line_len, bad_utf8, parsed) in parsed {
             if let Some((first, count)) = bad_utf8 {
                 corpus.warn(
                     origin.clone(),
@@ -320,7 +385,16 @@ pub(super) fn read_jsonl(
             }
             match parsed {
                 Parsed::Blank => {}
-                Parsed::Doc(d) => corpus.push_doc(d, opts)?,
+                Parsed::Doc(d) => {
+                    let line = lines_file.map(|file| LineRef {
+                        file,
+                        offset: start,
+                        line_len,
+                        text_len: d.text.len() as u64,
+                        text_hash: xxhash_rust::xxh3::xxh3_64(d.text.as_bytes()),
+                    });
+                    corpus.push_doc(d, line, opts)?
+                }
                 Parsed::Bad(message) if opts.skip_bad_lines => {
                     corpus.stats.bad_lines_skipped += 1;
                     corpus.warn(origin, Some(start), format!("{message}; line skipped"));

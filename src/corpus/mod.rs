@@ -20,8 +20,9 @@ use std::path::Path;
 
 pub use html::html_to_text;
 pub use jsonl::Fields;
+pub use jsonl::InputLines;
 use spill::SpillWriter;
-pub use spill::{SpillFile, Spilled};
+pub use spill::{LineRef, SpillFile, Spilled, Stored};
 use std::sync::Arc;
 
 /// One article.
@@ -35,12 +36,13 @@ pub struct Doc {
     pub date: Option<String>,
     /// Headline (JSON `title`; first line of a text file; `<title>` of an HTML page).
     pub title: Option<String>,
-    /// The text every offset points into; empty when the text was moved to the corpus's
-    /// temporary file (`spilled`): read texts through [`Texts`] to get them wherever they are.
+    /// The text every offset points into; empty when the text was moved out of memory
+    /// (`stored`): read texts through [`Texts`] to get them wherever they are.
     pub text: String,
-    /// Where the text is in [`Corpus::spill_file`], when it was moved out of memory.
+    /// Where the text is read back from, when it was moved out of memory: the corpus's
+    /// temporary file, or its own line of a plain JSON Lines input.
     #[serde(skip)]
-    pub spilled: Option<Spilled>,
+    pub stored: Option<Stored>,
     /// Where the document was read from.
     #[serde(skip)]
     pub origin: Origin,
@@ -56,12 +58,12 @@ impl Doc {
         text: String,
         origin: Origin,
     ) -> Self {
-        Doc { id, source, date, title, text, spilled: None, origin }
+        Doc { id, source, date, title, text, stored: None, origin }
     }
 
     /// Length of the text in bytes, wherever it is kept.
     pub fn byte_len(&self) -> u64 {
-        self.spilled.map_or(self.text.len() as u64, |s| s.len)
+        self.stored.map_or(self.text.len() as u64, |s| s.len())
     }
 }
 
@@ -103,9 +105,16 @@ impl Texts for Corpus {
     }
     fn text<'a>(&'a self, i: usize, buf: &'a mut String) -> &'a str {
         let doc = &self.docs[i];
-        match (doc.spilled, &self.spill_file) {
-            (Some(span), Some(file)) => file.read(span, buf),
-            _ => &doc.text,
+        match doc.stored {
+            Some(Stored::Spill(span)) => match &self.spill_file {
+                Some(file) => file.read(span, buf),
+                None => &doc.text,
+            },
+            Some(Stored::Line(line)) => match self.input_lines.get(line.file as usize) {
+                Some(file) => file.read(line, buf),
+                None => &doc.text,
+            },
+            None => &doc.text,
         }
     }
     fn text_len(&self, i: usize) -> u64 {
@@ -254,7 +263,14 @@ pub struct Corpus {
     pub stats: ReadStats,
     /// The temporary file holding the texts moved out of memory, if any were.
     pub spill_file: Option<Arc<SpillFile>>,
-    /// While reading: where texts go once they pass `ReadOptions::spill_over` bytes.
+    /// Plain JSON Lines inputs kept open: texts moved out of memory are read again from their
+    /// lines (see [`Stored::Line`]), and only other texts go to the temporary file.
+    pub input_lines: Vec<InputLines>,
+    /// While reading, until texts start moving out: each document's line, if it has one.
+    lines: Vec<Option<LineRef>>,
+    /// While reading: true once texts move out of memory.
+    moving_out: bool,
+    /// While reading: where texts without a line to be read from go once moving out.
     spilling: Option<SpillWriter>,
     /// While reading: bytes of text held in memory.
     held: u64,
@@ -297,32 +313,57 @@ impl Corpus {
     /// Whether some text could not be read back from the temporary file (the message says why):
     /// results computed since then must not be reported.
     pub fn spill_failure(&self) -> Option<String> {
-        self.spill_file.as_ref().and_then(|f| f.failure())
+        let spill = self.spill_file.as_ref().and_then(|f| f.failure());
+        spill.or_else(|| self.input_lines.iter().find_map(InputLines::failure))
     }
 
-    fn push_doc(&mut self, mut doc: Doc, opts: &ReadOptions) -> Result<(), ReadError> {
+    /// Adds a document read from `line` of a plain JSON Lines input (if it was). Once the texts
+    /// held pass `opts.spill_over`, every text moves out of memory: to be read again from its
+    /// line where it has one, to the temporary file otherwise.
+    fn push_doc(&mut self, mut doc: Doc, line: Option<LineRef>, opts: &ReadOptions) -> Result<(), ReadError> {
         if doc.text.trim().is_empty() {
             self.stats.empty_skipped += 1;
             return Ok(());
         }
-        let spill_error = |e: std::io::Error| ReadError::Spill { message: e.to_string() };
         self.held += doc.text.len() as u64;
-        if self.spilling.is_none() && opts.spill_over.is_some_and(|limit| self.held > limit) {
-            let mut w = SpillWriter::create().map_err(spill_error)?;
-            for d in &mut self.docs {
-                d.spilled = Some(w.push(&mut d.text).map_err(spill_error)?);
+        if !self.moving_out && opts.spill_over.is_some_and(|limit| self.held > limit) {
+            self.moving_out = true;
+            let lines = std::mem::take(&mut self.lines);
+            let mut docs = std::mem::take(&mut self.docs);
+            for (d, line) in docs.iter_mut().zip(lines) {
+                self.move_out(d, line)?;
             }
-            self.spilling = Some(w);
+            self.docs = docs;
         }
-        if let Some(w) = &mut self.spilling {
-            doc.spilled = Some(w.push(&mut doc.text).map_err(spill_error)?);
+        if self.moving_out {
+            self.move_out(&mut doc, line)?;
+        } else {
+            self.lines.push(line);
         }
         self.docs.push(doc);
         Ok(())
     }
 
+    /// Moves `doc`'s text out of memory (see [`Corpus::push_doc`]).
+    fn move_out(&mut self, doc: &mut Doc, line: Option<LineRef>) -> Result<(), ReadError> {
+        if let Some(line) = line {
+            doc.stored = Some(Stored::Line(line));
+            doc.text = String::new();
+            return Ok(());
+        }
+        let spill_error = |e: std::io::Error| ReadError::Spill { message: e.to_string() };
+        if self.spilling.is_none() {
+            self.spilling = Some(SpillWriter::create().map_err(spill_error)?);
+        }
+        if let Some(w) = &mut self.spilling {
+            doc.stored = Some(Stored::Spill(w.push(&mut doc.text).map_err(spill_error)?));
+        }
+        Ok(())
+    }
+
     /// Ends reading: the spilled texts become readable.
     fn finish_spill(&mut self) -> Result<(), ReadError> {
+        self.lines = Vec::new();
         if let Some(w) = self.spilling.take() {
             let file = w.finish().map_err(|e| ReadError::Spill { message: e.to_string() })?;
             self.spill_file = Some(Arc::new(file));
@@ -419,35 +460,78 @@ pub fn decode_lossy(bytes: Vec<u8>) -> (String, Option<(usize, usize)>) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn spilled_texts_read_back_through_texts_and_dedupe_keeps_them_aligned() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.jsonl");
-        let lines = [
-            "{\"id\":\"a\",\"text\":\"alpha text\"}",
-            "{\"id\":\"b\",\"text\":\"  \"}",
-            "{\"id\":\"a\",\"text\":\"repeated id\"}",
-            "{\"id\":\"c\",\"text\":\"gamma ünï 東京\"}",
+    /// The test corpus: a blank text, a repeated id, non-ASCII text and an invalid UTF-8 byte.
+    fn write_corpus(dir: &Path, gzip: bool) -> String {
+        let lines: [&[u8]; 5] = [
+            b"{\"id\":\"a\",\"text\":\"alpha text\"}",
+            b"{\"id\":\"b\",\"text\":\"  \"}",
+            b"{\"id\":\"a\",\"text\":\"repeated id\"}",
+            "{\"id\":\"c\",\"text\":\"gamma ünï 東京\"}".as_bytes(),
+            b"{\"id\":\"d\",\"text\":\"bad \xff byte\"}\r",
         ];
-        std::fs::write(&path, lines.join("\n")).unwrap();
-        let paths = [path.to_string_lossy().into_owned()];
-        let read = |spill_over| {
-            let opts = ReadOptions { dedupe_ids: true, spill_over, ..ReadOptions::default() };
-            read_paths(&paths, &opts, &|_| {}).unwrap()
-        };
-        let (memory, spilled, late) = (read(None), read(Some(0)), read(Some(12)));
-        assert!(memory.spill_file.is_none() && spilled.spill_file.is_some() && late.spill_file.is_some());
-        assert!(spilled.docs.iter().all(|d| d.text.is_empty() && d.spilled.is_some()));
-        assert!(late.docs[0].spilled.is_some(), "texts read before the limit was passed move too");
-        for c in [&memory, &spilled, &late] {
-            let ids: Vec<&str> = c.docs.iter().map(|d| d.id.as_str()).collect();
-            assert_eq!(ids, ["a", "c"]);
+        let bytes = lines.join(&b"\n"[..]);
+        let path = dir.join(if gzip { "c.jsonl.gz" } else { "c.jsonl" });
+        if gzip {
+            use std::io::Write;
+            let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            z.write_all(&bytes).unwrap();
+            std::fs::write(&path, z.finish().unwrap()).unwrap();
+        } else {
+            std::fs::write(&path, bytes).unwrap();
+        }
+        path.to_string_lossy().into_owned()
+    }
+
+    fn read_with(path: &str, spill_over: Option<u64>) -> Corpus {
+        let opts = ReadOptions { dedupe_ids: true, spill_over, ..ReadOptions::default() };
+        read_paths(&[path.to_string()], &opts, &|_| {}).unwrap()
+    }
+
+    #[test]
+    fn texts_moved_out_read_back_through_texts_and_dedupe_keeps_them_aligned() {
+        let dir = tempfile::tempdir().unwrap();
+        let (plain, gzip) = (write_corpus(dir.path(), false), write_corpus(dir.path(), true));
+        let memory = read_with(&plain, None);
+        assert!(memory.spill_file.is_none() && memory.input_lines.is_empty());
+        let want = ["alpha text", "gamma ünï 東京", "bad \u{FFFD} byte"];
+        for (path, from_lines) in [(&plain, true), (&gzip, false)] {
+            let (moved, late) = (read_with(path, Some(0)), read_with(path, Some(12)));
+            for c in [&moved, &late] {
+                // A plain file's texts are read again from its lines; a compressed one's spill.
+                assert_eq!(c.spill_file.is_some(), !from_lines, "{path}");
+                assert_eq!(c.input_lines.len(), from_lines as usize);
+                let stored = |d: &Doc| matches!(d.stored, Some(Stored::Line(_))) == from_lines && d.stored.is_some();
+                assert!(c.docs.iter().all(|d| d.text.is_empty() && stored(d)), "texts read before the limit move too");
+            }
+            for c in [&memory, &moved, &late] {
+                let ids: Vec<&str> = c.docs.iter().map(|d| d.id.as_str()).collect();
+                assert_eq!(ids, ["a", "c", "d"]);
+                let mut buf = String::new();
+                for (i, w) in want.iter().enumerate() {
+                    assert_eq!(c.text(i, &mut buf), *w);
+                    assert_eq!(c.text_len(i), w.len() as u64);
+                }
+                assert_eq!(c.text_bytes(), want.iter().map(|w| w.len() as u64).sum::<u64>());
+                assert_eq!(c.spill_failure(), None);
+            }
+        }
+    }
+
+    #[test]
+    fn a_plain_input_changed_after_reading_is_a_failure_not_wrong_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = write_corpus(dir.path(), false);
+        // Rewritten longer (another text at the same place), then cut short.
+        let same_length = "{\"id\":\"a\",\"text\":\"alpha TEXT\"}\n".to_string();
+        let longer = "{\"id\":\"a\",\"text\":\"other text, longer than the first one\"}\n".repeat(9);
+        for rewrite in [same_length, longer, String::new()] {
+            let c = read_with(&plain, Some(0));
+            std::fs::write(&plain, &rewrite).unwrap();
             let mut buf = String::new();
-            assert_eq!(c.text(0, &mut buf), "alpha text");
-            assert_eq!(c.text(1, &mut buf), "gamma ünï 東京");
-            assert_eq!(c.text_len(1), "gamma ünï 東京".len() as u64);
-            assert_eq!(c.text_bytes(), 10 + "gamma ünï 東京".len() as u64);
-            assert_eq!(c.spill_failure(), None);
+            assert_eq!(c.text(0, &mut buf), "", "another text in its place is not taken for it");
+            let failure = c.spill_failure().expect("the failure is kept");
+            assert!(failure.contains("c.jsonl") && failure.contains("changed"), "{failure}");
+            write_corpus(dir.path(), false);
         }
     }
 

@@ -20,6 +20,46 @@ pub struct Spilled {
     pub len: u64,
 }
 
+/// Where a text moved out of memory is read back from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// The corpus's temporary file.
+    Spill(Spilled),
+    /// Its own line of a plain (uncompressed) JSON Lines input file, parsed again when the text is
+    /// needed: nothing is written for it.
+    Line(LineRef),
+}
+
+impl Stored {
+    /// Length of the text in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            Stored::Spill(s) => s.len,
+            Stored::Line(l) => l.text_len,
+        }
+    }
+
+    /// True for an empty text (never stored: empty documents are left out).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A document's line in a JSON Lines input file (see [`crate::corpus::Corpus::input_lines`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRef {
+    /// Which input file, in [`crate::corpus::Corpus::input_lines`].
+    pub file: u32,
+    /// First byte of the line.
+    pub offset: u64,
+    /// Bytes of the line, newline included.
+    pub line_len: u64,
+    /// Bytes of the text its text field holds.
+    pub text_len: u64,
+    /// xxh3 of that text: a line changed since it was read is never taken for it.
+    pub text_hash: u64,
+}
+
 /// The file being written while reading. Writing to the page cache costs about as much as
 /// parsing the JSON (2 s a GB on this project's machine), so a thread of its own does it while
 /// reading goes on: texts are handed over in batches of about [`BATCH`] bytes.
@@ -133,12 +173,12 @@ impl SpillFile {
 }
 
 #[cfg(unix)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+pub(super) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
 }
 
 #[cfg(windows)]
-fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+pub(super) fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
     while !buf.is_empty() {
         match std::os::windows::fs::FileExt::seek_read(file, buf, offset) {
             Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
