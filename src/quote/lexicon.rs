@@ -123,32 +123,32 @@ const ORG_WORDS_LIST: &[&str] = &[
     "communist", "guard", "navy", "unit", "stock", "market", "treasury", "reserve",
 ];
 
-/// See [`VERBS_LIST`].
+/// Verbs of saying, lower case, as a set for lookups.
 pub static VERBS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(VERBS_LIST));
 
-/// See [`AUXILIARIES_LIST`].
+/// Words between a subject and its verb that are not the subject, as a set for lookups.
 pub static AUXILIARIES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(AUXILIARIES_LIST));
 
-/// See [`PREPOSITIONS_LIST`].
+/// A name after one of these is not a subject, as a set for lookups.
 pub static PREPOSITIONS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(PREPOSITIONS_LIST));
 
-/// See [`CONNECTORS_LIST`].
+/// Lower-case words inside names (`Jose de San Martin`), as a set for lookups.
 pub static CONNECTORS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(CONNECTORS_LIST));
 
-/// See [`TITLES_LIST`].
+/// Titles and roles; everything up to the last one is dropped from a name, as a set for lookups.
 pub static TITLES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(TITLES_LIST));
 
-/// See [`STOPS_LIST`].
+/// Capitalized words at the ends of a name run that are not part of the name, as a set for lookups.
 pub static STOPS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(STOPS_LIST));
 
-/// See [`DAYS_LIST`].
+/// Days of the week (`on Monday` sits between subject and verb), as a set for lookups.
 pub static DAYS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(DAYS_LIST));
 
-/// See [`PRONOUNS_ONE_LIST`].
+/// Pronouns resolved to the last person named, as a set for lookups.
 pub static PRONOUNS_ONE: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(PRONOUNS_ONE_LIST));
 
-/// See [`NOT_NAMES_LIST`].
+/// Words that never name a speaker on their own, as a set for lookups.
 pub static NOT_NAMES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(NOT_NAMES_LIST));
 
-/// See [`ORG_WORDS_LIST`].
+/// Words that make a name an organisation or a place, not a person, as a set for lookups.
 pub static ORG_WORDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(ORG_WORDS_LIST));
