@@ -10,6 +10,8 @@
 //! offsets and text). Quotations have their own path: [`quote`]. Every option and its default lives in [`config::ScanConfig`]. Stages take
 //! and return plain data, so each can be tested, benchmarked or run per partition on its own.
 
+#![warn(missing_docs)]
+
 pub mod align;
 pub mod anchor;
 pub mod band;

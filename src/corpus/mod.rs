@@ -181,15 +181,40 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadError {
     /// A JSON line that does not parse or lacks its text (use `--skip-bad-lines` to go on).
-    BadLine { origin: Origin, message: String },
+    BadLine {
+        /// The file and line.
+        origin: Origin,
+        /// What is wrong with it.
+        message: String,
+    },
     /// Two documents with one id (use `--dedupe-ids` to keep the first).
-    DuplicateId { id: String, first: Origin, second: Origin },
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// Where it was first met.
+        first: Origin,
+        /// Where it came again.
+        second: Origin,
+    },
     /// A path given on the command line that does not exist or cannot be opened.
-    Input { path: String, message: String },
+    Input {
+        /// The path as given.
+        path: String,
+        /// Why it cannot be read.
+        message: String,
+    },
     /// Nothing to scan.
-    NoDocuments { paths: Vec<String>, empty_skipped: usize },
+    NoDocuments {
+        /// The paths given.
+        paths: Vec<String>,
+        /// Documents left out for being empty.
+        empty_skipped: usize,
+    },
     /// Texts could not be moved to the temporary file (see [`ReadOptions::spill_over`]).
-    Spill { message: String },
+    Spill {
+        /// What went wrong.
+        message: String,
+    },
 }
 
 impl fmt::Display for ReadError {
