@@ -357,7 +357,7 @@ fn retain_seeding(bucket: &mut Vec<Posting>, max_df: usize, ignore: &(dyn Fn(usi
         let hash = bucket[at].0;
         let end = at + bucket[at..].iter().position(|p| p.0 != hash).unwrap_or(bucket.len() - at);
         let group = &bucket[at..end];
-        if group[0].1 != group[group.len() - 1].1 && doc_count(group) <= max_df {
+        if spans_two_docs(group) && doc_count(group) <= max_df {
             // Written behind the group being read: `kept <= at` always.
             let from = kept;
             for i in at..end {
@@ -366,7 +366,7 @@ fn retain_seeding(bucket: &mut Vec<Posting>, max_df: usize, ignore: &(dyn Fn(usi
                     kept += 1;
                 }
             }
-            if kept == from || bucket[from].1 == bucket[kept - 1].1 {
+            if !spans_two_docs(&bucket[from..kept]) {
                 kept = from;
             }
         }
@@ -376,8 +376,13 @@ fn retain_seeding(bucket: &mut Vec<Posting>, max_df: usize, ignore: &(dyn Fn(usi
 }
 
 /// The postings runs of one bucket whose anchor at least two documents hold.
-fn shared_groups(bucket: &[(u32, u32, u32)]) -> impl Iterator<Item = &[(u32, u32, u32)]> {
-    bucket.chunk_by(|x, y| x.0 == y.0).filter(|g| g[0].1 != g[g.len() - 1].1)
+fn shared_groups(bucket: &[Posting]) -> impl Iterator<Item = &[Posting]> {
+    bucket.chunk_by(|x, y| x.0 == y.0).filter(|g| spans_two_docs(g))
+}
+
+/// Whether postings sorted by document (one anchor's) belong to two documents or more.
+fn spans_two_docs(postings: &[Posting]) -> bool {
+    postings.first().map(|p| p.1) != postings.last().map(|p| p.1)
 }
 
 /// Documents holding one anchor (its postings, sorted by document).

@@ -7,8 +7,9 @@
 //! Lines, JSON, CSV). Shared passages branch off after fingerprinting: [`anchor`] (winnowed
 //! anchors and their index, [`boilerplate`] found there) → [`seed`] (the pairs sharing anchors,
 //! one first document at a time) → [`align`] (spans over word hashes) → [`passage`] (character
-//! offsets and text). Quotations have their own path: [`quote`]. Every option and its default lives in [`config::ScanConfig`]. Stages take
-//! and return plain data, so each can be tested, benchmarked or run per partition on its own.
+//! offsets and text). Quotations have their own path: [`quote`]. Every option and its default
+//! lives in [`config::ScanConfig`]. Stages take and return plain data, so each can be tested,
+//! benchmarked or run per partition on its own.
 
 #![warn(missing_docs)]
 

@@ -139,7 +139,8 @@ fn add_passages<X: Texts + ?Sized>(
     let boilerplate = Boilerplate::find(&index, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
     let source = |d: usize| sources.get(d).copied().flatten();
     // Hidden boilerplate must not relate documents, so its anchors are not even indexed.
-    let ignore = |d: usize, h: u32| !cfg.show_boilerplate && boilerplate.contains(source(d), h);
+    let is_boilerplate = |d: u32, h: u32| boilerplate.contains(source(d as usize), h);
+    let ignore = |d: usize, h: u32| !cfg.show_boilerplate && is_boilerplate(d as u32, h);
     let max_df = cfg.max_df_docs(fp.len());
     result.stats.frequent_anchors = index.frequent(max_df);
     let n = fp.len();
@@ -150,7 +151,6 @@ fn add_passages<X: Texts + ?Sized>(
     progress.finish();
     result.stats.boilerplate_anchors = boilerplate.len();
     progress.start("aligning", Some(n as u64), Unit::Docs);
-    let is_boilerplate = |d: u32, h: u32| boilerplate.contains(source(d as usize), h);
     let input = PassageInput {
         boilerplate_at: &boilerplate_at,
         is_boilerplate: &is_boilerplate,
@@ -169,11 +169,13 @@ fn add_passages<X: Texts + ?Sized>(
     let index: ahash::AHashMap<(u32, u32), usize> =
         result.pairs.iter().enumerate().map(|(i, p)| ((p.a, p.b), i)).collect();
     result.stats.passages += found.iter().map(|f| f.2.len()).sum::<usize>();
-    // Each pair comes once, from its first document.
-    let (known, new): (Vec<_>, Vec<_>) = found.into_iter().partition(|(a, b, _)| index.contains_key(&(*a, *b)));
-    for (a, b, passages) in known {
-        if let Some(&i) = index.get(&(a, b)) {
-            result.pairs[i].passages = passages;
+    // Each pair comes once, from its first document: near-duplicates get their passages, the
+    // others become new pairs.
+    let mut new = Vec::new();
+    for (a, b, passages) in found {
+        match index.get(&(a, b)) {
+            Some(&i) => result.pairs[i].passages = passages,
+            None => new.push((a, b, passages)),
         }
     }
     let wanted = fp.make_sets(texts, new.iter().flat_map(|(a, b, _)| [*a, *b]));

@@ -1,6 +1,6 @@
 //! JSON Lines records: one article per line, field names configurable, passim's names by default.
 
-use super::spill::{read_exact_at, LineRef};
+use super::spill::{read_exact_at, FirstFailure, InputLine, LineRef};
 use super::{decode_lossy, Corpus, Doc, Origin, ReadError, ReadOptions};
 use rayon::prelude::*;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -241,7 +241,6 @@ fn parse_line(line: &str, origin: Origin, fields: &Fields) -> Parsed {
     Parsed::Doc(Doc::new(id, source, date, title, text, origin))
 }
 
-/// Reads JSON Lines from `reader` into `corpus`. `path` names the input in messages.
 /// A plain JSON Lines input file kept open, so that texts moved out of memory are read again
 /// from their own lines (and parsed again) instead of being written to a temporary file.
 #[derive(Debug)]
@@ -249,7 +248,7 @@ pub struct InputLines {
     file: std::fs::File,
     path: String,
     fields: Fields,
-    failed: std::sync::Mutex<Option<String>>,
+    failed: FirstFailure,
 }
 
 impl InputLines {
@@ -263,8 +262,8 @@ impl InputLines {
     /// no longer holds a text of the same length (the file changed since it was read), gives an
     /// empty text and is kept for [`InputLines::failure`].
     pub fn read<'a>(&self, at: LineRef, buf: &'a mut String) -> &'a str {
-        let mut bytes = vec![0u8; at.line_len as usize];
-        let read = read_exact_at(&self.file, &mut bytes, at.offset).map_err(|e| match e.kind() {
+        let mut bytes = vec![0u8; at.line.len as usize];
+        let read = read_exact_at(&self.file, &mut bytes, at.line.offset).map_err(|e| match e.kind() {
             std::io::ErrorKind::UnexpectedEof => {
                 "the file is shorter than when it was read: was it changed?".to_string()
             }
@@ -273,15 +272,10 @@ impl InputLines {
         let text = read.and_then(|()| {
             let line = String::from_utf8(bytes).unwrap_or_else(|e| decode_lossy(e.into_bytes()).0);
             match parse_line(&line, Origin { path: self.path.clone(), line: None }, &self.fields) {
-                Parsed::Doc(d)
-                    if d.text.len() as u64 == at.text_len
-                        && xxhash_rust::xxh3::xxh3_64(d.text.as_bytes()) == at.text_hash =>
-                {
-                    Ok(d.text)
-                }
+                Parsed::Doc(d) if at.holds(&d.text) => Ok(d.text),
                 _ => Err(format!(
                     "byte {} no longer starts the same document: was the file changed while reading?",
-                    at.offset
+                    at.line.offset
                 )),
             }
         });
@@ -289,9 +283,7 @@ impl InputLines {
             Ok(t) => *buf = t,
             Err(e) => {
                 buf.clear();
-                if let Ok(mut failed) = self.failed.lock() {
-                    failed.get_or_insert(format!("reading a text back from {} failed: {e}", self.path));
-                }
+                self.failed.record(format!("reading a text back from {} failed: {e}", self.path));
             }
         }
         buf.as_str()
@@ -299,11 +291,12 @@ impl InputLines {
 
     /// The first failed read, if any.
     pub fn failure(&self) -> Option<String> {
-        self.failed.lock().ok().and_then(|f| f.clone())
+        self.failed.get()
     }
 }
 
-/// Reads JSON Lines from `reader`. `lines_file` is `path`'s number in
+/// Reads JSON Lines from `reader` into `corpus`. `path` names the input in messages;
+/// `lines_file` is `path`'s number in
 /// [`Corpus::input_lines`] when it is a plain file whose lines can be read again by position.
 pub(super) fn read_jsonl(
     corpus: &mut Corpus,
@@ -386,13 +379,7 @@ pub(super) fn read_jsonl(
             match parsed {
                 Parsed::Blank => {}
                 Parsed::Doc(d) => {
-                    let line = lines_file.map(|file| LineRef {
-                        file,
-                        offset: start,
-                        line_len,
-                        text_len: d.text.len() as u64,
-                        text_hash: xxhash_rust::xxh3::xxh3_64(d.text.as_bytes()),
-                    });
+                    let line = lines_file.map(|file| InputLine { file, offset: start, len: line_len });
                     corpus.push_doc(d, line, opts)?
                 }
                 Parsed::Bad(message) if opts.skip_bad_lines => {

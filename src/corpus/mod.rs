@@ -22,7 +22,7 @@ pub use html::html_to_text;
 pub use jsonl::Fields;
 pub use jsonl::InputLines;
 use spill::SpillWriter;
-pub use spill::{LineRef, SpillFile, Spilled, Stored};
+pub use spill::{InputLine, LineRef, SpillFile, Spilled, Stored};
 use std::sync::Arc;
 
 /// One article.
@@ -110,7 +110,7 @@ impl Texts for Corpus {
                 Some(file) => file.read(span, buf),
                 None => &doc.text,
             },
-            Some(Stored::Line(line)) => match self.input_lines.get(line.file as usize) {
+            Some(Stored::Line(line)) => match self.input_lines.get(line.line.file as usize) {
                 Some(file) => file.read(line, buf),
                 None => &doc.text,
             },
@@ -292,7 +292,7 @@ pub struct Corpus {
     /// lines (see [`Stored::Line`]), and only other texts go to the temporary file.
     pub input_lines: Vec<InputLines>,
     /// While reading, until texts start moving out: each document's line, if it has one.
-    lines: Vec<Option<LineRef>>,
+    lines: Vec<Option<InputLine>>,
     /// While reading: true once texts move out of memory.
     moving_out: bool,
     /// While reading: where texts without a line to be read from go once moving out.
@@ -345,7 +345,7 @@ impl Corpus {
     /// Adds a document read from `line` of a plain JSON Lines input (if it was). Once the texts
     /// held pass `opts.spill_over`, every text moves out of memory: to be read again from its
     /// line where it has one, to the temporary file otherwise.
-    fn push_doc(&mut self, mut doc: Doc, line: Option<LineRef>, opts: &ReadOptions) -> Result<(), ReadError> {
+    fn push_doc(&mut self, mut doc: Doc, line: Option<InputLine>, opts: &ReadOptions) -> Result<(), ReadError> {
         if doc.text.trim().is_empty() {
             self.stats.empty_skipped += 1;
             return Ok(());
@@ -370,9 +370,10 @@ impl Corpus {
     }
 
     /// Moves `doc`'s text out of memory (see [`Corpus::push_doc`]).
-    fn move_out(&mut self, doc: &mut Doc, line: Option<LineRef>) -> Result<(), ReadError> {
+    fn move_out(&mut self, doc: &mut Doc, line: Option<InputLine>) -> Result<(), ReadError> {
         if let Some(line) = line {
-            doc.stored = Some(Stored::Line(line));
+            // Hashed only now: texts that stay in memory never need it.
+            doc.stored = Some(Stored::Line(LineRef::new(line, &doc.text)));
             doc.text = String::new();
             return Ok(());
         }

@@ -45,19 +45,39 @@ impl Stored {
     }
 }
 
-/// A document's line in a JSON Lines input file (see [`crate::corpus::Corpus::input_lines`]).
+/// Where a document's line is in a JSON Lines input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineRef {
+pub struct InputLine {
     /// Which input file, in [`crate::corpus::Corpus::input_lines`].
     pub file: u32,
     /// First byte of the line.
     pub offset: u64,
     /// Bytes of the line, newline included.
-    pub line_len: u64,
-    /// Bytes of the text its text field holds.
+    pub len: u64,
+}
+
+/// A text moved out of memory that its input line holds: where the line is, and what the text
+/// was, so that a line changed since it was read is never taken for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRef {
+    /// The line.
+    pub line: InputLine,
+    /// Bytes of the text.
     pub text_len: u64,
-    /// xxh3 of that text: a line changed since it was read is never taken for it.
+    /// xxh3 of the text.
     pub text_hash: u64,
+}
+
+impl LineRef {
+    /// The reference to `text`, read from `line`.
+    pub fn new(line: InputLine, text: &str) -> Self {
+        LineRef { line, text_len: text.len() as u64, text_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()) }
+    }
+
+    /// Whether `text` is the text first read from the line.
+    pub fn holds(&self, text: &str) -> bool {
+        text.len() as u64 == self.text_len && xxhash_rust::xxh3::xxh3_64(text.as_bytes()) == self.text_hash
+    }
 }
 
 /// The file being written while reading. Writing to the page cache costs about as much as
@@ -71,6 +91,12 @@ pub(super) struct SpillWriter {
     send: Option<std::sync::mpsc::SyncSender<Vec<String>>>,
     writer: Option<std::thread::JoinHandle<io::Result<File>>>,
     at: u64,
+}
+
+/// The error of a writing thread that ended without saying why (it panicked, or was joined
+/// already).
+fn stopped() -> io::Error {
+    io::Error::other("the thread writing the temporary file stopped")
 }
 
 /// Bytes handed to the writing thread at once.
@@ -118,22 +144,41 @@ impl SpillWriter {
         if self.send.as_ref().is_some_and(|s| s.send(batch).is_ok()) {
             return Ok(());
         }
+        Err(self.join().err().unwrap_or_else(stopped))
+    }
+
+    /// Closes the channel and waits for the writing thread: the written file, or its error.
+    fn join(&mut self) -> io::Result<File> {
         self.send = None;
         match self.writer.take().map(|w| w.join()) {
-            Some(Ok(Err(e))) => Err(e),
-            _ => Err(io::Error::other("the thread writing the temporary file stopped")),
+            Some(Ok(file)) => file,
+            _ => Err(stopped()),
         }
     }
 
     /// Ends writing (every text is in the file); the file can then be read.
     pub(super) fn finish(mut self) -> io::Result<SpillFile> {
         self.hand_over()?;
-        self.send = None;
-        let file = match self.writer.take().map(|w| w.join()) {
-            Some(Ok(file)) => file?,
-            _ => return Err(io::Error::other("the thread writing the temporary file stopped")),
-        };
-        Ok(SpillFile { file, failed: Mutex::new(None) })
+        Ok(SpillFile { file: self.join()?, failed: FirstFailure::default() })
+    }
+}
+
+/// The first failure of reads made from any thread: the texts stores keep it for callers to
+/// check before reporting anything, since results over missing texts would be wrong.
+#[derive(Debug, Default)]
+pub(super) struct FirstFailure(Mutex<Option<String>>);
+
+impl FirstFailure {
+    /// Keeps `message` unless a failure is already kept.
+    pub(super) fn record(&self, message: String) {
+        if let Ok(mut failed) = self.0.lock() {
+            failed.get_or_insert(message);
+        }
+    }
+
+    /// The failure kept, if any.
+    pub(super) fn get(&self) -> Option<String> {
+        self.0.lock().ok().and_then(|f| f.clone())
     }
 }
 
@@ -141,7 +186,7 @@ impl SpillWriter {
 #[derive(Debug)]
 pub struct SpillFile {
     file: File,
-    failed: Mutex<Option<String>>,
+    failed: FirstFailure,
 }
 
 impl SpillFile {
@@ -157,18 +202,14 @@ impl SpillFile {
         });
         match read {
             Ok(text) => *buf = text,
-            Err(e) => {
-                if let Ok(mut failed) = self.failed.lock() {
-                    failed.get_or_insert(format!("reading texts back from the temporary file failed: {e}"));
-                }
-            }
+            Err(e) => self.failed.record(format!("reading texts back from the temporary file failed: {e}")),
         }
         buf.as_str()
     }
 
     /// The first read that failed, if any.
     pub fn failure(&self) -> Option<String> {
-        self.failed.lock().ok().and_then(|f| f.clone())
+        self.failed.get()
     }
 }
 
