@@ -79,12 +79,54 @@ fn bridge<W: Eq>(a: &[W], b: &[W]) -> (usize, usize) {
     (prev[m].1 as usize, prev[m].2 as usize)
 }
 
-/// Extends `span` outwards without gaps, x-drop.
-fn extend<W: Eq>(a: &[W], b: &[W], span: &mut Span, x_drop: i32) {
+/// The stretch of both documents a span may take: token ranges in A and in B, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    a: (usize, usize),
+    b: (usize, usize),
+}
+
+impl Window {
+    /// The whole of both documents.
+    fn whole(a_len: usize, b_len: usize) -> Self {
+        Window { a: (0, a_len), b: (0, b_len) }
+    }
+
+    /// True when the `k` words of `seed` lie inside the window on both sides.
+    fn holds(&self, &(sa, sb): &Seed, k: usize) -> bool {
+        let (pa, pb) = (sa as usize, sb as usize);
+        pa >= self.a.0 && pa + k <= self.a.1 && pb >= self.b.0 && pb + k <= self.b.1
+    }
+
+    /// What `span` may still take once the spans in `kept` are taken: on each side the longest
+    /// stretch of the span's own range that no kept span covers. `None` when one side has none.
+    fn left_of(span: &Span, kept: &[Span]) -> Option<Self> {
+        let a = free_stretch((span.a_start, span.a_end), kept.iter().map(|k| (k.a_start, k.a_end)))?;
+        let b = free_stretch((span.b_start, span.b_end), kept.iter().map(|k| (k.b_start, k.b_end)))?;
+        Some(Window { a, b })
+    }
+}
+
+/// The longest part of `range` that none of `taken` overlaps (the first of equal ones).
+fn free_stretch(range: (usize, usize), taken: impl Iterator<Item = (usize, usize)>) -> Option<(usize, usize)> {
+    let mut cuts: Vec<(usize, usize)> = taken.filter(|&(s, e)| s < range.1 && range.0 < e).collect();
+    cuts.sort_unstable();
+    let (mut best, mut from) = (None::<(usize, usize)>, range.0);
+    for (s, e) in cuts.into_iter().chain([(range.1, range.1)]) {
+        if s > from && best.is_none_or(|(bs, be)| s - from > be - bs) {
+            best = Some((from, s));
+        }
+        from = from.max(e);
+    }
+    best
+}
+
+/// Extends `span` outwards without gaps, x-drop, staying inside `w`.
+fn extend<W: Eq>(a: &[W], b: &[W], span: &mut Span, x_drop: i32, w: &Window) {
     // Left.
     let (mut score, mut best, mut best_i, mut m, mut best_m) = (0i32, 0i32, 0usize, 0usize, 0usize);
     let mut i = 1;
-    while i <= span.a_start && i <= span.b_start {
+    while i <= span.a_start - w.a.0 && i <= span.b_start - w.b.0 {
         let eq = a[span.a_start - i] == b[span.b_start - i];
         score += if eq { 1 } else { -1 };
         m += eq as usize;
@@ -102,7 +144,7 @@ fn extend<W: Eq>(a: &[W], b: &[W], span: &mut Span, x_drop: i32) {
     // Right.
     let (mut score, mut best, mut best_i, mut m, mut best_m) = (0i32, 0i32, 0usize, 0usize, 0usize);
     let mut i = 0;
-    while span.a_end + i < a.len() && span.b_end + i < b.len() {
+    while span.a_end + i < w.a.1 && span.b_end + i < w.b.1 {
         let eq = a[span.a_end + i] == b[span.b_end + i];
         score += if eq { 1 } else { -1 };
         m += eq as usize;
@@ -222,7 +264,7 @@ pub fn align<W: Eq>(a: &[W], b: &[W], seeds: &[Seed], p: &AlignParams, min_words
         let (ea, eb) = ((pa + p.anchor_k).min(a.len()), (pb + p.anchor_k).min(b.len()));
         let matches = (pa..ea).zip(pb..eb).filter(|&(i, j)| a[i] == b[j]).count();
         let mut span = Span { a_start: pa, a_end: ea, b_start: pb, b_end: eb, matches, columns: ea - pa };
-        extend(a, b, &mut span, p.x_drop);
+        extend(a, b, &mut span, p.x_drop, &Window::whole(a.len(), b.len()));
         return if span.matches >= min_words { vec![span] } else { Vec::new() };
     }
     align_chained(a, b, seeds, p, min_words)
@@ -230,29 +272,47 @@ pub fn align<W: Eq>(a: &[W], b: &[W], seeds: &[Seed], p: &AlignParams, min_words
 
 /// [`align`] through chains, whatever the number of seeds.
 fn align_chained<W: Eq>(a: &[W], b: &[W], seeds: &[Seed], p: &AlignParams, min_words: usize) -> Vec<Span> {
+    // Longest first; a span overlapping a kept one on either side is aligned again in what the
+    // kept ones leave of it. Two reused stretches that meet often share the word where they meet
+    // ("... devastating. He" and "He proposes ..."): the shorter passage loses that word, not
+    // its place in the report.
+    let mut kept: Vec<Span> = Vec::new();
+    for s in spans_in(a, b, seeds, p, &Window::whole(a.len(), b.len())) {
+        if s.matches < min_words {
+            continue;
+        }
+        if !overlaps_any(&s, &kept) {
+            kept.push(s);
+            continue;
+        }
+        let Some(w) = Window::left_of(&s, &kept) else { continue };
+        let inside: Vec<Seed> = seeds.iter().filter(|seed| w.holds(seed, p.anchor_k)).copied().collect();
+        for t in spans_in(a, b, &inside, p, &w) {
+            if t.matches >= min_words && !overlaps_any(&t, &kept) {
+                kept.push(t);
+            }
+        }
+    }
+    kept.sort_by_key(|s| (s.a_start, s.b_start));
+    kept
+}
+
+/// The chained, walked and extended spans of `seeds` inside `w`, longest (most matches) first.
+fn spans_in<W: Eq>(a: &[W], b: &[W], seeds: &[Seed], p: &AlignParams, w: &Window) -> Vec<Span> {
     let mut spans = Vec::new();
     for chain in chains(seeds, p) {
         walk(a, b, &chain, p, &mut spans);
     }
     for s in &mut spans {
-        extend(a, b, s, p.x_drop);
+        extend(a, b, s, p.x_drop, w);
     }
-    // Longest first; drop spans overlapping a kept one on either side.
     spans.sort_by(|x, y| y.matches.cmp(&x.matches).then((x.a_start, x.b_start).cmp(&(y.a_start, y.b_start))));
-    let mut kept: Vec<Span> = Vec::new();
-    for s in spans {
-        if s.matches < min_words {
-            continue;
-        }
-        let overlaps = kept
-            .iter()
-            .any(|k| (s.a_start < k.a_end && k.a_start < s.a_end) || (s.b_start < k.b_end && k.b_start < s.b_end));
-        if !overlaps {
-            kept.push(s);
-        }
-    }
-    kept.sort_by_key(|s| (s.a_start, s.b_start));
-    kept
+    spans
+}
+
+/// True when `s` overlaps one of `kept` on either side.
+fn overlaps_any(s: &Span, kept: &[Span]) -> bool {
+    kept.iter().any(|k| (s.a_start < k.a_end && k.a_start < s.a_end) || (s.b_start < k.b_end && k.b_start < s.b_end))
 }
 
 #[cfg(test)]
@@ -328,6 +388,34 @@ mod tests {
         assert_eq!(spans.len(), 2, "{spans:?}");
         assert_eq!((spans[0].a_start, spans[0].a_end, spans[0].b_start), (0, 30, 130));
         assert_eq!((spans[1].a_start, spans[1].a_end, spans[1].b_start), (130, 160, 0));
+    }
+
+    #[test]
+    fn passages_that_meet_on_a_shared_word_are_both_kept() {
+        // B copies P then Q, and the word "he" ends P's copy in A and starts Q's: both spans
+        // claim B's "he". The shorter (P) gives it up instead of being dropped.
+        let p: Vec<String> = (0..30).map(|i| format!("p{i}")).collect();
+        let q: Vec<String> = (0..40).map(|i| format!("q{i}")).collect();
+        let fa: Vec<String> = (0..50).map(|i| format!("fa{i}")).collect();
+        let fb: Vec<String> = (0..50).map(|i| format!("fb{i}")).collect();
+        let he = vec!["he".to_string()];
+        let a = [p.clone(), he.clone(), fa.clone(), he.clone(), q.clone(), fa].concat().join(" ");
+        let b = [fb.clone(), p, he, q, fb].concat().join(" ");
+        let spans = run(&a, &b);
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        // P: A 0..30, B 50..80, without the "he" that Q (A 81..122, B 80..121) keeps.
+        assert_eq!((spans[0].a_start, spans[0].a_end, spans[0].b_start, spans[0].b_end), (0, 30, 50, 80));
+        assert_eq!((spans[0].matches, spans[0].columns), (30, 30));
+        assert_eq!((spans[1].a_start, spans[1].a_end, spans[1].b_start, spans[1].b_end), (81, 122, 80, 121));
+    }
+
+    #[test]
+    fn free_stretch_is_the_longest_untaken_part() {
+        assert_eq!(free_stretch((0, 10), [(8, 12)].into_iter()), Some((0, 8)));
+        assert_eq!(free_stretch((0, 10), [(0, 2), (6, 7)].into_iter()), Some((2, 6)));
+        assert_eq!(free_stretch((0, 10), [(0, 2), (4, 5)].into_iter()), Some((5, 10)));
+        assert_eq!(free_stretch((3, 10), [(0, 4), (20, 30)].into_iter()), Some((4, 10)));
+        assert_eq!(free_stretch((3, 10), [(0, 12)].into_iter()), None);
     }
 
     #[test]
