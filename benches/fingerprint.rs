@@ -82,6 +82,17 @@ fn benches(c: &mut Criterion) {
             black_box(sig[0])
         })
     });
+    let words: Vec<Vec<u32>> = texts.iter().map(|t| tokens(t).map(|tok| word_hash(tok.hash)).collect()).collect();
+    g.bench_function("shingles_in_order", |b| {
+        let mut in_order = Vec::new();
+        b.iter(|| {
+            for w in &words {
+                in_order.clear();
+                shingles_in_order(w, 5, &mut in_order);
+            }
+            black_box(in_order.len())
+        })
+    });
     let mut scratch = Vec::new();
     let sets: Vec<Box<[u64]>> = texts.iter().map(|t| shingle_set(t, 5, &mut scratch)).collect();
     let hasher = MinHasher::new(128, DEFAULT_SEED);
