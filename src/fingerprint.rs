@@ -2,7 +2,7 @@
 
 use crate::anchor::{winnow, winnow_each, Anchor, AnchorIndex, SeenTwice};
 use crate::corpus::Texts;
-use crate::shingle::{shingle_set, shingles_in_order, word_hash};
+use crate::shingle::{shingle_set, shingle_set_of_words, shingles_in_order, word_hash};
 use crate::signature::MinHasher;
 use rayon::prelude::*;
 
@@ -46,26 +46,67 @@ impl Fingerprints {
         &self.signatures[i * self.perms..(i + 1) * self.perms]
     }
 
-    /// Makes, in parallel, the shingle set of every document in `docs` that has none yet, from
-    /// `texts` (the texts that were fingerprinted). Returns which documents were asked for.
+    /// Makes, in parallel, the shingle set of every document in `docs` that has none yet: from its
+    /// word hashes while they are kept (no tokenizing), otherwise from `texts` (the texts that
+    /// were fingerprinted). Returns which documents were asked for.
     pub fn make_sets<X: Texts + ?Sized>(&mut self, texts: &X, docs: impl IntoIterator<Item = u32>) -> Vec<bool> {
+        self.sets_of(texts, docs, false)
+    }
+
+    /// [`Fingerprints::make_sets`], then frees every document's word hashes: each wanted
+    /// document's as soon as its set is made, so the two are never all held at once.
+    pub fn make_sets_and_drop_words<X: Texts + ?Sized>(
+        &mut self,
+        texts: &X,
+        docs: impl IntoIterator<Item = u32>,
+    ) -> Vec<bool> {
+        let want = self.sets_of(texts, docs, true);
+        self.words = Vec::new();
+        want
+    }
+
+    fn sets_of<X: Texts + ?Sized>(
+        &mut self,
+        texts: &X,
+        docs: impl IntoIterator<Item = u32>,
+        drop_words: bool,
+    ) -> Vec<bool> {
         let mut want = vec![false; self.shingles.len()];
         for d in docs {
             if let Some(w) = want.get_mut(d as usize) {
                 *w = true;
             }
         }
+        if drop_words {
+            // The others' words first: they are not needed for anything more.
+            for (words, w) in self.words.iter_mut().zip(&want) {
+                if !w {
+                    *words = Box::default();
+                }
+            }
+        }
         let k = self.shingle;
+        // Without word hashes (freed, or never kept), every set comes from its text.
+        self.words.resize_with(self.shingles.len(), Box::default);
         self.shingles
             .par_iter_mut()
             .zip(self.is_set.par_iter_mut())
             .zip(want.par_iter())
+            .zip(self.words.par_iter_mut())
             .enumerate()
-            .filter(|(_, ((_, done), w))| **w && !**done)
+            .filter(|(_, (((_, done), w), _))| **w && !**done)
             .for_each_init(
                 || (Vec::new(), String::new()),
-                |(scratch, buf), (i, ((s, done), _))| {
-                    *s = shingle_set(texts.text(i, buf), k, scratch);
+                |(scratch, buf), (i, (((s, done), _), words))| {
+                    *s = if words.is_empty() {
+                        shingle_set(texts.text(i, buf), k, scratch)
+                    } else {
+                        let set = shingle_set_of_words(words, k);
+                        if drop_words {
+                            *words = Box::default();
+                        }
+                        set
+                    };
                     *done = true;
                 },
             );

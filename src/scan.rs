@@ -164,8 +164,6 @@ fn add_passages<X: Texts + ?Sized>(
     drop(seeds);
     progress.finish();
     progress.start("pairing", None, Unit::Pairs);
-    // Word hashes are done with; sets are needed for the pairs that only share passages.
-    fp.words = Vec::new();
     let index: ahash::AHashMap<(u32, u32), usize> =
         result.pairs.iter().enumerate().map(|(i, p)| ((p.a, p.b), i)).collect();
     result.stats.passages += found.iter().map(|f| f.2.len()).sum::<usize>();
@@ -178,7 +176,9 @@ fn add_passages<X: Texts + ?Sized>(
             None => new.push((a, b, passages)),
         }
     }
-    let wanted = fp.make_sets(texts, new.iter().flat_map(|(a, b, _)| [*a, *b]));
+    // Sets are needed for the pairs that only share passages: made from the word hashes, which
+    // are then done with.
+    let wanted = fp.make_sets_and_drop_words(texts, new.iter().flat_map(|(a, b, _)| [*a, *b]));
     let fp = &*fp;
     // One signature per document (a document is often in many such pairs), from its set.
     let mut signatures: Vec<Box<[u32]>> = vec![Box::default(); fp.len()];
