@@ -168,24 +168,27 @@ struct TokenSpan {
     bytes: (usize, usize),
 }
 
-/// The passages of aligned `spans` (token ranges) of texts `ta` and `tb`: each text is tokenized
-/// once more, up to its last aligned token, to turn token ranges into offsets.
-fn to_passages(ta: &str, tb: &str, spans: &[crate::align::Span]) -> Vec<Passage> {
-    let ends = |f: fn(&crate::align::Span) -> (usize, usize)| -> Vec<usize> {
-        spans
-            .iter()
-            .flat_map(|s| {
-                let (from, to) = f(s);
-                [from, to - 1]
-            })
-            .collect()
-    };
-    let a = token_spans(ta, &ends(|s| (s.a_start, s.a_end)));
-    let b = token_spans(tb, &ends(|s| (s.b_start, s.b_end)));
+/// The token indices whose spans make the offsets of `spans` on one side (`side` gives a span's
+/// token range there): the first and last token of each, appended to `out`.
+fn ends_of(spans: &[Span], side: fn(&Span) -> (usize, usize), out: &mut Vec<usize>) {
+    out.extend(spans.iter().flat_map(|s| {
+        let (from, to) = side(s);
+        [from, to - 1]
+    }));
+}
+
+/// The passages of aligned `spans` (token ranges), given the spans of their end tokens in A (`a`,
+/// as [`ends_of`] lists them) and in text `tb`, which is tokenized once more, up to its last
+/// aligned token.
+fn to_passages(a: &[TokenSpan], tb: &str, spans: &[Span], flags: &[bool]) -> Vec<Passage> {
+    let mut wanted = Vec::with_capacity(2 * spans.len());
+    ends_of(spans, |s| (s.b_start, s.b_end), &mut wanted);
+    let b = token_spans(tb, &wanted);
     spans
         .iter()
+        .zip(flags)
         .enumerate()
-        .map(|(i, s)| {
+        .map(|(i, (s, &boilerplate))| {
             let (a0, a1, b0, b1) = (a[2 * i], a[2 * i + 1], b[2 * i], b[2 * i + 1]);
             Passage {
                 a_start: a0.chars.0,
@@ -196,7 +199,7 @@ fn to_passages(ta: &str, tb: &str, spans: &[crate::align::Span]) -> Vec<Passage>
                 b_bytes: (b0.bytes.0, b1.bytes.1),
                 words: s.matches,
                 score: s.identity(),
-                boilerplate: false,
+                boilerplate,
             }
         })
         .collect()
@@ -237,16 +240,17 @@ pub fn find_passages<X: Texts + ?Sized>(
                 }
                 scratch.pair.clear();
                 scratch.pair.extend(run.iter().map(|s| (s.1, s.2)));
-                let passages = pair_passages(texts, a, run[0].0, &scratch.pair, input, &mut scratch.texts);
-                if !passages.is_empty() {
-                    found.push((a, run[0].0, passages));
+                let (spans, flags) = pair_spans(a, run[0].0, &scratch.pair, input);
+                if !spans.is_empty() {
+                    found.push((run[0].0, spans, flags));
                 }
             }
             aligned.fetch_add(runs.len(), std::sync::atomic::Ordering::Relaxed);
             drop(runs);
             scratch.seeds = all;
+            let placed = place(texts, a, found, &mut scratch.texts);
             on_doc();
-            found
+            placed
         })
         .flatten_iter()
         .collect();
@@ -264,20 +268,13 @@ struct PairScratch {
     texts: (String, String),
 }
 
-/// The passages of documents `a` and `b` from their `seeds`: aligned, boilerplate flagged (and
-/// dropped unless kept) and trimmed, then placed in the texts (read only when a passage is left).
-fn pair_passages<X: Texts + ?Sized>(
-    texts: &X,
-    a: u32,
-    b: u32,
-    seeds: &[Seed],
-    input: &PassageInput,
-    (buf_a, buf_b): &mut (String, String),
-) -> Vec<Passage> {
+/// The spans of documents `a` and `b` from their `seeds`, with their boilerplate flags: aligned,
+/// boilerplate flagged (and dropped unless kept) and trimmed. No text is read.
+fn pair_spans(a: u32, b: u32, seeds: &[Seed], input: &PassageInput) -> (Vec<Span>, Vec<bool>) {
     let (wa, wb) = (&input.words[a as usize], &input.words[b as usize]);
     let spans = align(wa, wb, seeds, &input.params, input.min_words);
     if spans.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let k = input.params.anchor_k;
     // Boilerplate when its anchors cover half of the passage's words on one side.
@@ -288,7 +285,7 @@ fn pair_passages<X: Texts + ?Sized>(
     // shared menus and footers.
     let bp_a = |h: u32| (input.is_boilerplate)(a, h);
     let bp_b = |h: u32| (input.is_boilerplate)(b, h);
-    let (spans, flags): (Vec<_>, Vec<bool>) = spans
+    spans
         .into_iter()
         .map(|mut s| {
             let flag = bp(a, s.a_start, s.a_end) || bp(b, s.b_start, s.b_end);
@@ -298,14 +295,35 @@ fn pair_passages<X: Texts + ?Sized>(
             (s, flag)
         })
         .filter(|&(ref s, flag)| (input.keep_boilerplate || !flag) && s.matches >= input.min_words)
-        .unzip();
-    if spans.is_empty() {
+        .unzip()
+}
+
+/// Places the spans `found` between first document `a` and each later document in both texts:
+/// `a`'s text is read and tokenized once for all its pairs, up to the last token any of them
+/// needs; each other text once for its pair.
+fn place<X: Texts + ?Sized>(
+    texts: &X,
+    a: u32,
+    found: Vec<(u32, Vec<Span>, Vec<bool>)>,
+    (buf_a, buf_b): &mut (String, String),
+) -> Vec<(u32, u32, Vec<Passage>)> {
+    if found.is_empty() {
         return Vec::new();
     }
-    let (ta, tb) = (texts.text(a as usize, buf_a), texts.text(b as usize, buf_b));
-    let mut passages = to_passages(ta, tb, &spans);
-    passages.iter_mut().zip(flags).for_each(|(p, f)| p.boilerplate = f);
-    passages
+    let mut wanted = Vec::new();
+    for (_, spans, _) in &found {
+        ends_of(spans, |s| (s.a_start, s.a_end), &mut wanted);
+    }
+    let a_spans = token_spans(texts.text(a as usize, buf_a), &wanted);
+    let mut at = 0;
+    found
+        .into_iter()
+        .map(|(b, spans, flags)| {
+            let a_ends = &a_spans[at..at + 2 * spans.len()];
+            at += 2 * spans.len();
+            (a, b, to_passages(a_ends, texts.text(b as usize, buf_b), &spans, &flags))
+        })
+        .collect()
 }
 
 #[cfg(test)]

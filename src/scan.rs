@@ -115,13 +115,18 @@ pub fn scan<X: Texts + ?Sized>(
     let mut fp = fp;
     let mut result = find_pairs(texts, &mut fp, cfg, progress);
     if cfg.passages {
-        add_passages(texts, sources, &mut fp, &hasher, cfg, progress, &mut result);
+        add_passages(texts, sources, &mut fp, &hasher, cfg, progress, &mut result, KEEP_SIGNATURES_BYTES);
     }
     result
 }
 
+/// Signatures up to this size (bytes) are kept through the passage stage rather than made again
+/// for the pairs found through passages.
+const KEEP_SIGNATURES_BYTES: usize = 256 << 20;
+
 /// Finds the shared passages of every pair of documents sharing anchors, attaches them to the
 /// near-duplicate pairs and adds the other pairs that share passages.
+#[allow(clippy::too_many_arguments)]
 fn add_passages<X: Texts + ?Sized>(
     texts: &X,
     sources: &[Option<u32>],
@@ -130,10 +135,14 @@ fn add_passages<X: Texts + ?Sized>(
     cfg: &ScanConfig,
     progress: &dyn Progress,
     result: &mut ScanResult,
+    keep_signatures_bytes: usize,
 ) {
-    // Signatures are done with (candidates are found): the few pairs found through passages get
-    // theirs again from their sets, at the end.
-    fp.signatures = Vec::new();
+    // Signatures are done with (candidates are found), but for the `minhash` of the pairs found
+    // through passages. They are kept while small; past that they are freed now and those pairs
+    // get theirs again from their sets, at the end (a million documents' take 512 MB).
+    if fp.signatures.len() * 4 > keep_signatures_bytes {
+        fp.signatures = Vec::new();
+    }
     progress.start("indexing", None, Unit::Pairs);
     let index = fp.anchor_index();
     let boilerplate = Boilerplate::find(&index, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
@@ -180,11 +189,15 @@ fn add_passages<X: Texts + ?Sized>(
     // are then done with.
     let wanted = fp.make_sets_and_drop_words(texts, new.iter().flat_map(|(a, b, _)| [*a, *b]));
     let fp = &*fp;
-    // One signature per document (a document is often in many such pairs), from its set.
+    // Freed signatures are made again, one per document (a document is often in many such
+    // pairs), from its set: the same values (a minimum ignores order and repeats).
     let mut signatures: Vec<Box<[u32]>> = vec![Box::default(); fp.len()];
-    signatures.par_iter_mut().zip(wanted).enumerate().filter(|(_, (_, w))| *w).for_each(|(d, (sig, _))| {
-        *sig = hasher.signature(&fp.shingles[d]).into();
-    });
+    if fp.signatures.is_empty() {
+        signatures.par_iter_mut().zip(wanted).enumerate().filter(|(_, (_, w))| *w).for_each(|(d, (sig, _))| {
+            *sig = hasher.signature(&fp.shingles[d]).into();
+        });
+    }
+    let signature = |d: u32| if fp.signatures.is_empty() { &signatures[d as usize][..] } else { fp.signature(d as usize) };
     let new_pairs: Vec<Pair> = new
         .into_par_iter()
         .map(|(a, b, passages)| {
@@ -195,7 +208,7 @@ fn add_passages<X: Texts + ?Sized>(
                 b,
                 jaccard: o.jaccard,
                 containment: o.containment,
-                minhash: estimate_jaccard(&signatures[a as usize], &signatures[b as usize]),
+                minhash: estimate_jaccard(signature(a), signature(b)),
                 shared: o.shared,
                 cluster: None,
                 found_by: FoundBy::Passage,
@@ -356,6 +369,32 @@ mod tests {
         assert_eq!(r.pairs[0].containment, 1.0);
         assert_eq!(r.pairs[0].cluster, None, "containment pairs do not make clusters");
         assert!(r.clusters.is_empty());
+    }
+
+    #[test]
+    fn pairs_found_through_passages_get_the_same_minhash_from_kept_or_remade_signatures() {
+        let story = words(20, 150);
+        let texts: Vec<String> = (0..6u64)
+            .map(|i| {
+                let mut t = words(30 + i, 300);
+                t.splice(100..100, story[(i as usize * 10)..].iter().cloned());
+                t.join(" ")
+            })
+            .collect();
+        let cfg = ScanConfig::default();
+        let hasher = MinHasher::new(cfg.perms, cfg.seed);
+        let run = |keep: usize| {
+            let total = texts.iter().map(|t| t.len() as u64).sum();
+            let anchors = Some((cfg.anchor_k, cfg.winnow));
+            let mut fp = fingerprint_all(&texts, cfg.shingle, &hasher, anchors, total, &|_| {});
+            let mut r = find_pairs(&texts, &mut fp, &cfg, &NoProgress);
+            add_passages(&texts, &[], &mut fp, &hasher, &cfg, &NoProgress, &mut r, keep);
+            r
+        };
+        let (kept, remade) = (run(usize::MAX), run(0));
+        assert_eq!(kept.pairs.len(), 15, "every two of the six share the story");
+        assert!(kept.pairs.iter().all(|p| p.found_by == FoundBy::Passage && p.minhash > 0.0));
+        assert_eq!(kept, remade);
     }
 
     #[test]
