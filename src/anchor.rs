@@ -157,6 +157,12 @@ pub struct Repeated {
 }
 
 impl Repeated {
+    /// Asks for the cache line holding `hash`'s bit, ahead of [`Repeated::contains`].
+    pub fn prefetch(&self, hash: u32) {
+        let bit = hash & self.mask;
+        prefetch(&self.bits[(bit >> 6) as usize]);
+    }
+
     /// True when `hash` (or a hash sharing its bit) was marked at least twice.
     pub fn contains(&self, hash: u32) -> bool {
         let bit = hash & self.mask;

@@ -11,6 +11,8 @@ use ahash::AHashSet;
 #[derive(Debug, Clone, Default)]
 pub struct Boilerplate {
     anchors: AHashSet<(u32, u32)>,
+    /// The sources with any boilerplate.
+    sources: AHashSet<u32>,
 }
 
 impl Boilerplate {
@@ -23,7 +25,7 @@ impl Boilerplate {
         }
         let mut set = AHashSet::new();
         if per_source_docs.values().all(|&n| n < min_docs) {
-            return Boilerplate { anchors: set };
+            return Boilerplate::default();
         }
         let mut docs: Vec<(u32, u32)> = Vec::new();
         for group in index.shared().filter(|g| g.len() >= min_docs) {
@@ -38,7 +40,14 @@ impl Boilerplate {
                 }
             }
         }
-        Boilerplate { anchors: set }
+        let sources = set.iter().map(|&(s, _)| s).collect();
+        Boilerplate { anchors: set, sources }
+    }
+
+    /// True when `source` has any boilerplate: passages of a document from another source have
+    /// no boilerplate to trim.
+    pub fn has_any(&self, source: Option<u32>) -> bool {
+        source.is_some_and(|s| self.sources.contains(&s))
     }
 
     /// True when `hash` is boilerplate of `source`.

@@ -142,7 +142,12 @@ impl Fingerprints {
             // Branch-free: the lookups miss the caches at scale, and with no branch on their
             // results the processor keeps several of them in flight.
             let mut kept = 0;
+            const AHEAD: usize = 16;
+            out.iter().take(AHEAD).for_each(|a| seen.prefetch(a.hash));
             for i in 0..out.len() {
+                if let Some(next) = out.get(i + AHEAD) {
+                    seen.prefetch(next.hash);
+                }
                 let a = out[i];
                 out[kept] = a;
                 kept += usize::from(seen.contains(a.hash));

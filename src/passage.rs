@@ -46,6 +46,9 @@ pub struct PassageInput<'a> {
     pub boilerplate_at: &'a [Vec<u32>],
     /// Whether an anchor hash is the boilerplate of document `d`'s source (trims passage ends).
     pub is_boilerplate: &'a (dyn Fn(u32, u32) -> bool + Sync),
+    /// Whether document `d`'s source has any boilerplate at all (when neither document's has,
+    /// there is nothing to trim).
+    pub has_boilerplate: &'a (dyn Fn(u32) -> bool + Sync),
     /// Token hashes of every document (see [`crate::fingerprint::Fingerprints::words`]).
     pub words: &'a [Box<[u32]>],
     /// Alignment settings.
@@ -285,11 +288,12 @@ fn pair_spans(a: u32, b: u32, seeds: &[Seed], input: &PassageInput) -> (Vec<Span
     // shared menus and footers.
     let bp_a = |h: u32| (input.is_boilerplate)(a, h);
     let bp_b = |h: u32| (input.is_boilerplate)(b, h);
+    let trims = (input.has_boilerplate)(a) || (input.has_boilerplate)(b);
     spans
         .into_iter()
         .map(|mut s| {
             let flag = bp(a, s.a_start, s.a_end) || bp(b, s.b_start, s.b_end);
-            if !flag {
+            if !flag && trims {
                 trim_boilerplate(&mut s, wa, wb, k, &bp_a, &bp_b);
             }
             (s, flag)

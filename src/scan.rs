@@ -163,6 +163,7 @@ fn add_passages<X: Texts + ?Sized>(
     let input = PassageInput {
         boilerplate_at: &boilerplate_at,
         is_boilerplate: &is_boilerplate,
+        has_boilerplate: &|d: u32| boilerplate.has_any(source(d as usize)),
         words: &fp.words,
         params: cfg.align_params(),
         min_words: cfg.min_words,
@@ -197,7 +198,8 @@ fn add_passages<X: Texts + ?Sized>(
             *sig = hasher.signature(&fp.shingles[d]).into();
         });
     }
-    let signature = |d: u32| if fp.signatures.is_empty() { &signatures[d as usize][..] } else { fp.signature(d as usize) };
+    let signature =
+        |d: u32| if fp.signatures.is_empty() { &signatures[d as usize][..] } else { fp.signature(d as usize) };
     let new_pairs: Vec<Pair> = new
         .into_par_iter()
         .map(|(a, b, passages)| {
