@@ -1,7 +1,7 @@
 //! CSV: one row per passage (the pair's columns repeated), or one row for a pair without
 //! passages; clusters appear as the `cluster` column.
 
-use super::{ClusterRecord, PairRecord, Report, Summary};
+use super::{ClusterRecord, PairEncoder, PairRecord, Report, Summary};
 use std::io::{self, Write};
 
 /// Quotes a field when it holds a comma, quote or line break (RFC 4180).
@@ -33,44 +33,15 @@ impl Report for CsvReport<'_> {
         )
     }
     fn pair(&mut self, p: &PairRecord) -> io::Result<()> {
-        let opt = |s: Option<&str>| field(s.unwrap_or(""));
-        let found_by =
-            serde_json::to_value(p.found_by).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        let pair = format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
-            field(p.a),
-            field(p.b),
-            opt(p.source_a),
-            opt(p.source_b),
-            opt(p.title_a),
-            opt(p.title_b),
-            p.jaccard,
-            p.containment,
-            p.minhash,
-            p.shared_shingles,
-            p.cluster.map(|c| c.to_string()).unwrap_or_default(),
-            found_by
-        );
-        if p.passages.is_empty() {
-            return writeln!(self.out, "{pair},,,,,,,,,,");
-        }
-        for x in &p.passages {
-            writeln!(
-                self.out,
-                "{pair},{},{},{},{},{},{},{},{},{},{}",
-                x.a_start,
-                x.a_end,
-                x.b_start,
-                x.b_end,
-                x.words,
-                x.score,
-                x.boilerplate,
-                x.earlier.unwrap_or(""),
-                field(x.a_text),
-                field(x.b_text)
-            )?;
-        }
-        Ok(())
+        let mut bytes = Vec::new();
+        pair_rows(p, &mut bytes)?;
+        self.out.write_all(&bytes)
+    }
+    fn encoder(&self) -> Option<PairEncoder> {
+        Some(pair_rows)
+    }
+    fn encoded_pair(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)
     }
     fn cluster(&mut self, _: &ClusterRecord) -> io::Result<()> {
         Ok(())
@@ -78,6 +49,48 @@ impl Report for CsvReport<'_> {
     fn finish(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// One pair's CSV rows.
+fn pair_rows(p: &PairRecord, out: &mut Vec<u8>) -> io::Result<()> {
+    let opt = |s: Option<&str>| field(s.unwrap_or(""));
+    let found_by =
+        serde_json::to_value(p.found_by).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let pair = format!(
+        "{},{},{},{},{},{},{},{},{},{},{},{}",
+        field(p.a),
+        field(p.b),
+        opt(p.source_a),
+        opt(p.source_b),
+        opt(p.title_a),
+        opt(p.title_b),
+        p.jaccard,
+        p.containment,
+        p.minhash,
+        p.shared_shingles,
+        p.cluster.map(|c| c.to_string()).unwrap_or_default(),
+        found_by
+    );
+    if p.passages.is_empty() {
+        return writeln!(out, "{pair},,,,,,,,,,");
+    }
+    for x in &p.passages {
+        writeln!(
+            out,
+            "{pair},{},{},{},{},{},{},{},{},{},{}",
+            x.a_start,
+            x.a_end,
+            x.b_start,
+            x.b_end,
+            x.words,
+            x.score,
+            x.boilerplate,
+            x.earlier.unwrap_or(""),
+            field(x.a_text),
+            field(x.b_text)
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! JSON Lines (one record a line, each with a `type`) and one-document JSON.
 
-use super::{ClusterRecord, PairRecord, Report, Summary};
+use super::{ClusterRecord, PairEncoder, PairRecord, Report, Summary};
 use std::io::{self, Write};
 
 /// Keeps the kind of an I/O error inside a serde error (a closed pipe must stay a `BrokenPipe`).
@@ -35,6 +35,12 @@ impl Report for JsonLinesReport<'_> {
     fn pair(&mut self, p: &PairRecord) -> io::Result<()> {
         line(&mut self.out, p)
     }
+    fn encoder(&self) -> Option<PairEncoder> {
+        Some(|p, out| line(out, p))
+    }
+    fn encoded_pair(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)
+    }
     fn cluster(&mut self, c: &ClusterRecord) -> io::Result<()> {
         line(&mut self.out, c)
     }
@@ -64,9 +70,17 @@ impl Report for JsonReport<'_> {
         self.out.write_all(b",\n\"pairs\":[")
     }
     fn pair(&mut self, p: &PairRecord) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        serde_json::to_writer(&mut bytes, p).map_err(io_error)?;
+        self.encoded_pair(&bytes)
+    }
+    fn encoder(&self) -> Option<PairEncoder> {
+        Some(|p, out| serde_json::to_writer(out, p).map_err(io_error))
+    }
+    fn encoded_pair(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.out.write_all(if self.pairs == 0 { b"\n" } else { b",\n" })?;
         self.pairs += 1;
-        serde_json::to_writer(&mut self.out, p).map_err(io_error)
+        self.out.write_all(bytes)
     }
     fn cluster(&mut self, c: &ClusterRecord) -> io::Result<()> {
         if self.clusters == 0 {

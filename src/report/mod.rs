@@ -221,11 +221,29 @@ pub trait Report {
     fn summary(&mut self, summary: &Summary) -> io::Result<()>;
     /// One pair.
     fn pair(&mut self, pair: &PairRecord) -> io::Result<()>;
+    /// How this format turns one pair into bytes on its own, for formats that write each pair
+    /// as it comes: [`emit`] then encodes many pairs at once, in parallel, and hands their bytes
+    /// to [`Report::encoded_pair`] in order. `None` (the default): every pair goes to
+    /// [`Report::pair`].
+    fn encoder(&self) -> Option<PairEncoder> {
+        None
+    }
+    /// One pair, as bytes from this report's [`Report::encoder`].
+    fn encoded_pair(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let _ = bytes;
+        Err(io::Error::other("this report encodes no pairs on their own"))
+    }
     /// One cluster.
     fn cluster(&mut self, cluster: &ClusterRecord) -> io::Result<()>;
     /// No more records.
     fn finish(&mut self) -> io::Result<()>;
 }
+
+/// Encodes one pair record into a buffer (see [`Report::encoder`]).
+pub type PairEncoder = fn(&PairRecord, &mut Vec<u8>) -> io::Result<()>;
+
+/// Pairs encoded at once by [`emit`] (a bound on the bytes held).
+const ENCODE_BATCH: usize = 1024;
 
 /// Makes the record-by-record report for `format`, writing into `out`; `None` for
 /// [`Format::Html`], which needs the documents' texts and is written by [`html::write_html`].
@@ -263,34 +281,67 @@ fn passage_record<'a>(a: &'a Doc, b: &'a Doc, ta: &'a str, tb: &'a str, p: &Pass
     }
 }
 
-/// Pushes every record of `result` (a scan of `corpus`) into `report`.
+/// The record of pair `p`; `ta` and `tb` are the two texts (read only when it has passages).
+fn pair_record<'a>(docs: &'a [Doc], p: &'a crate::scan::Pair, ta: &'a str, tb: &'a str) -> PairRecord<'a> {
+    let (a, b) = (&docs[p.a as usize], &docs[p.b as usize]);
+    PairRecord {
+        kind: "pair",
+        a: &a.id,
+        b: &b.id,
+        source_a: a.source.as_deref(),
+        source_b: b.source.as_deref(),
+        title_a: a.title.as_deref(),
+        title_b: b.title.as_deref(),
+        jaccard: round4(p.jaccard),
+        containment: round4(p.containment),
+        minhash: round4(p.minhash),
+        shared_shingles: p.shared,
+        cluster: p.cluster,
+        found_by: p.found_by,
+        passages: p.passages.iter().map(|x| passage_record(a, b, ta, tb, x)).collect(),
+    }
+}
+
+/// Pushes every record of `result` (a scan of `corpus`) into `report`. Where the report encodes
+/// pairs on their own, batches of pairs are read and encoded in parallel and written in order,
+/// so the output is the same whatever the thread count.
 pub fn emit(report: &mut dyn Report, corpus: &Corpus, summary: &Summary, result: &ScanResult) -> io::Result<()> {
+    use rayon::prelude::*;
     report.summary(summary)?;
     let docs = &corpus.docs;
-    let (mut buf_a, mut buf_b) = (String::new(), String::new());
-    for p in &result.pairs {
-        let (a, b) = (&docs[p.a as usize], &docs[p.b as usize]);
-        // Texts are read only for the passages (they may be in the corpus's temporary file).
-        let (ta, tb) = match p.passages.is_empty() {
-            true => ("", ""),
-            false => (corpus.text(p.a as usize, &mut buf_a), corpus.text(p.b as usize, &mut buf_b)),
-        };
-        report.pair(&PairRecord {
-            kind: "pair",
-            a: &a.id,
-            b: &b.id,
-            source_a: a.source.as_deref(),
-            source_b: b.source.as_deref(),
-            title_a: a.title.as_deref(),
-            title_b: b.title.as_deref(),
-            jaccard: round4(p.jaccard),
-            containment: round4(p.containment),
-            minhash: round4(p.minhash),
-            shared_shingles: p.shared,
-            cluster: p.cluster,
-            found_by: p.found_by,
-            passages: p.passages.iter().map(|x| passage_record(a, b, ta, tb, x)).collect(),
-        })?;
+    // Texts are read only for the passages (they may be in the corpus's temporary file).
+    match report.encoder() {
+        Some(encode) => {
+            for batch in result.pairs.chunks(ENCODE_BATCH) {
+                let encoded: Vec<io::Result<Vec<u8>>> = batch
+                    .par_iter()
+                    .map_init(
+                        || (String::new(), String::new()),
+                        |(buf_a, buf_b), p| {
+                            let (ta, tb) = match p.passages.is_empty() {
+                                true => ("", ""),
+                                false => (corpus.text(p.a as usize, buf_a), corpus.text(p.b as usize, buf_b)),
+                            };
+                            let mut out = Vec::new();
+                            encode(&pair_record(docs, p, ta, tb), &mut out).map(|()| out)
+                        },
+                    )
+                    .collect();
+                for bytes in encoded {
+                    report.encoded_pair(&bytes?)?;
+                }
+            }
+        }
+        None => {
+            let (mut buf_a, mut buf_b) = (String::new(), String::new());
+            for p in &result.pairs {
+                let (ta, tb) = match p.passages.is_empty() {
+                    true => ("", ""),
+                    false => (corpus.text(p.a as usize, &mut buf_a), corpus.text(p.b as usize, &mut buf_b)),
+                };
+                report.pair(&pair_record(docs, p, ta, tb))?;
+            }
+        }
     }
     for c in &result.clusters {
         report.cluster(&ClusterRecord {
