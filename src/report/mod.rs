@@ -302,6 +302,19 @@ fn pair_record<'a>(docs: &'a [Doc], p: &'a crate::scan::Pair, ta: &'a str, tb: &
     }
 }
 
+/// The two texts of pair `p`, read only when it has passages (they may be in the corpus's
+/// temporary file); empty otherwise.
+fn pair_texts<'b>(
+    corpus: &'b Corpus,
+    p: &crate::scan::Pair,
+    (buf_a, buf_b): &'b mut (String, String),
+) -> (&'b str, &'b str) {
+    match p.passages.is_empty() {
+        true => ("", ""),
+        false => (corpus.text(p.a as usize, buf_a), corpus.text(p.b as usize, buf_b)),
+    }
+}
+
 /// Pushes every record of `result` (a scan of `corpus`) into `report`. Where the report encodes
 /// pairs on their own, batches of pairs are read and encoded in parallel and written in order,
 /// so the output is the same whatever the thread count.
@@ -309,7 +322,6 @@ pub fn emit(report: &mut dyn Report, corpus: &Corpus, summary: &Summary, result:
     use rayon::prelude::*;
     report.summary(summary)?;
     let docs = &corpus.docs;
-    // Texts are read only for the passages (they may be in the corpus's temporary file).
     match report.encoder() {
         Some(encode) => {
             for batch in result.pairs.chunks(ENCODE_BATCH) {
@@ -317,11 +329,8 @@ pub fn emit(report: &mut dyn Report, corpus: &Corpus, summary: &Summary, result:
                     .par_iter()
                     .map_init(
                         || (String::new(), String::new()),
-                        |(buf_a, buf_b), p| {
-                            let (ta, tb) = match p.passages.is_empty() {
-                                true => ("", ""),
-                                false => (corpus.text(p.a as usize, buf_a), corpus.text(p.b as usize, buf_b)),
-                            };
+                        |bufs, p| {
+                            let (ta, tb) = pair_texts(corpus, p, bufs);
                             let mut out = Vec::new();
                             encode(&pair_record(docs, p, ta, tb), &mut out).map(|()| out)
                         },
@@ -333,12 +342,9 @@ pub fn emit(report: &mut dyn Report, corpus: &Corpus, summary: &Summary, result:
             }
         }
         None => {
-            let (mut buf_a, mut buf_b) = (String::new(), String::new());
+            let mut bufs = (String::new(), String::new());
             for p in &result.pairs {
-                let (ta, tb) = match p.passages.is_empty() {
-                    true => ("", ""),
-                    false => (corpus.text(p.a as usize, &mut buf_a), corpus.text(p.b as usize, &mut buf_b)),
-                };
+                let (ta, tb) = pair_texts(corpus, p, &mut bufs);
                 report.pair(&pair_record(docs, p, ta, tb))?;
             }
         }
