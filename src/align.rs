@@ -45,6 +45,15 @@ pub struct Span {
 }
 
 impl Span {
+    /// The span of one seed's `k` words (cut at the end of either document), before any
+    /// bridging or extension.
+    fn of_seed<W: Eq>(a: &[W], b: &[W], (sa, sb): Seed, k: usize) -> Self {
+        let (pa, pb) = (sa as usize, sb as usize);
+        let (ea, eb) = ((pa + k).min(a.len()), (pb + k).min(b.len()));
+        let matches = (pa..ea).zip(pb..eb).filter(|&(i, j)| a[i] == b[j]).count();
+        Span { a_start: pa, a_end: ea, b_start: pb, b_end: eb, matches, columns: ea - pa }
+    }
+
     /// Share of alignment columns that are matching words.
     pub fn identity(&self) -> f64 {
         if self.columns == 0 {
@@ -216,8 +225,7 @@ fn walk<W: Eq>(a: &[W], b: &[W], chain: &Chain, p: &AlignParams, out: &mut Vec<S
         let (pa, pb) = (sa as usize, sb as usize);
         let (ea, eb) = ((pa + k).min(a.len()), (pb + k).min(b.len()));
         let Some(span) = cur.as_mut() else {
-            let matches = (pa..ea).zip(pb..eb).filter(|&(i, j)| a[i] == b[j]).count();
-            cur = Some(Span { a_start: pa, a_end: ea, b_start: pb, b_end: eb, matches, columns: ea - pa });
+            cur = Some(Span::of_seed(a, b, (sa, sb), k));
             continue;
         };
         if pa < span.a_end || pb < span.b_end {
@@ -242,8 +250,7 @@ fn walk<W: Eq>(a: &[W], b: &[W], chain: &Chain, p: &AlignParams, out: &mut Vec<S
         let (m, cols) = bridge(ga, gb);
         if ga.len().max(gb.len()) > 8 && m * 3 < cols {
             out.push(*span);
-            let matches = (pa..ea).zip(pb..eb).filter(|&(i, j)| a[i] == b[j]).count();
-            cur = Some(Span { a_start: pa, a_end: ea, b_start: pb, b_end: eb, matches, columns: ea - pa });
+            cur = Some(Span::of_seed(a, b, (sa, sb), k));
             continue;
         }
         span.matches += m + (pa..ea).zip(pb..eb).filter(|&(i, j)| a[i] == b[j]).count();
@@ -257,13 +264,10 @@ fn walk<W: Eq>(a: &[W], b: &[W], chain: &Chain, p: &AlignParams, out: &mut Vec<S
 /// Aligns documents A and B (token hashes) from their shared `seeds` (sorted by position in A).
 /// Returns non-overlapping spans with at least `min_words` matching words, in order along A.
 pub fn align<W: Eq>(a: &[W], b: &[W], seeds: &[Seed], p: &AlignParams, min_words: usize) -> Vec<Span> {
-    if let &[(sa, sb)] = seeds {
+    if let &[seed] = seeds {
         // One seed (most pairs of a large corpus: a coincidental phrase): its one chain, walked
         // and extended, without the chaining's lists.
-        let (pa, pb) = (sa as usize, sb as usize);
-        let (ea, eb) = ((pa + p.anchor_k).min(a.len()), (pb + p.anchor_k).min(b.len()));
-        let matches = (pa..ea).zip(pb..eb).filter(|&(i, j)| a[i] == b[j]).count();
-        let mut span = Span { a_start: pa, a_end: ea, b_start: pb, b_end: eb, matches, columns: ea - pa };
+        let mut span = Span::of_seed(a, b, seed, p.anchor_k);
         extend(a, b, &mut span, p.x_drop, &Window::whole(a.len(), b.len()));
         return if span.matches >= min_words { vec![span] } else { Vec::new() };
     }
@@ -326,6 +330,11 @@ mod tests {
 
     const P: AlignParams = AlignParams { anchor_k: 5, max_gap: 30, x_drop: 4 };
 
+    /// `n` distinct words: `{prefix}0`, `{prefix}1`, ...
+    fn seq(prefix: &str, n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("{prefix}{i}")).collect()
+    }
+
     fn run(a: &str, b: &str) -> Vec<Span> {
         let (ha, hb) = (h(a), h(b));
         let s = seed_pairs(&[winnow(&ha, 5, 2), winnow(&hb, 5, 2)], 10, &|_, _| false);
@@ -364,8 +373,8 @@ mod tests {
         }
         copy.remove(50);
         copy.insert(120, "inserted".into());
-        let noise_a: Vec<String> = (0..60).map(|i| format!("na{i}")).collect();
-        let noise_b: Vec<String> = (0..60).map(|i| format!("nb{i}")).collect();
+        let noise_a = seq("na", 60);
+        let noise_b = seq("nb", 60);
         let a = [noise_a.clone(), base.clone(), noise_a].concat().join(" ");
         let b = [noise_b.clone(), copy, noise_b].concat().join(" ");
         let spans = run(&a, &b);
@@ -378,10 +387,10 @@ mod tests {
 
     #[test]
     fn two_separate_passages_stay_apart() {
-        let p1: Vec<String> = (0..30).map(|i| format!("p{i}")).collect();
-        let p2: Vec<String> = (0..30).map(|i| format!("q{i}")).collect();
-        let fa: Vec<String> = (0..100).map(|i| format!("fa{i}")).collect();
-        let fb: Vec<String> = (0..100).map(|i| format!("fb{i}")).collect();
+        let p1 = seq("p", 30);
+        let p2 = seq("q", 30);
+        let fa = seq("fa", 100);
+        let fb = seq("fb", 100);
         let a = [p1.clone(), fa, p2.clone()].concat().join(" ");
         let b = [p2, fb, p1].concat().join(" ");
         let spans = run(&a, &b);
@@ -394,10 +403,10 @@ mod tests {
     fn passages_that_meet_on_a_shared_word_are_both_kept() {
         // B copies P then Q, and the word "he" ends P's copy in A and starts Q's: both spans
         // claim B's "he". The shorter (P) gives it up instead of being dropped.
-        let p: Vec<String> = (0..30).map(|i| format!("p{i}")).collect();
-        let q: Vec<String> = (0..40).map(|i| format!("q{i}")).collect();
-        let fa: Vec<String> = (0..50).map(|i| format!("fa{i}")).collect();
-        let fb: Vec<String> = (0..50).map(|i| format!("fb{i}")).collect();
+        let p = seq("p", 30);
+        let q = seq("q", 40);
+        let fa = seq("fa", 50);
+        let fb = seq("fb", 50);
         let he = vec!["he".to_string()];
         let a = [p.clone(), he.clone(), fa.clone(), he.clone(), q.clone(), fa].concat().join(" ");
         let b = [fb.clone(), p, he, q, fb].concat().join(" ");

@@ -192,14 +192,15 @@ fn add_passages<X: Texts + ?Sized>(
     let fp = &*fp;
     // Freed signatures are made again, one per document (a document is often in many such
     // pairs), from its set: the same values (a minimum ignores order and repeats).
-    let mut signatures: Vec<Box<[u32]>> = vec![Box::default(); fp.len()];
-    if fp.signatures.is_empty() {
-        signatures.par_iter_mut().zip(wanted).enumerate().filter(|(_, (_, w))| *w).for_each(|(d, (sig, _))| {
-            *sig = hasher.signature(&fp.shingles[d]).into();
-        });
-    }
-    let signature =
-        |d: u32| if fp.signatures.is_empty() { &signatures[d as usize][..] } else { fp.signature(d as usize) };
+    let remade: Vec<Box<[u32]>> = match fp.signatures.is_empty() {
+        true => (0..fp.len())
+            .into_par_iter()
+            .zip(wanted)
+            .map(|(d, w)| if w { hasher.signature(&fp.shingles[d]).into() } else { Box::default() })
+            .collect(),
+        false => Vec::new(),
+    };
+    let signature = |d: u32| if remade.is_empty() { fp.signature(d as usize) } else { &remade[d as usize][..] };
     let new_pairs: Vec<Pair> = new
         .into_par_iter()
         .map(|(a, b, passages)| {
