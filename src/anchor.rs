@@ -51,8 +51,33 @@ pub fn winnow(token_hashes: &[u32], k: usize, w: usize) -> Vec<Anchor> {
 /// Winnowed anchors of shingle hashes already in document order (see [`winnow`]).
 pub fn winnow_shingles(shingles: &[u64], w: usize) -> Vec<Anchor> {
     let mut out: Vec<Anchor> = Vec::with_capacity(shingles.len() * 2 / (w.max(1) + 1) + 1);
-    winnow_each(shingles, w, |a| out.push(a));
+    winnow_into(shingles, w, &mut out);
     out
+}
+
+/// Appends the winnowed anchors of `shingles` to `out` (see [`winnow`]). Windows of 2 (the
+/// default) take a branch-free path: each window's pick is the later shingle unless the earlier
+/// is strictly smaller, and it is written whether or not it repeats the last pick, the write
+/// position only moving on when it does not (about one window in three repeats, at random, which
+/// the processor cannot predict).
+pub fn winnow_into(shingles: &[u64], w: usize, out: &mut Vec<Anchor>) {
+    if w != 2 || shingles.len() <= 2 {
+        winnow_each(shingles, w, |a| out.push(a));
+        return;
+    }
+    let start = out.len();
+    // At most one anchor per window; one slot more for the write past the last kept one.
+    out.resize(start + shingles.len(), Anchor { hash: 0, pos: 0 });
+    let slots = &mut out[start..];
+    let mut kept = 0;
+    let mut last = usize::MAX;
+    for i in 1..shingles.len() {
+        let j = i - usize::from(shingles[i - 1] < shingles[i]);
+        slots[kept] = Anchor { hash: anchor_hash(shingles[j]), pos: j as u32 };
+        kept += usize::from(j != last);
+        last = j;
+    }
+    out.truncate(start + kept);
 }
 
 /// Calls `found` with each winnowed anchor of `shingles` in position order (see [`winnow`]),
@@ -479,6 +504,26 @@ mod tests {
         let lone_kept = (0..10_000u32).filter(|h| h % 10 != 0 && seen.contains(h.wrapping_mul(2_654_435_761))).count();
         assert!(lone_kept < 9_000 / 4, "{lone_kept} of 9,000 lone hashes kept");
         assert!(!SeenTwice::new(0).into_repeated().contains(7));
+    }
+
+    #[test]
+    fn windows_of_two_pick_what_the_general_winnowing_picks() {
+        let mut x = 7u64;
+        for len in 0..200 {
+            // Few distinct values, so that ties (the rightmost smallest wins) are common.
+            let shingles: Vec<u64> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    (x >> 61) << 40
+                })
+                .collect();
+            let mut general = Vec::new();
+            winnow_each(&shingles, 2, |a| general.push(a));
+            let mut fast = vec![Anchor { hash: 9, pos: 9 }];
+            winnow_into(&shingles, 2, &mut fast);
+            assert_eq!(fast[0], Anchor { hash: 9, pos: 9 }, "appended, not overwritten");
+            assert_eq!(fast[1..], general[..], "{shingles:?}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Fingerprint stage: every document's shingle set and MinHash signature, computed in parallel.
 
-use crate::anchor::{winnow, winnow_each, Anchor, AnchorIndex, SeenTwice};
+use crate::anchor::{winnow, winnow_into, Anchor, AnchorIndex, SeenTwice};
 use crate::corpus::Texts;
 use crate::shingle::{shingle_set, shingle_set_of_words, shingles_in_order, word_hash};
 use crate::signature::MinHasher;
@@ -138,7 +138,7 @@ impl Fingerprints {
         let index = AnchorIndex::build_with(words.len(), |d, in_order: &mut Vec<u64>, out| {
             in_order.clear();
             shingles_in_order(&words[d], k, in_order);
-            winnow_each(in_order, w, |a| out.push(a));
+            winnow_into(in_order, w, out);
             // Branch-free: the lookups miss the caches at scale, and with no branch on their
             // results the processor keeps several of them in flight.
             let mut kept = 0;
@@ -209,7 +209,7 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
                         // (`Fingerprints::anchor_index`).
                         found.clear();
                         if k == shingle {
-                            winnow_each(in_order, w, |a| found.push(a));
+                            winnow_into(in_order, w, found);
                         } else {
                             found.extend(winnow(words, k, w));
                         }
