@@ -105,13 +105,12 @@ pub fn candidate_pairs(
         .into_par_iter()
         .map(|band| {
             let lo = band * params.rows;
-            let mut keys: Vec<(u64, u32)> = (0..n)
-                .filter(|&d| !skip.get(d).copied().unwrap_or(false))
-                .map(|d| {
-                    let row = &signatures[d * perms + lo..d * perms + lo + params.rows];
-                    (band_key(row, band), d as u32)
-                })
-                .collect();
+            // Sized up front (the filter hides the length from `collect`, which would grow it by doubling).
+            let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
+            keys.extend((0..n).filter(|&d| !skip.get(d).copied().unwrap_or(false)).map(|d| {
+                let row = &signatures[d * perms + lo..d * perms + lo + params.rows];
+                (band_key(row, band), d as u32)
+            }));
             keys.sort_unstable();
             let mut pairs = Vec::new();
             let mut oversized = Vec::new();
