@@ -300,10 +300,11 @@ impl AnchorIndex {
         }
         let buckets: Vec<Vec<(u32, u32, u32)>> = by_bucket
             .into_par_iter()
-            .map(|pieces| {
+            .map_init(Vec::new, |scratch, pieces| {
                 let mut bucket = pieces.concat();
                 drop(pieces);
-                bucket.sort_unstable();
+                // The pieces came in document order, each document's anchors in position order.
+                sort_by_hash(&mut bucket, scratch);
                 // Cap repeats of one anchor within one document.
                 let mut kept = 0;
                 let mut run = 0;
@@ -377,6 +378,47 @@ impl AnchorIndex {
     ) -> SeedIndex {
         self.buckets.par_iter_mut().for_each(|bucket| retain_seeding(bucket, max_df, ignore));
         SeedIndex::new(self.buckets, docs)
+    }
+}
+
+/// Sorts one bucket's postings by `(hash, document, position)`, as `sort_unstable` would. When
+/// they come in `(document, position)` order (as the index build makes them), a stable radix
+/// sort on the hash's low 24 bits (a bucket's postings share the top 8) does it, in two passes
+/// of 12 bits through `scratch`; the comparison sort it replaces took about a sixth of the index
+/// build's time.
+fn sort_by_hash(bucket: &mut [Posting], scratch: &mut Vec<Posting>) {
+    const BITS: u32 = 12;
+    const DIGITS: usize = 1 << BITS;
+    // Small buckets, and any not in (document, position) order (anchors given out of order),
+    // take the comparison sort.
+    if bucket.len() < DIGITS / 2 || !bucket.windows(2).all(|w| (w[0].1, w[0].2) < (w[1].1, w[1].2)) {
+        bucket.sort_unstable();
+        return;
+    }
+    let mut counts = vec![[0u32; 2]; DIGITS];
+    for p in bucket.iter() {
+        counts[(p.0 & (DIGITS as u32 - 1)) as usize][0] += 1;
+        counts[((p.0 >> BITS) & (DIGITS as u32 - 1)) as usize][1] += 1;
+    }
+    let mut starts = [0u32; 2];
+    for c in counts.iter_mut() {
+        for (digit, start) in starts.iter_mut().enumerate() {
+            let n = c[digit];
+            c[digit] = *start;
+            *start += n;
+        }
+    }
+    scratch.clear();
+    scratch.resize(bucket.len(), (0, 0, 0));
+    for &p in bucket.iter() {
+        let slot = &mut counts[(p.0 & (DIGITS as u32 - 1)) as usize][0];
+        scratch[*slot as usize] = p;
+        *slot += 1;
+    }
+    for &p in scratch.iter() {
+        let slot = &mut counts[((p.0 >> BITS) & (DIGITS as u32 - 1)) as usize][1];
+        bucket[*slot as usize] = p;
+        *slot += 1;
     }
 }
 
@@ -523,6 +565,29 @@ mod tests {
             winnow_into(&shingles, 2, &mut fast);
             assert_eq!(fast[0], Anchor { hash: 9, pos: 9 }, "appended, not overwritten");
             assert_eq!(fast[1..], general[..], "{shingles:?}");
+        }
+    }
+
+    #[test]
+    fn radix_sort_by_hash_sorts_like_a_comparison_sort() {
+        let mut x = 3u64;
+        for len in [0, 5, 2047, 2048, 8192, 20_000] {
+            // Postings in (document, position) order, hashes sharing a top byte, many repeated.
+            let mut postings: Vec<Posting> = (0..len as u32)
+                .map(|i| {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    let hash = 0x7700_0000 | (((x >> 40) as u32 & 0x00ff_ffff) % (len as u32 / 3 + 1));
+                    (hash, i / 7, i % 7)
+                })
+                .collect();
+            let mut want = postings.clone();
+            want.sort_unstable();
+            let mut shuffled = postings.clone();
+            shuffled.reverse();
+            sort_by_hash(&mut postings, &mut Vec::new());
+            assert_eq!(postings, want, "{len} postings");
+            sort_by_hash(&mut shuffled, &mut Vec::new());
+            assert_eq!(shuffled, want, "{len} postings out of order");
         }
     }
 
