@@ -10,7 +10,7 @@ use crate::anchor::{anchor_hash, prefetch};
 use crate::corpus::Texts;
 use crate::seed::{Seed, SeedIndex};
 use crate::shingle::shingle_hash;
-use crate::text::token_spans as token_spans_only;
+use crate::text::{ascii_prefix, skip_ascii_tokens, token_spans as token_spans_only, token_spans_from};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -144,23 +144,52 @@ fn trim_boilerplate(
 /// Character and byte spans of the tokens of `text` at the indices `wanted` (any order; repeats
 /// allowed), found in one pass over the tokens up to the last index wanted. An index past the
 /// last token gets the end of the text.
+///
+/// Over the text's all-ASCII prefix the tokens between two wanted ones are counted, not
+/// tokenized ([`skip_ascii_tokens`]); past it, every token is.
 fn token_spans(text: &str, wanted: &[usize]) -> Vec<TokenSpan> {
     let mut order: Vec<usize> = (0..wanted.len()).collect();
     order.sort_unstable_by_key(|&i| wanted[i]);
-    let chars = || text.chars().count();
     let mut out = vec![TokenSpan::default(); wanted.len()];
-    let mut next = order.iter().peekable();
-    for (i, t) in token_spans_only(text).enumerate() {
-        while let Some(&&o) = next.peek().filter(|&&&o| wanted[o] == i) {
-            out[o] = TokenSpan { chars: (t.char_start, t.char_end), bytes: (t.byte_start, t.byte_end) };
-            next.next();
+    let ascii_end = ascii_prefix(text);
+    // The next token's index, and the tokens from there on.
+    let mut index = 0;
+    let mut tokens = token_spans_only(text);
+    let mut from = 0;
+    for (k, &o) in order.iter().enumerate() {
+        let want = wanted[o];
+        if k > 0 && want == wanted[order[k - 1]] {
+            out[o] = out[order[k - 1]];
+            continue;
         }
-        if next.peek().is_none() {
-            return out;
+        if want > index && from < ascii_end {
+            if let Some(start) = skip_ascii_tokens(text, from, ascii_end, want - index) {
+                tokens = token_spans_from(text, start, start);
+                index = want;
+            }
+        }
+        let mut found = None;
+        for t in tokens.by_ref() {
+            index += 1;
+            if index > want {
+                found = Some(t);
+                break;
+            }
+        }
+        match found {
+            Some(t) => {
+                out[o] = TokenSpan { chars: (t.char_start, t.char_end), bytes: (t.byte_start, t.byte_end) };
+                from = t.byte_end;
+            }
+            None => {
+                // Past the last token: the end of the text, for this one and every later one.
+                let chars = text.chars().count();
+                let end = TokenSpan { chars: (chars, chars), bytes: (text.len(), text.len()) };
+                order[k..].iter().for_each(|&o| out[o] = end);
+                return out;
+            }
         }
     }
-    let end = TokenSpan { chars: (chars(), chars()), bytes: (text.len(), text.len()) };
-    next.for_each(|&o| out[o] = end);
     out
 }
 
@@ -332,7 +361,7 @@ fn place<X: Texts + ?Sized>(
 
 #[cfg(test)]
 mod tests {
-    use super::{boilerplate_words, token_spans, TokenSpan};
+    use super::{boilerplate_words, token_spans, token_spans_only, TokenSpan};
 
     #[test]
     fn boilerplate_words_at_either_end_are_trimmed_off_the_story_between() {
@@ -364,6 +393,35 @@ mod tests {
         assert_eq!(got[2], got[0]);
         assert_eq!(got[3], span(n, n, text.len(), text.len()));
         assert_eq!(&text[8..13], "très");
+    }
+
+    #[test]
+    fn token_spans_counted_over_ascii_equal_those_of_tokenizing() {
+        // Long ASCII runs (skipped 64 bytes at a time) around words with accents, curly quotes,
+        // CJK and a token running from ASCII on into non-ASCII letters.
+        let pieces = ["the minister said", "it_was 2,500 dlrs", "café", "’quoted’", "東京", "naïve", "x"];
+        let mut x = 11u64;
+        for trial in 0..300 {
+            let mut text = String::new();
+            for _ in 0..(trial % 60) {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                // Mostly ASCII, as news is.
+                let piece =
+                    if (x >> 60) < 13 { pieces[(x >> 33) as usize % 2] } else { pieces[(x >> 33) as usize % 7] };
+                text.push_str(piece);
+                text.push_str(if (x >> 20) % 3 == 0 { "\n" } else { " " });
+            }
+            let all: Vec<TokenSpan> = token_spans_only(&text)
+                .map(|t| TokenSpan { chars: (t.char_start, t.char_end), bytes: (t.byte_start, t.byte_end) })
+                .collect();
+            let n = text.chars().count();
+            let end = TokenSpan { chars: (n, n), bytes: (text.len(), text.len()) };
+            let wanted: Vec<usize> = (0..8).map(|i| (i * 7 + trial * 3) % (all.len() + 3)).collect();
+            let got = token_spans(&text, &wanted);
+            for (&w, g) in wanted.iter().zip(&got) {
+                assert_eq!(*g, all.get(w).copied().unwrap_or(end), "token {w} of {text:?}");
+            }
+        }
     }
 
     #[test]

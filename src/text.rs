@@ -87,6 +87,60 @@ pub fn token_spans(text: &str) -> Tokens<'_> {
     Tokens { hashing: false, ..tokens(text) }
 }
 
+/// Where to stop skipping: the start of the token `n` tokens on from byte `from` (0: the next
+/// token), found by counting word starts 64 bytes at a time instead of tokenizing, when that
+/// token starts inside `text`'s all-ASCII prefix (`ascii_end` bytes long). `from` must not be
+/// inside a token. There, a token start is a word byte after a non-word byte, and code points
+/// are bytes, so the token's char offset is its byte offset. `None` when the token starts past
+/// the prefix (or does not exist): tokenize from `from` instead.
+pub fn skip_ascii_tokens(text: &str, from: usize, ascii_end: usize, mut n: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let ascii_end = ascii_end.min(bytes.len());
+    let mut base = from;
+    let mut prev_word = 0u64;
+    while base < ascii_end {
+        let end = (base + 64).min(ascii_end);
+        let mut words = 0u64;
+        for (i, &b) in bytes[base..end].iter().enumerate() {
+            words |= u64::from(ASCII_WORD_LOWER[usize::from(b & 0x7f)] != 0) << i;
+        }
+        let starts = words & !((words << 1) | prev_word);
+        let count = starts.count_ones() as usize;
+        if n < count {
+            let mut s = starts;
+            for _ in 0..n {
+                s &= s - 1;
+            }
+            return Some(base + s.trailing_zeros() as usize);
+        }
+        n -= count;
+        prev_word = (words >> (end - base - 1)) & 1;
+        base = end;
+    }
+    None
+}
+
+/// Length of the all-ASCII prefix of `text`, in bytes.
+pub fn ascii_prefix(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    // Eight bytes at a time: no byte of a word has its top bit set.
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0x80; 8]));
+        if word & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        at += 8;
+    }
+    at + bytes[at..].iter().position(|&b| b >= 0x80).unwrap_or(bytes.len() - at)
+}
+
+/// [`token_spans`] starting at byte `byte` of `text`, which is code point `chr` and not inside a
+/// token: the tokens from there on, with spans into the whole text.
+pub fn token_spans_from(text: &str, byte: usize, chr: usize) -> Tokens<'_> {
+    Tokens { byte, chr, ..token_spans(text) }
+}
+
 impl Tokens<'_> {
     fn next_char(&self) -> char {
         // Only called at a char boundary with bytes left, so there is always a next char.
@@ -228,6 +282,27 @@ pub fn normalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_skip_lands_on_the_token_tokenizing_reaches() {
+        let text = format!("{}caf\u{e9} x", "Word, another_word 12 (and) more. ".repeat(9));
+        let end = ascii_prefix(&text);
+        assert_eq!(&text[end..end + 2], "\u{e9}");
+        let starts: Vec<usize> = token_spans(&text).map(|t| t.byte_start).collect();
+        for from_token in [0, 1, 17] {
+            let from =
+                if from_token == 0 { 0 } else { token_spans(&text).nth(from_token - 1).map_or(0, |t| t.byte_end) };
+            for n in 0..starts.len() - from_token {
+                let want = starts[from_token + n];
+                let got = skip_ascii_tokens(&text, from, end, n);
+                // The token "café" starts inside the prefix; the last ("x") does not.
+                assert_eq!(got, (want < end).then_some(want), "{n} tokens on from token {from_token}");
+            }
+        }
+        assert_eq!(ascii_prefix(""), 0);
+        assert_eq!(ascii_prefix("plain"), 5);
+        assert_eq!(skip_ascii_tokens("a b", 0, 3, 5), None);
+    }
 
     fn words(text: &str) -> Vec<&str> {
         tokens(text).map(|t| &text[t.byte_start..t.byte_end]).collect()
