@@ -332,9 +332,19 @@ impl AnchorIndex {
         self.buckets.iter().flat_map(|b| shared_groups(b))
     }
 
+    /// [`AnchorIndex::shared`] in parallel: the runs of each of the 256 buckets, bucket by
+    /// bucket (no anchor straddles two), as `in_bucket(runs)` folds them; the results in bucket
+    /// order.
+    pub fn par_shared<T: Send>(
+        &self,
+        in_bucket: impl Fn(&mut dyn Iterator<Item = &[(u32, u32, u32)]>) -> T + Sync,
+    ) -> Vec<T> {
+        self.buckets.par_iter().map(|b| in_bucket(&mut shared_groups(b))).collect()
+    }
+
     /// Number of anchors held by more than `max_df` documents (skipped when seeding).
     pub fn frequent(&self, max_df: usize) -> usize {
-        self.shared().filter(|g| doc_count(g) > max_df).count()
+        self.par_shared(|groups| groups.filter(|g| doc_count(g) > max_df).count()).into_iter().sum()
     }
 
     /// Which of `docs` documents hold at least one indexed anchor.

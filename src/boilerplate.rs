@@ -6,6 +6,7 @@
 
 use crate::anchor::AnchorIndex;
 use ahash::AHashSet;
+use rayon::prelude::*;
 
 /// The boilerplate anchors of every source.
 #[derive(Debug, Clone, Default)]
@@ -23,23 +24,30 @@ impl Boilerplate {
         for s in sources.iter().flatten() {
             *per_source_docs.entry(*s).or_default() += 1;
         }
-        let mut set = AHashSet::new();
         if per_source_docs.values().all(|&n| n < min_docs) {
             return Boilerplate::default();
         }
-        let mut docs: Vec<(u32, u32)> = Vec::new();
-        for group in index.shared().filter(|g| g.len() >= min_docs) {
-            docs.clear();
-            docs.extend(group.iter().filter_map(|p| sources.get(p.1 as usize).copied().flatten().map(|s| (s, p.1))));
-            docs.sort_unstable();
-            docs.dedup();
-            for run in docs.chunk_by(|x, y| x.0 == y.0) {
-                let source = run[0].0;
-                if run.len() >= min_docs && run.len() as f64 >= share * per_source_docs[&source] as f64 {
-                    set.insert((source, group[0].0));
+        // Bucket by bucket, in parallel; a set does not depend on the order it is filled in.
+        let found = index.par_shared(|groups| {
+            let mut found = Vec::new();
+            let mut docs: Vec<(u32, u32)> = Vec::new();
+            for group in groups.filter(|g| g.len() >= min_docs) {
+                docs.clear();
+                docs.extend(
+                    group.iter().filter_map(|p| sources.get(p.1 as usize).copied().flatten().map(|s| (s, p.1))),
+                );
+                docs.sort_unstable();
+                docs.dedup();
+                for run in docs.chunk_by(|x, y| x.0 == y.0) {
+                    let source = run[0].0;
+                    if run.len() >= min_docs && run.len() as f64 >= share * per_source_docs[&source] as f64 {
+                        found.push((source, group[0].0));
+                    }
                 }
             }
-        }
+            found
+        });
+        let set: AHashSet<(u32, u32)> = found.into_iter().flatten().collect();
         let sources = set.iter().map(|&(s, _)| s).collect();
         Boilerplate { anchors: set, sources }
     }
@@ -62,16 +70,24 @@ impl Boilerplate {
         if self.is_empty() {
             return out;
         }
-        for group in index.shared() {
-            for &(hash, doc, pos) in group {
-                if self.contains(sources.get(doc as usize).copied().flatten(), hash) {
-                    out[doc as usize].push(pos);
+        // The lookups bucket by bucket in parallel; then each document's positions, sorted.
+        let found = index.par_shared(|groups| {
+            let mut found = Vec::new();
+            for group in groups {
+                for &(hash, doc, pos) in group {
+                    if self.contains(sources.get(doc as usize).copied().flatten(), hash) {
+                        found.push((doc, pos));
+                    }
                 }
             }
+            found
+        });
+        for (doc, pos) in found.into_iter().flatten() {
+            if let Some(list) = out.get_mut(doc as usize) {
+                list.push(pos);
+            }
         }
-        for list in &mut out {
-            list.sort_unstable();
-        }
+        out.par_iter_mut().for_each(|list| list.sort_unstable());
         out
     }
 
