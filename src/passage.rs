@@ -10,7 +10,7 @@ use crate::anchor::{anchor_hash, prefetch};
 use crate::corpus::Texts;
 use crate::seed::{Seed, SeedIndex};
 use crate::shingle::shingle_hash;
-use crate::text::{ascii_prefix, skip_ascii_tokens, token_spans as token_spans_only, token_spans_from};
+use crate::text::{ascii_prefix, skip_ascii_tokens, token_spans as token_spans_only, token_spans_from, AsciiSkip};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -145,42 +145,46 @@ fn trim_boilerplate(
 /// allowed), found in one pass over the tokens up to the last index wanted. An index past the
 /// last token gets the end of the text.
 ///
-/// Over the text's all-ASCII prefix the tokens between two wanted ones are counted, not
-/// tokenized ([`skip_ascii_tokens`]); past it, every token is.
+/// Over stretches of ASCII the tokens between two wanted ones are counted, not tokenized
+/// ([`skip_ascii_tokens`]); the rest is tokenized.
 fn token_spans(text: &str, wanted: &[usize]) -> Vec<TokenSpan> {
     let mut order: Vec<usize> = (0..wanted.len()).collect();
     order.sort_unstable_by_key(|&i| wanted[i]);
     let mut out = vec![TokenSpan::default(); wanted.len()];
-    let ascii_end = ascii_prefix(text);
-    // The next token's index, and the tokens from there on.
+    // The next token's index, where the last one ended (bytes, code points), and the tokens
+    // from there on.
     let mut index = 0;
+    let (mut from, mut from_chr) = (0, 0);
     let mut tokens = token_spans_only(text);
-    let mut from = 0;
     for (k, &o) in order.iter().enumerate() {
         let want = wanted[o];
         if k > 0 && want == wanted[order[k - 1]] {
             out[o] = out[order[k - 1]];
             continue;
         }
-        if want > index && from < ascii_end {
-            if let Some(start) = skip_ascii_tokens(text, from, ascii_end, want - index) {
-                tokens = token_spans_from(text, start, start);
-                index = want;
+        let found = loop {
+            if want > index && text.as_bytes().get(from).is_some_and(|&b| b < 0x80) {
+                let ascii_end = from + ascii_prefix(&text[from..]);
+                let (skip_to, skipped) = match skip_ascii_tokens(text, from, ascii_end, want - index) {
+                    AsciiSkip::Found(start) => (Some(start), want - index),
+                    // On to the stretch's last token, which tokenizing finishes.
+                    AsciiSkip::Passed(starts, Some(last)) if starts > 1 => (Some(last), starts - 1),
+                    AsciiSkip::Passed(..) => (None, 0),
+                };
+                if let Some(start) = skip_to {
+                    tokens = token_spans_from(text, start, from_chr + (start - from));
+                    index += skipped;
+                }
             }
-        }
-        let mut found = None;
-        for t in tokens.by_ref() {
+            let Some(t) = tokens.next() else { break None };
             index += 1;
+            (from, from_chr) = (t.byte_end, t.char_end);
             if index > want {
-                found = Some(t);
-                break;
+                break Some(t);
             }
-        }
+        };
         match found {
-            Some(t) => {
-                out[o] = TokenSpan { chars: (t.char_start, t.char_end), bytes: (t.byte_start, t.byte_end) };
-                from = t.byte_end;
-            }
+            Some(t) => out[o] = TokenSpan { chars: (t.char_start, t.char_end), bytes: (t.byte_start, t.byte_end) },
             None => {
                 // Past the last token: the end of the text, for this one and every later one.
                 let chars = text.chars().count();

@@ -87,17 +87,27 @@ pub fn token_spans(text: &str) -> Tokens<'_> {
     Tokens { hashing: false, ..tokens(text) }
 }
 
-/// Where to stop skipping: the start of the token `n` tokens on from byte `from` (0: the next
-/// token), found by counting word starts 64 bytes at a time instead of tokenizing, when that
-/// token starts inside `text`'s all-ASCII prefix (`ascii_end` bytes long). `from` must not be
-/// inside a token. There, a token start is a word byte after a non-word byte, and code points
-/// are bytes, so the token's char offset is its byte offset. `None` when the token starts past
-/// the prefix (or does not exist): tokenize from `from` instead.
-pub fn skip_ascii_tokens(text: &str, from: usize, ascii_end: usize, mut n: usize) -> Option<usize> {
+/// What counting token starts over a stretch of ASCII found (see [`skip_ascii_tokens`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsciiSkip {
+    /// The wanted token starts at this byte.
+    Found(usize),
+    /// The stretch ends first: this many tokens start in it, the last at this byte (the token
+    /// there may run on past the stretch, into non-ASCII letters).
+    Passed(usize, Option<usize>),
+}
+
+/// Counts word starts 64 bytes at a time, instead of tokenizing, from byte `from` of `text` (not
+/// inside a token) to `ascii_end` (the stretch between must be ASCII), looking for the start of
+/// the token `n` tokens on (0: the next token). In ASCII a token start is a word byte after a
+/// non-word byte, and code points are bytes: a token found here starts `start - from` code
+/// points after `from`.
+pub fn skip_ascii_tokens(text: &str, from: usize, ascii_end: usize, mut n: usize) -> AsciiSkip {
     let bytes = text.as_bytes();
     let ascii_end = ascii_end.min(bytes.len());
     let mut base = from;
     let mut prev_word = 0u64;
+    let (mut passed, mut last) = (0, None);
     while base < ascii_end {
         let end = (base + 64).min(ascii_end);
         let mut words = 0u64;
@@ -111,13 +121,17 @@ pub fn skip_ascii_tokens(text: &str, from: usize, ascii_end: usize, mut n: usize
             for _ in 0..n {
                 s &= s - 1;
             }
-            return Some(base + s.trailing_zeros() as usize);
+            return AsciiSkip::Found(base + s.trailing_zeros() as usize);
+        }
+        if starts != 0 {
+            last = Some(base + 63 - starts.leading_zeros() as usize);
         }
         n -= count;
+        passed += count;
         prev_word = (words >> (end - base - 1)) & 1;
         base = end;
     }
-    None
+    AsciiSkip::Passed(passed, last)
 }
 
 /// Length of the all-ASCII prefix of `text`, in bytes.
@@ -289,6 +303,7 @@ mod tests {
         let end = ascii_prefix(&text);
         assert_eq!(&text[end..end + 2], "\u{e9}");
         let starts: Vec<usize> = token_spans(&text).map(|t| t.byte_start).collect();
+        let in_prefix = starts.iter().filter(|&&s| s < end).count();
         for from_token in [0, 1, 17] {
             let from =
                 if from_token == 0 { 0 } else { token_spans(&text).nth(from_token - 1).map_or(0, |t| t.byte_end) };
@@ -296,12 +311,14 @@ mod tests {
                 let want = starts[from_token + n];
                 let got = skip_ascii_tokens(&text, from, end, n);
                 // The token "café" starts inside the prefix; the last ("x") does not.
-                assert_eq!(got, (want < end).then_some(want), "{n} tokens on from token {from_token}");
+                let passed = AsciiSkip::Passed(in_prefix - from_token, Some(starts[in_prefix - 1]));
+                assert_eq!(got, if want < end { AsciiSkip::Found(want) } else { passed }, "{n} on from {from_token}");
             }
         }
         assert_eq!(ascii_prefix(""), 0);
         assert_eq!(ascii_prefix("plain"), 5);
-        assert_eq!(skip_ascii_tokens("a b", 0, 3, 5), None);
+        assert_eq!(skip_ascii_tokens("a b", 0, 3, 5), AsciiSkip::Passed(2, Some(2)));
+        assert_eq!(skip_ascii_tokens(" , ", 0, 3, 0), AsciiSkip::Passed(0, None));
     }
 
     fn words(text: &str) -> Vec<&str> {
