@@ -11,7 +11,9 @@ pub(crate) fn io_error(e: serde_json::Error) -> io::Error {
     }
 }
 
-fn line<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+/// One record and its newline. Generic over the writer: encoding a pair into a `Vec<u8>` then
+/// writes straight into it, not through a `dyn Write` call for every piece of every string.
+fn line<W: Write + ?Sized, T: serde::Serialize>(out: &mut W, value: &T) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value).map_err(io_error)?;
     out.write_all(b"\n")
 }
