@@ -230,3 +230,34 @@ fn same_output_whatever_the_thread_count() {
         assert_eq!(one.stdout, two.stdout, "{corpus}");
     }
 }
+
+#[test]
+fn texts_read_back_from_disk_give_identical_quotes() {
+    // Past `--spill-over` the texts leave memory: read again from a plain .jsonl input's own
+    // lines, or from a temporary file for compressed input and directories.
+    let dir = tempfile::tempdir().unwrap();
+    common::synth(dir.path(), "600", "5", &["--words", "300"]);
+    let plain = dir.path().join("corpus.jsonl");
+    let gz = dir.path().join("corpus.jsonl.gz");
+    let mut z = flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut z, &std::fs::read(&plain).unwrap()).unwrap();
+    z.finish().unwrap();
+    for corpus in [&plain, &gz, &std::path::PathBuf::from("seeds")] {
+        let c = corpus.to_str().unwrap();
+        for format in ["jsonl", "csv", "table"] {
+            let memory = reprint(&["quotes", c, "--format", format, "-q"]);
+            let disk = reprint(&["quotes", c, "--format", format, "-q", "--spill-over", "0"]);
+            assert_eq!(disk.code, 0, "{}", disk.stderr);
+            assert_eq!(memory.stdout, disk.stdout, "{c} {format}: texts on disk change the quotes");
+        }
+    }
+    let r = reprint(&["quotes", plain.to_str().unwrap(), "--format", "jsonl", "-q", "--spill-over", "0"]);
+    let qs = quotes(&r);
+    assert!(qs.len() > 20, "{} shared quotes to compare", qs.len());
+    // Occurrence texts come from the texts read back, not from memory.
+    assert!(qs.iter().all(|q| q["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| !o["text"].as_str().unwrap().is_empty())));
+}

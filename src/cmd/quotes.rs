@@ -5,6 +5,7 @@ use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::quote::{find_quotes, QuoteConfig};
 use reprint::report::quotes::{write_quotes, QuoteSummary};
+use reprint::report::Format;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -26,6 +27,11 @@ pub struct Args {
     /// Every extracted quotation, shared or not (same as --min-sources 1).
     #[arg(long)]
     all: bool,
+    /// Once the texts read pass this many MB, stop holding them in memory: a plain .jsonl
+    /// input's texts are read again from their lines when needed, others go to an unlinked
+    /// temporary file in TMPDIR (0: always; not with --format html, which keeps every text).
+    #[arg(long, default_value_t = 1024, value_name = "MB")]
+    spill_over: u64,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -46,11 +52,15 @@ pub fn run(args: Args) -> ExitCode {
     }
     let started = Instant::now();
     let bars = Bars::new(args.out.quiet);
-    let corpus = match args.input.read(&bars, args.out.quiet, None) {
+    let spill_over = (args.out.format != Format::Html).then_some(args.spill_over.saturating_mul(1_000_000));
+    let corpus = match args.input.read(&bars, args.out.quiet, spill_over) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let result = find_quotes(&corpus.docs, &cfg, &bars);
+    let result = find_quotes(&corpus.docs, &corpus, &cfg, &bars);
+    if let Some(e) = corpus.spill_failure() {
+        return fail(e);
+    }
     let summary = QuoteSummary::new(&corpus.docs, &cfg, &result);
     let mut out = match args.out.open() {
         Ok(out) => out,

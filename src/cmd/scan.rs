@@ -111,7 +111,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     let written_ok = if args.out.format == Format::Html {
         // The HTML report also shows the quotes the corpus shares.
-        let quotes = reprint::quote::find_quotes(&corpus.docs, &QuoteConfig::default(), &bars);
+        let quotes = reprint::quote::find_quotes(&corpus.docs, &corpus, &QuoteConfig::default(), &bars);
         write_html(out.as_mut(), "reprint: scan", &corpus.docs, Some(&result), Some(&quotes))
     } else {
         match for_format(args.out.format, out) {

@@ -17,7 +17,7 @@ pub mod lexicon;
 pub mod speaker;
 pub mod words;
 
-use crate::corpus::Doc;
+use crate::corpus::{Doc, Texts};
 use crate::progress::{Progress, Unit};
 use crate::text;
 use ahash::{AHashMap, AHashSet};
@@ -92,6 +92,9 @@ pub struct Occurrence {
     /// Code-point spans of the quoted fragments when an attribution breaks the quotation
     /// (`“…,” he said, “…”`); empty when it is one piece.
     pub fragments: Vec<(usize, usize)>,
+    /// The original text from `byte_start` to `byte_end` (with the attribution between
+    /// fragments, when there is one), kept so that reports need no document text.
+    pub text: String,
     /// Whether the words stand between quotation marks here.
     pub quoted: bool,
     /// Who this document says spoke the words.
@@ -252,14 +255,21 @@ fn doc_quotes(doc: u32, text: &str, min_words: usize) -> Vec<Found> {
         .collect()
 }
 
-/// Finds the quotes of `docs` shared by at least `cfg.min_sources` sources.
-pub fn find_quotes(docs: &[Doc], cfg: &QuoteConfig, progress: &dyn Progress) -> QuoteResult {
+/// Finds the quotes of `docs` shared by at least `cfg.min_sources` sources. `texts` gives
+/// document `i`'s text (from memory, or read back where the corpus moved it out): each text is
+/// read twice, once for its quotations and once for their unmarked copies, and the documents
+/// holding reported quotations once more, to place them. No text is held longer.
+pub fn find_quotes<X: Texts + ?Sized>(
+    docs: &[Doc],
+    texts: &X,
+    cfg: &QuoteConfig,
+    progress: &dyn Progress,
+) -> QuoteResult {
     progress.start("quotations", Some(docs.len() as u64), Unit::Docs);
-    let mut found: Vec<Found> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(d, doc)| {
-            let f = doc_quotes(d as u32, &doc.text, cfg.min_words);
+    let mut found: Vec<Found> = (0..docs.len())
+        .into_par_iter()
+        .map_init(String::new, |buf, d| {
+            let f = doc_quotes(d as u32, texts.text(d, buf), cfg.min_words);
             progress.advance(1);
             f
         })
@@ -280,7 +290,7 @@ pub fn find_quotes(docs: &[Doc], cfg: &QuoteConfig, progress: &dyn Progress) -> 
     progress.finish();
 
     progress.start("unquoted", Some(docs.len() as u64), Unit::Docs);
-    let unquoted = find_unquoted(docs, &found, &variants, &roots, cfg, progress);
+    let unquoted = find_unquoted(docs.len(), texts, &found, &variants, &roots, cfg, progress);
     progress.finish();
     let n_unquoted = unquoted.len();
     let mut variant_of = variant_of;
@@ -296,11 +306,12 @@ pub fn find_quotes(docs: &[Doc], cfg: &QuoteConfig, progress: &dyn Progress) -> 
     let mut groups: Vec<Vec<usize>> = members.into_values().collect();
     groups.sort_unstable_by_key(|g| g.iter().min().copied());
     let clusters_total = groups.len();
-    let mut clusters: Vec<QuoteCluster> = groups
-        .par_iter()
-        .map(|g| build_cluster(docs, &found, &variant_of, &variants, g))
-        .filter(|c| c.sources >= cfg.min_sources)
-        .collect();
+    groups.retain(|g| {
+        g.iter().map(|&m| source_key(docs, found[m].doc)).collect::<AHashSet<_>>().len() >= cfg.min_sources
+    });
+    let located = locate_all(texts, &found, &groups);
+    let mut clusters: Vec<QuoteCluster> =
+        groups.par_iter().map(|g| build_cluster(docs, &found, &variant_of, &variants, g, &located)).collect();
     clusters.sort_by(|a, b| {
         (b.sources, b.documents, b.occurrences.len()).cmp(&(a.sources, a.documents, a.occurrences.len())).then_with(
             || {
@@ -334,8 +345,9 @@ fn variants_of(found: &[Found]) -> (Vec<usize>, Vec<Vec<u64>>) {
 
 /// Occurrences of the clusters' wordings printed without quotation marks: runs of at least
 /// `unquoted_min_words` words (and `unquoted_share` of the wording) outside every quotation.
-fn find_unquoted(
-    docs: &[Doc],
+fn find_unquoted<X: Texts + ?Sized>(
+    n: usize,
+    texts: &X,
     found: &[Found],
     variants: &[Vec<u64>],
     roots: &[usize],
@@ -347,15 +359,14 @@ fn find_unquoted(
     let Some(index) = KgramIndex::build(variants, K, min) else {
         return Vec::new();
     };
-    let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); docs.len()];
+    let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
     for f in found {
         spans[f.doc as usize].push((f.raw.open, f.raw.close));
     }
-    let per_doc: Vec<Vec<(Found, usize)>> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(d, doc)| {
-            let r = unquoted_in_doc(d as u32, &doc.text, &spans[d], &index, variants, roots, cfg, min);
+    let per_doc: Vec<Vec<(Found, usize)>> = (0..n)
+        .into_par_iter()
+        .map_init(String::new, |buf, d| {
+            let r = unquoted_in_doc(d as u32, texts.text(d, buf), &spans[d], &index, variants, roots, cfg, min);
             progress.advance(1);
             r
         })
@@ -477,6 +488,47 @@ fn quote_text(text: &str, raw: &RawQuote) -> String {
     raw.fragments.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>().join(" ")
 }
 
+/// What a reported quotation needs from its document's text.
+struct Located {
+    /// Code-point offsets of the quotation's start and end, then of each fragment's.
+    chars: Vec<usize>,
+    /// The quoted words, fragments joined by a space.
+    words: String,
+    /// The original text from start to end.
+    printed: String,
+}
+
+fn locate(text: &str, raw: &RawQuote) -> Located {
+    let mut offs: Vec<usize> = vec![raw.start(), raw.end()];
+    for &(s, e) in &raw.fragments {
+        offs.push(s);
+        offs.push(e);
+    }
+    Located {
+        chars: char_offsets(text, &offs),
+        words: quote_text(text, raw),
+        printed: text.get(raw.start()..raw.end()).unwrap_or("").to_string(),
+    }
+}
+
+/// Places every quotation of `groups` in its document's text: each document holding one is
+/// read once, documents in parallel.
+fn locate_all<X: Texts + ?Sized>(texts: &X, found: &[Found], groups: &[Vec<usize>]) -> AHashMap<usize, Located> {
+    let mut wanted: Vec<usize> = groups.iter().flatten().copied().collect();
+    wanted.sort_unstable_by_key(|&m| (found[m].doc, m));
+    let by_doc: Vec<&[usize]> = wanted.chunk_by(|&a, &b| found[a].doc == found[b].doc).collect();
+    by_doc
+        .par_iter()
+        .map_init(String::new, |buf, run| {
+            let text = texts.text(found[run[0]].doc as usize, buf);
+            run.iter().map(|&m| (m, locate(text, &found[m].raw))).collect::<Vec<_>>()
+        })
+        .flatten()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// Whether `needle` occurs as a contiguous run in `hay`.
 fn contains_run(hay: &[u64], needle: &[u64]) -> bool {
     needle.is_empty() || (needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle))
@@ -488,6 +540,7 @@ fn build_cluster(
     variant_of: &[usize],
     variants: &[Vec<u64>],
     members: &[usize],
+    located: &AHashMap<usize, Located>,
 ) -> QuoteCluster {
     let mut members = members.to_vec();
     members.sort_by(|&a, &b| {
@@ -532,16 +585,11 @@ fn build_cluster(
     let mut texts: AHashMap<usize, String> = AHashMap::new();
     for (rank, &m) in members.iter().enumerate() {
         let f = &found[m];
-        let text = &docs[f.doc as usize].text;
-        let mut offs: Vec<usize> = vec![f.raw.start(), f.raw.end()];
-        for &(s, e) in &f.raw.fragments {
-            offs.push(s);
-            offs.push(e);
-        }
-        let chars = char_offsets(text, &offs);
+        let at = &located[&m];
+        let chars = &at.chars;
         let fragments =
             if f.raw.fragments.len() > 1 { chars[2..].chunks(2).map(|p| (p[0], p[1])).collect() } else { Vec::new() };
-        texts.entry(variant_of[m]).or_insert_with(|| quote_text(text, &f.raw));
+        texts.entry(variant_of[m]).or_insert_with(|| at.words.clone());
         if let Some(s) = &f.speaker {
             match speaker_votes.iter_mut().find(|v| &v.0 == s) {
                 Some(v) => v.1 += 1,
@@ -555,6 +603,7 @@ fn build_cluster(
             byte_start: f.raw.start(),
             byte_end: f.raw.end(),
             fragments,
+            text: at.printed.clone(),
             quoted: f.quoted,
             speaker: f.speaker.clone(),
             variant: local[&variant_of[m]],

@@ -140,7 +140,7 @@ pub fn quote_record<'a>(docs: &'a [Doc], c: &'a QuoteCluster) -> QuoteRecord<'a>
                 end: o.end,
                 byte_start: o.byte_start,
                 byte_end: o.byte_end,
-                text: d.text.get(o.byte_start..o.byte_end).unwrap_or(""),
+                text: &o.text,
                 quoted: o.quoted,
                 speaker: o.speaker.as_deref(),
                 variant: o.variant,
