@@ -33,6 +33,49 @@ pub fn kgram(keys: &[u64], i: usize, k: usize) -> u64 {
         .fold(0x9e37_79b9_7f4a_7c15u64, |h, &w| (h.rotate_left(23) ^ w).wrapping_mul(0x2545_f491_4f6c_dd1d))
 }
 
+/// The k-grams of a list of wordings: for each k-gram, the `(variant, position)` pairs holding it,
+/// in variant then position order. One flat array of postings and a map from each k-gram to its
+/// run there: at a million articles (6 million quotations) a map to a vector per k-gram held
+/// several GB more, in millions of small vectors grown by doubling.
+pub struct KgramIndex {
+    runs: AHashMap<u64, (u32, u32)>,
+    postings: Vec<(u32, u32)>,
+}
+
+impl KgramIndex {
+    /// Indexes the k-grams of the variants with at least `min_len` words (and at least `k`).
+    pub fn build(variants: &[Vec<u64>], k: usize, min_len: usize) -> Self {
+        let k = k.max(1);
+        let wanted = |keys: &&Vec<u64>| keys.len() >= min_len.max(k);
+        let total: usize = variants.iter().filter(wanted).map(|keys| keys.len() + 1 - k).sum();
+        let mut all: Vec<(u64, u32, u32)> = Vec::with_capacity(total);
+        for (v, keys) in variants.iter().enumerate() {
+            if wanted(&keys) {
+                all.extend((0..=keys.len() - k).map(|i| (kgram(keys, i, k), v as u32, i as u32)));
+            }
+        }
+        all.par_sort_unstable();
+        let mut runs = AHashMap::new();
+        let mut postings = Vec::with_capacity(all.len());
+        for run in all.chunk_by(|x, y| x.0 == y.0) {
+            // More than 4 billion postings would not fit in memory first.
+            runs.insert(run[0].0, (postings.len() as u32, run.len() as u32));
+            postings.extend(run.iter().map(|p| (p.1, p.2)));
+        }
+        KgramIndex { runs, postings }
+    }
+
+    /// The `(variant, position)` pairs holding k-gram `h`.
+    pub fn get(&self, h: u64) -> Option<&[(u32, u32)]> {
+        self.runs.get(&h).map(|&(start, len)| &self.postings[start as usize..(start + len) as usize])
+    }
+
+    /// True when no k-gram is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.postings.is_empty()
+    }
+}
+
 /// The longest run of words two variants share, from their common k-grams: (`run`, whether the
 /// shorter one lies whole in the longer).
 fn longest_run(hits: &mut [(i64, u32)], k: usize) -> usize {
@@ -87,12 +130,7 @@ pub fn edit_distance(a: &[u64], b: &[u64], limit: usize) -> Option<usize> {
 /// each variant, a variant index that is the same for all members of a cluster.
 pub fn group(variants: &[Vec<u64>], p: LinkParams) -> Vec<usize> {
     let k = p.k.max(1);
-    let mut index: AHashMap<u64, Vec<(u32, u32)>> = AHashMap::new();
-    for (v, keys) in variants.iter().enumerate() {
-        for i in 0..keys.len().saturating_sub(k - 1) {
-            index.entry(kgram(keys, i, k)).or_default().push((v as u32, i as u32));
-        }
-    }
+    let index = KgramIndex::build(variants, k, k);
     // Links, found in parallel and applied in a fixed order.
     let links: Vec<Vec<(usize, usize, bool)>> = (0..variants.len())
         .into_par_iter()
@@ -100,7 +138,7 @@ pub fn group(variants: &[Vec<u64>], p: LinkParams) -> Vec<usize> {
             let keys = &variants[v];
             let mut hits: AHashMap<u32, Vec<(i64, u32)>> = AHashMap::new();
             for i in 0..keys.len().saturating_sub(k - 1) {
-                let Some(post) = index.get(&kgram(keys, i, k)) else { continue };
+                let Some(post) = index.get(kgram(keys, i, k)) else { continue };
                 if post.len() > p.max_df {
                     continue;
                 }
@@ -179,6 +217,20 @@ mod tests {
 
     fn keys(s: &str) -> Vec<u64> {
         s.split_whitespace().map(|w| xxh3_64(w.as_bytes())).collect()
+    }
+
+    #[test]
+    fn kgram_index_lists_every_holder_in_variant_then_position_order() {
+        let variants = [keys("a b c a b c"), keys("x a b c"), keys("a b"), keys("q r s t u")];
+        let index = KgramIndex::build(&variants, 3, 4);
+        let abc = kgram(&variants[0], 0, 3);
+        assert_eq!(index.get(abc), Some(&[(0, 0), (0, 3), (1, 1)][..]));
+        assert_eq!(index.get(kgram(&variants[3], 2, 3)), Some(&[(3, 2)][..]));
+        assert_eq!(index.get(kgram(&keys("b c x"), 0, 3)), None);
+        // "a b" is shorter than k; with min_len 5 only the first and last variants count.
+        let long = KgramIndex::build(&variants, 3, 5);
+        assert_eq!(long.get(abc), Some(&[(0, 0), (0, 3)][..]));
+        assert!(KgramIndex::build(&variants[2..3], 3, 1).is_empty());
     }
 
     fn params() -> LinkParams {

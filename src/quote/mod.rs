@@ -22,6 +22,7 @@ use crate::progress::{Progress, Unit};
 use crate::text;
 use ahash::{AHashMap, AHashSet};
 use extract::RawQuote;
+use group::KgramIndex;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -153,34 +154,6 @@ pub struct QuoteResult {
 /// 10,000 times word for word is one wording. (At 1,000 the 100k-article synthetic corpus spent
 /// 40 of its 59 s following such k-grams.)
 const MAX_VARIANT_DF: usize = 64;
-
-/// The k-grams of the variants searched for without quotation marks: (variant, position) by
-/// k-gram hash.
-struct KgramIndex {
-    postings: AHashMap<u64, Vec<(u32, u32)>>,
-}
-
-impl KgramIndex {
-    /// The index of the variants with at least `min` words; `None` when there are none.
-    fn build(variants: &[Vec<u64>], k: usize, min: usize) -> Option<Self> {
-        let mut postings: AHashMap<u64, Vec<(u32, u32)>> = AHashMap::new();
-        for (v, keys) in variants.iter().enumerate() {
-            if keys.len() >= min {
-                for i in 0..=keys.len() - k {
-                    postings.entry(group::kgram(keys, i, k)).or_default().push((v as u32, i as u32));
-                }
-            }
-        }
-        if postings.is_empty() {
-            return None;
-        }
-        Some(KgramIndex { postings })
-    }
-
-    fn get(&self, h: u64) -> Option<&Vec<(u32, u32)>> {
-        self.postings.get(&h)
-    }
-}
 
 /// A word for quote matching: byte span and key.
 #[derive(Debug, Clone, Copy)]
@@ -356,9 +329,10 @@ fn find_unquoted<X: Texts + ?Sized>(
 ) -> Vec<(Found, usize)> {
     const K: usize = 4;
     let min = cfg.unquoted_min_words.max(K);
-    let Some(index) = KgramIndex::build(variants, K, min) else {
+    let index = KgramIndex::build(variants, K, min);
+    if index.is_empty() {
         return Vec::new();
-    };
+    }
     let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
     for f in found {
         spans[f.doc as usize].push((f.raw.open, f.raw.close));
