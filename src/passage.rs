@@ -1,9 +1,10 @@
 //! Passages: the shared spans of two documents, with character offsets into both original texts.
 //!
 //! For each pair of documents that share anchors, [`crate::align::align`] finds the aligned spans
-//! over the documents' word hashes; for the few pairs with spans, the texts are tokenized again
-//! (tokens carry their character and byte spans; a first document once for all its pairs) and
-//! each span becomes a [`Passage`] whose boundaries are the first and last aligned words.
+//! over the documents' word hashes; for the few pairs with spans, the texts are read again to
+//! turn token indices into character and byte offsets (a first document once for all its pairs;
+//! tokens in stretches of ASCII are counted, the rest tokenized) and each span becomes a
+//! [`Passage`] whose boundaries are the first and last aligned words.
 
 use crate::align::{align, AlignParams, Span};
 use crate::anchor::{anchor_hash, prefetch};
