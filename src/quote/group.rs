@@ -44,13 +44,14 @@ pub struct KgramIndex {
 
 impl KgramIndex {
     /// Indexes the k-grams of the variants with at least `min_len` words (and at least `k`).
-    pub fn build(variants: &[Vec<u64>], k: usize, min_len: usize) -> Self {
+    pub fn build<V: AsRef<[u64]>>(variants: &[V], k: usize, min_len: usize) -> Self {
         let k = k.max(1);
-        let wanted = |keys: &&Vec<u64>| keys.len() >= min_len.max(k);
-        let total: usize = variants.iter().filter(wanted).map(|keys| keys.len() + 1 - k).sum();
+        let wanted = |keys: &[u64]| keys.len() >= min_len.max(k);
+        let total: usize =
+            variants.iter().map(AsRef::as_ref).filter(|keys| wanted(keys)).map(|keys| keys.len() + 1 - k).sum();
         let mut all: Vec<(u64, u32, u32)> = Vec::with_capacity(total);
-        for (v, keys) in variants.iter().enumerate() {
-            if wanted(&keys) {
+        for (v, keys) in variants.iter().map(AsRef::as_ref).enumerate() {
+            if wanted(keys) {
                 all.extend((0..=keys.len() - k).map(|i| (kgram(keys, i, k), v as u32, i as u32)));
             }
         }
@@ -128,14 +129,14 @@ pub fn edit_distance(a: &[u64], b: &[u64], limit: usize) -> Option<usize> {
 
 /// Groups variants (their word keys, in a fixed order) into clusters; returns the cluster root of
 /// each variant, a variant index that is the same for all members of a cluster.
-pub fn group(variants: &[Vec<u64>], p: LinkParams) -> Vec<usize> {
+pub fn group<V: AsRef<[u64]> + Sync>(variants: &[V], p: LinkParams) -> Vec<usize> {
     let k = p.k.max(1);
     let index = KgramIndex::build(variants, k, k);
     // Links, found in parallel and applied in a fixed order.
     let links: Vec<Vec<(usize, usize, bool)>> = (0..variants.len())
         .into_par_iter()
         .map(|v| {
-            let keys = &variants[v];
+            let keys = variants[v].as_ref();
             let mut hits: AHashMap<u32, Vec<(i64, u32)>> = AHashMap::new();
             for i in 0..keys.len().saturating_sub(k - 1) {
                 let Some(post) = index.get(kgram(keys, i, k)) else { continue };
@@ -152,7 +153,7 @@ pub fn group(variants: &[Vec<u64>], p: LinkParams) -> Vec<usize> {
             let mut ws: Vec<u32> = hits.keys().copied().collect();
             ws.sort_unstable();
             for w in ws {
-                let other = &variants[w as usize];
+                let other = variants[w as usize].as_ref();
                 let mut h = hits.remove(&w).unwrap_or_default();
                 let run = longest_run(&mut h, k);
                 let short = keys.len().min(other.len());
@@ -188,7 +189,7 @@ pub fn group(variants: &[Vec<u64>], p: LinkParams) -> Vec<usize> {
         if strong {
             continue;
         }
-        let (short, long) = if variants[a].len() <= variants[b].len() { (a, b) } else { (b, a) };
+        let (short, long) = if variants[a].as_ref().len() <= variants[b].as_ref().len() { (a, b) } else { (b, a) };
         if size[uf.find(short as u32) as usize] > 1 {
             continue;
         }

@@ -252,7 +252,8 @@ pub fn find_quotes<X: Texts + ?Sized>(
     let extracted = found.len();
 
     progress.start("grouping", None, Unit::Docs);
-    let (variant_of, variants) = variants_of(&found);
+    let (variant_of, first) = variants_of(&found);
+    let variants = wordings(&found, &first);
     let params = group::LinkParams {
         k: cfg.min_words.min(3),
         link_words: cfg.link_words,
@@ -264,6 +265,7 @@ pub fn find_quotes<X: Texts + ?Sized>(
 
     progress.start("unquoted", Some(docs.len() as u64), Unit::Docs);
     let unquoted = find_unquoted(docs.len(), texts, &found, &variants, &roots, cfg, progress);
+    drop(variants);
     progress.finish();
     let n_unquoted = unquoted.len();
     let mut variant_of = variant_of;
@@ -283,6 +285,7 @@ pub fn find_quotes<X: Texts + ?Sized>(
         g.iter().map(|&m| source_key(docs, found[m].doc)).collect::<AHashSet<_>>().len() >= cfg.min_sources
     });
     let located = locate_all(texts, &found, &groups);
+    let variants = wordings(&found, &first);
     let mut clusters: Vec<QuoteCluster> =
         groups.par_iter().map(|g| build_cluster(docs, &found, &variant_of, &variants, g, &located)).collect();
     clusters.sort_by(|a, b| {
@@ -299,21 +302,27 @@ pub fn find_quotes<X: Texts + ?Sized>(
     QuoteResult { extracted, clusters_total, unquoted: n_unquoted, clusters }
 }
 
-/// The distinct wordings: each quotation's variant index, and each variant's keys (in order of
-/// first appearance).
-fn variants_of(found: &[Found]) -> (Vec<usize>, Vec<Vec<u64>>) {
+/// Each wording's words: those of its first quotation, looked at through `found`, not copied.
+fn wordings<'a>(found: &'a [Found], first: &[u32]) -> Vec<&'a [u64]> {
+    first.iter().map(|&i| &found[i as usize].keys[..]).collect()
+}
+
+/// The distinct wordings: each quotation's variant index, and for each variant (in order of first
+/// appearance) the quotation that first has it.
+fn variants_of(found: &[Found]) -> (Vec<usize>, Vec<u32>) {
     let mut ids: AHashMap<&[u64], usize> = AHashMap::new();
-    let mut variants: Vec<Vec<u64>> = Vec::new();
+    let mut first: Vec<u32> = Vec::new();
     let of = found
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(i, f)| {
             *ids.entry(&f.keys).or_insert_with(|| {
-                variants.push(f.keys.clone());
-                variants.len() - 1
+                first.push(i as u32);
+                first.len() - 1
             })
         })
         .collect();
-    (of, variants)
+    (of, first)
 }
 
 /// Occurrences of the clusters' wordings printed without quotation marks: runs of at least
@@ -322,7 +331,7 @@ fn find_unquoted<X: Texts + ?Sized>(
     n: usize,
     texts: &X,
     found: &[Found],
-    variants: &[Vec<u64>],
+    variants: &[&[u64]],
     roots: &[usize],
     cfg: &QuoteConfig,
     progress: &dyn Progress,
@@ -354,7 +363,7 @@ fn unquoted_in_doc(
     text: &str,
     quoted: &[(usize, usize)],
     index: &KgramIndex,
-    variants: &[Vec<u64>],
+    variants: &[&[u64]],
     roots: &[usize],
     cfg: &QuoteConfig,
     min: usize,
@@ -512,7 +521,7 @@ fn build_cluster(
     docs: &[Doc],
     found: &[Found],
     variant_of: &[usize],
-    variants: &[Vec<u64>],
+    variants: &[&[u64]],
     members: &[usize],
     located: &AHashMap<usize, Located>,
 ) -> QuoteCluster {
