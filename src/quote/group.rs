@@ -43,8 +43,10 @@ pub struct KgramIndex {
 }
 
 impl KgramIndex {
-    /// Indexes the k-grams of the variants with at least `min_len` words (and at least `k`).
-    pub fn build<V: AsRef<[u64]>>(variants: &[V], k: usize, min_len: usize) -> Self {
+    /// Indexes the k-grams of the variants with at least `min_len` words (and at least `k`). With
+    /// `shared_only`, only the k-grams that two variants or more hold: a k-gram of one wording
+    /// can link it to nothing, and most k-grams are such.
+    pub fn build<V: AsRef<[u64]>>(variants: &[V], k: usize, min_len: usize, shared_only: bool) -> Self {
         let k = k.max(1);
         let wanted = |keys: &[u64]| keys.len() >= min_len.max(k);
         let total: usize =
@@ -56,9 +58,14 @@ impl KgramIndex {
             }
         }
         all.par_sort_unstable();
-        let mut runs = AHashMap::new();
-        let mut postings = Vec::with_capacity(all.len());
-        for run in all.chunk_by(|x, y| x.0 == y.0) {
+        // Postings in variant order: a run held by one variant starts and ends with it.
+        let kept = |run: &&[(u64, u32, u32)]| !shared_only || run[0].1 != run[run.len() - 1].1;
+        // Sized once: a map grown by doubling holds its old and new tables at once.
+        let (count, total) =
+            all.chunk_by(|x, y| x.0 == y.0).filter(kept).fold((0, 0), |(c, t), r| (c + 1, t + r.len()));
+        let mut runs = AHashMap::with_capacity(count);
+        let mut postings = Vec::with_capacity(total);
+        for run in all.chunk_by(|x, y| x.0 == y.0).filter(kept) {
             // More than 4 billion postings would not fit in memory first.
             runs.insert(run[0].0, (postings.len() as u32, run.len() as u32));
             postings.extend(run.iter().map(|p| (p.1, p.2)));
@@ -131,7 +138,7 @@ pub fn edit_distance(a: &[u64], b: &[u64], limit: usize) -> Option<usize> {
 /// each variant, a variant index that is the same for all members of a cluster.
 pub fn group<V: AsRef<[u64]> + Sync>(variants: &[V], p: LinkParams) -> Vec<usize> {
     let k = p.k.max(1);
-    let index = KgramIndex::build(variants, k, k);
+    let index = KgramIndex::build(variants, k, k, true);
     // Links, found in parallel and applied in a fixed order.
     let links: Vec<Vec<(usize, usize, bool)>> = (0..variants.len())
         .into_par_iter()
@@ -223,15 +230,24 @@ mod tests {
     #[test]
     fn kgram_index_lists_every_holder_in_variant_then_position_order() {
         let variants = [keys("a b c a b c"), keys("x a b c"), keys("a b"), keys("q r s t u")];
-        let index = KgramIndex::build(&variants, 3, 4);
+        let index = KgramIndex::build(&variants, 3, 4, false);
         let abc = kgram(&variants[0], 0, 3);
         assert_eq!(index.get(abc), Some(&[(0, 0), (0, 3), (1, 1)][..]));
         assert_eq!(index.get(kgram(&variants[3], 2, 3)), Some(&[(3, 2)][..]));
         assert_eq!(index.get(kgram(&keys("b c x"), 0, 3)), None);
         // "a b" is shorter than k; with min_len 5 only the first and last variants count.
-        let long = KgramIndex::build(&variants, 3, 5);
+        let long = KgramIndex::build(&variants, 3, 5, false);
         assert_eq!(long.get(abc), Some(&[(0, 0), (0, 3)][..]));
-        assert!(KgramIndex::build(&variants[2..3], 3, 1).is_empty());
+        assert!(KgramIndex::build(&variants[2..3], 3, 1, false).is_empty());
+        // Shared only: "a b c" (variants 0 and 1) stays; "r s t" (variant 3 alone) goes, and so
+        // does "z y x", which variant 4 alone holds twice.
+        let mut more = variants.to_vec();
+        more.push(keys("z y x z y x"));
+        let shared = KgramIndex::build(&more, 3, 1, true);
+        assert_eq!(shared.get(abc), Some(&[(0, 0), (0, 3), (1, 1)][..]));
+        assert_eq!(shared.get(kgram(&more[3], 2, 3)), None);
+        assert_eq!(shared.get(kgram(&more[4], 0, 3)), None);
+        assert!(KgramIndex::build(&more, 3, 1, false).get(kgram(&more[4], 0, 3)).is_some());
     }
 
     fn params() -> LinkParams {

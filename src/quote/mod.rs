@@ -338,7 +338,7 @@ fn find_unquoted<X: Texts + ?Sized>(
 ) -> Vec<(Found, usize)> {
     const K: usize = 4;
     let min = cfg.unquoted_min_words.max(K);
-    let index = KgramIndex::build(variants, K, min);
+    let index = KgramIndex::build(variants, K, min, false);
     if index.is_empty() {
         return Vec::new();
     }
