@@ -405,28 +405,30 @@ fn sort_by_hash(bucket: &mut [Posting], scratch: &mut Vec<Posting>) {
         bucket.sort_unstable();
         return;
     }
+    // Digit `d` (0: low, 1: high) of a hash's low 24 bits.
+    let digit = |hash: u32, d: usize| (hash >> (BITS as usize * d)) as usize & (DIGITS - 1);
     let mut counts = vec![[0u32; 2]; DIGITS];
     for p in bucket.iter() {
-        counts[(p.0 & (DIGITS as u32 - 1)) as usize][0] += 1;
-        counts[((p.0 >> BITS) & (DIGITS as u32 - 1)) as usize][1] += 1;
+        counts[digit(p.0, 0)][0] += 1;
+        counts[digit(p.0, 1)][1] += 1;
     }
     let mut starts = [0u32; 2];
     for c in counts.iter_mut() {
-        for (digit, start) in starts.iter_mut().enumerate() {
-            let n = c[digit];
-            c[digit] = *start;
+        for (d, start) in starts.iter_mut().enumerate() {
+            let n = c[d];
+            c[d] = *start;
             *start += n;
         }
     }
     scratch.clear();
     scratch.resize(bucket.len(), (0, 0, 0));
     for &p in bucket.iter() {
-        let slot = &mut counts[(p.0 & (DIGITS as u32 - 1)) as usize][0];
+        let slot = &mut counts[digit(p.0, 0)][0];
         scratch[*slot as usize] = p;
         *slot += 1;
     }
     for &p in scratch.iter() {
-        let slot = &mut counts[((p.0 >> BITS) & (DIGITS as u32 - 1)) as usize][1];
+        let slot = &mut counts[digit(p.0, 1)][1];
         bucket[*slot as usize] = p;
         *slot += 1;
     }

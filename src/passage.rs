@@ -11,7 +11,9 @@ use crate::anchor::{anchor_hash, prefetch};
 use crate::corpus::Texts;
 use crate::seed::{Seed, SeedIndex};
 use crate::shingle::shingle_hash;
-use crate::text::{ascii_prefix, skip_ascii_tokens, token_spans as token_spans_only, token_spans_from, AsciiSkip};
+use crate::text::{
+    ascii_prefix, skip_ascii_tokens, token_spans as token_spans_only, token_spans_from, AsciiSkip, Token,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -156,6 +158,10 @@ fn token_spans(text: &str, wanted: &[usize]) -> Vec<TokenSpan> {
     // from there on.
     let mut index = 0;
     let (mut from, mut from_chr) = (0, 0);
+    // Where the stretch of ASCII holding `from` ends, once found: found once per stretch, not
+    // again for every wanted token in it (a long ASCII text would be scanned to its end each
+    // time).
+    let mut stretch_end = 0;
     let mut tokens = token_spans_only(text);
     for (k, &o) in order.iter().enumerate() {
         let want = wanted[o];
@@ -165,8 +171,10 @@ fn token_spans(text: &str, wanted: &[usize]) -> Vec<TokenSpan> {
         }
         let found = loop {
             if want > index && text.as_bytes().get(from).is_some_and(|&b| b < 0x80) {
-                let ascii_end = from + ascii_prefix(&text[from..]);
-                let (skip_to, skipped) = match skip_ascii_tokens(text, from, ascii_end, want - index) {
+                if from >= stretch_end {
+                    stretch_end = from + ascii_prefix(&text[from..]);
+                }
+                let (skip_to, skipped) = match skip_ascii_tokens(text, from, stretch_end, want - index) {
                     AsciiSkip::Found(start) => (Some(start), want - index),
                     // On to the stretch's last token, which tokenizing finishes.
                     AsciiSkip::Passed(starts, Some(last)) if starts > 1 => (Some(last), starts - 1),
@@ -185,7 +193,7 @@ fn token_spans(text: &str, wanted: &[usize]) -> Vec<TokenSpan> {
             }
         };
         match found {
-            Some(t) => out[o] = TokenSpan { chars: (t.char_start, t.char_end), bytes: (t.byte_start, t.byte_end) },
+            Some(t) => out[o] = TokenSpan::of(&t),
             None => {
                 // Past the last token: the end of the text, for this one and every later one.
                 let chars = text.chars().count();
@@ -203,6 +211,12 @@ fn token_spans(text: &str, wanted: &[usize]) -> Vec<TokenSpan> {
 struct TokenSpan {
     chars: (usize, usize),
     bytes: (usize, usize),
+}
+
+impl TokenSpan {
+    fn of(t: &Token) -> Self {
+        TokenSpan { chars: (t.char_start, t.char_end), bytes: (t.byte_start, t.byte_end) }
+    }
 }
 
 /// The token indices whose spans make the offsets of `spans` on one side (`side` gives a span's
@@ -416,9 +430,7 @@ mod tests {
                 text.push_str(piece);
                 text.push_str(if (x >> 20) % 3 == 0 { "\n" } else { " " });
             }
-            let all: Vec<TokenSpan> = token_spans_only(&text)
-                .map(|t| TokenSpan { chars: (t.char_start, t.char_end), bytes: (t.byte_start, t.byte_end) })
-                .collect();
+            let all: Vec<TokenSpan> = token_spans_only(&text).map(|t| TokenSpan::of(&t)).collect();
             let n = text.chars().count();
             let end = TokenSpan { chars: (n, n), bytes: (text.len(), text.len()) };
             let wanted: Vec<usize> = (0..8).map(|i| (i * 7 + trial * 3) % (all.len() + 3)).collect();

@@ -319,6 +319,9 @@ mod tests {
         assert_eq!(ascii_prefix("plain"), 5);
         assert_eq!(skip_ascii_tokens("a b", 0, 3, 5), AsciiSkip::Passed(2, Some(2)));
         assert_eq!(skip_ascii_tokens(" , ", 0, 3, 0), AsciiSkip::Passed(0, None));
+        // A word running across the edge of a 64-byte block is one token.
+        let edge = format!("{} abc", "x".repeat(66));
+        assert_eq!(skip_ascii_tokens(&edge, 0, edge.len(), 1), AsciiSkip::Found(67));
     }
 
     fn words(text: &str) -> Vec<&str> {

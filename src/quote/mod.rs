@@ -281,9 +281,7 @@ pub fn find_quotes<X: Texts + ?Sized>(
     let mut groups: Vec<Vec<usize>> = members.into_values().collect();
     groups.sort_unstable_by_key(|g| g.iter().min().copied());
     let clusters_total = groups.len();
-    groups.retain(|g| {
-        g.iter().map(|&m| source_key(docs, found[m].doc)).collect::<AHashSet<_>>().len() >= cfg.min_sources
-    });
+    groups.retain(|g| source_count(docs, &found, g) >= cfg.min_sources);
     let located = locate_all(texts, &found, &groups);
     let variants = wordings(&found, &first);
     let mut clusters: Vec<QuoteCluster> =
@@ -467,6 +465,11 @@ fn source_key(docs: &[Doc], d: u32) -> &str {
     doc.source.as_deref().unwrap_or(&doc.id)
 }
 
+/// Sources (outlets; a document without one is its own) among the quotations `members`.
+fn source_count(docs: &[Doc], found: &[Found], members: &[usize]) -> usize {
+    members.iter().map(|&m| source_key(docs, found[m].doc)).collect::<AHashSet<_>>().len()
+}
+
 fn quote_text(text: &str, raw: &RawQuote) -> String {
     raw.fragments.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>().join(" ")
 }
@@ -593,14 +596,14 @@ fn build_cluster(
         });
     }
     speaker_votes.sort_by_key(|v| (std::cmp::Reverse(v.1), v.2));
-    let sources: AHashSet<&str> = members.iter().map(|&m| source_key(docs, found[m].doc)).collect();
+
     let documents: AHashSet<u32> = members.iter().map(|&m| found[m].doc).collect();
     let first = docs[occurrences[0].doc as usize].date.as_ref().map(|_| 0);
     QuoteCluster {
         id: 0,
         text: texts[&canon_variant].clone(),
         speaker: speaker_votes.first().map(|v| v.0.clone()),
-        sources: sources.len(),
+        sources: source_count(docs, found, &members),
         documents: documents.len(),
         first,
         variants: counts.iter().map(|c| Variant { text: texts[&c.0].clone(), occurrences: c.1 }).collect(),
