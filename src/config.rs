@@ -43,6 +43,12 @@ pub struct ScanConfig {
     /// the shortest real reuse among them, "be a journey of friendship, cooperation and peace",
     /// is 8.
     pub min_words: usize,
+    /// Shortest passage reported when it lies outside quotation marks in both documents, in
+    /// matching words (12; at most `min_words` treats quoted and unquoted passages alike).
+    /// Short reuse that matters in news is a quotation travelling between outlets; short
+    /// unquoted overlaps are stock phrases ("a registration statement with the Securities and
+    /// Exchange Commission", "Qtly div 10 cts vs 10 cts prior"): see README.
+    pub min_unquoted_words: usize,
     /// Anchors held by more documents than this are ignored as boilerplate or stock phrases: a
     /// count when above 1, a share of the corpus when at most 1 (100 documents).
     pub max_df: f64,
@@ -82,6 +88,7 @@ impl Default for ScanConfig {
             seed: crate::signature::DEFAULT_SEED,
             passages: true,
             min_words: 8,
+            min_unquoted_words: 12,
             max_df: 100.0,
             anchor_k: 5,
             winnow: 2,

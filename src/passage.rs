@@ -9,6 +9,7 @@
 use crate::align::{align, AlignParams, Span};
 use crate::anchor::{anchor_hash, prefetch};
 use crate::corpus::Texts;
+use crate::quote::extract::quotations;
 use crate::seed::{Seed, SeedIndex};
 use crate::shingle::shingle_hash;
 use crate::text::{
@@ -16,6 +17,7 @@ use crate::text::{
 };
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// A passage shared by documents A and B.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,6 +60,9 @@ pub struct PassageInput<'a> {
     pub params: AlignParams,
     /// Shortest passage, in matching words.
     pub min_words: usize,
+    /// Shortest passage that lies outside quotation marks in both documents, in matching words
+    /// (at most `min_words` means no more than `min_words`): shorter ones are dropped and counted.
+    pub min_unquoted_words: usize,
     /// Keep boilerplate passages (flagged) instead of dropping them.
     pub keep_boilerplate: bool,
 }
@@ -256,17 +261,30 @@ fn to_passages(a: &[TokenSpan], tb: &str, spans: &[Span], flags: &[bool]) -> Vec
         .collect()
 }
 
+/// What [`find_passages`] found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// The pairs `(a, b)` that share at least one passage, sorted, with their passages in order
+    /// along `a`.
+    pub pairs: Vec<(u32, u32, Vec<Passage>)>,
+    /// Document pairs aligned (they shared seeds).
+    pub aligned: usize,
+    /// Passages dropped for being shorter than `min_unquoted_words` outside quotation marks.
+    pub unquoted_dropped: usize,
+}
+
 /// Aligns every pair of documents that shares seeds (walking [`SeedIndex::pairs_of`] one first
-/// document at a time, in parallel) and returns the pairs that share at least one passage,
-/// sorted by `(a, b)`, with the number of pairs aligned. `on_doc` is called after each first
-/// document.
+/// document at a time, in parallel) and returns the pairs that share at least one passage.
+/// `on_doc` is called after each first document.
 pub fn find_passages<X: Texts + ?Sized>(
     texts: &X,
     seeds: &SeedIndex,
     input: &PassageInput,
     on_doc: &(dyn Fn() + Sync),
-) -> (Vec<(u32, u32, Vec<Passage>)>, usize) {
+) -> Found {
     let aligned = std::sync::atomic::AtomicUsize::new(0);
+    let unquoted_dropped = std::sync::atomic::AtomicUsize::new(0);
+    let quoted = QuotedCache::new(if input.min_unquoted_words > input.min_words { seeds.docs() } else { 0 });
     let found = (0..seeds.docs() as u32)
         .into_par_iter()
         .map_init(PairScratch::default, |scratch, a| {
@@ -299,13 +317,16 @@ pub fn find_passages<X: Texts + ?Sized>(
             aligned.fetch_add(runs.len(), std::sync::atomic::Ordering::Relaxed);
             drop(runs);
             scratch.seeds = all;
-            let placed = place(texts, a, found, &mut scratch.texts);
+            let (placed, dropped) = place(texts, a, found, &mut scratch.texts, input.min_unquoted_words, &quoted);
+            if dropped > 0 {
+                unquoted_dropped.fetch_add(dropped, std::sync::atomic::Ordering::Relaxed);
+            }
             on_doc();
             placed
         })
         .flatten_iter()
         .collect();
-    (found, aligned.into_inner())
+    Found { pairs: found, aligned: aligned.into_inner(), unquoted_dropped: unquoted_dropped.into_inner() }
 }
 
 /// Buffers one thread reuses from document to document.
@@ -352,35 +373,91 @@ fn pair_spans(a: u32, b: u32, seeds: &[Seed], input: &PassageInput) -> (Vec<Span
 
 /// Places the spans `found` between first document `a` and each later document in both texts:
 /// `a`'s text is read and tokenized once for all its pairs, up to the last token any of them
-/// needs; each other text once for its pair.
+/// needs; each other text once for its pair. Passages of fewer than `min_unquoted` words that lie
+/// outside quotation marks in both texts are dropped; returns the pairs left with passages and
+/// the number dropped.
 fn place<X: Texts + ?Sized>(
     texts: &X,
     a: u32,
     found: Vec<(u32, Vec<Span>, Vec<bool>)>,
     (buf_a, buf_b): &mut (String, String),
-) -> Vec<(u32, u32, Vec<Passage>)> {
+    min_unquoted: usize,
+    quoted: &QuotedCache,
+) -> (Vec<(u32, u32, Vec<Passage>)>, usize) {
     if found.is_empty() {
-        return Vec::new();
+        return (Vec::new(), 0);
     }
     let mut wanted = Vec::new();
     for (_, spans, _) in &found {
         ends_of(spans, |s| (s.a_start, s.a_end), &mut wanted);
     }
-    let a_spans = token_spans(texts.text(a as usize, buf_a), &wanted);
+    let text_a = texts.text(a as usize, buf_a);
+    let a_spans = token_spans(text_a, &wanted);
     let mut at = 0;
-    found
+    let mut dropped = 0;
+    let placed = found
         .into_iter()
-        .map(|(b, spans, flags)| {
+        .filter_map(|(b, spans, flags)| {
             let a_ends = &a_spans[at..at + 2 * spans.len()];
             at += 2 * spans.len();
-            (a, b, to_passages(a_ends, texts.text(b as usize, buf_b), &spans, &flags))
+            let text_b = texts.text(b as usize, buf_b);
+            let mut passages = to_passages(a_ends, text_b, &spans, &flags);
+            if passages.iter().any(|p| p.words < min_unquoted) {
+                // Read for quotation marks only when a passage is short enough to need it.
+                let before = passages.len();
+                passages.retain(|p| {
+                    p.words >= min_unquoted
+                        || is_quoted(quoted.of(a, text_a), p.a_bytes)
+                        || is_quoted(quoted.of(b, text_b), p.b_bytes)
+                });
+                dropped += before - passages.len();
+            }
+            (!passages.is_empty()).then_some((a, b, passages))
         })
-        .collect()
+        .collect();
+    (placed, dropped)
+}
+
+/// Each document's quoted byte ranges ([`quoted_ranges`]), found the first time one of its
+/// passages needs them: a document with a stock phrase is in many pairs.
+struct QuotedCache(Vec<OnceLock<Box<[ByteRange]>>>);
+
+/// A byte range, end exclusive.
+type ByteRange = (usize, usize);
+
+impl QuotedCache {
+    /// A cache for `docs` documents (0 when the rule is off).
+    fn new(docs: usize) -> Self {
+        QuotedCache((0..docs).map(|_| OnceLock::new()).collect())
+    }
+
+    /// The quoted ranges of document `d`, whose text is `text`.
+    fn of(&self, d: u32, text: &str) -> &[(usize, usize)] {
+        self.0[d as usize].get_or_init(|| quoted_ranges(text).into())
+    }
+}
+
+/// The byte ranges of `text` quoted between quotation marks (the fragments of [`quotations`]:
+/// without the marks and without an attribution that breaks a quotation), in order.
+fn quoted_ranges(text: &str) -> Vec<(usize, usize)> {
+    quotations(text).into_iter().flat_map(|q| q.fragments).collect()
+}
+
+/// Whether at least half of the bytes of `span` lie inside the quoted `ranges` (sorted, not
+/// overlapping).
+fn is_quoted(ranges: &[(usize, usize)], span: (usize, usize)) -> bool {
+    let inside: usize = ranges
+        .iter()
+        .skip_while(|r| r.1 <= span.0)
+        .take_while(|r| r.0 < span.1)
+        .map(|r| r.1.min(span.1) - r.0.max(span.0))
+        .sum();
+    2 * inside >= span.1 - span.0
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{boilerplate_words, token_spans, token_spans_only, TokenSpan};
+    use super::{boilerplate_words, is_quoted, quoted_ranges, token_spans, token_spans_only, TokenSpan};
 
     #[test]
     fn boilerplate_words_at_either_end_are_trimmed_off_the_story_between() {
@@ -439,6 +516,24 @@ mod tests {
                 assert_eq!(*g, all.get(w).copied().unwrap_or(end), "token {w} of {text:?}");
             }
         }
+    }
+
+    #[test]
+    fn quoted_means_half_the_bytes_between_marks_attributions_left_out() {
+        let text = "He said “we will not accept it,” the minister added, “ever” and left.";
+        let ranges = quoted_ranges(text);
+        assert_eq!(ranges.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>(), ["we will not accept it", "ever"]);
+        let span = |s: &str| {
+            let at = text.find(s).unwrap();
+            (at, at + s.len())
+        };
+        assert!(is_quoted(&ranges, span("we will not accept it")));
+        assert!(is_quoted(&ranges, span("He said “we will not accept it")));
+        // The attribution between the two fragments is not quoted text.
+        assert!(!is_quoted(&ranges, span("the minister added")));
+        assert!(!is_quoted(&ranges, span("it,” the minister added, “ever")));
+        assert!(!is_quoted(&ranges, span("He said")));
+        assert!(!is_quoted(&[], span("He said")));
     }
 
     #[test]

@@ -84,6 +84,8 @@ pub struct ScanStats {
     pub boilerplate_anchors: usize,
     /// Passages reported (boilerplate ones only with `show_boilerplate`).
     pub passages: usize,
+    /// Passages dropped for being shorter than `min_unquoted_words` outside quotation marks.
+    pub unquoted_dropped: usize,
 }
 
 /// Everything a scan found.
@@ -167,10 +169,13 @@ fn add_passages<X: Texts + ?Sized>(
         words: &fp.words,
         params: cfg.align_params(),
         min_words: cfg.min_words,
+        min_unquoted_words: cfg.min_unquoted_words,
         keep_boilerplate: cfg.show_boilerplate,
     };
-    let (found, aligned_pairs) = find_passages(texts, &seeds, &input, &|| progress.advance(1));
-    result.stats.aligned_pairs += aligned_pairs;
+    let passages = find_passages(texts, &seeds, &input, &|| progress.advance(1));
+    let found = passages.pairs;
+    result.stats.aligned_pairs += passages.aligned;
+    result.stats.unquoted_dropped += passages.unquoted_dropped;
     drop(seeds);
     progress.finish();
     progress.start("pairing", None, Unit::Pairs);

@@ -280,3 +280,49 @@ fn pairs_sharing_thousands_of_anchors_give_one_passage() {
     assert_eq!(found[0].2["score"], 1.0);
     assert_eq!(r.pairs()[0]["cluster"], 0, "and they are near-duplicates");
 }
+
+#[test]
+fn short_passages_are_reported_when_quoted_and_stock_phrases_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let stock = "filed a registration statement with the Securities and Exchange Commission";
+    let quote = "we will not accept a settlement imposed from outside";
+    let sentence = "the mill will close in March and its four hundred workers will be offered jobs elsewhere";
+    // The quotation is between marks in A only: B reprints the line without them.
+    let a = format!(
+        "{}. The company {stock} on Monday. {} “Frankly, {quote},” the minister said. {} Officials said {sentence}. {}",
+        filler(1, 60),
+        filler(2, 60),
+        filler(3, 60),
+        filler(4, 60)
+    );
+    let b = format!(
+        "{}. Its parent {stock} last week. {} The minister said {quote} and left. {} As expected {sentence}. {}",
+        filler(5, 60),
+        filler(6, 60),
+        filler(7, 60),
+        filler(8, 60)
+    );
+    let f = write(
+        dir.path(),
+        "c.jsonl",
+        format!("{}\n{}\n", serde_json::json!({"id": "a", "text": a}), serde_json::json!({"id": "b", "text": b})),
+    );
+    let texts = |r: &common::Run| -> Vec<String> {
+        passages(r).iter().map(|(_, _, p)| p["a_text"].as_str().unwrap().to_string()).collect()
+    };
+    let r = reprint(&["scan", s(&f), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = texts(&r);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].contains(quote), "{found:?}");
+    assert!(found[1].contains(sentence), "{found:?}");
+    assert_eq!(r.summary()["unquoted_dropped"], 1);
+    assert_eq!(r.summary()["min_unquoted_words"], 12);
+    // Treating quoted and unquoted passages alike brings the stock phrase back.
+    let r = reprint(&["scan", s(&f), "--format", "jsonl", "-q", "--min-unquoted-words", "8"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = texts(&r);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[0].contains("registration statement with the Securities and Exchange Commission"));
+    assert_eq!(r.summary()["unquoted_dropped"], 0);
+}

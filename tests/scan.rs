@@ -189,7 +189,10 @@ fn formats_carry_the_same_pairs() {
     );
     let table = reprint(&["scan", d, "-q"]).stdout;
     assert!(table.contains("Found 1 near-duplicate pair in 1 cluster (2 documents)."), "{table}");
-    assert!(table.contains("1 passage of at least 8 words shared by 1 pair of documents."), "{table}");
+    assert!(
+        table.contains("1 passage of at least 8 words (12 outside quotation marks) shared by 1 pair of documents."),
+        "{table}"
+    );
 }
 
 #[test]

@@ -40,6 +40,11 @@ pub struct Args {
     /// and other stock phrases out).
     #[arg(long, default_value_t = 8, value_name = "N")]
     min_words: usize,
+    /// Shortest passage reported when it is outside quotation marks in both articles (see
+    /// README: short unquoted overlaps in news are stock phrases; set it to --min-words to treat
+    /// quoted and unquoted passages alike).
+    #[arg(long, default_value_t = 12, value_name = "N")]
+    min_unquoted_words: usize,
     /// Anchors in more documents than this are ignored as boilerplate or stock phrases (a count,
     /// or a share of the corpus when at most 1).
     #[arg(long, default_value_t = 100.0, value_name = "F")]
@@ -73,6 +78,7 @@ impl Args {
             max_bucket: self.max_bucket,
             passages: !self.no_passages || self.passages,
             min_words: self.min_words,
+            min_unquoted_words: self.min_unquoted_words,
             max_df: self.max_df,
             show_boilerplate: self.show_boilerplate,
             ..ScanConfig::default()

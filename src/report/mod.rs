@@ -163,8 +163,12 @@ pub struct Summary {
     pub passages_searched: bool,
     /// Shortest passage reported, in words.
     pub min_words: usize,
+    /// Shortest passage reported outside quotation marks, in words.
+    pub min_unquoted_words: usize,
     /// Passages reported.
     pub passages: usize,
+    /// Passages left out for being shorter than `min_unquoted_words` outside quotation marks.
+    pub unquoted_dropped: usize,
     /// Pairs with at least one passage.
     pub pairs_with_passages: usize,
     /// Document pairs sharing anchors that were aligned.
@@ -205,7 +209,9 @@ impl Summary {
             input_problems: corpus.diagnostics.len(),
             passages_searched: cfg.passages,
             min_words: cfg.min_words,
+            min_unquoted_words: cfg.min_unquoted_words.max(cfg.min_words),
             passages: s.passages,
+            unquoted_dropped: s.unquoted_dropped,
             pairs_with_passages: result.pairs.iter().filter(|p| !p.passages.is_empty()).count(),
             aligned_pairs: s.aligned_pairs,
             frequent_anchors: s.frequent_anchors,

@@ -179,11 +179,22 @@ impl Report for TableReport<'_> {
         if s.passages_searched {
             writeln!(
                 out,
-                "{} of at least {} words shared by {}.",
+                "{} of at least {} words{} shared by {}.",
                 plural(s.passages, "passage", "passages"),
                 s.min_words,
+                match s.min_unquoted_words > s.min_words {
+                    true => format!(" ({} outside quotation marks)", s.min_unquoted_words),
+                    false => String::new(),
+                },
                 plural(s.pairs_with_passages, "pair of documents", "pairs of documents")
             )?;
+            if s.unquoted_dropped > 0 {
+                writeln!(
+                    out,
+                    "{} outside quotation marks left out as stock phrases (--min-unquoted-words).",
+                    plural(s.unquoted_dropped, "shorter passage", "shorter passages"),
+                )?;
+            }
         }
         if self.containment > 0 {
             writeln!(out, "{} found by containment only.", plural(self.containment, "pair was", "pairs were"))?;
