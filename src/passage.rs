@@ -17,6 +17,7 @@ use crate::text::{
 };
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::OnceLock;
 
 /// A passage shared by documents A and B.
@@ -406,9 +407,7 @@ fn place<X: Texts + ?Sized>(
                 // Read for quotation marks only when a passage is short enough to need it.
                 let before = passages.len();
                 passages.retain(|p| {
-                    p.words >= min_unquoted
-                        || is_quoted(quoted.of(a, text_a), p.a_bytes)
-                        || is_quoted(quoted.of(b, text_b), p.b_bytes)
+                    p.words >= min_unquoted || quoted.holds(a, text_a, p.a_bytes) || quoted.holds(b, text_b, p.b_bytes)
                 });
                 dropped += before - passages.len();
             }
@@ -419,8 +418,18 @@ fn place<X: Texts + ?Sized>(
 }
 
 /// Each document's quoted byte ranges ([`quoted_ranges`]), found the first time one of its
-/// passages needs them: a document with a stock phrase is in many pairs.
-struct QuotedCache(Vec<OnceLock<Box<[ByteRange]>>>);
+/// passages needs them (a document with a stock phrase is in many pairs), and before that where
+/// its first quotation mark may stand: most stock phrases come before the first quotation of a
+/// wire story, and then the text need not be read for quotations at all.
+struct QuotedCache {
+    ranges: Vec<OnceLock<Box<[ByteRange]>>>,
+    /// Byte offset of each document's first possible mark ([`first_mark`]), `UNKNOWN` until
+    /// needed; capped at `UNKNOWN - 1`, which only makes the check read more.
+    first_mark: Vec<AtomicU32>,
+}
+
+/// A first mark not looked for yet.
+const UNKNOWN: u32 = u32::MAX;
 
 /// A byte range, end exclusive.
 type ByteRange = (usize, usize);
@@ -428,13 +437,41 @@ type ByteRange = (usize, usize);
 impl QuotedCache {
     /// A cache for `docs` documents (0 when the rule is off).
     fn new(docs: usize) -> Self {
-        QuotedCache((0..docs).map(|_| OnceLock::new()).collect())
+        QuotedCache {
+            ranges: (0..docs).map(|_| OnceLock::new()).collect(),
+            first_mark: (0..docs).map(|_| AtomicU32::new(UNKNOWN)).collect(),
+        }
     }
 
-    /// The quoted ranges of document `d`, whose text is `text`.
-    fn of(&self, d: u32, text: &str) -> &[ByteRange] {
-        self.0[d as usize].get_or_init(|| quoted_ranges(text).into())
+    /// Whether `span` of document `d`, whose text is `text`, is quoted ([`is_quoted`]). No
+    /// quotation can cover part of a span that ends before the text's first mark.
+    fn holds(&self, d: u32, text: &str, span: ByteRange) -> bool {
+        let cell = &self.first_mark[d as usize];
+        let mut first = cell.load(Relaxed);
+        if first == UNKNOWN {
+            first = first_mark(text.as_bytes()).min(UNKNOWN as usize - 1) as u32;
+            cell.store(first, Relaxed);
+        }
+        (first as usize) < span.1 && is_quoted(self.ranges[d as usize].get_or_init(|| quoted_ranges(text).into()), span)
     }
+}
+
+/// Where the first byte of `bytes` that may belong to a quotation mark stands (the length when
+/// none does): `"`, a `'` that is not between two ASCII letters or digits (`Xi's` is never a
+/// mark), or the first byte of any non-ASCII mark (see [`crate::quote::extract::is_mark`]: `« »`
+/// start with 0xC2, `“ ” ‘ ’ „ ‚ ‹ ›` with 0xE2, the CJK marks with 0xE3, `＂` with 0xEF). It
+/// may stand earlier than the first mark, never later.
+fn first_mark(bytes: &[u8]) -> usize {
+    let word = |j: Option<&u8>| j.is_some_and(|b| b.is_ascii_alphanumeric());
+    bytes
+        .iter()
+        .enumerate()
+        .position(|(i, &c)| match c {
+            b'"' | 0xC2 | 0xE2 | 0xE3 | 0xEF => true,
+            b'\'' => !(i > 0 && word(bytes.get(i - 1)) && word(bytes.get(i + 1))),
+            _ => false,
+        })
+        .unwrap_or(bytes.len())
 }
 
 /// The byte ranges of `text` quoted between quotation marks (the fragments of [`quotations`]:
@@ -454,7 +491,7 @@ fn is_quoted(ranges: &[ByteRange], span: ByteRange) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{boilerplate_words, is_quoted, quoted_ranges, token_spans, token_spans_only, TokenSpan};
+    use super::{boilerplate_words, first_mark, is_quoted, quoted_ranges, token_spans, token_spans_only, TokenSpan};
 
     #[test]
     fn boilerplate_words_at_either_end_are_trimmed_off_the_story_between() {
@@ -547,6 +584,28 @@ mod tests {
             assert!(ranges.windows(2).all(|w| w[0].1 <= w[1].0), "{ranges:?}");
         }
         assert!(seen > 100, "{seen}");
+    }
+
+    #[test]
+    fn the_first_mark_never_stands_after_a_quotation_opens() {
+        assert_eq!(first_mark(b"Xi's plan, the firm's 1990's sales"), 34);
+        assert_eq!(first_mark(b"no marks at all"), 15);
+        assert_eq!(first_mark("plain, then “quoted”".as_bytes()), 12);
+        assert_eq!(first_mark(b"the 'scare' quotes"), 4);
+        assert_eq!(first_mark(b"trailing'"), 8);
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+        let mut texts: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+        texts.extend(
+            ["« bonjour » dit-il", "他说「你好」", "x ＂y＂ z", "„Guten Tag“, sagte er", "it's ‘fine’"]
+                .map(String::from),
+        );
+        for text in &texts {
+            let first = first_mark(text.as_bytes());
+            let ranges = quoted_ranges(text);
+            assert!(ranges.first().is_none_or(|r| r.0 > first), "{text}: {first} {ranges:?}");
+            assert!(ranges.is_empty() || first < text.len());
+        }
     }
 
     #[test]
