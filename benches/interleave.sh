@@ -2,7 +2,11 @@
 # Runs several commands N times each, interleaved (so that a noisy machine slows all alike), under
 # /usr/bin/time, and prints per command: median and minimum wall, median user and system CPU, and
 # median peak RSS.
-# Usage: benches/interleave.sh N "label:command" ["label:command" ...]
+# Usage: [WARM=1] benches/interleave.sh N "label:command" ["label:command" ...]
+# WARM=1 runs each command once untimed right before its timed run. On this project's VM, a process
+# that needs more memory than the one before it pays for the host backing its fresh pages again:
+# a 20k full scan right after a near-duplicate-only scan spends 0.3-0.4 s more in the kernel
+# (zeroing pages) than right after another full scan, with the same page faults (/proc/vmstat).
 # Example (passage cost against the near-duplicate-only scan):
 #   S=.bench/synth/corpus.jsonl
 #   benches/interleave.sh 7 "np:reprint scan $S --no-passages -q --format jsonl -o /dev/null" \
@@ -11,6 +15,7 @@ set -euo pipefail
 N=$1; shift
 for _ in $(seq "$N"); do
   for spec in "$@"; do
+    if [ "${WARM:-0}" = 1 ]; then bash -c "${spec#*:}" >/dev/null 2>&1; fi
     /usr/bin/time -f "${spec%%:*} %e %U %S %M" bash -c "${spec#*:}"
   done
 done 2>&1 | grep -v "^reprint" | python3 -c '
