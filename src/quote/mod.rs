@@ -282,11 +282,22 @@ pub fn find_quotes<X: Texts + ?Sized>(
     let mut groups: Vec<Vec<usize>> = members.into_values().collect();
     groups.sort_unstable_by_key(|g| g.iter().min().copied());
     let clusters_total = groups.len();
-    groups.retain(|g| source_count(docs, &found, g) >= cfg.min_sources);
+    // Each cluster's sources, counted once: for the filter and for its record.
+    let (groups, sources): (Vec<Vec<usize>>, Vec<usize>) = groups
+        .into_iter()
+        .map(|g| {
+            let n = source_count(docs, &found, &g);
+            (g, n)
+        })
+        .filter(|&(_, n)| n >= cfg.min_sources)
+        .unzip();
     let located = locate_all(texts, &found, &groups);
     let variants = wordings(&found, &first);
-    let mut clusters: Vec<QuoteCluster> =
-        groups.par_iter().map(|g| build_cluster(docs, &found, &variant_of, &variants, g, &located)).collect();
+    let mut clusters: Vec<QuoteCluster> = groups
+        .par_iter()
+        .zip(&sources)
+        .map(|(g, &n)| build_cluster(docs, &found, &variant_of, &variants, g, n, &located))
+        .collect();
     clusters.sort_by(|a, b| {
         (b.sources, b.documents, b.occurrences.len()).cmp(&(a.sources, a.documents, a.occurrences.len())).then_with(
             || {
@@ -521,12 +532,14 @@ fn contains_run(hay: &[u64], needle: &[u64]) -> bool {
     needle.is_empty() || (needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle))
 }
 
+/// The cluster of quotations `members` (indices into `found`), held by `sources` sources.
 fn build_cluster(
     docs: &[Doc],
     found: &[Found],
     variant_of: &[usize],
     variants: &[&[u64]],
     members: &[usize],
+    sources: usize,
     located: &AHashMap<usize, Located>,
 ) -> QuoteCluster {
     let mut members = members.to_vec();
@@ -597,14 +610,13 @@ fn build_cluster(
         });
     }
     speaker_votes.sort_by_key(|v| (std::cmp::Reverse(v.1), v.2));
-
     let documents: AHashSet<u32> = members.iter().map(|&m| found[m].doc).collect();
     let first = docs[occurrences[0].doc as usize].date.as_ref().map(|_| 0);
     QuoteCluster {
         id: 0,
         text: texts[&canon_variant].clone(),
         speaker: speaker_votes.first().map(|v| v.0.clone()),
-        sources: source_count(docs, found, &members),
+        sources,
         documents: documents.len(),
         first,
         variants: counts.iter().map(|c| Variant { text: texts[&c.0].clone(), occurrences: c.1 }).collect(),
