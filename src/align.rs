@@ -6,7 +6,8 @@
 //!    reuse through edits, while unrelated stretches longer than `max_gap` break them.
 //! 2. **Bridge**: between consecutive seeds of a chain, the gap is aligned word by word with a
 //!    global (Needleman-Wunsch) alignment: +1 match, -1 mismatch or gap. A gap that aligns poorly
-//!    (fewer than a third of its columns match, over more than 8 words) splits the passage.
+//!    (fewer than a third of its columns match, over more than `split_gap` tokens) splits the
+//!    passage.
 //! 3. **Extend**: each end is extended word by word without gaps while the running score stays
 //!    within `x_drop` of its best (x-drop, as in BLAST), and cut back to the best point, so a
 //!    passage always starts and ends on matching words.
@@ -25,6 +26,9 @@ pub struct AlignParams {
     pub max_gap: usize,
     /// How far the extension score may fall below its best before extension stops.
     pub x_drop: i32,
+    /// Gaps longer than this (tokens, on the longer side) split the passage when they align
+    /// poorly; shorter ones are always bridged (a changed word: 8 words, or 8 words' letters).
+    pub split_gap: usize,
 }
 
 /// An aligned stretch of two token sequences; token indices, end exclusive.
@@ -248,7 +252,7 @@ fn walk<W: Eq>(a: &[W], b: &[W], chain: &Chain, p: &AlignParams, out: &mut Vec<S
         }
         let (ga, gb) = (&a[span.a_end..pa], &b[span.b_end..pb]);
         let (m, cols) = bridge(ga, gb);
-        if ga.len().max(gb.len()) > 8 && m * 3 < cols {
+        if ga.len().max(gb.len()) > p.split_gap && m * 3 < cols {
             out.push(*span);
             cur = Some(Span::of_seed(a, b, (sa, sb), k));
             continue;
@@ -328,7 +332,7 @@ mod tests {
         crate::text::tokens(text).map(|t| crate::shingle::word_hash(t.hash)).collect()
     }
 
-    const P: AlignParams = AlignParams { anchor_k: 5, max_gap: 30, x_drop: 4 };
+    const P: AlignParams = AlignParams { anchor_k: 5, max_gap: 30, x_drop: 4, split_gap: 8 };
 
     /// `n` distinct words: `{prefix}0`, `{prefix}1`, ...
     fn seq(prefix: &str, n: usize) -> Vec<String> {

@@ -70,6 +70,50 @@ pub struct ScanConfig {
     pub boilerplate_share: f64,
     /// Report boilerplate passages (flagged) instead of hiding them.
     pub show_boilerplate: bool,
+    /// Text from OCR: compare letters rather than words, with the settings given here (`None`:
+    /// born-digital text, words). See [`OcrConfig`].
+    pub ocr: Option<OcrConfig>,
+}
+
+/// A gap between two aligned stretches longer than this many words splits a passage when it
+/// aligns poorly (a third of its columns matching); shorter gaps are edits inside one passage.
+pub const SPLIT_GAP_WORDS: usize = 8;
+
+/// How OCR text is compared (`reprint scan --ocr`). Tokens are letters and digits alone
+/// ([`crate::text::letters`]: case, accents and the look-alikes `i l 1 |` and `o 0` folded;
+/// spaces, punctuation and line-end hyphens dropped), so split, joined and hyphenated words cost
+/// nothing and a misread letter costs one letter, not a word. Shingles, anchors, gaps and the
+/// x-drop are counted in letters; `min_words`, `min_unquoted_words` and `max_gap` stay in words
+/// (a passage's words are counted in its text once placed; a gap of `max_gap` words is taken as
+/// `max_gap * letters_per_word` letters).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OcrConfig {
+    /// Letters per shingle of the near-duplicate fingerprint.
+    pub shingle: usize,
+    /// Jaccard of letter-shingle sets from which two articles are near-duplicates.
+    pub threshold: f64,
+    /// Letters per anchor.
+    pub anchor_k: usize,
+    /// Winnowing window over letter anchors.
+    pub winnow: usize,
+    /// X-drop of the extension at passage ends, in letters.
+    pub x_drop: i32,
+    /// Letters a word is taken to have, for turning `max_gap` into letters.
+    pub letters_per_word: usize,
+}
+
+impl Default for OcrConfig {
+    fn default() -> Self {
+        let env = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+        OcrConfig {
+            shingle: env("OCR_SHINGLE", 6.0) as usize,
+            threshold: env("OCR_THRESHOLD", 0.3),
+            anchor_k: env("OCR_ANCHOR", 10.0) as usize,
+            winnow: env("OCR_WINNOW", 3.0) as usize,
+            x_drop: env("OCR_XDROP", 8.0) as i32,
+            letters_per_word: env("OCR_LPW", 5.0) as usize,
+        }
+    }
 }
 
 impl Default for ScanConfig {
@@ -97,6 +141,7 @@ impl Default for ScanConfig {
             boilerplate_min_docs: 3,
             boilerplate_share: 0.2,
             show_boilerplate: false,
+            ocr: None,
         }
     }
 }
@@ -138,6 +183,41 @@ impl ScanConfig {
         Ok(())
     }
 
+    /// What a token is: letters for OCR text, words otherwise.
+    pub fn unit(&self) -> crate::text::TokenUnit {
+        match self.ocr {
+            Some(_) => crate::text::TokenUnit::Letters,
+            None => crate::text::TokenUnit::Words,
+        }
+    }
+
+    /// The settings the stages run with, every one counted in tokens: this configuration for
+    /// words; for OCR text, the shingle, threshold, anchors, gap and x-drop of [`OcrConfig`] in
+    /// letters (`min_words` and `min_unquoted_words` stay in words, checked once a passage is
+    /// placed: see [`ScanConfig::min_tokens`]).
+    pub fn in_tokens(&self) -> ScanConfig {
+        let Some(o) = &self.ocr else { return self.clone() };
+        ScanConfig {
+            shingle: o.shingle,
+            threshold: o.threshold,
+            anchor_k: o.anchor_k,
+            winnow: o.winnow,
+            x_drop: o.x_drop,
+            max_gap: self.max_gap * o.letters_per_word,
+            ..self.clone()
+        }
+    }
+
+    /// The fewest matching tokens a passage of `min_words` words can have: `min_words` for
+    /// words; for letters, three a word (a floor: the words are counted once the passage is
+    /// placed).
+    pub fn min_tokens(&self) -> usize {
+        match self.ocr {
+            Some(_) => self.min_words * 3,
+            None => self.min_words,
+        }
+    }
+
     /// `max_df` as a document count for a corpus of `n` documents (at least 2).
     pub fn max_df_docs(&self, n: usize) -> usize {
         let docs = if self.max_df <= 1.0 { (self.max_df * n as f64).ceil() } else { self.max_df.floor() };
@@ -146,7 +226,13 @@ impl ScanConfig {
 
     /// Alignment settings.
     pub fn align_params(&self) -> crate::align::AlignParams {
-        crate::align::AlignParams { anchor_k: self.anchor_k, max_gap: self.max_gap, x_drop: self.x_drop }
+        let per_word = self.ocr.as_ref().map_or(1, |o| o.letters_per_word);
+        crate::align::AlignParams {
+            anchor_k: self.anchor_k,
+            max_gap: self.max_gap,
+            x_drop: self.x_drop,
+            split_gap: SPLIT_GAP_WORDS * per_word,
+        }
     }
 
     /// The banding actually used: explicit bands/rows, or the weighted optimum for the threshold.

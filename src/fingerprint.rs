@@ -2,8 +2,9 @@
 
 use crate::anchor::{winnow, winnow_into, Anchor, AnchorIndex, SeenTwice};
 use crate::corpus::Texts;
-use crate::shingle::{shingle_set, shingle_set_of_words, shingles_in_order, word_hash};
+use crate::shingle::{shingle_set_of, shingle_set_of_words, shingles_in_order};
 use crate::signature::MinHasher;
+use crate::text::TokenUnit;
 use rayon::prelude::*;
 
 /// Fingerprints of a corpus, indexed like its documents.
@@ -11,8 +12,10 @@ use rayon::prelude::*;
 pub struct Fingerprints {
     /// Values per signature.
     pub perms: usize,
-    /// Words per shingle.
+    /// Tokens per shingle.
     pub shingle: usize,
+    /// What a token is (words, or letters for OCR text).
+    pub unit: TokenUnit,
     /// Shingle positions of each document (a phrase repeated counts each time); 0 for a document
     /// without words.
     pub counts: Vec<u32>,
@@ -85,7 +88,7 @@ impl Fingerprints {
                 }
             }
         }
-        let k = self.shingle;
+        let (k, unit) = (self.shingle, self.unit);
         // Without word hashes (freed, or never kept), every set comes from its text.
         self.words.resize_with(self.shingles.len(), Box::default);
         self.shingles
@@ -99,7 +102,7 @@ impl Fingerprints {
                 || (Vec::new(), String::new()),
                 |(scratch, buf), (i, (((s, done), _), words))| {
                     *s = if words.is_empty() {
-                        shingle_set(texts.text(i, buf), k, scratch)
+                        shingle_set_of(unit, texts.text(i, buf), k, scratch)
                     } else {
                         let set = shingle_set_of_words(words, k);
                         if drop_words {
@@ -175,11 +178,12 @@ impl Fingerprints {
     }
 }
 
-/// Fingerprints `texts` with `shingle`-word shingles and `hasher`, and their passage anchors when
+/// Fingerprints `texts` with shingles of `shingle` tokens (`unit`: words or letters) and `hasher`, and their passage anchors when
 /// `anchors` says how. Each text is tokenized once. `total_bytes` (the texts' length, summed) sizes
 /// the anchor bitsets. `on_done(bytes)` is called as documents finish (for progress display).
 pub fn fingerprint_all<X: Texts + ?Sized>(
     texts: &X,
+    unit: TokenUnit,
     shingle: usize,
     hasher: &MinHasher,
     anchors: AnchorSpec,
@@ -187,8 +191,13 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
     on_done: &(dyn Fn(u64) + Sync),
 ) -> Fingerprints {
     let perms = hasher.perms();
-    // About one anchor per word for small windows, one word per 6 bytes of text.
-    let seen = anchors.map(|(_, w)| SeenTwice::new(total_bytes / 6 * 2 / (w as u64 + 1)));
+    // About one anchor per token for small windows; one word per 6 bytes of text, a letter
+    // per 1.25.
+    let tokens = match unit {
+        TokenUnit::Words => total_bytes / 6,
+        TokenUnit::Letters => total_bytes * 4 / 5,
+    };
+    let seen = anchors.map(|(_, w)| SeenTwice::new(tokens * 2 / (w as u64 + 1)));
     let n = texts.count();
     let mut signatures = vec![0u32; n * perms];
     let per_doc: Vec<(u32, Box<[u32]>)> = (0..n)
@@ -199,7 +208,7 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
             |(words, in_order, found, buf): &mut (Vec<u32>, Vec<u64>, Vec<Anchor>, String), (i, sig)| {
                 let text = texts.text(i, buf);
                 words.clear();
-                words.extend(crate::text::tokens(text).map(|t| word_hash(t.hash)));
+                unit.hashes(text, words);
                 in_order.clear();
                 shingles_in_order(words, shingle, in_order);
                 let kept = match (anchors, &seen) {
@@ -236,12 +245,13 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
     let (counts, words): (Vec<u32>, Vec<Box<[u32]>>) = per_doc.into_iter().unzip();
     let shingles = vec![Box::default(); counts.len()];
     let is_set = vec![false; counts.len()];
-    Fingerprints { perms, shingle, counts, shingles, is_set, signatures, anchor_spec: anchors, seen, words }
+    Fingerprints { perms, shingle, unit, counts, shingles, is_set, signatures, anchor_spec: anchors, seen, words }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shingle::shingle_set;
 
     #[test]
     fn anchor_index_keeps_shared_anchors_and_frees_the_words_of_documents_in_no_pair() {
@@ -252,7 +262,7 @@ mod tests {
             format!("{shared} and then something else entirely about weather"),
         ];
         let hasher = MinHasher::new(64, 7);
-        let mut fp = fingerprint_all(&texts[..], 5, &hasher, Some((5, 2)), 300, &|_| {});
+        let mut fp = fingerprint_all(&texts[..], TokenUnit::Words, 5, &hasher, Some((5, 2)), 300, &|_| {});
         assert!(fp.words.iter().all(|w| !w.is_empty()), "every document's words kept until indexing");
         let index = fp.anchor_index();
         assert!(fp.seen.is_none(), "marks freed");
@@ -272,7 +282,7 @@ mod tests {
             "",
         ];
         let hasher = MinHasher::new(128, 7);
-        let mut fp = fingerprint_all(&texts[..], 5, &hasher, None, 0, &|_| {});
+        let mut fp = fingerprint_all(&texts[..], TokenUnit::Words, 5, &hasher, None, 0, &|_| {});
         let mut scratch = Vec::new();
         for (i, t) in texts.iter().enumerate() {
             let set = shingle_set(t, 5, &mut scratch);

@@ -12,6 +12,8 @@ use crate::corpus::Texts;
 use crate::quote::spans::QuotedSpans;
 use crate::seed::{Seed, SeedIndex};
 use crate::shingle::shingle_hash;
+use crate::text::letters::letters;
+use crate::text::TokenUnit;
 use crate::text::{
     ascii_prefix, skip_ascii_tokens, token_spans as token_spans_only, token_spans_from, AsciiSkip, Token,
 };
@@ -57,7 +59,12 @@ pub struct PassageInput<'a> {
     pub words: &'a [Box<[u32]>],
     /// Alignment settings.
     pub params: AlignParams,
-    /// Shortest passage, in matching words.
+    /// What the token hashes in `words` are hashes of: words, or letters for OCR text.
+    pub unit: TokenUnit,
+    /// Shortest passage, in matching tokens.
+    pub min_tokens: usize,
+    /// Shortest passage, in words (for letter tokens, counted in the first document's text once
+    /// the passage is placed).
     pub min_words: usize,
     /// Shortest passage that lies outside quotation marks in both documents, in matching words:
     /// shorter ones are dropped and counted (when not above `min_words`, quoted and unquoted
@@ -211,6 +218,35 @@ fn token_spans(text: &str, wanted: &[usize]) -> Vec<TokenSpan> {
     out
 }
 
+/// [`token_spans`] for tokens of `unit`: words, or letters ([`letter_spans`]).
+fn unit_spans(unit: TokenUnit, text: &str, wanted: &[usize]) -> Vec<TokenSpan> {
+    match unit {
+        TokenUnit::Words => token_spans(text, wanted),
+        TokenUnit::Letters => letter_spans(text, wanted),
+    }
+}
+
+/// Character and byte spans of the letter tokens ([`crate::text::letters`]) of `text` at the
+/// indices `wanted` (any order; repeats allowed), in one pass up to the last one wanted. An
+/// index past the last letter gets the end of the text.
+fn letter_spans(text: &str, wanted: &[usize]) -> Vec<TokenSpan> {
+    let mut order: Vec<usize> = (0..wanted.len()).collect();
+    order.sort_unstable_by_key(|&i| wanted[i]);
+    let chars = text.chars().count();
+    let mut out = vec![TokenSpan { chars: (chars, chars), bytes: (text.len(), text.len()) }; wanted.len()];
+    let mut tokens = letters(text).enumerate().peekable();
+    for o in order {
+        while tokens.peek().is_some_and(|(i, _)| *i < wanted[o]) {
+            tokens.next();
+        }
+        match tokens.peek() {
+            Some((_, t)) => out[o] = TokenSpan::of(t),
+            None => break,
+        }
+    }
+    out
+}
+
 /// Where one token is in its text: code points and bytes, end exclusive.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct TokenSpan {
@@ -236,10 +272,10 @@ fn ends_of(spans: &[Span], side: fn(&Span) -> (usize, usize), out: &mut Vec<usiz
 /// The passages of aligned `spans` (token ranges), given the spans of their end tokens in A (`a`,
 /// as [`ends_of`] lists them) and in text `tb`, which is tokenized once more, up to its last
 /// aligned token.
-fn to_passages(a: &[TokenSpan], tb: &str, spans: &[Span], flags: &[bool]) -> Vec<Passage> {
+fn to_passages(unit: TokenUnit, a: &[TokenSpan], tb: &str, spans: &[Span], flags: &[bool]) -> Vec<Passage> {
     let mut wanted = Vec::with_capacity(2 * spans.len());
     ends_of(spans, |s| (s.b_start, s.b_end), &mut wanted);
-    let b = token_spans(tb, &wanted);
+    let b = unit_spans(unit, tb, &wanted);
     spans
         .iter()
         .zip(flags)
@@ -317,7 +353,7 @@ pub fn find_passages<X: Texts + ?Sized>(
             aligned.fetch_add(runs.len(), std::sync::atomic::Ordering::Relaxed);
             drop(runs);
             scratch.seeds = all;
-            let (placed, dropped) = place(texts, a, found, &mut scratch.texts, input.min_unquoted_words, &quoted);
+            let (placed, dropped) = place(texts, a, found, &mut scratch.texts, input, &quoted);
             if dropped > 0 {
                 unquoted_dropped.fetch_add(dropped, std::sync::atomic::Ordering::Relaxed);
             }
@@ -344,7 +380,11 @@ struct PairScratch {
 /// boilerplate flagged (and dropped unless kept) and trimmed. No text is read.
 fn pair_spans(a: u32, b: u32, seeds: &[Seed], input: &PassageInput) -> (Vec<Span>, Vec<bool>) {
     let (wa, wb) = (&input.words[a as usize], &input.words[b as usize]);
-    let spans = align(wa, wb, seeds, &input.params, input.min_words);
+    let spans = align(wa, wb, seeds, &input.params, input.min_tokens);
+    if std::env::var("DBG_PAIR").ok() == Some(format!("{a},{b}")) {
+        eprintln!("seeds {:?}", seeds);
+        eprintln!("spans {:?}", spans);
+    }
     if spans.is_empty() {
         return (Vec::new(), Vec::new());
     }
@@ -367,7 +407,7 @@ fn pair_spans(a: u32, b: u32, seeds: &[Seed], input: &PassageInput) -> (Vec<Span
             }
             (s, flag)
         })
-        .filter(|&(ref s, flag)| (input.keep_boilerplate || !flag) && s.matches >= input.min_words)
+        .filter(|&(ref s, flag)| (input.keep_boilerplate || !flag) && s.matches >= input.min_tokens)
         .unzip()
 }
 
@@ -381,9 +421,10 @@ fn place<X: Texts + ?Sized>(
     a: u32,
     found: Vec<(u32, Vec<Span>, Vec<bool>)>,
     (buf_a, buf_b): &mut (String, String),
-    min_unquoted: usize,
+    input: &PassageInput,
     quoted: &QuotedSpans,
 ) -> (Vec<(u32, u32, Vec<Passage>)>, usize) {
+    let (unit, min_unquoted) = (input.unit, input.min_unquoted_words);
     if found.is_empty() {
         return (Vec::new(), 0);
     }
@@ -392,7 +433,7 @@ fn place<X: Texts + ?Sized>(
         ends_of(spans, |s| (s.a_start, s.a_end), &mut wanted);
     }
     let text_a = texts.text(a as usize, buf_a);
-    let a_spans = token_spans(text_a, &wanted);
+    let a_spans = unit_spans(unit, text_a, &wanted);
     let mut at = 0;
     let mut dropped = 0;
     let placed = found
@@ -401,7 +442,14 @@ fn place<X: Texts + ?Sized>(
             let a_ends = &a_spans[at..at + 2 * spans.len()];
             at += 2 * spans.len();
             let text_b = texts.text(b as usize, buf_b);
-            let mut passages = to_passages(a_ends, text_b, &spans, &flags);
+            let mut passages = to_passages(unit, a_ends, text_b, &spans, &flags);
+            if unit == TokenUnit::Letters {
+                // Letters matched; words are what the options and the report count.
+                for p in &mut passages {
+                    p.words = token_spans_only(&text_a[p.a_bytes.0..p.a_bytes.1]).count();
+                }
+                passages.retain(|p| p.words >= input.min_words);
+            }
             if passages.iter().any(|p| p.words < min_unquoted) {
                 // Read for quotation marks only when a passage is short enough to need it.
                 let before = passages.len();

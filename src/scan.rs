@@ -108,11 +108,12 @@ pub fn scan<X: Texts + ?Sized>(
     cfg: &ScanConfig,
     progress: &dyn Progress,
 ) -> ScanResult {
+    let cfg = &cfg.in_tokens();
     let hasher = MinHasher::new(cfg.perms, cfg.seed);
     let total_bytes: u64 = (0..texts.count()).map(|i| texts.text_len(i)).sum();
     progress.start("fingerprinting", Some(total_bytes), Unit::Bytes);
     let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
-    let fp = fingerprint_all(texts, cfg.shingle, &hasher, anchors, total_bytes, &|n| progress.advance(n));
+    let fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total_bytes, &|n| progress.advance(n));
     progress.finish();
     let mut fp = fp;
     let mut result = find_pairs(texts, &mut fp, cfg, progress);
@@ -168,6 +169,8 @@ fn add_passages<X: Texts + ?Sized>(
         has_boilerplate: &|d: u32| boilerplate.has_any(source(d as usize)),
         words: &fp.words,
         params: cfg.align_params(),
+        unit: cfg.unit(),
+        min_tokens: cfg.min_tokens(),
         min_words: cfg.min_words,
         min_unquoted_words: cfg.min_unquoted_words,
         keep_boilerplate: cfg.show_boilerplate,
@@ -394,7 +397,7 @@ mod tests {
         let run = |keep: usize| {
             let total = texts.iter().map(|t| t.len() as u64).sum();
             let anchors = Some((cfg.anchor_k, cfg.winnow));
-            let mut fp = fingerprint_all(&texts, cfg.shingle, &hasher, anchors, total, &|_| {});
+            let mut fp = fingerprint_all(&texts, cfg.unit(), cfg.shingle, &hasher, anchors, total, &|_| {});
             let mut r = find_pairs(&texts, &mut fp, &cfg, &NoProgress);
             add_passages(&texts, &[], &mut fp, &hasher, &cfg, &NoProgress, &mut r, keep);
             r

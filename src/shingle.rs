@@ -6,7 +6,7 @@
 //! words share a 32-bit hash with probability 2^-32 per pair of words. A document with fewer than `k` tokens (but at least one) has one shingle made
 //! of all its tokens, as datasketch-based pipelines do, so very short documents still compare.
 
-use crate::text::tokens;
+use crate::text::TokenUnit;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The 32-bit word hash of a token hash: what shingles and alignment are computed from.
@@ -86,8 +86,13 @@ fn xxh3_of_words<const K: usize>(w: &[u32]) -> u64 {
 /// The set of distinct shingle hashes of `text`, sorted ascending: what Jaccard and containment
 /// are computed on. `scratch` is reused between calls to avoid allocation.
 pub fn shingle_set(text: &str, k: usize, scratch: &mut Vec<u32>) -> Box<[u64]> {
+    shingle_set_of(TokenUnit::Words, text, k, scratch)
+}
+
+/// [`shingle_set`] over the tokens `unit` names (words, or letters for OCR text).
+pub fn shingle_set_of(unit: TokenUnit, text: &str, k: usize, scratch: &mut Vec<u32>) -> Box<[u64]> {
     scratch.clear();
-    scratch.extend(tokens(text).map(|t| word_hash(t.hash)));
+    unit.hashes(text, scratch);
     shingle_set_of_words(scratch, k)
 }
 

@@ -3,7 +3,7 @@
 use super::input::{write_failure, InputArgs, OutputArgs};
 use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
-use reprint::config::ScanConfig;
+use reprint::config::{OcrConfig, ScanConfig};
 use reprint::quote::QuoteConfig;
 use reprint::report::html::write_html;
 use reprint::report::{emit, for_format, Format, Summary};
@@ -58,6 +58,11 @@ pub struct Args {
     /// Also report passages recognised as one source's boilerplate (flagged).
     #[arg(long)]
     show_boilerplate: bool,
+    /// The texts come from OCR (digitised print): compare letters instead of words, so that
+    /// misread letters, split, joined and hyphenated words and stray marks do not hide reuse
+    /// (see README: "OCR text").
+    #[arg(long)]
+    ocr: bool,
     /// Once the texts read pass this many MB, stop holding them in memory: a plain .jsonl
     /// input's texts are read again from their lines when needed, others go to an unlinked
     /// temporary file in TMPDIR (0: always; not with --format html, which keeps every text).
@@ -81,6 +86,7 @@ impl Args {
             min_unquoted_words: self.min_unquoted_words,
             max_df: self.max_df,
             show_boilerplate: self.show_boilerplate,
+            ocr: self.ocr.then(OcrConfig::default),
             ..ScanConfig::default()
         }
     }

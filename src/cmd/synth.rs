@@ -50,6 +50,11 @@ pub struct Args {
     /// Share of each outlet's articles ending with the outlet's footer (menu, sign-off, legal line).
     #[arg(long, default_value_t = 0.3)]
     boilerplate: f64,
+    /// Character error rate of OCR noise laid over every document (0: clean; 0.05 is a poor
+    /// 19th-century scan): column layout with hyphenated line ends, confusable letters, split
+    /// and joined words, dropped and stray characters. Truth offsets follow the noise.
+    #[arg(long, default_value_t = 0.0)]
+    ocr_cer: f64,
 }
 
 /// Runs `reprint synth`.
@@ -67,6 +72,7 @@ pub fn run(args: Args) -> ExitCode {
         quote_rate: args.quotes,
         syndication_rate: args.syndication,
         boilerplate_rate: args.boilerplate,
+        ocr_cer: args.ocr_cer,
         ..SynthConfig::default()
     };
     if let Err(e) = cfg.validate() {

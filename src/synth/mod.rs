@@ -17,6 +17,8 @@
 //! Generation streams: memory does not grow with the number of documents (only a window of
 //! recent articles is kept to copy from). The same seed gives the same bytes.
 
+pub mod ocr;
+
 use crate::shingle::{overlap, shingle_set};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -54,6 +56,10 @@ pub struct SynthConfig {
     pub boilerplate_rate: f64,
     /// Words per shingle used to compute the truth's exact scores.
     pub shingle: usize,
+    /// Character error rate of the OCR noise laid over every document once it is written
+    /// (0: clean text). See [`ocr`]; the truth's spans follow the noise, its pair scores stay
+    /// those of the clean texts.
+    pub ocr_cer: f64,
 }
 
 impl Default for SynthConfig {
@@ -72,6 +78,7 @@ impl Default for SynthConfig {
             syndication_rate: 0.01,
             boilerplate_rate: 0.3,
             shingle: 5,
+            ocr_cer: 0.0,
         }
     }
 }
@@ -94,6 +101,9 @@ impl SynthConfig {
         rate("--boilerplate", self.boilerplate_rate)?;
         rate("--min-edit", self.min_edit)?;
         rate("--max-edit", self.max_edit)?;
+        if !(0.0..=0.5).contains(&self.ocr_cer) {
+            return Err(format!("--ocr-cer must be between 0 and 0.5, got {}", self.ocr_cer));
+        }
         if self.near_duplicate_rate + self.containment_rate > 0.9 {
             return Err("--near-duplicates plus --containment must leave at least 10% original articles".into());
         }
@@ -545,8 +555,20 @@ pub struct SynthStats {
 /// How many recent originals are kept to copy from.
 const WINDOW: usize = 256;
 
-/// Writes `cfg.docs` documents as JSON Lines to `corpus` and the planted pairs to `truth`.
+/// Writes `cfg.docs` documents as JSON Lines to `corpus` and the planted pairs to `truth`. With
+/// OCR noise the clean corpus is made in memory first, then noised document by document.
 pub fn generate(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write) -> io::Result<SynthStats> {
+    if cfg.ocr_cer <= 0.0 {
+        return generate_clean(cfg, corpus, truth);
+    }
+    let (mut clean, mut clean_truth) = (Vec::new(), Vec::new());
+    let mut stats = generate_clean(cfg, &mut clean, &mut clean_truth)?;
+    stats.bytes = ocr::noise_corpus(&clean, &clean_truth, cfg.ocr_cer, cfg.seed, corpus, truth)?;
+    Ok(stats)
+}
+
+/// [`generate`] without OCR noise.
+fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Write) -> io::Result<SynthStats> {
     let mut rng = Rng(cfg.seed ^ 0xC0FF_EE00_D15E_A5E5);
     let vocab = Vocabulary::new(&mut rng);
     let mut g = Generator { rng, vocab };

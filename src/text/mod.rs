@@ -13,6 +13,8 @@
 //! never allocates per token. Punctuation (curly or straight quotes, dashes) is never part of a
 //! token, so quote and dash variants cannot make two copies differ.
 
+pub mod letters;
+
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 use xxhash_rust::xxh3::xxh3_64;
@@ -410,5 +412,28 @@ mod tests {
     #[test]
     fn normalize_unifies_quotes_and_dashes() {
         assert_eq!(normalize("“Xi’s” — Ｘ"), "\"xi's\" - x");
+    }
+}
+
+/// What the pipeline counts as one token: words (clean, born-digital text) or letters (OCR text;
+/// see [`letters`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenUnit {
+    /// Word tokens ([`tokens`]).
+    #[default]
+    Words,
+    /// Letter tokens ([`letters::letters`]).
+    Letters,
+}
+
+impl TokenUnit {
+    /// Appends the 32-bit hash of every token of `text` to `out`, in order: what shingles,
+    /// anchors and alignment are computed from.
+    pub fn hashes(self, text: &str, out: &mut Vec<u32>) {
+        match self {
+            TokenUnit::Words => out.extend(tokens(text).map(|t| t.hash as u32)),
+            TokenUnit::Letters => letters::letter_hashes(text, out),
+        }
     }
 }
