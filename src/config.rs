@@ -71,7 +71,7 @@ pub struct ScanConfig {
     /// Report boilerplate passages (flagged) instead of hiding them.
     pub show_boilerplate: bool,
     /// Text from OCR: compare letters rather than words, with the settings given here (`None`:
-    /// born-digital text, words). See [`OcrConfig`].
+    /// born-digital text, words). See [`OcrConfig`] and [`ScanConfig::ocr_default`].
     pub ocr: Option<OcrConfig>,
 }
 
@@ -79,40 +79,33 @@ pub struct ScanConfig {
 /// aligns poorly (a third of its columns matching); shorter gaps are edits inside one passage.
 pub const SPLIT_GAP_WORDS: usize = 8;
 
-/// How OCR text is compared (`reprint scan --ocr`). Tokens are letters and digits alone
-/// ([`crate::text::letters`]: case, accents and the look-alikes `i l 1 |` and `o 0` folded;
-/// spaces, punctuation and line-end hyphens dropped), so split, joined and hyphenated words cost
-/// nothing and a misread letter costs one letter, not a word. Shingles, anchors, gaps and the
-/// x-drop are counted in letters; `min_words`, `min_unquoted_words` and `max_gap` stay in words
-/// (a passage's words are counted in its text once placed; a gap of `max_gap` words is taken as
-/// `max_gap * letters_per_word` letters).
+/// How OCR text is compared (`reprint scan --ocr`; [`ScanConfig::ocr_default`]). Tokens are
+/// letters and digits alone ([`crate::text::letters`]: case, accents and the look-alikes
+/// `i l 1 |` and `o 0` folded; spaces, punctuation and line-end hyphens dropped), so split,
+/// joined and hyphenated words cost nothing and a misread letter costs one letter, not a word.
+/// The fingerprint's `shingle` and the anchors, gaps and x-drop below are counted in letters;
+/// `min_words`, `min_unquoted_words` and `max_gap` stay in words (a passage's words are counted
+/// in its text once placed; a gap of `max_gap` words is taken as `max_gap * letters_per_word`
+/// letters).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OcrConfig {
-    /// Letters per shingle of the near-duplicate fingerprint.
-    pub shingle: usize,
-    /// Jaccard of letter-shingle sets from which two articles are near-duplicates.
-    pub threshold: f64,
-    /// Letters per anchor.
+    /// Letters per anchor (10). Both copies of an anchor must be read right: at a 10% character
+    /// error rate in each copy, one 10-letter run in eight survives in both (0.9^20), so a
+    /// 50-word passage still holds a dozen or more; 25 letters (passim's n-grams) leave it one.
     pub anchor_k: usize,
-    /// Winnowing window over letter anchors.
+    /// Winnowing window over letter anchors (3): a shared run of 12 letters is sure to hold a
+    /// common anchor.
     pub winnow: usize,
-    /// X-drop of the extension at passage ends, in letters.
+    /// X-drop of the extension at passage ends, in letters (8).
     pub x_drop: i32,
-    /// Letters a word is taken to have, for turning `max_gap` into letters.
+    /// Letters a word is taken to have, for turning `max_gap` and the split of poorly aligned
+    /// gaps into letters (5: English news averages 4.5-5 letters a word).
     pub letters_per_word: usize,
 }
 
 impl Default for OcrConfig {
     fn default() -> Self {
-        let env = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
-        OcrConfig {
-            shingle: env("OCR_SHINGLE", 6.0) as usize,
-            threshold: env("OCR_THRESHOLD", 0.3),
-            anchor_k: env("OCR_ANCHOR", 10.0) as usize,
-            winnow: env("OCR_WINNOW", 3.0) as usize,
-            x_drop: env("OCR_XDROP", 8.0) as i32,
-            letters_per_word: env("OCR_LPW", 5.0) as usize,
-        }
+        OcrConfig { anchor_k: 10, winnow: 3, x_drop: 8, letters_per_word: 5 }
     }
 }
 
@@ -147,6 +140,17 @@ impl Default for ScanConfig {
 }
 
 impl ScanConfig {
+    /// The defaults for OCR text (`reprint scan --ocr`): letters instead of words, shingles of 6
+    /// letters and near-duplicates from a letter-shingle Jaccard of 0.2. A misread letter breaks
+    /// the 6 shingles holding it, so OCR noise lowers the Jaccard of two copies much as edits do:
+    /// on synthetic corpora (BENCHMARKS.md, "OCR text") copies whose clean word Jaccard is 0.5 or
+    /// more kept at least 0.37 at 5% character errors in each copy and 0.23 at 10%, while
+    /// unrelated articles stayed under 0.17. Shorter shingles raise the unrelated; longer ones
+    /// lose the copies faster than the unrelated.
+    pub fn ocr_default() -> Self {
+        ScanConfig { shingle: 6, threshold: 0.2, ocr: Some(OcrConfig::default()), ..ScanConfig::default() }
+    }
+
     /// Checks that the options make sense together; the message names the offending option.
     pub fn validate(&self) -> Result<(), String> {
         if self.shingle == 0 || self.shingle > 16 {
@@ -192,14 +196,12 @@ impl ScanConfig {
     }
 
     /// The settings the stages run with, every one counted in tokens: this configuration for
-    /// words; for OCR text, the shingle, threshold, anchors, gap and x-drop of [`OcrConfig`] in
-    /// letters (`min_words` and `min_unquoted_words` stay in words, checked once a passage is
-    /// placed: see [`ScanConfig::min_tokens`]).
+    /// words; for OCR text, the anchors, gap and x-drop of [`OcrConfig`] in letters
+    /// (`min_words` and `min_unquoted_words` stay in words, checked once a passage is placed:
+    /// see [`ScanConfig::min_tokens`]).
     pub fn in_tokens(&self) -> ScanConfig {
         let Some(o) = &self.ocr else { return self.clone() };
         ScanConfig {
-            shingle: o.shingle,
-            threshold: o.threshold,
             anchor_k: o.anchor_k,
             winnow: o.winnow,
             x_drop: o.x_drop,

@@ -381,10 +381,6 @@ struct PairScratch {
 fn pair_spans(a: u32, b: u32, seeds: &[Seed], input: &PassageInput) -> (Vec<Span>, Vec<bool>) {
     let (wa, wb) = (&input.words[a as usize], &input.words[b as usize]);
     let spans = align(wa, wb, seeds, &input.params, input.min_tokens);
-    if std::env::var("DBG_PAIR").ok() == Some(format!("{a},{b}")) {
-        eprintln!("seeds {:?}", seeds);
-        eprintln!("spans {:?}", spans);
-    }
     if spans.is_empty() {
         return (Vec::new(), Vec::new());
     }

@@ -3,7 +3,7 @@
 use super::input::{write_failure, InputArgs, OutputArgs};
 use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
-use reprint::config::{OcrConfig, ScanConfig};
+use reprint::config::ScanConfig;
 use reprint::quote::QuoteConfig;
 use reprint::report::html::write_html;
 use reprint::report::{emit, for_format, Format, Summary};
@@ -15,15 +15,16 @@ use std::time::Instant;
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
-    /// Words per shingle.
-    #[arg(long, default_value_t = 5, value_name = "K")]
-    shingle: usize,
+    /// Words per shingle, letters with --ocr [default: 5; 6 with --ocr].
+    #[arg(long, value_name = "K")]
+    shingle: Option<usize>,
     /// MinHash values per signature.
     #[arg(long, default_value_t = 128, value_name = "N")]
     perms: usize,
-    /// Jaccard similarity from which two articles are near-duplicates.
-    #[arg(long, default_value_t = 0.5, value_name = "J")]
-    threshold: f64,
+    /// Jaccard similarity from which two articles are near-duplicates [default: 0.5; 0.2 with
+    /// --ocr, where shingles are letters and OCR noise lowers the Jaccard of two copies].
+    #[arg(long, value_name = "J")]
+    threshold: Option<f64>,
     /// Also report pairs where at least this share of the smaller article is inside the larger.
     #[arg(long, value_name = "C")]
     containment: Option<f64>,
@@ -74,10 +75,11 @@ pub struct Args {
 
 impl Args {
     fn config(&self) -> ScanConfig {
+        let base = if self.ocr { ScanConfig::ocr_default() } else { ScanConfig::default() };
         ScanConfig {
-            shingle: self.shingle,
+            shingle: self.shingle.unwrap_or(base.shingle),
             perms: self.perms,
-            threshold: self.threshold,
+            threshold: self.threshold.unwrap_or(base.threshold),
             containment: self.containment,
             lsh_bands: self.bands.zip(self.rows),
             max_bucket: self.max_bucket,
@@ -86,8 +88,7 @@ impl Args {
             min_unquoted_words: self.min_unquoted_words,
             max_df: self.max_df,
             show_boilerplate: self.show_boilerplate,
-            ocr: self.ocr.then(OcrConfig::default),
-            ..ScanConfig::default()
+            ..base
         }
     }
 }

@@ -125,8 +125,11 @@ pub struct Summary {
     pub sources: usize,
     /// Bytes of text scanned.
     pub bytes: u64,
-    /// Words per shingle.
+    /// Tokens per shingle (words; letters when `tokens` is `letters`).
     pub shingle: usize,
+    /// What a token is: absent for words, `letters` for OCR text (`--ocr`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<crate::text::TokenUnit>,
     /// MinHash values per signature.
     pub perms: usize,
     /// Jaccard threshold.
@@ -191,6 +194,7 @@ impl Summary {
             sources: sources.len(),
             bytes: corpus.text_bytes(),
             shingle: cfg.shingle,
+            tokens: cfg.ocr.is_some().then_some(crate::text::TokenUnit::Letters),
             perms: cfg.perms,
             threshold: cfg.threshold,
             containment: cfg.containment,
