@@ -33,7 +33,7 @@ for cer in "${cers[@]}"; do
     flag=(); [[ $mode == ocr ]] && flag=(--ocr)
     timed "$d/$mode.log" "$reprint" scan "$d/corpus.jsonl" -q --format jsonl "${flag[@]}" > "$d/$mode.jsonl"
     nd=$("$reprint" eval --truth "$d/truth.jsonl" --found "$d/$mode.jsonl" --json \
-      | python3 -c 'import json,sys; p=json.load(sys.stdin)["pairs"]; print(f"recall {p[\"recall\"]:.4f} precision {p[\"precision\"]:.4f}")')
+      | python3 -c "import json,sys; p=json.load(sys.stdin)['pairs']; print('near-dup recall %.4f precision %.4f' % (p['recall'], p['precision']))")
     printf "%-14s %5s  %-22s %s | %s\n" "reprint $mode" "$cer" "$(cat "$d/$mode.log")" \
       "$(python3 "$here/benches/score_passages.py" "$d/$mode.jsonl" "$d/truth.jsonl")" "$nd"
   done

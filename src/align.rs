@@ -251,8 +251,11 @@ fn walk<W: Eq>(a: &[W], b: &[W], chain: &Chain, p: &AlignParams, out: &mut Vec<S
             continue;
         }
         let (ga, gb) = (&a[span.a_end..pa], &b[span.b_end..pb]);
-        let (m, cols) = bridge(ga, gb);
-        if ga.len().max(gb.len()) > p.split_gap && m * 3 < cols {
+        let (short, long) = (ga.len().min(gb.len()), ga.len().max(gb.len()));
+        // At most `short` matches over at least `long` columns: such a gap splits whatever its
+        // alignment, which is then not computed.
+        let (m, cols) = if long > p.split_gap && short * 3 < long { (0, long) } else { bridge(ga, gb) };
+        if long > p.split_gap && m * 3 < cols {
             out.push(*span);
             cur = Some(Span::of_seed(a, b, (sa, sb), k));
             continue;

@@ -220,6 +220,14 @@ impl ScanConfig {
         }
     }
 
+    /// For OCR text, the MinHash estimate under which an LSH candidate is not verified: four
+    /// standard errors of the estimate under the threshold (a pair at the threshold falls there
+    /// with probability 3e-5). `None` for words, where every candidate is verified.
+    pub fn estimate_floor(&self) -> Option<f64> {
+        let t = self.threshold;
+        self.ocr.as_ref().map(|_| t - 4.0 * (t * (1.0 - t) / self.perms as f64).sqrt())
+    }
+
     /// `max_df` as a document count for a corpus of `n` documents (at least 2).
     pub fn max_df_docs(&self, n: usize) -> usize {
         let docs = if self.max_df <= 1.0 { (self.max_df * n as f64).ceil() } else { self.max_df.floor() };

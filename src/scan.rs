@@ -285,6 +285,13 @@ pub fn find_pairs<X: Texts + ?Sized>(
     }
     candidates.par_sort_unstable();
     candidates.dedup_by_key(|c| (c.0, c.1));
+    if let (Some(floor), None) = (cfg.estimate_floor(), cfg.containment) {
+        // Low thresholds (OCR text) make LSH hand on many pairs far below them: those whose
+        // MinHash estimate is four standard errors under the threshold are not verified.
+        candidates.retain(|&(a, b, by)| {
+            by != FoundBy::Lsh || estimate_jaccard(fp.signature(a as usize), fp.signature(b as usize)) >= floor
+        });
+    }
     fp.make_sets(texts, candidates.iter().flat_map(|&(a, b, _)| [a, b]));
     progress.finish();
 

@@ -326,3 +326,108 @@ fn short_passages_are_reported_when_quoted_and_stock_phrases_are_not() {
     assert!(found[0].contains("registration statement with the Securities and Exchange Commission"));
     assert_eq!(r.summary()["unquoted_dropped"], 0);
 }
+
+/// Planted passages of a synthetic corpus found in a scan: (PAN character recall over planted
+/// passages, granularity, median boundary error in characters, planted passages found).
+fn planted_passage_scores(dir: &std::path::Path, r: &common::Run) -> (f64, f64, usize, usize) {
+    let found = passages(r);
+    let truth = std::fs::read_to_string(dir.join("truth.jsonl")).unwrap();
+    let (mut recall, mut detections, mut hits, mut errors, mut cases) = (0.0, 0, 0, Vec::new(), 0);
+    for t in truth.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).filter(|t| t["type"] == "passage") {
+        cases += 1;
+        let n = |k: &str| t[k].as_u64().unwrap() as usize;
+        let mine: Vec<&Value> = found
+            .iter()
+            .filter(|(a, b, _)| *a == t["a"].as_str().unwrap() && *b == t["b"].as_str().unwrap())
+            .map(|(_, _, p)| p)
+            .collect();
+        let covered = |lo: usize, hi: usize, side: &str| {
+            (lo..hi)
+                .filter(|&c| {
+                    mine.iter().any(|p| {
+                        p[format!("{side}_start")].as_u64().unwrap() as usize <= c
+                            && c < p[format!("{side}_end")].as_u64().unwrap() as usize
+                    })
+                })
+                .count()
+        };
+        let got = covered(n("a_start"), n("a_end"), "a") + covered(n("b_start"), n("b_end"), "b");
+        recall += got as f64 / (n("a_end") - n("a_start") + n("b_end") - n("b_start")) as f64;
+        let over: Vec<&&Value> = mine
+            .iter()
+            .filter(|p| {
+                p["a_start"].as_u64().unwrap() < t["a_end"].as_u64().unwrap()
+                    && t["a_start"].as_u64().unwrap() < p["a_end"].as_u64().unwrap()
+            })
+            .collect();
+        if let Some(best) = over.iter().max_by_key(|p| p["words"].as_u64().unwrap()) {
+            hits += 1;
+            detections += over.len();
+            for k in ["a_start", "a_end", "b_start", "b_end"] {
+                errors.push(best[k].as_u64().unwrap().abs_diff(t[k].as_u64().unwrap()) as usize);
+            }
+        }
+    }
+    errors.sort_unstable();
+    let median = errors.get(errors.len() / 2).copied().unwrap_or(usize::MAX);
+    (recall / cases.max(1) as f64, detections as f64 / hits.max(1) as f64, median, hits)
+}
+
+#[test]
+fn ocr_noise_keeps_planted_passages_and_near_duplicates_with_ocr() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (cer, min_recall) in [("0.05", 0.97), ("0.1", 0.9)] {
+        let dir = tmp.path().join(cer);
+        synth(&dir, "500", "5", &["--passages", "0.2", "--near-duplicates", "0.15", "--ocr-cer", cer]);
+        let corpus = dir.join("corpus.jsonl");
+        let words = reprint(&["scan", s(&corpus), "--format", "jsonl", "-q"]);
+        let ocr = reprint(&["scan", s(&corpus), "--format", "jsonl", "-q", "--ocr"]);
+        assert_eq!(ocr.code, 0, "{}", ocr.stderr);
+        let (recall, granularity, boundary, hits) = planted_passage_scores(&dir, &ocr);
+        assert!(hits > 40, "{hits} planted passages found");
+        assert!(recall >= min_recall, "CER {cer}: recall {recall}");
+        assert!(granularity <= 1.05, "CER {cer}: granularity {granularity}");
+        assert!(boundary <= 10, "CER {cer}: median boundary error {boundary}");
+        // Words fall apart under the same noise: what --ocr is for.
+        let (word_recall, ..) = planted_passage_scores(&dir, &words);
+        assert!(word_recall < recall - 0.2, "CER {cer}: words {word_recall}, letters {recall}");
+        // Offsets slice the noisy originals to the reported text.
+        let texts: std::collections::HashMap<String, String> = std::fs::read_to_string(&corpus)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .map(|v| (v["id"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().to_string()))
+            .collect();
+        for (a, b, p) in passages(&ocr) {
+            let n = |k: &str| p[k].as_u64().unwrap() as usize;
+            assert_eq!(slice(&texts[&a], n("a_start"), n("a_end")), p["a_text"].as_str().unwrap());
+            assert_eq!(slice(&texts[&b], n("b_start"), n("b_end")), p["b_text"].as_str().unwrap());
+        }
+        if cer == "0.05" {
+            // Planted near-duplicates (clean Jaccard 0.5 or more) are still near-duplicates.
+            let truth = std::fs::read_to_string(dir.join("truth.jsonl")).unwrap();
+            let planted: std::collections::HashSet<(String, String)> = truth
+                .lines()
+                .map(|l| serde_json::from_str::<Value>(l).unwrap())
+                .filter(|t| t["type"] == "pair")
+                .map(|t| (t["a"].as_str().unwrap().to_string(), t["b"].as_str().unwrap().to_string()))
+                .collect();
+            let strong: Vec<(String, String)> = truth
+                .lines()
+                .map(|l| serde_json::from_str::<Value>(l).unwrap())
+                .filter(|t| t["type"] == "pair" && t["jaccard"].as_f64().unwrap() >= 0.5)
+                .map(|t| (t["a"].as_str().unwrap().to_string(), t["b"].as_str().unwrap().to_string()))
+                .collect();
+            let near: Vec<(String, String)> = ocr
+                .pairs()
+                .iter()
+                .filter(|p| !p["cluster"].is_null())
+                .map(|p| (p["a"].as_str().unwrap().to_string(), p["b"].as_str().unwrap().to_string()))
+                .collect();
+            let found = strong.iter().filter(|k| near.contains(k)).count();
+            assert!(found * 100 >= strong.len() * 98, "{found} of {} planted near-duplicates", strong.len());
+            let wrong = near.iter().filter(|k| !planted.contains(*k)).count();
+            assert!(wrong * 100 <= near.len(), "{wrong} of {} near-duplicate pairs unplanted", near.len());
+        }
+    }
+}

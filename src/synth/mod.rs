@@ -926,6 +926,65 @@ mod tests {
     }
 
     #[test]
+    fn ocr_noise_moves_every_truth_span_with_its_text() {
+        let clean = SynthConfig { docs: 150, passage_rate: 0.4, quote_rate: 0.3, ..SynthConfig::default() };
+        let (cc, ct, _) = run(&clean);
+        let letters = |s: &str| -> Vec<u32> {
+            let mut out = Vec::new();
+            crate::text::letters::letter_hashes(s, &mut out);
+            out
+        };
+        // Each truth span's letters, in a corpus and its truth.
+        let spans = |c: &[u8], t: &[u8]| -> Vec<Vec<u32>> {
+            let texts: std::collections::HashMap<String, String> =
+                documents(c).into_iter().map(|(id, (_, text))| (id, text)).collect();
+            let cut = |id: &serde_json::Value, a: &serde_json::Value, b: &serde_json::Value| {
+                let (a, b) = (a.as_u64().unwrap() as usize, b.as_u64().unwrap() as usize);
+                letters(&texts[id.as_str().unwrap()].chars().skip(a).take(b - a).collect::<String>())
+            };
+            let mut out = Vec::new();
+            for line in std::str::from_utf8(t).unwrap().lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                match v["type"].as_str().unwrap() {
+                    "passage" => {
+                        out.push(cut(&v["a"], &v["a_start"], &v["a_end"]));
+                        out.push(cut(&v["b"], &v["b_start"], &v["b_end"]));
+                    }
+                    "quote" | "boilerplate" => out.push(cut(&v["doc"], &v["start"], &v["end"])),
+                    _ => {}
+                }
+            }
+            out
+        };
+        let want = spans(&cc, &ct);
+        assert!(want.len() > 60, "{}", want.len());
+        // Layout alone (a rate too small to misread anything) moves spans and changes no letter.
+        let (lc, lt, _) = run(&SynthConfig { ocr_cer: 1e-12, ..clean.clone() });
+        assert_ne!(lc, cc, "the column layout changes the texts");
+        assert_eq!(spans(&lc, &lt), want);
+        // With misreadings, each span keeps its letters but for about the error rate.
+        let (nc, nt, _) = run(&SynthConfig { ocr_cer: 0.05, ..clean });
+        let distance = |a: &[u32], b: &[u32]| {
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, x) in a.iter().enumerate() {
+                let mut cur = vec![i + 1; b.len() + 1];
+                for (j, y) in b.iter().enumerate() {
+                    cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
+                }
+                prev = cur;
+            }
+            prev[b.len()]
+        };
+        let mut checked = 0;
+        for (got, want) in spans(&nc, &nt).iter().zip(&want).filter(|(_, w)| w.len() <= 400) {
+            // A span moved off its text would differ in most letters.
+            assert!(distance(got, want) * 5 <= want.len() + 10, "{got:?} vs {want:?}");
+            checked += 1;
+        }
+        assert!(checked > 30, "{checked}");
+    }
+
+    #[test]
     fn plants_pairs_with_exact_scores() {
         let cfg = SynthConfig { docs: 300, near_duplicate_rate: 0.2, containment_rate: 0.05, ..SynthConfig::default() };
         let (c, t, s) = run(&cfg);
