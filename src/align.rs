@@ -6,8 +6,8 @@
 //!    reuse through edits, while unrelated stretches longer than `max_gap` break them.
 //! 2. **Bridge**: between consecutive seeds of a chain, the gap is aligned word by word with a
 //!    global (Needleman-Wunsch) alignment: +1 match, -1 mismatch or gap. A gap that aligns poorly
-//!    (fewer than a third of its columns match, over more than `split_gap` tokens) splits the
-//!    passage.
+//!    (fewer than `split_identity` of its columns match, a third for words, over more than
+//!    `split_gap` tokens) splits the passage.
 //! 3. **Extend**: each end is extended word by word without gaps while the running score stays
 //!    within `x_drop` of its best (x-drop, as in BLAST), and cut back to the best point, so a
 //!    passage always starts and ends on matching words.
@@ -27,8 +27,20 @@ pub struct AlignParams {
     /// How far the extension score may fall below its best before extension stops.
     pub x_drop: i32,
     /// Gaps longer than this (tokens, on the longer side) split the passage when they align
-    /// poorly; shorter ones are always bridged (a changed word: 8 words, or 8 words' letters).
+    /// poorly; shorter ones are always bridged.
     pub split_gap: usize,
+    /// A gap aligns poorly when fewer than this share of its columns match, as a fraction
+    /// `(numerator, denominator)`: a third for words.
+    pub split_identity: (usize, usize),
+}
+
+impl AlignParams {
+    /// True when a bridged gap of `long` tokens (its longer side) with `matches` over `columns`
+    /// splits the passage.
+    fn splits(&self, long: usize, matches: usize, columns: usize) -> bool {
+        let (num, den) = self.split_identity;
+        long > self.split_gap && matches * den < columns * num
+    }
 }
 
 /// An aligned stretch of two token sequences; token indices, end exclusive.
@@ -252,10 +264,10 @@ fn walk<W: Eq>(a: &[W], b: &[W], chain: &Chain, p: &AlignParams, out: &mut Vec<S
         }
         let (ga, gb) = (&a[span.a_end..pa], &b[span.b_end..pb]);
         let (short, long) = (ga.len().min(gb.len()), ga.len().max(gb.len()));
-        // At most `short` matches over at least `long` columns: such a gap splits whatever its
-        // alignment, which is then not computed.
-        let (m, cols) = if long > p.split_gap && short * 3 < long { (0, long) } else { bridge(ga, gb) };
-        if long > p.split_gap && m * 3 < cols {
+        // At most `short` matches over at least `long` columns: when that splits, so does the
+        // gap whatever its alignment, which is then not computed.
+        let (m, cols) = if p.splits(long, short, long) { (0, long) } else { bridge(ga, gb) };
+        if p.splits(long, m, cols) {
             out.push(*span);
             cur = Some(Span::of_seed(a, b, (sa, sb), k));
             continue;
@@ -335,7 +347,7 @@ mod tests {
         crate::text::tokens(text).map(|t| crate::shingle::word_hash(t.hash)).collect()
     }
 
-    const P: AlignParams = AlignParams { anchor_k: 5, max_gap: 30, x_drop: 4, split_gap: 8 };
+    const P: AlignParams = AlignParams { anchor_k: 5, max_gap: 30, x_drop: 4, split_gap: 8, split_identity: (1, 3) };
 
     /// `n` distinct words: `{prefix}0`, `{prefix}1`, ...
     fn seq(prefix: &str, n: usize) -> Vec<String> {

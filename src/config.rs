@@ -76,7 +76,8 @@ pub struct ScanConfig {
 }
 
 /// A gap between two aligned stretches longer than this many words splits a passage when it
-/// aligns poorly (a third of its columns matching); shorter gaps are edits inside one passage.
+/// aligns poorly (under a third of its columns matching); shorter gaps are edits inside one
+/// passage.
 pub const SPLIT_GAP_WORDS: usize = 8;
 
 /// How OCR text is compared (`reprint scan --ocr`; [`ScanConfig::ocr_default`]). Tokens are
@@ -98,14 +99,23 @@ pub struct OcrConfig {
     pub winnow: usize,
     /// X-drop of the extension at passage ends, in letters (8).
     pub x_drop: i32,
-    /// Letters a word is taken to have, for turning `max_gap` and the split of poorly aligned
-    /// gaps into letters (5: English news averages 4.5-5 letters a word).
+    /// Letters a word is taken to have, for turning `max_gap` into letters (5: English news
+    /// averages 4.5-5 letters a word).
     pub letters_per_word: usize,
+    /// Gaps between anchors longer than this many letters (about 5 words) split a passage when
+    /// they align poorly (24). Shorter gaps are a changed word or two and always bridged.
+    pub split_gap: usize,
+    /// ...that is, when fewer than this share of their columns match (1/2, where words split
+    /// under 1/3). Unrelated text aligned letter by letter matches about half its columns
+    /// (letters repeat; words do not); two OCR copies of one text at 10% character errors each,
+    /// about four in five. At 3/5 a changed word with its unanchored neighbours splits an
+    /// edited passage (granularity 1.27 against 1.02 on the 5%-CER corpus of BENCHMARKS.md).
+    pub split_identity: (usize, usize),
 }
 
 impl Default for OcrConfig {
     fn default() -> Self {
-        OcrConfig { anchor_k: 10, winnow: 3, x_drop: 8, letters_per_word: 5 }
+        OcrConfig { anchor_k: 10, winnow: 3, x_drop: 8, letters_per_word: 5, split_gap: 24, split_identity: (1, 2) }
     }
 }
 
@@ -236,12 +246,16 @@ impl ScanConfig {
 
     /// Alignment settings.
     pub fn align_params(&self) -> crate::align::AlignParams {
-        let per_word = self.ocr.as_ref().map_or(1, |o| o.letters_per_word);
+        let (split_gap, split_identity) = match &self.ocr {
+            None => (SPLIT_GAP_WORDS, (1, 3)),
+            Some(o) => (o.split_gap, o.split_identity),
+        };
         crate::align::AlignParams {
             anchor_k: self.anchor_k,
             max_gap: self.max_gap,
             x_drop: self.x_drop,
-            split_gap: SPLIT_GAP_WORDS * per_word,
+            split_gap,
+            split_identity,
         }
     }
 

@@ -125,10 +125,11 @@ impl Report for TableReport<'_> {
             if s.sources > 0 { format!(" from {}", plural(s.sources, "source", "sources")) } else { String::new() };
         writeln!(
             out,
-            "Scanned {} ({}){sources}: {}-word shingles, Jaccard >= {:.2}{} ({} bands x {} rows of {} MinHash values).",
+            "Scanned {} ({}){sources}: {}-{} shingles, Jaccard >= {:.2}{} ({} bands x {} rows of {} MinHash values).",
             plural(s.documents, "document", "documents"),
             human_bytes(s.bytes),
             s.shingle,
+            if s.tokens.is_some() { "letter" } else { "word" },
             s.threshold,
             s.containment.map(|c| format!(" or containment >= {c:.2}")).unwrap_or_default(),
             s.bands,
