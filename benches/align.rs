@@ -41,7 +41,8 @@ fn pair(i: u64, shared: usize) -> (Vec<u32>, Vec<u32>, Vec<Seed>) {
 }
 
 fn benches(c: &mut Criterion) {
-    let p = AlignParams { anchor_k: 5, max_gap: 30, x_drop: 4, split_gap: 8, split_identity: (1, 3) };
+    let p =
+        AlignParams { anchor_k: 5, max_gap: 30, x_drop: 4, split_gap: 8, split_identity: (1, 3), bridge_band: None };
     let mut g = c.benchmark_group("align");
     g.sample_size(30);
     let long: Vec<_> = (0..100).map(|i| pair(i, 200)).collect();

@@ -32,6 +32,10 @@ pub struct AlignParams {
     /// A gap aligns poorly when fewer than this share of its columns match, as a fraction
     /// `(numerator, denominator)`: a third for words.
     pub split_identity: (usize, usize),
+    /// Gaps are aligned only this far (tokens) either side of the straight line through them
+    /// (`None`: the whole matrix). Letter gaps run to hundreds of letters, where the whole
+    /// matrix is most of a scan's time, and OCR drifts a few letters, not dozens.
+    pub bridge_band: Option<usize>,
 }
 
 impl AlignParams {
@@ -99,6 +103,50 @@ fn bridge<W: Eq>(a: &[W], b: &[W]) -> (usize, usize) {
             let left = (cur[j - 1].0 - 1, cur[j - 1].1, cur[j - 1].2 + 1);
             cur[j] = [d, up, left].into_iter().max_by_key(|c| (c.0, c.1)).unwrap_or(d);
         }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[m].1 as usize, prev[m].2 as usize)
+}
+
+/// [`bridge`] over the cells at most `band` columns from the straight line joining the corners
+/// of the matrix: an optimal alignment among those staying that close to it.
+fn bridge_banded<W: Eq>(a: &[W], b: &[W], band: usize) -> (usize, usize) {
+    let (n, m) = (a.len(), b.len());
+    if n == 0 || m == 0 {
+        return (0, n + m);
+    }
+    const NONE: (i32, u32, u32) = (i32::MIN / 2, 0, 0);
+    let range = |i: usize| {
+        let c = i * m / n;
+        (c.saturating_sub(band), (c + band).min(m))
+    };
+    let mut prev = vec![NONE; m + 1];
+    let mut cur = vec![NONE; m + 1];
+    // The cells each row buffer holds, to be cleared before it is written again.
+    let (lo, hi) = range(0);
+    for (j, cell) in prev.iter_mut().enumerate().take(hi + 1).skip(lo) {
+        *cell = (-(j as i32), 0, j as u32);
+    }
+    let mut held = (0, 0);
+    let mut prev_held = (lo, hi);
+    for (i, x) in a.iter().enumerate() {
+        let i = i + 1;
+        cur[held.0..=held.1].fill(NONE);
+        let (lo, hi) = range(i);
+        for j in lo..=hi {
+            cur[j] = if j == 0 {
+                (-(i as i32), 0, i as u32)
+            } else {
+                let eq = *x == b[j - 1];
+                let diag = prev[j - 1];
+                let d = (diag.0 + if eq { 1 } else { -1 }, diag.1 + eq as u32, diag.2 + 1);
+                let up = (prev[j].0 - 1, prev[j].1, prev[j].2 + 1);
+                let left = (cur[j - 1].0 - 1, cur[j - 1].1, cur[j - 1].2 + 1);
+                [d, up, left].into_iter().max_by_key(|c| (c.0, c.1)).unwrap_or(d)
+            };
+        }
+        held = prev_held;
+        prev_held = (lo, hi);
         std::mem::swap(&mut prev, &mut cur);
     }
     (prev[m].1 as usize, prev[m].2 as usize)
@@ -266,7 +314,11 @@ fn walk<W: Eq>(a: &[W], b: &[W], chain: &Chain, p: &AlignParams, out: &mut Vec<S
         let (short, long) = (ga.len().min(gb.len()), ga.len().max(gb.len()));
         // At most `short` matches over at least `long` columns: when that splits, so does the
         // gap whatever its alignment, which is then not computed.
-        let (m, cols) = if p.splits(long, short, long) { (0, long) } else { bridge(ga, gb) };
+        let (m, cols) = match p.bridge_band {
+            _ if p.splits(long, short, long) => (0, long),
+            Some(band) if long > 2 * band + 1 => bridge_banded(ga, gb, band),
+            _ => bridge(ga, gb),
+        };
         if p.splits(long, m, cols) {
             out.push(*span);
             cur = Some(Span::of_seed(a, b, (sa, sb), k));
@@ -347,7 +399,8 @@ mod tests {
         crate::text::tokens(text).map(|t| crate::shingle::word_hash(t.hash)).collect()
     }
 
-    const P: AlignParams = AlignParams { anchor_k: 5, max_gap: 30, x_drop: 4, split_gap: 8, split_identity: (1, 3) };
+    const P: AlignParams =
+        AlignParams { anchor_k: 5, max_gap: 30, x_drop: 4, split_gap: 8, split_identity: (1, 3), bridge_band: None };
 
     /// `n` distinct words: `{prefix}0`, `{prefix}1`, ...
     fn seq(prefix: &str, n: usize) -> Vec<String> {
@@ -453,6 +506,35 @@ mod tests {
             "according to US Secretary of State Antony Blinken in"
         )
         .is_empty());
+    }
+
+    #[test]
+    fn banded_bridge_equals_the_whole_matrix_when_the_band_holds_the_alignment() {
+        let mut x = 3u64;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        for _ in 0..300 {
+            let a: Vec<u64> = (0..next(120)).map(|_| next(20)).collect();
+            // A copy with a few substitutions, insertions and deletions: it stays near the line.
+            let mut b = a.clone();
+            for _ in 0..next(6) {
+                let at = next(b.len() as u64 + 1) as usize;
+                match next(3) {
+                    0 if at < b.len() => b[at] = 99,
+                    1 => b.insert(at, 98),
+                    _ if at < b.len() => {
+                        b.remove(at);
+                    }
+                    _ => {}
+                }
+            }
+            assert_eq!(bridge_banded(&a, &b, 16), bridge(&a, &b), "{a:?} {b:?}");
+            // Unrelated gaps: the band may only find fewer matches, never more.
+            let c: Vec<u64> = (0..next(120)).map(|_| next(20)).collect();
+            assert!(bridge_banded(&a, &c, 8).0 <= bridge(&a, &c).0);
+        }
     }
 
     #[test]

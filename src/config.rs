@@ -111,11 +111,22 @@ pub struct OcrConfig {
     /// about four in five. At 3/5 a changed word with its unanchored neighbours splits an
     /// edited passage (granularity 1.27 against 1.02 on the 5%-CER corpus of BENCHMARKS.md).
     pub split_identity: (usize, usize),
+    /// Gaps between anchors are aligned only this many letters either side of the straight line
+    /// through them (16): OCR drifts a letter or two, an inserted word a few more.
+    pub bridge_band: usize,
 }
 
 impl Default for OcrConfig {
     fn default() -> Self {
-        OcrConfig { anchor_k: 10, winnow: 3, x_drop: 8, letters_per_word: 5, split_gap: 24, split_identity: (1, 2) }
+        OcrConfig {
+            anchor_k: 10,
+            winnow: 3,
+            x_drop: 8,
+            letters_per_word: 5,
+            split_gap: 24,
+            split_identity: (1, 2),
+            bridge_band: 16,
+        }
     }
 }
 
@@ -246,9 +257,9 @@ impl ScanConfig {
 
     /// Alignment settings.
     pub fn align_params(&self) -> crate::align::AlignParams {
-        let (split_gap, split_identity) = match &self.ocr {
-            None => (SPLIT_GAP_WORDS, (1, 3)),
-            Some(o) => (o.split_gap, o.split_identity),
+        let (split_gap, split_identity, bridge_band) = match &self.ocr {
+            None => (SPLIT_GAP_WORDS, (1, 3), None),
+            Some(o) => (o.split_gap, o.split_identity, Some(o.bridge_band)),
         };
         crate::align::AlignParams {
             anchor_k: self.anchor_k,
@@ -256,6 +267,7 @@ impl ScanConfig {
             x_drop: self.x_drop,
             split_gap,
             split_identity,
+            bridge_band,
         }
     }
 
