@@ -31,3 +31,19 @@ fn bench_refuses_nonsense_sizes() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--sizes"), "{}", r.stderr);
 }
+
+#[test]
+fn bench_measures_ocr_noise_with_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    let r = reprint(&["bench", "--sizes", "300", "--json", "--ocr-cer", "0.05", "--ocr", "--dir", s(&work)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let row: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert!(row["pair_recall"].as_f64().unwrap() >= 0.95, "{row}");
+    assert!(row["passage_recall"].as_f64().unwrap() >= 0.9, "{row}");
+    let corpus = std::fs::read_to_string(work.join("n300/corpus.jsonl")).unwrap();
+    assert!(corpus.contains("-\\n"), "the noisy corpus has hyphenated line ends");
+    let r = reprint(&["bench", "--sizes", "100", "--ocr-cer", "2"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--ocr-cer"), "{}", r.stderr);
+}

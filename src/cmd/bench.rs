@@ -32,6 +32,13 @@ pub struct Args {
     /// Near-duplicates only.
     #[arg(long)]
     no_passages: bool,
+    /// Character error rate of OCR noise laid over the synthetic corpora (see `reprint synth
+    /// --ocr-cer`); the truth's spans follow the noise.
+    #[arg(long, default_value_t = 0.0, value_name = "R")]
+    ocr_cer: f64,
+    /// Scan with `--ocr` (letters instead of words).
+    #[arg(long)]
+    ocr: bool,
     /// Write the curve of time and memory against corpus size as an SVG file.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
@@ -82,7 +89,7 @@ fn bench_size(args: &Args, dir: &Path, docs: usize) -> Result<Row, String> {
     let open = |p: &Path| {
         File::create(p).map(|f| BufWriter::with_capacity(1 << 20, f)).map_err(|e| format!("{}: {e}", p.display()))
     };
-    let cfg = SynthConfig { docs, seed: args.seed, ..SynthConfig::default() };
+    let cfg = SynthConfig { docs, seed: args.seed, ocr_cer: args.ocr_cer, ..SynthConfig::default() };
     let stats =
         generate(&cfg, &mut open(&corpus)?, &mut open(&truth)?).map_err(|e| format!("writing the corpus: {e}"))?;
     let found = sub.join("found.jsonl");
@@ -94,6 +101,9 @@ fn bench_size(args: &Args, dir: &Path, docs: usize) -> Result<Row, String> {
         .arg(&found);
     if args.no_passages {
         cmd.arg("--no-passages");
+    }
+    if args.ocr {
+        cmd.arg("--ocr");
     }
     let (wall, peak, code) = measure(&mut cmd)?;
     if code != 0 {
@@ -184,6 +194,9 @@ fn svg(rows: &[Row]) -> String {
 pub fn run(args: Args) -> ExitCode {
     if args.sizes.is_empty() || args.sizes.contains(&0) {
         return fail("--sizes must list positive document counts, e.g. 1000,10000");
+    }
+    if let Err(e) = (SynthConfig { ocr_cer: args.ocr_cer, ..SynthConfig::default() }).validate() {
+        return fail(e);
     }
     let dir =
         args.dir.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("reprint-bench-{}", std::process::id())));
