@@ -199,6 +199,12 @@ impl ScanConfig {
         if self.min_words == 0 {
             return Err("--min-words must be at least 1".into());
         }
+        if self.min_unquoted_words == 0 {
+            return Err(format!(
+                "--min-unquoted-words must be at least 1 (at most --min-words, {}, treats quoted and unquoted passages alike)",
+                self.min_words
+            ));
+        }
         if self.max_df.is_nan() || self.max_df <= 0.0 {
             return Err(format!("--max-df must be above 0, got {}", self.max_df));
         }

@@ -304,10 +304,163 @@ fn nonsense_options_are_refused() {
         vec!["scan", "seeds", "--bands", "100", "--rows", "100"],
         vec!["scan", "seeds", "--format", "xml"],
         vec!["synth", "--out", "/tmp/x", "--near-duplicates", "2"],
+        vec!["synth", "--out", "/tmp/x", "--ocr-cer", "0.9"],
+        vec!["scan", "seeds", "--min-unquoted-words", "0"],
+        vec!["quotes", "seeds", "--link-words", "0"],
     ] {
         let r = reprint(&args);
         no_panic(&r);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
         assert!(!r.stderr.is_empty());
     }
+}
+
+/// Two JSON lines sharing a 20-word sentence, so that a scan of them finds a pair.
+fn two_lines() -> String {
+    let shared = filler(5, 20);
+    format!(
+        "{{\"id\":\"a\",\"text\":\"{} {shared}\"}}\n{{\"id\":\"b\",\"text\":\"{shared} {}\"}}\n",
+        filler(1, 30),
+        filler(2, 30)
+    )
+}
+
+#[test]
+fn a_leading_byte_order_mark_is_skipped_in_files_stdin_and_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_bom = format!("\u{feff}{}", two_lines());
+    let f = write(dir.path(), "bom.jsonl", &with_bom);
+    let plain = reprint(&["scan", s(&write(dir.path(), "plain.jsonl", two_lines())), "--format", "jsonl", "-q"]);
+    for r in [
+        reprint(&["scan", s(&f), "--format", "jsonl", "-q"]),
+        reprint_stdin(&["scan", "-", "--format", "jsonl", "-q"], with_bom.as_bytes()),
+    ] {
+        no_panic(&r);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(r.summary()["documents"], 2, "JSON Lines, not one plain-text document");
+        assert_eq!(r.pairs(), plain.pairs(), "offsets as without the mark");
+    }
+    let body = filler(3, 40);
+    write(dir.path(), "d/t1.txt", format!("\u{feff}A title\n{body}"));
+    write(dir.path(), "d/t2.txt", format!("\u{feff}Another title\n{body}"));
+    let r = reprint(&["scan", s(&dir.path().join("d")), "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pairs = r.pairs();
+    assert_eq!(pairs.len(), 1, "{}", r.stdout);
+    assert_eq!((pairs[0]["title_a"].as_str(), pairs[0]["title_b"].as_str()), (Some("A title"), Some("Another title")));
+    let p = &pairs[0]["passages"][0];
+    // The passage opens on the shared word "title": offsets count from after the mark.
+    assert_eq!((p["a_start"].as_u64(), p["b_start"].as_u64()), (Some(2), Some(8)), "{p}");
+}
+
+#[test]
+fn compressions_reprint_does_not_read_are_refused_never_read_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    // A real bzip2 stream's magic, a plain file named .bz2, an xz stream's magic, and a gzip
+    // stream named .jsonl.
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        ("real.jsonl.bz2", b"BZh91AY&SY\x00\x00".to_vec(), "bzip2"),
+        ("plain.jsonl.bz2", two_lines().into_bytes(), "bzip2"),
+        ("real.jsonl.xz", b"\xFD7zXZ\x00\x00\x04".to_vec(), "xz"),
+        (
+            "gz-inside.jsonl",
+            {
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                gz.write_all(two_lines().as_bytes()).unwrap();
+                gz.finish().unwrap()
+            },
+            "gzip",
+        ),
+    ];
+    for (name, bytes, kind) in &cases {
+        let f = write(dir.path(), name, bytes);
+        let r = reprint(&["scan", s(&f), "--format", "jsonl", "-q"]);
+        no_panic(&r);
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(&format!("{kind}-compressed")) && r.stderr.contains(name), "{name}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+    }
+    // In a directory, the others are still read and the refused ones named.
+    let sub = dir.path().join("walk");
+    write(&sub, "ok.jsonl", two_lines().replace("\"a\"", "\"c\"").replace("\"b\"", "\"d\""));
+    write(&sub, "x.jsonl.bz2", b"BZh91AY&SY");
+    let r = reprint(&["scan", s(&sub), "--format", "jsonl"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1, "partial: {}", r.stderr);
+    assert!(r.stderr.contains("x.jsonl.bz2") && r.stderr.contains("bzip2-compressed"), "{}", r.stderr);
+    assert_eq!(r.summary()["documents"], 2);
+}
+
+#[test]
+fn a_broken_compressed_input_names_its_real_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // Plain text named .gz: the gzip error, not "no documents found" alone.
+    let fake = write(dir.path(), "fake.jsonl.gz", two_lines());
+    let r = reprint(&["scan", s(&fake)]);
+    no_panic(&r);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no documents found") && r.stderr.contains("invalid gzip header"), "{}", r.stderr);
+    // Truncated: the lines before the break are read, the break is named at its line, and no
+    // JSON error is made up from the piece of line it left.
+    let lines: String = (0..400).map(|i| format!("{{\"id\":\"d{i}\",\"text\":\"{}\"}}\n", filler(i, 60))).collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(lines.as_bytes()).unwrap();
+    let full = gz.finish().unwrap();
+    let cut = write(dir.path(), "cut.jsonl.gz", &full[..full.len() / 2]);
+    for extra in [&[][..], &["--skip-bad-lines"][..]] {
+        let mut args = vec!["scan", s(&cut), "--format", "jsonl"];
+        args.extend_from_slice(extra);
+        let r = reprint(&args);
+        no_panic(&r);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stderr.contains("truncated or corrupt compressed stream"), "{}", r.stderr);
+        assert!(!r.stderr.contains("malformed JSON"), "{}", r.stderr);
+        let read = r.summary()["documents"].as_u64().unwrap();
+        assert!(read > 50 && read < 400, "{read}");
+        assert!(r.stderr.contains(&format!("cut.jsonl.gz:{}:", read + 1)), "the line it broke in: {}", r.stderr);
+    }
+}
+
+#[test]
+fn json_lines_without_an_id_are_named_by_place_with_one_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "noid.jsonl",
+        format!(
+            "{{\"text\":\"{}\"}}\n{{\"text\":\"{}\"}}\n{{\"id\":\"x\",\"text\":\"y z\"}}\n",
+            filler(1, 20),
+            filler(2, 20)
+        ),
+    );
+    let r = reprint(&["scan", s(&f), "--format", "jsonl"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("had no \"id\" field").count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("2 JSON lines had no \"id\" field") && r.stderr.contains("noid.jsonl:1"), "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_scanned_directory_is_named_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", filler(1, 50));
+    let fifo = dir.path().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let r = reprint(&["scan", s(dir.path()), "--format", "jsonl"]);
+    no_panic(&r);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("pipe.txt: not a regular file"), "{}", r.stderr);
+    assert_eq!(r.summary()["documents"], 1);
+}
+
+#[test]
+fn runaway_thread_counts_are_clamped_with_a_warning() {
+    let r = reprint(&["scan", "seeds", "--threads", "100000", "--no-passages"]);
+    no_panic(&r);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("--threads 100000 is more than 4 per core"), "{}", r.stderr);
 }

@@ -431,3 +431,55 @@ fn ocr_noise_keeps_planted_passages_and_near_duplicates_with_ocr() {
         }
     }
 }
+
+/// Records of an RFC 4180 CSV text (quoted fields may hold commas, quotes and line breaks), each
+/// as its fields.
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let (mut records, mut record, mut field) = (Vec::new(), Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(!quoted && field.is_empty() && record.is_empty(), "CSV ends inside a record");
+    records
+}
+
+#[test]
+fn every_csv_output_has_as_many_columns_in_each_row_as_in_its_header() {
+    let tmp = tempfile::tempdir().unwrap();
+    synth(tmp.path(), "300", "3", &["--passages", "0.3"]);
+    let corpus = tmp.path().join("corpus.jsonl");
+    let runs = [
+        reprint(&["scan", "seeds", "--format", "csv", "-q"]),
+        reprint(&["scan", s(&corpus), "--format", "csv", "-q"]),
+        reprint(&["scan", s(&corpus), "--format", "csv", "-q", "--no-passages"]),
+        reprint(&["scan", s(&corpus), "--format", "csv", "-q", "--ocr"]),
+        reprint(&["quotes", "seeds", "--format", "csv", "-q"]),
+        reprint(&["quotes", s(&corpus), "--format", "csv", "-q", "--all"]),
+    ];
+    for r in &runs {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let records = csv_records(&r.stdout);
+        assert!(records.len() > 1, "a header and rows: {}", r.stdout);
+        let width = records[0].len();
+        for (i, rec) in records.iter().enumerate() {
+            assert_eq!(rec.len(), width, "row {i} of {:?}: {rec:?}", records[0]);
+        }
+    }
+    let header = &csv_records(&runs[0].stdout)[0];
+    assert!(header.iter().any(|h| h == "a_text") && header.iter().any(|h| h == "a_start"), "{header:?}");
+}

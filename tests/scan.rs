@@ -231,3 +231,14 @@ fn reuters_exact_duplicate_clusters_are_all_found() {
     }
     assert_eq!(n, 326);
 }
+
+#[test]
+fn the_readme_shows_the_seeds_scan_as_it_really_prints() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("```\nScanned 5 documents").expect("the seeds example in README.md") + 4;
+    let end = start + readme[start..].find("```").unwrap();
+    let r = reprint(&["scan", "seeds", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let trimmed = |t: &str| t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+    assert_eq!(trimmed(&readme[start..end]), trimmed(&r.stdout), "update README.md's seeds example");
+}

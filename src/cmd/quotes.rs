@@ -47,7 +47,7 @@ pub fn run(args: Args) -> ExitCode {
     if let Err(e) = cfg.validate() {
         return fail(e);
     }
-    if let Err(e) = set_threads(args.out.threads) {
+    if let Err(e) = set_threads(args.out.threads, args.out.quiet) {
         return fail(e);
     }
     let started = Instant::now();

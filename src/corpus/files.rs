@@ -1,7 +1,7 @@
 //! Files, directories and stdin.
 
 use super::html::html_to_text;
-use super::jsonl::{read_jsonl, InputLines};
+use super::jsonl::{read_jsonl, InputLines, UTF8_BOM};
 use super::{decode_lossy, Corpus, Doc, Origin, ReadError, ReadOptions};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -21,15 +21,45 @@ enum Compression {
     None,
     Gzip,
     Zstd,
+    /// A compression reprint does not read (its name, and the command that undoes it).
+    Unsupported(&'static str, &'static str),
+}
+
+/// Compressions recognised by name or by their first bytes but not read, with the command that
+/// decompresses to stdout.
+const UNSUPPORTED: [(&str, &[u8], &str, &str); 6] = [
+    (".bz2", b"BZh", "bzip2", "bzip2 -dc"),
+    (".xz", b"\xFD7zXZ\x00", "xz", "xz -dc"),
+    (".lz4", b"\x04\x22\x4D\x18", "lz4", "lz4 -dc"),
+    (".lzma", b"\x5D\x00\x00", "lzma", "xz -dc"),
+    (".zip", b"PK\x03\x04", "zip", "unzip -p"),
+    (".7z", b"7z\xBC\xAF\x27\x1C", "7z", "7z e -so"),
+];
+
+/// The compression whose magic number `head` (a file's first bytes) starts with.
+fn sniff(head: &[u8]) -> Compression {
+    if head.starts_with(b"\x1F\x8B") {
+        return Compression::Gzip;
+    }
+    if head.starts_with(b"\x28\xB5\x2F\xFD") {
+        return Compression::Zstd;
+    }
+    UNSUPPORTED
+        .iter()
+        .find(|(_, magic, _, _)| head.starts_with(magic))
+        .map_or(Compression::None, |&(_, _, name, cmd)| Compression::Unsupported(name, cmd))
 }
 
 /// Kind and compression from a file name; `None` for extensions a directory walk should skip.
 fn classify(name: &str) -> (Option<Kind>, Compression) {
     let lower = name.to_ascii_lowercase();
+    let unsupported = UNSUPPORTED.iter().find(|(ext, ..)| lower.ends_with(ext));
     let (stem, comp) = if let Some(s) = lower.strip_suffix(".gz") {
         (s, Compression::Gzip)
     } else if let Some(s) = lower.strip_suffix(".zst") {
         (s, Compression::Zstd)
+    } else if let Some(&(ext, _, name, cmd)) = unsupported {
+        (&lower[..lower.len() - ext.len()], Compression::Unsupported(name, cmd))
     } else {
         (lower.as_str(), Compression::None)
     };
@@ -46,13 +76,23 @@ fn classify(name: &str) -> (Option<Kind>, Compression) {
 fn open(path: &Path, comp: Compression) -> std::io::Result<Box<dyn Read>> {
     let f = File::open(path)?;
     Ok(match comp {
-        Compression::None => Box::new(f),
+        Compression::None | Compression::Unsupported(..) => Box::new(f),
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f))),
         Compression::Zstd => Box::new(
             ruzstd::decoding::StreamingDecoder::new(BufReader::new(f))
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?,
         ),
     })
+}
+
+/// The first bytes of the file at `path` (fewer when it is shorter or unreadable: opening it
+/// again reports why).
+fn first_bytes(path: &Path) -> Vec<u8> {
+    let mut head = Vec::with_capacity(8);
+    if let Ok(f) = File::open(path) {
+        let _ = f.take(8).read_to_end(&mut head);
+    }
+    head
 }
 
 /// First non-empty line, trimmed, as a title (at most 200 characters).
@@ -78,6 +118,43 @@ pub(super) fn read_file(
 ) -> Result<(), ReadError> {
     let shown = path.display().to_string();
     let (kind, comp) = classify(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    let origin = Origin { path: shown.clone(), line: None };
+    // What the first bytes say, when the name says plain: a compressed file is never read as
+    // text.
+    let sniffed = match comp {
+        Compression::None if kind.is_some() || explicit => sniff(&first_bytes(path)),
+        _ => comp,
+    };
+    let refuse = |name: &str, cmd: &str, named: bool| {
+        let how = if named { "its name says" } else { "its first bytes say" };
+        format!("{how} it is {name}-compressed, which reprint does not read: decompress it first (`{cmd} {shown} | reprint scan -`)")
+    };
+    match (comp, sniffed) {
+        (Compression::Unsupported(name, cmd), _) if explicit || kind.is_some() => {
+            let message = refuse(name, cmd, true);
+            if explicit {
+                return Err(ReadError::Input { path: shown, message });
+            }
+            corpus.error(origin, format!("{message}; left out"));
+            return Ok(());
+        }
+        (Compression::None, Compression::None) => {}
+        (Compression::None, found) => {
+            let (name, cmd) = match found {
+                Compression::Gzip => ("gzip", "gzip -dc"),
+                Compression::Zstd => ("zstd", "zstd -dc"),
+                Compression::Unsupported(name, cmd) => (name, cmd),
+                Compression::None => unreachable!("matched above"),
+            };
+            let message = refuse(name, cmd, false);
+            if explicit {
+                return Err(ReadError::Input { path: shown, message });
+            }
+            corpus.error(origin, format!("{message}; left out"));
+            return Ok(());
+        }
+        _ => {}
+    }
     let kind = match kind {
         Some(k) => k,
         None if explicit => Kind::Text,
@@ -86,7 +163,6 @@ pub(super) fn read_file(
             return Ok(());
         }
     };
-    let origin = Origin { path: shown.clone(), line: None };
     let reader = match open(path, comp) {
         Ok(r) => r,
         Err(e) => {
@@ -107,7 +183,16 @@ pub(super) fn read_file(
             }
             _ => None,
         };
-        return read_jsonl(corpus, BufReader::with_capacity(1 << 20, reader), &shown, lines, opts, on_bytes);
+        let compressed = comp != Compression::None;
+        return read_jsonl(
+            corpus,
+            BufReader::with_capacity(1 << 20, reader),
+            &shown,
+            compressed,
+            lines,
+            opts,
+            on_bytes,
+        );
     }
     let mut bytes = Vec::new();
     if let Err(e) = BufReader::new(reader).read_to_end(&mut bytes) {
@@ -128,6 +213,11 @@ fn push_text_doc(
     origin: Origin,
     opts: &ReadOptions,
 ) -> Result<(), ReadError> {
+    let mut bytes = bytes;
+    if bytes.starts_with(UTF8_BOM) {
+        // A byte-order mark is not text: offsets count from the first character after it.
+        bytes.drain(..UTF8_BOM.len());
+    }
     let (raw, bad) = decode_lossy(bytes);
     if let Some((first, count)) = bad {
         corpus.warn(
@@ -175,7 +265,15 @@ pub(super) fn read_dir(
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        let kind = entry.file_type();
+        if !kind.is_file() {
+            if !kind.is_dir() {
+                // A FIFO, socket or device (perhaps behind a link): reading it could block or
+                // never end.
+                let origin = Origin { path: entry.path().display().to_string(), line: None };
+                corpus.warn(origin, None, "not a regular file (a FIFO, socket or device); left out".into());
+                corpus.stats.unsupported_files += 1;
+            }
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
@@ -193,6 +291,9 @@ pub(super) fn read_stdin(corpus: &mut Corpus, opts: &ReadOptions, on_bytes: &dyn
     let stdin = std::io::stdin();
     let mut reader = BufReader::with_capacity(1 << 20, stdin.lock());
     corpus.stats.files += 1;
+    if reader.fill_buf().is_ok_and(|b| b.starts_with(UTF8_BOM)) {
+        reader.consume(UTF8_BOM.len());
+    }
     let first = loop {
         let buf = match reader.fill_buf() {
             Ok(b) => b,
@@ -211,7 +312,7 @@ pub(super) fn read_stdin(corpus: &mut Corpus, opts: &ReadOptions, on_bytes: &dyn
     };
     match first {
         None => Ok(()),
-        Some(b'{') => read_jsonl(corpus, reader, "-", None, opts, on_bytes),
+        Some(b'{') => read_jsonl(corpus, reader, "-", false, None, opts, on_bytes),
         Some(_) => {
             let mut bytes = Vec::new();
             reader

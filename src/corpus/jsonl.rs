@@ -37,7 +37,8 @@ type ParsedLine = (Origin, u64, u64, Option<(usize, usize)>, Parsed);
 
 /// What one line gave.
 enum Parsed {
-    Doc(Doc),
+    /// A document, and whether the line named its id (else the id is `file:line`).
+    Doc(Doc, bool),
     Blank,
     Bad(String),
 }
@@ -237,8 +238,9 @@ fn parse_line(line: &str, origin: Origin, fields: &Fields) -> Parsed {
         (Ok(i), Ok(s), Ok(d), Ok(t)) => (i, s, d, t),
         (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return Parsed::Bad(e),
     };
+    let named = id.is_some();
     let id = id.unwrap_or_else(|| origin.to_string());
-    Parsed::Doc(Doc::new(id, source, date, title, text, origin))
+    Parsed::Doc(Doc::new(id, source, date, title, text, origin), named)
 }
 
 /// A plain JSON Lines input file kept open, so that texts moved out of memory are read again
@@ -272,7 +274,7 @@ impl InputLines {
         let text = read.and_then(|()| {
             let line = String::from_utf8(bytes).unwrap_or_else(|e| decode_lossy(e.into_bytes()).0);
             match parse_line(&line, Origin { path: self.path.clone(), line: None }, &self.fields) {
-                Parsed::Doc(d) if at.holds(&d.text) => Ok(d.text),
+                Parsed::Doc(d, _) if at.holds(&d.text) => Ok(d.text),
                 _ => Err(format!(
                     "byte {} no longer starts the same document: was the file changed while reading?",
                     at.line.offset
@@ -295,13 +297,18 @@ impl InputLines {
     }
 }
 
-/// Reads JSON Lines from `reader` into `corpus`. `path` names the input in messages;
-/// `lines_file` is `path`'s number in
-/// [`Corpus::input_lines`] when it is a plain file whose lines can be read again by position.
+/// The UTF-8 byte-order mark, stripped where a file or stdin starts with it.
+pub(super) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads JSON Lines from `reader` into `corpus`. `path` names the input in messages and
+/// `compressed` says whether `reader` decompresses (a failed read is then named a truncated or
+/// corrupt stream); `lines_file` is `path`'s number in [`Corpus::input_lines`] when it is a
+/// plain file whose lines can be read again by position. A leading byte-order mark is skipped.
 pub(super) fn read_jsonl(
     corpus: &mut Corpus,
     mut reader: impl Read,
     path: &str,
+    compressed: bool,
     lines_file: Option<u32>,
     opts: &ReadOptions,
     on_bytes: &dyn Fn(u64),
@@ -310,6 +317,7 @@ pub(super) fn read_jsonl(
     let mut offset = 0u64; // file offset of buf[0]
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (1 << 16));
     let mut eof = false;
+    let mut read_failed = false;
     while !eof {
         // Fill the block: everything after the last newline is carried to the next one.
         let want = BLOCK_BYTES.max(buf.len() * 2);
@@ -325,15 +333,19 @@ pub(super) fn read_jsonl(
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    let origin = Origin { path: path.to_string(), line: Some(line_no + 1) };
+                    // The line the stream broke in: those complete before it, plus one.
+                    let whole = memchr::memchr_iter(b'\n', &buf[..filled]).count() as u64;
+                    let origin = Origin { path: path.to_string(), line: Some(line_no + whole + 1) };
                     corpus.error(
                         origin,
                         format!(
-                            "read failed after byte {}: {e}; the rest of this file is left out",
-                            offset + filled as u64
+                            "read failed after byte {} ({}): {e}; this line and the rest of the file are left out",
+                            offset + filled as u64,
+                            if compressed { "a truncated or corrupt compressed stream" } else { "an input error" }
                         ),
                     );
                     eof = true;
+                    read_failed = true;
                     break;
                 }
             }
@@ -341,7 +353,17 @@ pub(super) fn read_jsonl(
         buf.truncate(filled);
         on_bytes((filled - start) as u64);
         corpus.stats.bytes += (filled - start) as u64;
-        let complete = if eof { buf.len() } else { memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1) };
+        if offset == 0 && start == 0 && buf.starts_with(UTF8_BOM) {
+            // A byte-order mark before the first line (Windows tools write one): not content.
+            buf.drain(..UTF8_BOM.len());
+            offset = UTF8_BOM.len() as u64;
+        }
+        // After a failed read (a truncated or corrupt compressed stream), what follows the last
+        // newline is a piece of a line: left out with the rest, never parsed as JSON.
+        let complete = if eof && !read_failed { buf.len() } else { memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1) };
+        if read_failed {
+            buf.truncate(complete);
+        }
         if complete == 0 && !eof {
             continue; // one line longer than the block: read on
         }
@@ -378,7 +400,10 @@ pub(super) fn read_jsonl(
             }
             match parsed {
                 Parsed::Blank => {}
-                Parsed::Doc(d) => {
+                Parsed::Doc(d, named) => {
+                    if !named {
+                        corpus.note_missing_id(&origin);
+                    }
                     let line = lines_file.map(|file| InputLine { file, offset: start, len: line_len });
                     corpus.push_doc(d, line, opts)?
                 }
@@ -405,7 +430,8 @@ mod tests {
 
     #[test]
     fn passim_fields_and_numbers() {
-        let Parsed::Doc(d) = parse(r#"{"id": 7, "series": "cdt", "date": "2023-03-22", "text": "hi", "extra": [1]}"#)
+        let Parsed::Doc(d, _) =
+            parse(r#"{"id": 7, "series": "cdt", "date": "2023-03-22", "text": "hi", "extra": [1]}"#)
         else {
             panic!("should parse")
         };
@@ -417,13 +443,13 @@ mod tests {
 
     #[test]
     fn source_falls_back_to_source_field() {
-        let Parsed::Doc(d) = parse(r#"{"id":"a","source":"ap","text":"x"}"#) else { panic!() };
+        let Parsed::Doc(d, _) = parse(r#"{"id":"a","source":"ap","text":"x"}"#) else { panic!() };
         assert_eq!(d.source.as_deref(), Some("ap"));
     }
 
     #[test]
     fn missing_id_uses_location() {
-        let Parsed::Doc(d) = parse(r#"{"text":"x"}"#) else { panic!() };
+        let Parsed::Doc(d, _) = parse(r#"{"text":"x"}"#) else { panic!() };
         assert_eq!(d.id, "f.jsonl:3");
     }
 

@@ -209,6 +209,8 @@ pub enum ReadError {
         paths: Vec<String>,
         /// Documents left out for being empty.
         empty_skipped: usize,
+        /// The errors met while reading (the first few), which are often why nothing was read.
+        problems: Vec<String>,
     },
     /// Texts could not be moved to the temporary file (see [`ReadOptions::spill_over`]).
     Spill {
@@ -233,10 +235,13 @@ impl fmt::Display for ReadError {
                 "cannot keep texts in a temporary file in {}: {message} (set TMPDIR to a directory with room, or raise --spill-over)",
                 std::env::temp_dir().display()
             ),
-            ReadError::NoDocuments { paths, empty_skipped } => {
+            ReadError::NoDocuments { paths, empty_skipped, problems } => {
                 write!(f, "no documents found in {}", paths.join(", "))?;
                 if *empty_skipped > 0 {
                     write!(f, " ({empty_skipped} empty or whitespace-only documents skipped)")?;
+                }
+                for p in problems {
+                    write!(f, "\n  {p}")?;
                 }
                 Ok(())
             }
@@ -273,8 +278,11 @@ pub struct ReadStats {
     pub bad_lines_skipped: usize,
     /// Later documents dropped for repeating an id (with `dedupe_ids`).
     pub duplicate_ids_dropped: usize,
-    /// Files in walked directories with an extension reprint does not read.
+    /// Files in walked directories with an extension reprint does not read, or that are not
+    /// regular files (FIFOs, sockets, devices).
     pub unsupported_files: usize,
+    /// JSON lines without an id field, named `file:line` instead.
+    pub missing_ids: usize,
 }
 
 /// A read corpus: its documents in input order, plus what went wrong on the way.
@@ -293,6 +301,8 @@ pub struct Corpus {
     pub input_lines: Vec<InputLines>,
     /// While reading, until texts start moving out: each document's line, if it has one.
     lines: Vec<Option<InputLine>>,
+    /// The first JSON line without an id, for the warning.
+    first_missing_id: Option<Origin>,
     /// While reading: true once texts move out of memory.
     moving_out: bool,
     /// While reading: where texts without a line to be read from go once moving out.
@@ -328,6 +338,15 @@ impl Corpus {
 
     fn error(&mut self, origin: Origin, message: String) {
         self.diagnostics.push(Diagnostic { severity: Severity::Error, origin, byte: None, message });
+    }
+
+    /// Counts a JSON line without an id (its document is named after its place); the first
+    /// is remembered for the one warning [`read_paths`] gives.
+    fn note_missing_id(&mut self, origin: &Origin) {
+        self.stats.missing_ids += 1;
+        if self.first_missing_id.is_none() {
+            self.first_missing_id = Some(origin.clone());
+        }
     }
 
     /// Text bytes of every document (in memory or spilled).
@@ -419,9 +438,30 @@ pub fn read_paths(paths: &[String], opts: &ReadOptions, on_bytes: &dyn Fn(u64)) 
         }
     }
     corpus.finish_spill()?;
+    if let Some(first) = corpus.first_missing_id.take() {
+        let n = corpus.stats.missing_ids;
+        let message = format!(
+            "{n} JSON line{} had no {:?} field: {} named after {} place (file:line), the first at {first}",
+            if n == 1 { "" } else { "s" },
+            opts.fields.id,
+            if n == 1 { "its document is" } else { "their documents are" },
+            if n == 1 { "its" } else { "their" },
+        );
+        corpus.warn(first, None, message);
+    }
     check_ids(&mut corpus, opts)?;
     if corpus.docs.is_empty() {
-        return Err(ReadError::NoDocuments { paths: paths.to_vec(), empty_skipped: corpus.stats.empty_skipped });
+        const SHOWN: usize = 3;
+        let errors: Vec<&Diagnostic> = corpus.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        let mut problems: Vec<String> = errors.iter().take(SHOWN).map(|d| d.to_string()).collect();
+        if errors.len() > SHOWN {
+            problems.push(format!("… and {} more errors", errors.len() - SHOWN));
+        }
+        return Err(ReadError::NoDocuments {
+            paths: paths.to_vec(),
+            empty_skipped: corpus.stats.empty_skipped,
+            problems,
+        });
     }
     Ok(corpus)
 }

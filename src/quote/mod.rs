@@ -68,6 +68,9 @@ impl QuoteConfig {
         if self.min_sources == 0 {
             return Err("--min-sources must be at least 1".into());
         }
+        if self.link_words == 0 {
+            return Err("--link-words must be at least 1".into());
+        }
         if !(0.0..1.0).contains(&self.max_edit) {
             return Err(format!("--max-edit must be in [0, 1), not {}", self.max_edit));
         }

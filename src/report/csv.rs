@@ -1,5 +1,6 @@
 //! CSV: one row per passage (the pair's columns repeated), or one row for a pair without
-//! passages; clusters appear as the `cluster` column.
+//! passages (its passage columns empty); clusters appear as the `cluster` column. Every row has
+//! the header's 22 columns.
 
 use super::{ClusterRecord, PairEncoder, PairRecord, Report, Summary};
 use std::io::{self, Write};
@@ -29,7 +30,8 @@ impl Report for CsvReport<'_> {
     fn summary(&mut self, _: &Summary) -> io::Result<()> {
         writeln!(
             self.out,
-            "a,b,source_a,source_b,title_a,title_b,jaccard,containment,minhash,shared_shingles,cluster,found_by"
+            "a,b,source_a,source_b,title_a,title_b,jaccard,containment,minhash,shared_shingles,cluster,found_by,\
+             a_start,a_end,b_start,b_end,words,score,boilerplate,earlier,a_text,b_text"
         )
     }
     fn pair(&mut self, p: &PairRecord) -> io::Result<()> {
