@@ -387,7 +387,22 @@ fn unquoted_in_doc(
         return Vec::new();
     }
     let keys: Vec<u64> = ws.iter().map(|w| w.key).collect();
-    let inside = |w: &Word| quoted.iter().any(|&(s, e)| w.byte_start >= s && w.byte_end <= e);
+    // Whether a word lies inside a quotation: the quotations starting at or before it, by
+    // binary search, and the furthest any of them reaches (a walk over every quotation for
+    // every word was quadratic in a long document).
+    let mut starts: Vec<(usize, usize)> = quoted.to_vec();
+    starts.sort_unstable();
+    let reach: Vec<usize> = starts
+        .iter()
+        .scan(0, |m, &(_, e)| {
+            *m = e.max(*m);
+            Some(*m)
+        })
+        .collect();
+    let inside = |w: &Word| {
+        let before = starts.partition_point(|&(s, _)| s <= w.byte_start);
+        before > 0 && reach[before - 1] >= w.byte_end
+    };
     // (variant, diagonal, doc position)
     let mut hits: Vec<(u32, i64, u32)> = Vec::new();
     for i in 0..=keys.len() - K {

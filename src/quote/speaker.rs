@@ -71,7 +71,10 @@ struct Mention {
 pub fn speakers(text: &str, quotes: &[RawQuote]) -> Vec<Option<String>> {
     let spans: Vec<(usize, usize)> = quotes.iter().map(|q| (q.open, q.close)).collect();
     let (mentions, midsentence) = person_mentions(text, &spans);
-    let known: Vec<&str> = mentions.iter().map(|m| m.name.as_str()).filter(|n| n.contains(' ')).collect();
+    let mut known: Vec<&str> = mentions.iter().map(|m| m.name.as_str()).filter(|n| n.contains(' ')).collect();
+    // Each full name once (a name repeated a thousand times is one name to expand to).
+    known.sort_unstable();
+    known.dedup();
     // (Unnamed speakers are mentions with an empty name.)
     let mut out: Vec<Option<String>> = Vec::with_capacity(quotes.len());
     for (k, q) in quotes.iter().enumerate() {
@@ -129,11 +132,18 @@ fn resolve(
     known: &[&str],
 ) -> Option<String> {
     let from = at.saturating_sub(PRONOUN_REACH);
-    let named =
-        mentions.iter().rev().find(|m| m.at < at && m.at >= from && !m.governed).map(|m| (m.at, m.name.clone()));
-    let quoted = quotes.iter().zip(found).rev().find_map(|(q, s)| match s {
-        Some(s) if q.open < at && q.open >= from => Some((q.open, s.clone())),
-        _ => None,
+    // Both in text order: only the stretch from `from` to `at` is looked at (a document with
+    // thousands of quotations would otherwise walk them all for each pronoun).
+    let before_at = mentions.partition_point(|m| m.at < at);
+    let named = mentions[..before_at]
+        .iter()
+        .rev()
+        .take_while(|m| m.at >= from)
+        .find(|m| !m.governed)
+        .map(|m| (m.at, m.name.clone()));
+    let before_at = quotes[..found.len()].partition_point(|q| q.open < at);
+    let quoted = quotes[..before_at].iter().zip(found).rev().take_while(|(q, _)| q.open >= from).find_map(|(q, s)| {
+        s.as_ref().map(|s| (q.open, s.clone()))
     });
     let best = match (named, quoted) {
         (Some(a), Some(b)) => Some(if a.0 >= b.0 { a.1 } else { b.1 }),
@@ -523,7 +533,7 @@ fn before(
         .find(|(k, (at, it))| {
             // A quotation that ends with a full stop ends its sentence too.
             let quote_ends = *it == Item::Quote
-                && spans.iter().find(|sp| sp.0 == *at).is_some_and(|sp| {
+                && spans.binary_search_by_key(at, |sp| sp.0).ok().map(|i| spans[i]).is_some_and(|sp| {
                     let inner = text[sp.0..sp.1].trim_end_matches(|c: char| super::extract::is_mark(c)).trim_end();
                     inner.ends_with(['.', '!', '?'])
                 });
