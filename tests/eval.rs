@@ -42,6 +42,33 @@ fn synth_scan_eval_round_trip() {
     let table = reprint(&["eval", "--truth", s(&dir.path().join("truth.jsonl")), "--found", s(&found)]);
     assert!(table.stdout.starts_with("pairs     found"), "{}", table.stdout);
     assert!(table.stdout.contains("recall by Jaccard"));
+    // Near-duplicates share whole texts that synth's truth does not list as passages: the table
+    // says so, and scoring only the pairs holding a planted passage measures what was planted.
+    assert!(v["passages"]["precision"].as_f64().unwrap() < 0.5, "{v}");
+    assert!(table.stdout.contains("--only-passage-pairs"), "{}", table.stdout);
+    let only = reprint(&[
+        "eval",
+        "--truth",
+        s(&dir.path().join("truth.jsonl")),
+        "--found",
+        s(&found),
+        "--only-passage-pairs",
+        "--json",
+    ]);
+    let o: serde_json::Value = serde_json::from_str(&only.stdout).unwrap();
+    assert!(o["passages"]["precision"].as_f64().unwrap() >= 0.95, "{o}");
+    assert_eq!(o["passages"]["recall"], v["passages"]["recall"]);
+    // A reader that stops early (`| head -1`) ends the report quietly.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["eval", "--truth", s(&dir.path().join("truth.jsonl")), "--found", s(&found)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0));
 }
 
 #[test]

@@ -12,6 +12,7 @@ use reprint::cluster::clusters;
 use reprint::eval::quotes::{score_quotes, QuoteOccurrence};
 use reprint::eval::{adjusted_rand_index, pair_key, score_pairs, score_passages, PairKey, Spans, TruthPair};
 use serde_json::Value;
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 /// Options of `reprint eval`.
@@ -33,6 +34,11 @@ pub struct Args {
     /// Score passages only between the truth's pairs (PAN's setting).
     #[arg(long)]
     only_truth_pairs: bool,
+    /// Score passages only between pairs that hold a truth passage: for `reprint synth`'s truth,
+    /// which labels the planted passages but not the text near-duplicates, wire copies, quotes
+    /// and footers also share.
+    #[arg(long, conflicts_with = "only_truth_pairs")]
+    only_passage_pairs: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -204,6 +210,9 @@ pub fn run(args: Args) -> ExitCode {
         let keep: AHashSet<&PairKey> = truth.pairs.iter().map(|t| &t.key).chain(truth.passages.keys()).collect();
         found.passages.retain(|k, _| keep.contains(k));
     }
+    if args.only_passage_pairs {
+        found.passages.retain(|k, _| truth.passages.contains_key(k));
+    }
     let known: AHashSet<&str> = truth
         .pairs
         .iter()
@@ -222,19 +231,21 @@ pub fn run(args: Args) -> ExitCode {
     // Quotes are scored when the results hold quote records (`reprint quotes --format jsonl`).
     let quotes =
         (!truth.quotes.is_empty() && !found.quotes.is_empty()).then(|| score_quotes(&truth.quotes, &found.quotes));
+    let mut text = String::new();
     if args.json {
         let out = serde_json::json!({
             "pairs": pairs, "clusters": ari.map(|a| serde_json::json!({"ari": a, "truth": truth.clusters.len(), "found": found.clusters.len()})),
             "passages": passages, "quotes": quotes, "found_pairs_naming_ids_outside_the_truth": unknown,
         });
-        println!("{out}");
-        return ExitCode::from(EXIT_OK);
+        let _ = writeln!(text, "{out}");
+        return print(&text);
     }
     if found.lines == 0 {
-        println!("{}: no results (every score below is 0)", args.found);
+        let _ = writeln!(text, "{}: no results (every score below is 0)", args.found);
     }
     if let Some(p) = &pairs {
-        println!(
+        let _ = writeln!(
+            text,
             "pairs     found {}  positives {}  precision {:.4}  recall {:.4}  F1 {:.4}",
             p.found, p.positives, p.precision, p.recall, p.f1
         );
@@ -244,27 +255,53 @@ pub fn run(args: Args) -> ExitCode {
                 .iter()
                 .map(|(lo, n, r)| format!("{lo:.1}-{:.1}: {r}/{n}", (lo + 0.1).min(1.0)))
                 .collect();
-            println!("          recall by Jaccard  {}", bands.join("  "));
+            let _ = writeln!(text, "          recall by Jaccard  {}", bands.join("  "));
         }
         if unknown > 0 {
-            println!("          {unknown} found pairs name documents the truth does not mention (counted as wrong)");
+            let _ = writeln!(
+                text,
+                "          {unknown} found pairs name documents the truth does not mention (counted as wrong)"
+            );
         }
     }
     if let Some(a) = ari {
-        println!("clusters  ARI {a:.4}  (truth {} clusters, found {})", truth.clusters.len(), found.clusters.len());
+        let _ = writeln!(
+            text,
+            "clusters  ARI {a:.4}  (truth {} clusters, found {})",
+            truth.clusters.len(),
+            found.clusters.len()
+        );
     }
     if let Some(s) = &passages {
-        println!(
+        let _ = writeln!(
+            text,
             "passages  cases {}  detections {}  recall {:.4}  precision {:.4}  granularity {:.4}  plagdet {:.4}",
             s.cases, s.detections, s.recall, s.precision, s.granularity, s.plagdet
         );
+        if s.precision < 0.5 && !args.only_truth_pairs && !args.only_passage_pairs {
+            let _ = writeln!(
+                text,
+                "          precision counts every reported passage, and the truth may label only some shared text \
+                 (reprint synth labels its planted passages, not what near-duplicates, wire copies, quotes and \
+                 footers also share): --only-passage-pairs scores the pairs holding a truth passage"
+            );
+        }
     }
     if let Some(q) = &quotes {
-        println!(
+        let _ = writeln!(text,
             "quotes    occurrences {}/{} found ({:.4})  clusters precision {:.4}  recall {:.4}  F1 {:.4}  speakers precision {:.4}  recall {:.4}",
             q.found_occurrences, q.truth_occurrences, q.occurrence_recall, q.cluster_precision, q.cluster_recall,
             q.cluster_f1, q.speaker_precision, q.speaker_recall
         );
     }
-    ExitCode::from(EXIT_OK)
+    print(&text)
+}
+
+/// Writes the report on stdout; a closed pipe (`| head`) is a normal end.
+fn print(text: &str) -> ExitCode {
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => fail(format!("writing results: {e}")),
+        _ => ExitCode::from(EXIT_OK),
+    }
 }

@@ -142,9 +142,12 @@ fn resolve(
         .find(|m| !m.governed)
         .map(|m| (m.at, m.name.clone()));
     let before_at = quotes[..found.len()].partition_point(|q| q.open < at);
-    let quoted = quotes[..before_at].iter().zip(found).rev().take_while(|(q, _)| q.open >= from).find_map(|(q, s)| {
-        s.as_ref().map(|s| (q.open, s.clone()))
-    });
+    let quoted = quotes[..before_at]
+        .iter()
+        .zip(found)
+        .rev()
+        .take_while(|(q, _)| q.open >= from)
+        .find_map(|(q, s)| s.as_ref().map(|s| (q.open, s.clone())));
     let best = match (named, quoted) {
         (Some(a), Some(b)) => Some(if a.0 >= b.0 { a.1 } else { b.1 }),
         (a, b) => a.or(b).map(|x| x.1),

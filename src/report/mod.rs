@@ -30,11 +30,13 @@ pub enum Format {
     Table,
     /// One JSON record per line, each with a `type`.
     Jsonl,
-    /// One JSON document: `{"summary": …, "pairs": […], "clusters": […]}`.
+    /// One JSON document: the summary and every record (scan: pairs and clusters; quotes:
+    /// quotes).
     Json,
-    /// One row per pair, with a header.
+    /// Rows under a header (scan: one per passage, or per pair without passages; quotes: one per
+    /// occurrence).
     Csv,
-    /// One self-contained HTML file to read the reuse side by side (see `report::html`).
+    /// One self-contained HTML page to read the reuse side by side (README: "HTML report").
     Html,
 }
 
