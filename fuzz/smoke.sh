@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Short fuzz run for CI: installs cargo-afl if missing, builds the targets, replays every stored
+# input of each target (a regression check), then fuzzes each target for SECONDS (10) and fails
+# if AFL saved a crash or a hang. Long runs: see README.md here.
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${SECONDS_PER_TARGET:-10}
+if ! cargo afl --version >/dev/null 2>&1; then
+  echo "== installing cargo-afl (AFL++ for Rust, stable toolchain)"
+  cargo install cargo-afl --locked --quiet
+fi
+cargo afl --version
+# Builds AFL++'s runtime for this rustc once; a no-op when it is there.
+cargo afl config --build >/dev/null 2>&1 || true
+cargo afl build --release --quiet
+targets=(read_input tokens align quotes html)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for t in "${targets[@]}"; do
+  n=0
+  for f in corpus/$t/*; do
+    target/release/$t < "$f" >/dev/null 2>"$out/replay.err" || { echo "$t: stored input $f fails:"; cat "$out/replay.err"; exit 1; }
+    n=$((n + 1))
+  done
+  echo "== $t: $n stored inputs replayed; fuzzing ${seconds}s"
+  AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 \
+    cargo afl fuzz -V "$seconds" -i "corpus/$t" -o "$out/$t" "target/release/$t" >"$out/$t.log" 2>&1 \
+    || { tail -20 "$out/$t.log"; exit 1; }
+  stats="$out/$t/default/fuzzer_stats"
+  grep -E '^(execs_done|saved_crashes|saved_hangs) ' "$stats" | tr -s ' ' | tr '\n' ' '; echo
+  if ls "$out/$t/default/crashes/"id:* >/dev/null 2>&1 || ls "$out/$t/default/hangs/"id:* >/dev/null 2>&1; then
+    echo "$t: AFL found a crash or hang:"; ls "$out/$t/default/crashes" "$out/$t/default/hangs"; exit 1
+  fi
+done
