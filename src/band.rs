@@ -101,17 +101,46 @@ pub fn candidate_pairs(
 ) -> Candidates {
     let n = signatures.len().checked_div(perms).unwrap_or(0);
     let bands = params.bands.min(perms / params.rows.max(1));
+    let rows = params.rows;
+    let row = |d: u32, band: usize| {
+        let lo = d as usize * perms + band * rows;
+        &signatures[lo..lo + rows]
+    };
+    // Each band's (bucket key, document), sorted by key.
+    let sorted_keys = |band: usize| {
+        // Sized up front (the filter hides the length from `collect`, which would grow it by doubling).
+        let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
+        keys.extend(
+            (0..n as u32)
+                .filter(|&d| !skip.get(d as usize).copied().unwrap_or(false))
+                .map(|d| (band_key(row(d, band), band), d)),
+        );
+        keys.sort_unstable();
+        keys
+    };
+    // A pair is emitted by the first band that puts it in a bucket small enough to expand, not by
+    // every band that does: two copies of one text share every band, and the copies of a pair
+    // from 26 bands were most of the memory of this stage (a million one-word documents: 10.6
+    // million pairs). So first the buckets too large to expand, band by band.
+    let oversized_keys: Vec<ahash::AHashSet<u64>> = (0..bands)
+        .into_par_iter()
+        .map(|band| {
+            let keys = sorted_keys(band);
+            keys.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > max_bucket).map(|g| g[0].0).collect()
+        })
+        .collect();
+    // Whether an earlier band than `band` expands the pair: equal rows there (so one bucket) that
+    // is not too large.
+    let expanded_before = |x: u32, y: u32, band: usize| {
+        (0..band).any(|j| {
+            let rx = row(x, j);
+            rx == row(y, j) && (oversized_keys[j].is_empty() || !oversized_keys[j].contains(&band_key(rx, j)))
+        })
+    };
     let per_band: Vec<(Vec<u64>, Vec<OversizedBucket>)> = (0..bands)
         .into_par_iter()
         .map(|band| {
-            let lo = band * params.rows;
-            // Sized up front (the filter hides the length from `collect`, which would grow it by doubling).
-            let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
-            keys.extend((0..n).filter(|&d| !skip.get(d).copied().unwrap_or(false)).map(|d| {
-                let row = &signatures[d * perms + lo..d * perms + lo + params.rows];
-                (band_key(row, band), d as u32)
-            }));
-            keys.sort_unstable();
+            let keys = sorted_keys(band);
             let mut pairs = Vec::new();
             let mut oversized = Vec::new();
             for group in keys.chunk_by(|x, y| x.0 == y.0) {
@@ -124,7 +153,9 @@ pub fn candidate_pairs(
                 }
                 for (i, x) in group.iter().enumerate() {
                     for y in &group[i + 1..] {
-                        pairs.push(((x.1 as u64) << 32) | y.1 as u64);
+                        if !expanded_before(x.1, y.1, band) {
+                            pairs.push(((x.1 as u64) << 32) | y.1 as u64);
+                        }
                     }
                 }
             }
@@ -148,6 +179,58 @@ pub fn candidate_pairs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every band's pairs, then deduplicated: what [`candidate_pairs`] must equal.
+    fn all_bands(signatures: &[u32], perms: usize, params: LshParams, max_bucket: usize) -> Vec<(u32, u32)> {
+        let n = signatures.len() / perms;
+        let mut pairs = Vec::new();
+        for band in 0..params.bands {
+            let mut keys: Vec<(u64, u32)> = (0..n)
+                .map(|d| {
+                    let lo = d * perms + band * params.rows;
+                    (band_key(&signatures[lo..lo + params.rows], band), d as u32)
+                })
+                .collect();
+            keys.sort_unstable();
+            for g in keys.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1 && g.len() <= max_bucket) {
+                for (i, x) in g.iter().enumerate() {
+                    pairs.extend(g[i + 1..].iter().map(|y| (x.1, y.1)));
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    #[test]
+    fn each_pair_comes_once_from_its_first_expanded_band_and_none_is_lost() {
+        let mut x = 5u64;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let (perms, params) = (12, LshParams { bands: 4, rows: 3 });
+        for trial in 0..200 {
+            // Few values, so rows collide by chance; some documents copy another's rows in some
+            // bands, some are copied whole, making buckets too large for a small `max_bucket`.
+            let n = 5 + next(40) as usize;
+            let mut sig: Vec<u32> = (0..n * perms).map(|_| next(3) as u32).collect();
+            for d in 1..n {
+                if next(3) == 0 {
+                    let from = next(d as u64) as usize;
+                    for v in 0..perms {
+                        if next(2) == 0 || trial % 2 == 0 {
+                            sig[d * perms + v] = sig[from * perms + v];
+                        }
+                    }
+                }
+            }
+            let max_bucket = 2 + next(6) as usize;
+            let got = candidate_pairs(&sig, perms, params, max_bucket, &[]);
+            assert_eq!(got.pairs, all_bands(&sig, perms, params, max_bucket), "trial {trial}");
+        }
+    }
 
     #[test]
     fn equal_weights_reproduce_datasketch() {

@@ -81,6 +81,13 @@ impl MinHasher {
         if shingles.is_empty() || !out.contains(&u32::MAX) {
             return;
         }
+        let mut filled = out.iter().filter(|&&v| v != u32::MAX);
+        if let (Some(&only), None) = (filled.next(), filled.next()) {
+            // One bin filled (a document of one shingle): every probe sequence ends there, after
+            // about `perms` probes per empty bin; the answer is known without them.
+            out.fill(only);
+            return;
+        }
         // Empty bins borrow from the first originally filled bin on their own probe sequence;
         // `out` is only written once every donor is chosen, so borrowed values never lend.
         let mut donor_of: Vec<(usize, usize)> = Vec::new();
