@@ -404,6 +404,8 @@ fn ocr_noise_keeps_planted_passages_and_near_duplicates_with_ocr() {
             assert_eq!(slice(&texts[&b], n("b_start"), n("b_end")), p["b_text"].as_str().unwrap());
         }
         if cer == "0.05" {
+            let one = reprint(&["scan", s(&corpus), "--format", "jsonl", "-q", "--ocr", "--threads", "1"]);
+            assert_eq!(one.stdout, ocr.stdout, "the same bytes whatever the thread count");
             // Planted near-duplicates (clean Jaccard 0.5 or more) are still near-duplicates.
             let truth = std::fs::read_to_string(dir.join("truth.jsonl")).unwrap();
             let planted: std::collections::HashSet<(String, String)> = truth
