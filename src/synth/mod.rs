@@ -964,21 +964,10 @@ mod tests {
         assert_eq!(spans(&lc, &lt), want);
         // With misreadings, each span keeps its letters but for about the error rate.
         let (nc, nt, _) = run(&SynthConfig { ocr_cer: 0.05, ..clean });
-        let distance = |a: &[u32], b: &[u32]| {
-            let mut prev: Vec<usize> = (0..=b.len()).collect();
-            for (i, x) in a.iter().enumerate() {
-                let mut cur = vec![i + 1; b.len() + 1];
-                for (j, y) in b.iter().enumerate() {
-                    cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
-                }
-                prev = cur;
-            }
-            prev[b.len()]
-        };
         let mut checked = 0;
         for (got, want) in spans(&nc, &nt).iter().zip(&want).filter(|(_, w)| w.len() <= 400) {
             // A span moved off its text would differ in most letters.
-            assert!(distance(got, want) * 5 <= want.len() + 10, "{got:?} vs {want:?}");
+            assert!(ocr::edit_distance(got, want) * 5 <= want.len() + 10, "{got:?} vs {want:?}");
             checked += 1;
         }
         assert!(checked > 30, "{checked}");

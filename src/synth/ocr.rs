@@ -290,6 +290,20 @@ pub fn ocr_noise(text: &str, cer: f64, seed: u64) -> (String, CharMap) {
     (noisy, first.then(&second))
 }
 
+/// Levenshtein distance of two sequences (for tests: quadratic).
+#[cfg(test)]
+pub(super) fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,19 +336,6 @@ mod tests {
                 i += 1;
             }
         }
-    }
-
-    /// Levenshtein distance of two character sequences.
-    fn edit_distance(a: &[char], b: &[char]) -> usize {
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
-        for (i, x) in a.iter().enumerate() {
-            let mut cur = vec![i + 1; b.len() + 1];
-            for (j, y) in b.iter().enumerate() {
-                cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
-            }
-            prev = cur;
-        }
-        prev[b.len()]
     }
 
     #[test]
