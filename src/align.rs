@@ -84,24 +84,33 @@ impl Span {
     }
 }
 
+/// One cell of a gap's alignment: score, matches, columns.
+type Cell = (i32, u32, u32);
+
+/// The cell reached from its three neighbours: the diagonal step (+1 for equal tokens, -1
+/// otherwise) or a gap step from above or the left (-1), the best score winning and, between
+/// equal scores, more matches.
+#[inline(always)]
+fn cell(diag: Cell, up: Cell, left: Cell, eq: bool) -> Cell {
+    let d = (diag.0 + if eq { 1 } else { -1 }, diag.1 + eq as u32, diag.2 + 1);
+    let up = (up.0 - 1, up.1, up.2 + 1);
+    let left = (left.0 - 1, left.1, left.2 + 1);
+    [d, up, left].into_iter().max_by_key(|c| (c.0, c.1)).unwrap_or(d)
+}
+
 /// Global alignment of two short token slices: `(matches, columns)` of an optimal alignment.
 fn bridge<W: Eq>(a: &[W], b: &[W]) -> (usize, usize) {
     if a.is_empty() || b.is_empty() {
         return (0, a.len() + b.len());
     }
-    // score, matches, columns per cell; one row at a time.
+    // One row at a time.
     let m = b.len();
-    let mut prev: Vec<(i32, u32, u32)> = (0..=m).map(|j| (-(j as i32), 0, j as u32)).collect();
+    let mut prev: Vec<Cell> = (0..=m).map(|j| (-(j as i32), 0, j as u32)).collect();
     let mut cur = vec![(0i32, 0u32, 0u32); m + 1];
     for (i, x) in a.iter().enumerate() {
         cur[0] = (-(i as i32) - 1, 0, i as u32 + 1);
         for j in 1..=m {
-            let eq = *x == b[j - 1];
-            let diag = prev[j - 1];
-            let d = (diag.0 + if eq { 1 } else { -1 }, diag.1 + eq as u32, diag.2 + 1);
-            let up = (prev[j].0 - 1, prev[j].1, prev[j].2 + 1);
-            let left = (cur[j - 1].0 - 1, cur[j - 1].1, cur[j - 1].2 + 1);
-            cur[j] = [d, up, left].into_iter().max_by_key(|c| (c.0, c.1)).unwrap_or(d);
+            cur[j] = cell(prev[j - 1], prev[j], cur[j - 1], *x == b[j - 1]);
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -116,7 +125,7 @@ fn bridge_banded<W: Eq>(a: &[W], b: &[W], band: usize) -> (usize, usize) {
     if n == 0 || m == 0 {
         return (0, n + m);
     }
-    const NONE: (i32, u32, u32) = (i32::MIN / 2, 0, 0);
+    const NONE: Cell = (i32::MIN / 2, 0, 0);
     // Wide enough that each row's cells reach the last row's: a path exists.
     let band = band.max(m.div_ceil(n));
     let range = |i: usize| {
@@ -140,12 +149,7 @@ fn bridge_banded<W: Eq>(a: &[W], b: &[W], band: usize) -> (usize, usize) {
             cur[j] = if j == 0 {
                 (-(i as i32), 0, i as u32)
             } else {
-                let eq = *x == b[j - 1];
-                let diag = prev[j - 1];
-                let d = (diag.0 + if eq { 1 } else { -1 }, diag.1 + eq as u32, diag.2 + 1);
-                let up = (prev[j].0 - 1, prev[j].1, prev[j].2 + 1);
-                let left = (cur[j - 1].0 - 1, cur[j - 1].1, cur[j - 1].2 + 1);
-                [d, up, left].into_iter().max_by_key(|c| (c.0, c.1)).unwrap_or(d)
+                cell(prev[j - 1], prev[j], cur[j - 1], *x == b[j - 1])
             };
         }
         held = prev_held;
@@ -513,11 +517,7 @@ mod tests {
 
     #[test]
     fn banded_bridge_equals_the_whole_matrix_when_the_band_holds_the_alignment() {
-        let mut x = 3u64;
-        let mut next = |m: u64| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (x >> 33) % m
-        };
+        let mut next = crate::test_rng::lcg(3);
         for _ in 0..300 {
             let a: Vec<u64> = (0..next(120)).map(|_| next(20)).collect();
             // A copy with a few substitutions, insertions and deletions: it stays near the line.
@@ -557,11 +557,7 @@ mod tests {
 
     #[test]
     fn one_seed_aligns_as_a_chain_of_one_would() {
-        let mut x = 7u64;
-        let mut next = |m: u64| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (x >> 33) % m
-        };
+        let mut next = crate::test_rng::lcg(7);
         for _ in 0..500 {
             // Few distinct words, so runs around the seed match by chance.
             let a: Vec<u64> = (0..40).map(|_| next(3)).collect();

@@ -121,7 +121,8 @@ pub fn candidate_pairs(
     // A pair is emitted by the first band that puts it in a bucket small enough to expand, not by
     // every band that does: two copies of one text share every band, and the copies of a pair
     // from 26 bands were most of the memory of this stage (a million one-word documents: 10.6
-    // million pairs). So first the buckets too large to expand, band by band.
+    // million pairs). So first the buckets too large to expand, band by band (each band's keys
+    // are made and sorted again below rather than held: bands x documents keys at once).
     let oversized_keys: Vec<ahash::AHashSet<u64>> = (0..bands)
         .into_par_iter()
         .map(|band| {
@@ -205,11 +206,7 @@ mod tests {
 
     #[test]
     fn each_pair_comes_once_from_its_first_expanded_band_and_none_is_lost() {
-        let mut x = 5u64;
-        let mut next = |m: u64| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (x >> 33) % m
-        };
+        let mut next = crate::test_rng::lcg(5);
         let (perms, params) = (12, LshParams { bands: 4, rows: 3 });
         for trial in 0..200 {
             // Few values, so rows collide by chance; some documents copy another's rows in some

@@ -33,3 +33,6 @@ pub mod shingle;
 pub mod signature;
 pub mod synth;
 pub mod text;
+
+#[cfg(test)]
+mod test_rng;

@@ -12,7 +12,7 @@ use crate::corpus::Texts;
 use crate::quote::spans::QuotedSpans;
 use crate::seed::{Seed, SeedIndex};
 use crate::shingle::shingle_hash;
-use crate::text::letters::is_letter;
+use crate::text::letters::letter_positions;
 use crate::text::TokenUnit;
 use crate::text::{
     ascii_prefix, skip_ascii_tokens, token_spans as token_spans_only, token_spans_from, AsciiSkip, Token,
@@ -234,14 +234,13 @@ fn letter_spans(text: &str, wanted: &[usize]) -> Vec<TokenSpan> {
     order.sort_unstable_by_key(|&i| wanted[i]);
     let chars = text.chars().count();
     let mut out = vec![TokenSpan { chars: (chars, chars), bytes: (text.len(), text.len()) }; wanted.len()];
-    // (letter index, code point index, byte index, char) of each letter, in order.
-    let mut letters = text.char_indices().enumerate().filter(|(_, (_, c))| is_letter(*c)).enumerate();
+    let mut letters = letter_positions(text).enumerate();
     let mut next = letters.next();
     for o in order {
         while next.is_some_and(|(i, _)| i < wanted[o]) {
             next = letters.next();
         }
-        let Some((_, (chr, (byte, c)))) = next else { break };
+        let Some((_, (chr, byte, c))) = next else { break };
         out[o] = TokenSpan { chars: (chr, chr + 1), bytes: (byte, byte + c.len_utf8()) };
     }
     out

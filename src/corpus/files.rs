@@ -73,26 +73,28 @@ fn classify(name: &str) -> (Option<Kind>, Compression) {
     (kind, comp)
 }
 
-fn open(path: &Path, comp: Compression) -> std::io::Result<Box<dyn Read>> {
-    let f = File::open(path)?;
+impl Compression {
+    /// The compression's name and the command that decompresses it to stdout (`None`: plain).
+    fn undo(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Compression::None => None,
+            Compression::Gzip => Some(("gzip", "gzip -dc")),
+            Compression::Zstd => Some(("zstd", "zstd -dc")),
+            Compression::Unsupported(name, cmd) => Some((name, cmd)),
+        }
+    }
+}
+
+/// A reader of `file`'s content, decompressed as `comp` says.
+fn decode(file: BufReader<File>, comp: Compression) -> std::io::Result<Box<dyn Read>> {
     Ok(match comp {
-        Compression::None | Compression::Unsupported(..) => Box::new(f),
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f))),
+        Compression::None | Compression::Unsupported(..) => Box::new(file),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(file)),
         Compression::Zstd => Box::new(
-            ruzstd::decoding::StreamingDecoder::new(BufReader::new(f))
+            ruzstd::decoding::StreamingDecoder::new(file)
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?,
         ),
     })
-}
-
-/// The first bytes of the file at `path` (fewer when it is shorter or unreadable: opening it
-/// again reports why).
-fn first_bytes(path: &Path) -> Vec<u8> {
-    let mut head = Vec::with_capacity(8);
-    if let Ok(f) = File::open(path) {
-        let _ = f.take(8).read_to_end(&mut head);
-    }
-    head
 }
 
 /// First non-empty line, trimmed, as a title (at most 200 characters).
@@ -119,41 +121,18 @@ pub(super) fn read_file(
     let shown = path.display().to_string();
     let (kind, comp) = classify(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     let origin = Origin { path: shown.clone(), line: None };
-    // What the first bytes say, when the name says plain: a compressed file is never read as
-    // text.
-    let sniffed = match comp {
-        Compression::None if kind.is_some() || explicit => sniff(&first_bytes(path)),
-        _ => comp,
+    let refuse = |message: String, corpus: &mut Corpus| {
+        if explicit {
+            return Err(ReadError::Input { path: shown.clone(), message });
+        }
+        corpus.error(origin.clone(), format!("{message}; left out"));
+        Ok(())
     };
-    let refuse = |name: &str, cmd: &str, named: bool| {
-        let how = if named { "its name says" } else { "its first bytes say" };
+    let not_read = |(name, cmd): (&str, &str), how: &str| {
         format!("{how} it is {name}-compressed, which reprint does not read: decompress it first (`{cmd} {shown} | reprint scan -`)")
     };
-    match (comp, sniffed) {
-        (Compression::Unsupported(name, cmd), _) if explicit || kind.is_some() => {
-            let message = refuse(name, cmd, true);
-            if explicit {
-                return Err(ReadError::Input { path: shown, message });
-            }
-            corpus.error(origin, format!("{message}; left out"));
-            return Ok(());
-        }
-        (Compression::None, Compression::None) => {}
-        (Compression::None, found) => {
-            let (name, cmd) = match found {
-                Compression::Gzip => ("gzip", "gzip -dc"),
-                Compression::Zstd => ("zstd", "zstd -dc"),
-                Compression::Unsupported(name, cmd) => (name, cmd),
-                Compression::None => unreachable!("matched above"),
-            };
-            let message = refuse(name, cmd, false);
-            if explicit {
-                return Err(ReadError::Input { path: shown, message });
-            }
-            corpus.error(origin, format!("{message}; left out"));
-            return Ok(());
-        }
-        _ => {}
+    if let (Compression::Unsupported(name, cmd), true) = (comp, explicit || kind.is_some()) {
+        return refuse(not_read((name, cmd), "its name says"), corpus);
     }
     let kind = match kind {
         Some(k) => k,
@@ -163,7 +142,21 @@ pub(super) fn read_file(
             return Ok(());
         }
     };
-    let reader = match open(path, comp) {
+    let mut file = match File::open(path) {
+        Ok(f) => BufReader::with_capacity(1 << 16, f),
+        Err(e) => {
+            corpus.error(origin, format!("cannot open: {e}; left out"));
+            return Ok(());
+        }
+    };
+    if comp == Compression::None {
+        // What the first bytes say, when the name says plain: a compressed file is never read as
+        // text.
+        if let Some(found) = sniff(file.fill_buf().unwrap_or_default()).undo() {
+            return refuse(not_read(found, "its first bytes say"), corpus);
+        }
+    }
+    let reader = match decode(file, comp) {
         Ok(r) => r,
         Err(e) => {
             corpus.error(origin, format!("cannot open: {e}; left out"));

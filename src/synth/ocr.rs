@@ -200,7 +200,7 @@ fn misread(text: &str, cer: f64, rng: &mut Rng) -> (String, CharMap) {
                 ranges.push((start, len));
             }
         } else if c.is_whitespace() {
-            if c == '\n' && chars.get(i + 1) == Some(&'\n') || i > 0 && chars[i - 1] == '\n' && c == '\n' {
+            if c == '\n' && (chars.get(i + 1) == Some(&'\n') || i > 0 && chars[i - 1] == '\n') {
                 // Paragraph breaks survive.
                 push(&mut out, &mut len, c);
                 ranges.push((start, len));

@@ -48,10 +48,16 @@ pub fn letter_hashes(text: &str, out: &mut Vec<u32>) {
     out.extend(text.chars().filter(|&c| is_letter(c)).map(letter_hash));
 }
 
+/// Where each letter token of `text` stands: `(code point, byte, letter)`, in order, without
+/// hashing it (for turning letter indices into offsets).
+pub fn letter_positions(text: &str) -> impl Iterator<Item = (usize, usize, char)> + '_ {
+    text.char_indices().enumerate().filter(|(_, (_, c))| is_letter(*c)).map(|(chr, (byte, c))| (chr, byte, c))
+}
+
 /// The letter tokens of `text` with their spans (one code point each); `hash` is the folded
 /// letter.
 pub fn letters(text: &str) -> impl Iterator<Item = Token> + '_ {
-    text.char_indices().enumerate().filter(|(_, (_, c))| is_letter(*c)).map(|(chr, (byte, c))| Token {
+    letter_positions(text).map(|(chr, byte, c)| Token {
         char_start: chr,
         char_end: chr + 1,
         byte_start: byte,
