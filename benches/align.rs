@@ -4,9 +4,11 @@
 //! Run: `cargo bench --bench align`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use reprint::align::{align, AlignParams};
-use reprint::anchor::{seed_pairs, winnow, Seed};
-use reprint::shingle::word_hash;
+use reprint::fingerprint::shingle::word_hash;
+use reprint::fingerprint::winnow::winnow;
+use reprint::passage::align::{align, AlignParams};
+use reprint::passage::anchor::seed_pairs;
+use reprint::passage::seed::Seed;
 use reprint::text::tokens;
 use std::hint::black_box;
 

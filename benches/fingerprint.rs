@@ -7,9 +7,9 @@
 //! others are compared against. Run: `cargo bench --bench fingerprint`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use reprint::band::{candidate_pairs, LshParams};
-use reprint::shingle::{overlap, shingle_set, shingles_in_order, word_hash};
-use reprint::signature::{MinHasher, DEFAULT_SEED};
+use reprint::fingerprint::shingle::{overlap, shingle_set, shingles_in_order, word_hash};
+use reprint::fingerprint::signature::{MinHasher, DEFAULT_SEED};
+use reprint::neardup::band::{candidate_pairs, LshParams};
 use reprint::synth::{generate, SynthConfig};
 use reprint::text::tokens;
 use std::hint::black_box;

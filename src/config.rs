@@ -16,7 +16,7 @@ pub struct ScanConfig {
     /// Also report pairs where this share of the smaller document's shingles is inside the
     /// larger one, whatever their Jaccard (`None`: containment search off).
     pub containment: Option<f64>,
-    /// Weight of false positives when choosing bands and rows (0.05). See [`crate::band`].
+    /// Weight of false positives when choosing bands and rows (0.05). See [`crate::neardup::band`].
     pub lsh_fp_weight: f64,
     /// Weight of false negatives when choosing bands and rows (0.95). Candidates are verified
     /// exactly, so a false positive only costs time and the weights favour recall: at the default
@@ -143,7 +143,7 @@ impl Default for ScanConfig {
             max_bucket: 200,
             containment_scale: 4,
             containment_max_df: 1000,
-            seed: crate::signature::DEFAULT_SEED,
+            seed: crate::fingerprint::signature::DEFAULT_SEED,
             passages: true,
             min_words: 8,
             min_unquoted_words: 12,
@@ -262,12 +262,12 @@ impl ScanConfig {
     }
 
     /// Alignment settings.
-    pub fn align_params(&self) -> crate::align::AlignParams {
+    pub fn align_params(&self) -> crate::passage::align::AlignParams {
         let (split_gap, split_identity, bridge_band) = match &self.ocr {
             None => (SPLIT_GAP_WORDS, (1, 3), None),
             Some(o) => (o.split_gap, o.split_identity, Some(o.bridge_band)),
         };
-        crate::align::AlignParams {
+        crate::passage::align::AlignParams {
             anchor_k: self.anchor_k,
             max_gap: self.max_gap,
             x_drop: self.x_drop,
@@ -278,10 +278,15 @@ impl ScanConfig {
     }
 
     /// The banding actually used: explicit bands/rows, or the weighted optimum for the threshold.
-    pub fn lsh_params(&self) -> crate::band::LshParams {
+    pub fn lsh_params(&self) -> crate::neardup::band::LshParams {
         match self.lsh_bands {
-            Some((bands, rows)) => crate::band::LshParams { bands, rows },
-            None => crate::band::LshParams::optimal(self.threshold, self.perms, self.lsh_fp_weight, self.lsh_fn_weight),
+            Some((bands, rows)) => crate::neardup::band::LshParams { bands, rows },
+            None => crate::neardup::band::LshParams::optimal(
+                self.threshold,
+                self.perms,
+                self.lsh_fp_weight,
+                self.lsh_fn_weight,
+            ),
         }
     }
 }

@@ -13,24 +13,17 @@
 
 #![warn(missing_docs)]
 
-pub mod align;
-pub mod anchor;
-pub mod band;
-pub mod boilerplate;
-pub mod cluster;
 pub mod config;
-pub mod containment;
 pub mod corpus;
 pub mod eval;
 pub mod fingerprint;
+pub mod memory;
+pub mod neardup;
 pub mod passage;
 pub mod progress;
 pub mod quote;
 pub mod report;
 pub mod scan;
-pub mod seed;
-pub mod shingle;
-pub mod signature;
 pub mod synth;
 pub mod text;
 

@@ -2,57 +2,21 @@
 //! containment index when asked) → exact verification → clusters. Pure computation over texts:
 //! reading and printing happen elsewhere.
 
-use crate::band::{self, LshParams};
-use crate::boilerplate::Boilerplate;
-use crate::cluster::{clusters, Cluster};
 use crate::config::ScanConfig;
-use crate::containment;
 use crate::corpus::Texts;
+use crate::fingerprint::shingle::overlap;
+use crate::fingerprint::signature::{estimate_jaccard, MinHasher};
 use crate::fingerprint::{fingerprint_all, Fingerprints};
-use crate::passage::{find_passages, Passage, PassageInput};
+use crate::neardup::band::{self, LshParams};
+use crate::neardup::cluster::{clusters, Cluster};
+use crate::neardup::containment;
+use crate::neardup::{sort_pairs, FoundBy, Pair};
+use crate::passage::anchor::AnchorIndex;
+use crate::passage::boilerplate::Boilerplate;
+use crate::passage::{find_passages, PassageInput};
 use crate::progress::{Progress, Unit};
-use crate::shingle::overlap;
-use crate::signature::{estimate_jaccard, MinHasher};
 use rayon::prelude::*;
 use serde::Serialize;
-
-/// How a pair was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FoundBy {
-    /// A shared LSH bucket.
-    Lsh,
-    /// The sampled containment index.
-    Containment,
-    /// An oversized bucket, checked against the bucket's first document.
-    Bucket,
-    /// Shared passages only (the documents are not near-duplicates).
-    Passage,
-}
-
-/// A verified pair of documents; `a < b` in input order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Pair {
-    /// Index of the earlier document.
-    pub a: u32,
-    /// Index of the later document.
-    pub b: u32,
-    /// Exact Jaccard similarity of the shingle sets.
-    pub jaccard: f64,
-    /// Exact containment of the smaller shingle set in the larger.
-    pub containment: f64,
-    /// MinHash estimate of the Jaccard similarity.
-    pub minhash: f64,
-    /// Shingles the two documents share.
-    pub shared: usize,
-    /// The cluster both documents belong to, if they are near-duplicates.
-    pub cluster: Option<u32>,
-    /// How the pair was found.
-    pub found_by: FoundBy,
-    /// Shared passages, in order along `a` (empty when passages are off or none reach
-    /// `min_words`).
-    pub passages: Vec<Passage>,
-}
 
 /// Counts describing a scan, for summaries and benchmarks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -147,7 +111,7 @@ fn add_passages<X: Texts + ?Sized>(
         fp.signatures = Vec::new();
     }
     progress.start("indexing", None, Unit::Pairs);
-    let index = fp.anchor_index();
+    let index = AnchorIndex::of_fingerprints(fp);
     let boilerplate = Boilerplate::find(&index, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
     let source = |d: usize| sources.get(d).copied().flatten();
     // Hidden boilerplate must not relate documents, so its anchors are not even indexed.
@@ -232,18 +196,6 @@ fn add_passages<X: Texts + ?Sized>(
     progress.finish();
 }
 
-/// Strongest first: Jaccard, then containment, then words in passages, then input order.
-fn sort_pairs(pairs: &mut [Pair]) {
-    let words = |p: &Pair| p.passages.iter().map(|x| x.words).sum::<usize>();
-    pairs.sort_by(|x, y| {
-        y.jaccard
-            .total_cmp(&x.jaccard)
-            .then(y.containment.total_cmp(&x.containment))
-            .then(words(y).cmp(&words(x)))
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
-}
-
 /// The stages after fingerprinting, for callers that fingerprint `texts` on their own.
 pub fn find_pairs<X: Texts + ?Sized>(
     texts: &X,
@@ -296,8 +248,9 @@ pub fn find_pairs<X: Texts + ?Sized>(
     progress.finish();
 
     progress.start("verifying", Some(candidates.len() as u64), Unit::Pairs);
-    let keep =
-        |o: &crate::shingle::Overlap| o.jaccard >= cfg.threshold || cfg.containment.is_some_and(|c| o.containment >= c);
+    let keep = |o: &crate::fingerprint::shingle::Overlap| {
+        o.jaccard >= cfg.threshold || cfg.containment.is_some_and(|c| o.containment >= c)
+    };
     let mut pairs: Vec<Pair> = candidates
         .par_iter()
         .filter_map(|&(a, b, found_by)| {

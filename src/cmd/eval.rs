@@ -8,9 +8,9 @@
 
 use super::{fail, EXIT_OK};
 use ahash::{AHashMap, AHashSet};
-use reprint::cluster::clusters;
 use reprint::eval::quotes::{score_quotes, QuoteOccurrence};
 use reprint::eval::{adjusted_rand_index, pair_key, score_pairs, score_passages, PairKey, Spans, TruthPair};
+use reprint::neardup::cluster::clusters;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::process::ExitCode;

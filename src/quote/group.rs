@@ -9,7 +9,7 @@
 //! convenience, not of affection”`) joins that one's cluster, but never bridges two clusters:
 //! a short phrase found in two unrelated quotations would otherwise chain them together.
 
-use crate::cluster::UnionFind;
+use crate::neardup::cluster::UnionFind;
 use ahash::AHashMap;
 use rayon::prelude::*;
 

@@ -1,6 +1,7 @@
 //! Word lists attribution reads: verbs of saying, titles, words that are never names. Each is a
 //! [`WordSet`]: one hash lookup per word, case-insensitive for ASCII, no allocation.
 
+use super::words::capitalized;
 use ahash::AHashSet;
 use std::sync::LazyLock;
 
@@ -152,3 +153,8 @@ pub static NOT_NAMES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(NOT_NAME
 
 /// Words that make a name an organisation or a place, not a person, as a set for lookups.
 pub static ORG_WORDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(ORG_WORDS_LIST));
+
+/// Whether `word` is a verb of saying (`said`, `told`, `wrote`, `adding`, …), in lower case.
+pub fn is_verb(word: &str) -> bool {
+    !capitalized(word) && VERBS.contains(word)
+}

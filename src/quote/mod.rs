@@ -14,7 +14,6 @@
 pub mod extract;
 pub mod group;
 pub mod lexicon;
-pub mod spans;
 pub mod speaker;
 pub mod words;
 

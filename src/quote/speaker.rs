@@ -14,7 +14,7 @@
 //! Antony Blinken" → "Antony Blinken", "Russia’s Putin" → "Putin"), and a surname alone becomes
 //! the full name when the document names exactly one such person ("Cha" → "Victor Cha").
 
-use super::extract::RawQuote;
+use super::extract::{is_mark, RawQuote};
 use super::lexicon::*;
 use super::words::{capitalized, ends_sentence, items, possessive, Item};
 use ahash::AHashSet;
@@ -33,11 +33,6 @@ const CONTINUATION_REACH: usize = 200;
 
 fn eq_any(word: &str, list: &[&str]) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
-}
-
-/// Whether `word` is a verb of saying (`said`, `told`, `wrote`, `adding`, …), in lower case.
-pub(crate) fn is_verb(word: &str) -> bool {
-    !capitalized(word) && VERBS.contains(word)
 }
 
 /// Who a quotation's attribution points to.
@@ -537,7 +532,7 @@ fn before(
             // A quotation that ends with a full stop ends its sentence too.
             let quote_ends = *it == Item::Quote
                 && spans.binary_search_by_key(at, |sp| sp.0).ok().map(|i| spans[i]).is_some_and(|sp| {
-                    let inner = text[sp.0..sp.1].trim_end_matches(|c: char| super::extract::is_mark(c)).trim_end();
+                    let inner = text[sp.0..sp.1].trim_end_matches(|c: char| is_mark(c)).trim_end();
                     inner.ends_with(['.', '!', '?'])
                 });
             (ends_sentence(*it) || quote_ends)

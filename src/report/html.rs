@@ -12,7 +12,7 @@ use super::quotes::VariantRecord;
 use super::{earlier, round4};
 use crate::corpus::Doc;
 use crate::quote::QuoteResult;
-use crate::scan::{FoundBy, ScanResult};
+use crate::{neardup::FoundBy, scan::ScanResult};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};

@@ -14,7 +14,7 @@ mod table;
 use crate::config::ScanConfig;
 use crate::corpus::{Corpus, Doc, Texts};
 use crate::passage::Passage;
-use crate::scan::{FoundBy, ScanResult};
+use crate::{neardup::FoundBy, scan::ScanResult};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -294,7 +294,7 @@ fn passage_record<'a>(a: &'a Doc, b: &'a Doc, ta: &'a str, tb: &'a str, p: &Pass
 }
 
 /// The record of pair `p`; `ta` and `tb` are the two texts (read only when it has passages).
-fn pair_record<'a>(docs: &'a [Doc], p: &'a crate::scan::Pair, ta: &'a str, tb: &'a str) -> PairRecord<'a> {
+fn pair_record<'a>(docs: &'a [Doc], p: &'a crate::neardup::Pair, ta: &'a str, tb: &'a str) -> PairRecord<'a> {
     let (a, b) = (&docs[p.a as usize], &docs[p.b as usize]);
     PairRecord {
         kind: "pair",
@@ -318,7 +318,7 @@ fn pair_record<'a>(docs: &'a [Doc], p: &'a crate::scan::Pair, ta: &'a str, tb: &
 /// temporary file); empty otherwise.
 fn pair_texts<'b>(
     corpus: &'b Corpus,
-    p: &crate::scan::Pair,
+    p: &crate::neardup::Pair,
     (buf_a, buf_b): &'b mut (String, String),
 ) -> (&'b str, &'b str) {
     match p.passages.is_empty() {

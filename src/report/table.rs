@@ -96,7 +96,7 @@ impl Report for TableReport<'_> {
         if p.cluster.is_none() {
             self.not_near += 1;
         }
-        if p.found_by == crate::scan::FoundBy::Containment {
+        if p.found_by == crate::neardup::FoundBy::Containment {
             self.containment += 1;
         }
         self.rows.push(Row {

@@ -19,7 +19,7 @@
 
 pub mod ocr;
 
-use crate::shingle::{overlap, shingle_set};
+use crate::fingerprint::shingle::{overlap, shingle_set};
 use serde::Serialize;
 use std::io::{self, Write};
 

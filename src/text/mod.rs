@@ -14,6 +14,8 @@
 //! token, so quote and dash variants cannot make two copies differ.
 
 pub mod letters;
+pub mod quotation;
+pub mod quoted;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;

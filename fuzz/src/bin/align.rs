@@ -2,7 +2,7 @@
 //! letter-like settings. Spans must stay inside both sequences, apart from each other, with
 //! matches at most their columns.
 
-use reprint::align::{align, AlignParams};
+use reprint::passage::align::{align, AlignParams};
 
 fn main() {
     afl::fuzz!(|data: &[u8]| {

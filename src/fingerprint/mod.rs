@@ -1,11 +1,15 @@
 //! Fingerprint stage: every document's shingle set and MinHash signature, computed in parallel.
 
-use crate::anchor::{winnow, winnow_into, Anchor, AnchorIndex, SeenTwice};
+pub mod shingle;
+pub mod signature;
+pub mod winnow;
+
 use crate::corpus::Texts;
-use crate::shingle::{shingle_set_of, shingle_set_of_words, shingles_in_order};
-use crate::signature::MinHasher;
+use crate::fingerprint::shingle::{shingle_set_of, shingle_set_of_words, shingles_in_order};
+use crate::fingerprint::signature::MinHasher;
 use crate::text::TokenUnit;
 use rayon::prelude::*;
+use winnow::{winnow, winnow_into, Anchor, SeenTwice};
 
 /// Fingerprints of a corpus, indexed like its documents.
 #[derive(Debug, Default)]
@@ -128,45 +132,6 @@ impl Fingerprints {
         self.make_sets(texts, 0..n);
     }
 
-    /// The inverted index of passage anchors: each document's winnowed anchors (found again
-    /// from its word hashes) that another document may hold. Frees the marks, and the word
-    /// hashes of the documents left without anchors (they are in no pair). Empty when anchors
-    /// were not asked for.
-    pub fn anchor_index(&mut self) -> AnchorIndex {
-        let (Some((k, w)), Some(seen)) = (self.anchor_spec, self.seen.take()) else {
-            return AnchorIndex::default();
-        };
-        let seen = seen.into_repeated();
-        let words = &self.words;
-        let index = AnchorIndex::build_with(words.len(), |d, in_order: &mut Vec<u64>, out| {
-            in_order.clear();
-            shingles_in_order(&words[d], k, in_order);
-            winnow_into(in_order, w, out);
-            // Branch-free: the lookups miss the caches at scale, and with no branch on their
-            // results the processor keeps several of them in flight.
-            let mut kept = 0;
-            const AHEAD: usize = 16;
-            out.iter().take(AHEAD).for_each(|a| seen.prefetch(a.hash));
-            for i in 0..out.len() {
-                if let Some(next) = out.get(i + AHEAD) {
-                    seen.prefetch(next.hash);
-                }
-                let a = out[i];
-                out[kept] = a;
-                kept += usize::from(seen.contains(a.hash));
-            }
-            out.truncate(kept);
-        });
-        drop(seen);
-        let held = index.indexed_docs(self.words.len());
-        for (words, held) in self.words.iter_mut().zip(held) {
-            if !held {
-                *words = Box::default();
-            }
-        }
-        index
-    }
-
     /// Number of fingerprinted documents.
     pub fn len(&self) -> usize {
         self.counts.len()
@@ -251,7 +216,7 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shingle::shingle_set;
+    use crate::fingerprint::shingle::shingle_set;
 
     #[test]
     fn anchor_index_keeps_shared_anchors_and_frees_the_words_of_documents_in_no_pair() {
@@ -264,7 +229,7 @@ mod tests {
         let hasher = MinHasher::new(64, 7);
         let mut fp = fingerprint_all(&texts[..], TokenUnit::Words, 5, &hasher, Some((5, 2)), 300, &|_| {});
         assert!(fp.words.iter().all(|w| !w.is_empty()), "every document's words kept until indexing");
-        let index = fp.anchor_index();
+        let index = crate::passage::anchor::AnchorIndex::of_fingerprints(&mut fp);
         assert!(fp.seen.is_none(), "marks freed");
         assert_eq!(index.indexed_docs(3), vec![true, false, true]);
         assert!(fp.words[1].is_empty() && !fp.words[0].is_empty() && !fp.words[2].is_empty());

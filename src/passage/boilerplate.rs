@@ -4,7 +4,7 @@
 //! that source's documents, is that source's boilerplate. A wire story carried by many *different*
 //! sources is reuse, not boilerplate, and is never flagged by this rule.
 
-use crate::anchor::AnchorIndex;
+use crate::passage::anchor::AnchorIndex;
 use ahash::AHashSet;
 use rayon::prelude::*;
 
@@ -105,7 +105,7 @@ impl Boilerplate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::anchor::Anchor;
+    use crate::fingerprint::winnow::Anchor;
 
     fn a(hashes: &[u32]) -> Vec<Anchor> {
         hashes.iter().enumerate().map(|(i, &hash)| Anchor { hash, pos: i as u32 }).collect()

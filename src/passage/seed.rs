@@ -21,7 +21,7 @@ const MAX_POSTINGS: usize = u32::MAX as usize;
 type Posting = (u32, u32, u32);
 
 /// The anchors that can seed a pair, and each document's place among them. Built by
-/// [`crate::anchor::AnchorIndex::into_seed_index`].
+/// [`crate::passage::anchor::AnchorIndex::into_seed_index`].
 #[derive(Debug, Clone, Default)]
 pub struct SeedIndex {
     /// Postings in buckets (the anchor index's own, filtered in place): within a bucket, one
@@ -95,7 +95,7 @@ impl SeedIndex {
             // Each posting is a cache miss: ask for the one 4 ahead.
             if let Some(&ahead) = own.get(i + 4) {
                 let (bucket, at) = self.locate(ahead);
-                crate::anchor::prefetch(&bucket[at]);
+                crate::memory::prefetch(&bucket[at]);
             }
             let (bucket, at) = self.locate(p);
             let (hash, _, pa) = bucket[at];

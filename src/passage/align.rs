@@ -15,7 +15,7 @@
 //! Everything here works on token hashes (any type with equality) and token indices; [`crate::passage`] turns the spans
 //! into character offsets and text.
 
-use crate::anchor::Seed;
+use crate::passage::seed::Seed;
 
 /// How alignment behaves. Defaults are in [`crate::config::ScanConfig`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -400,10 +400,11 @@ fn overlaps_any(s: &Span, kept: &[Span]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::anchor::{seed_pairs, winnow};
+    use crate::fingerprint::winnow::winnow;
+    use crate::passage::anchor::seed_pairs;
 
     fn h(text: &str) -> Vec<u32> {
-        crate::text::tokens(text).map(|t| crate::shingle::word_hash(t.hash)).collect()
+        crate::text::tokens(text).map(|t| crate::fingerprint::shingle::word_hash(t.hash)).collect()
     }
 
     const P: AlignParams =

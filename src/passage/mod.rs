@@ -1,18 +1,24 @@
 //! Passages: the shared spans of two documents, with character offsets into both original texts.
 //!
-//! For each pair of documents that share anchors, [`crate::align::align`] finds the aligned spans
+//! For each pair of documents that share anchors, [`crate::passage::align::align`] finds the aligned spans
 //! over the documents' word hashes; for the few pairs with spans, the texts are read again to
 //! turn token indices into character and byte offsets (a first document once for all its pairs;
 //! tokens in stretches of ASCII are counted, the rest tokenized) and each span becomes a
 //! [`Passage`] whose boundaries are the first and last aligned words.
 
-use crate::align::{align, AlignParams, Span};
-use crate::anchor::{anchor_hash, prefetch};
+pub mod align;
+pub mod anchor;
+pub mod boilerplate;
+pub mod seed;
+
 use crate::corpus::Texts;
-use crate::quote::spans::QuotedSpans;
-use crate::seed::{Seed, SeedIndex};
-use crate::shingle::shingle_hash;
+use crate::fingerprint::shingle::shingle_hash;
+use crate::fingerprint::winnow::anchor_hash;
+use crate::memory::prefetch;
+use crate::passage::align::{align, AlignParams, Span};
+use crate::passage::seed::{Seed, SeedIndex};
 use crate::text::letters::letter_positions;
+use crate::text::quoted::QuotedSpans;
 use crate::text::TokenUnit;
 use crate::text::{
     ascii_prefix, skip_ascii_tokens, token_spans as token_spans_only, token_spans_from, AsciiSkip, Token,
@@ -48,7 +54,7 @@ pub struct Passage {
 /// What [`find_passages`] needs besides the texts.
 pub struct PassageInput<'a> {
     /// Positions of each document's boilerplate anchors, sorted (see
-    /// [`crate::boilerplate::Boilerplate::positions`]).
+    /// [`crate::passage::boilerplate::Boilerplate::positions`]).
     pub boilerplate_at: &'a [Vec<u32>],
     /// Whether an anchor hash is the boilerplate of document `d`'s source (trims passage ends).
     pub is_boilerplate: &'a (dyn Fn(u32, u32) -> bool + Sync),

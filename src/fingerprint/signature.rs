@@ -134,7 +134,7 @@ pub fn estimate_jaccard(a: &Signature, b: &Signature) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shingle::overlap;
+    use crate::fingerprint::shingle::overlap;
 
     /// Deterministic pseudo-random u64 stream (splitmix64).
     fn rng(seed: &mut u64) -> u64 {

@@ -3,14 +3,14 @@
 //! overlaps outside quotation marks are stock phrases; see the README).
 
 #[cfg(doc)]
-use super::extract::is_mark;
-use super::extract::quotations;
+use super::quotation::is_mark;
+use super::quotation::marked;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::OnceLock;
 
 /// Which spans of each document are quoted, found per document the first time one of its
 /// passages asks (a document with a stock phrase is in many pairs): the fragments of its
-/// [`quotations`], and before them where its first quotation mark may stand. Most stock phrases
+/// [`marked`] quotations, and before them where its first quotation mark may stand. Most stock phrases
 /// come before the first quotation of a wire story, and then the text is not read for
 /// quotations at all.
 pub struct QuotedSpans {
@@ -69,10 +69,10 @@ fn first_mark(bytes: &[u8]) -> usize {
         .unwrap_or(bytes.len())
 }
 
-/// The byte ranges of `text` quoted between quotation marks (the fragments of [`quotations`]:
+/// The byte ranges of `text` quoted between quotation marks (the fragments of [`marked`] quotations:
 /// without the marks and without an attribution that breaks a quotation), in order.
 fn quoted_ranges(text: &str) -> Vec<ByteRange> {
-    quotations(text).into_iter().flat_map(|q| q.fragments).collect()
+    marked(text).into_iter().flat_map(|q| q.fragments).collect()
 }
 
 /// Whether at least half of the bytes of `span` lie inside the quoted `ranges` (sorted, not
