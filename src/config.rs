@@ -1,6 +1,7 @@
 //! Every option of a scan, with its default, in one place: the CLI fills a [`ScanConfig`] and so
 //! does any other front end.
 
+use crate::error::Error;
 use serde::{Deserialize, Serialize};
 
 /// Options of the near-duplicate scan. `ScanConfig::default()` is what `reprint scan` uses.
@@ -173,43 +174,43 @@ impl ScanConfig {
     }
 
     /// Checks that the options make sense together; the message names the offending option.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Error> {
         if self.shingle == 0 || self.shingle > 16 {
-            return Err(format!("--shingle must be between 1 and 16 words, got {}", self.shingle));
+            return Err(Error::Option(format!("--shingle must be between 1 and 16 words, got {}", self.shingle)));
         }
         if self.perms == 0 || self.perms > 4096 {
-            return Err(format!("--perms must be between 1 and 4096, got {}", self.perms));
+            return Err(Error::Option(format!("--perms must be between 1 and 4096, got {}", self.perms)));
         }
         if !(self.threshold > 0.0 && self.threshold <= 1.0) {
-            return Err(format!("--threshold must be in (0, 1], got {}", self.threshold));
+            return Err(Error::Option(format!("--threshold must be in (0, 1], got {}", self.threshold)));
         }
         if let Some(c) = self.containment {
             if !(c > 0.0 && c <= 1.0) {
-                return Err(format!("--containment must be in (0, 1], got {c}"));
+                return Err(Error::Option(format!("--containment must be in (0, 1], got {c}")));
             }
         }
         if let Some((b, r)) = self.lsh_bands {
             if b == 0 || r == 0 || b * r > self.perms {
-                return Err(format!(
+                return Err(Error::Option(format!(
                     "--bands x --rows must be at least 1 and at most --perms ({}), got {b} x {r}",
                     self.perms
-                ));
+                )));
             }
         }
         if self.min_words == 0 {
-            return Err("--min-words must be at least 1".into());
+            return Err(Error::Option("--min-words must be at least 1".into()));
         }
         if self.min_unquoted_words == 0 {
-            return Err(format!(
+            return Err(Error::Option(format!(
                 "--min-unquoted-words must be at least 1 (at most --min-words, {}, treats quoted and unquoted passages alike)",
                 self.min_words
-            ));
+            )));
         }
         if self.max_df.is_nan() || self.max_df <= 0.0 {
-            return Err(format!("--max-df must be above 0, got {}", self.max_df));
+            return Err(Error::Option(format!("--max-df must be above 0, got {}", self.max_df)));
         }
         if self.max_bucket < 2 {
-            return Err(format!("--max-bucket must be at least 2, got {}", self.max_bucket));
+            return Err(Error::Option(format!("--max-bucket must be at least 2, got {}", self.max_bucket)));
         }
         Ok(())
     }
@@ -253,6 +254,13 @@ impl ScanConfig {
     pub fn estimate_floor(&self) -> Option<f64> {
         let t = self.threshold;
         self.ocr.as_ref().map(|_| t - 4.0 * (t * (1.0 - t) / self.perms as f64).sqrt())
+    }
+
+    /// The floor for passages outside quotation marks in both documents, in words: `Some` only
+    /// when `min_unquoted_words` is above `min_words` (otherwise every passage long enough to be
+    /// reported passes it, and quoted and unquoted passages are treated alike).
+    pub fn unquoted_floor(&self) -> Option<usize> {
+        (self.min_unquoted_words > self.min_words).then_some(self.min_unquoted_words)
     }
 
     /// `max_df` as a document count for a corpus of `n` documents (at least 2).

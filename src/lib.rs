@@ -15,6 +15,7 @@
 
 pub mod config;
 pub mod corpus;
+pub mod error;
 pub mod eval;
 pub mod fingerprint;
 pub mod memory;

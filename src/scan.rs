@@ -136,7 +136,7 @@ fn add_passages<X: Texts + ?Sized>(
         unit: cfg.unit(),
         min_tokens: cfg.min_tokens(),
         min_words: cfg.min_words,
-        min_unquoted_words: cfg.min_unquoted_words,
+        unquoted_floor: cfg.unquoted_floor(),
         keep_boilerplate: cfg.show_boilerplate,
     };
     let passages = find_passages(texts, &seeds, &input, &|| progress.advance(1));

@@ -1,8 +1,6 @@
 //! `reprint bench` end to end, on small sizes.
 
-mod common;
-
-use common::{reprint, s};
+use crate::util::{reprint, s};
 
 #[test]
 fn bench_measures_each_size_and_plots() {

@@ -1,8 +1,6 @@
 //! `reprint eval` end to end: synth → scan → eval agree, and bad inputs give clear messages.
 
-mod common;
-
-use common::{reprint, s, synth, write};
+use crate::util::{reprint, s, synth, write};
 
 #[test]
 fn synth_scan_eval_round_trip() {

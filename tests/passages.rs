@@ -1,8 +1,6 @@
 //! Shared passages end to end: the seeds, exact offsets, boilerplate, hostile documents.
 
-mod common;
-
-use common::{filler, reprint, s, synth, write};
+use crate::util::{filler, reprint, s, synth, write};
 use serde_json::Value;
 
 /// Code-point slice of `text`, as Python's `text[start:end]`.
@@ -10,7 +8,7 @@ fn slice(text: &str, start: usize, end: usize) -> String {
     text.chars().skip(start).take(end - start).collect()
 }
 
-fn passages(r: &common::Run) -> Vec<(String, String, Value)> {
+fn passages(r: &crate::util::Run) -> Vec<(String, String, Value)> {
     r.pairs()
         .iter()
         .flat_map(|p| {
@@ -307,7 +305,7 @@ fn short_passages_are_reported_when_quoted_and_stock_phrases_are_not() {
         "c.jsonl",
         format!("{}\n{}\n", serde_json::json!({"id": "a", "text": a}), serde_json::json!({"id": "b", "text": b})),
     );
-    let texts = |r: &common::Run| -> Vec<String> {
+    let texts = |r: &crate::util::Run| -> Vec<String> {
         passages(r).iter().map(|(_, _, p)| p["a_text"].as_str().unwrap().to_string()).collect()
     };
     let r = reprint(&["scan", s(&f), "--format", "jsonl", "-q"]);
@@ -329,7 +327,7 @@ fn short_passages_are_reported_when_quoted_and_stock_phrases_are_not() {
 
 /// Planted passages of a synthetic corpus found in a scan: (PAN character recall over planted
 /// passages, granularity, median boundary error in characters, planted passages found).
-fn planted_passage_scores(dir: &std::path::Path, r: &common::Run) -> (f64, f64, usize, usize) {
+fn planted_passage_scores(dir: &std::path::Path, r: &crate::util::Run) -> (f64, f64, usize, usize) {
     let found = passages(r);
     let truth = std::fs::read_to_string(dir.join("truth.jsonl")).unwrap();
     let (mut recall, mut detections, mut hits, mut errors, mut cases) = (0.0, 0, 0, Vec::new(), 0);

@@ -1,11 +1,10 @@
 //! `reprint quotes` end to end: the seeds' shared quotes, offsets, hand-labelled speakers, bad input.
 
-mod common;
-
-use common::{reprint, reprint_stdin};
+use crate::util::{reprint, reprint_stdin};
+use reprint::eval::quotes::same_person;
 use serde_json::Value;
 
-fn quotes(r: &common::Run) -> Vec<Value> {
+fn quotes(r: &crate::util::Run) -> Vec<Value> {
     r.records().into_iter().filter(|x| x["type"] == "quote").collect()
 }
 
@@ -96,16 +95,6 @@ fn quotes_in_every_format() {
     }
     let csv = reprint(&["quotes", "seeds", "--format", "csv", "-q"]).stdout;
     assert!(csv.starts_with("quote,quote_text,quote_speaker,sources,doc,source,date,start,end,quoted,speaker,text\n"));
-}
-
-/// Whether a predicted speaker names the labelled person: the same name, the name with a title
-/// left on, the surname alone ("Putin" for "Vladimir Putin") or the full surname without the
-/// given name ("Ortiz Mena" for "Antonio Ortiz Mena").
-fn same_person(pred: &str, label: &str) -> bool {
-    let p: Vec<String> = pred.split_whitespace().map(str::to_lowercase).collect();
-    let l: Vec<String> = label.split_whitespace().map(str::to_lowercase).collect();
-    let part_of_label = p.iter().all(|w| l.contains(w)) && (p.len() == 1 || p.last() == l.last());
-    p == l || l.iter().all(|w| p.contains(w)) || part_of_label
 }
 
 /// Attribution precision and recall of `reprint quotes --all` over `corpus` against the labels in
@@ -236,7 +225,7 @@ fn texts_read_back_from_disk_give_identical_quotes() {
     // Past `--spill-over` the texts leave memory: read again from a plain .jsonl input's own
     // lines, or from a temporary file for compressed input and directories.
     let dir = tempfile::tempdir().unwrap();
-    common::synth(dir.path(), "600", "5", &["--words", "300"]);
+    crate::util::synth(dir.path(), "600", "5", &["--words", "300"]);
     let plain = dir.path().join("corpus.jsonl");
     let gz = dir.path().join("corpus.jsonl.gz");
     let mut z = flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::fast());

@@ -1,8 +1,6 @@
 //! `reprint scan` end to end: the seeds, formats, determinism, accuracy on planted pairs.
 
-mod common;
-
-use common::{filler, reprint, s, write};
+use crate::util::{filler, reprint, s, write};
 use std::collections::HashSet;
 
 #[test]
@@ -38,7 +36,7 @@ fn truth_pairs(dir: &std::path::Path) -> Vec<serde_json::Value> {
 }
 
 fn synth(dir: &std::path::Path, docs: &str, extra: &[&str]) {
-    common::synth(dir, docs, "3", extra);
+    crate::util::synth(dir, docs, "3", extra);
 }
 
 #[test]
@@ -206,12 +204,9 @@ fn output_file_is_written() {
 }
 
 #[test]
+#[cfg_attr(not(has_reuters), ignore = "needs ../shared/data/reuters21578 (then touch build.rs)")]
 fn reuters_exact_duplicate_clusters_are_all_found() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reuters21578");
-    if !data.join("articles.jsonl.gz").exists() {
-        eprintln!("skipped: ../shared/data/reuters21578 is not here");
-        return;
-    }
     let r = reprint(&["scan", s(&data.join("articles.jsonl.gz")), "--format", "jsonl", "-q"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let mut cluster_of = std::collections::HashMap::new();
@@ -241,4 +236,52 @@ fn the_readme_shows_the_seeds_scan_as_it_really_prints() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let trimmed = |t: &str| t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
     assert_eq!(trimmed(&readme[start..end]), trimmed(&r.stdout), "update README.md's seeds example");
+}
+
+/// `--option` → its default as `reprint SUBCOMMAND --help` states it: `[default: V]`, or
+/// `[default: V; ...` in the text of an option whose default depends on another.
+fn help_defaults(subcommand: &str) -> std::collections::HashMap<String, String> {
+    let r = reprint(&[subcommand, "--help"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut found = std::collections::HashMap::new();
+    let mut option: Option<String> = None;
+    for line in r.stdout.lines().map(str::trim) {
+        if line.starts_with("--") || line.starts_with("-o,") || line.starts_with("-q,") {
+            option = line.split_whitespace().find(|w| w.starts_with("--")).map(|w| w.trim_end_matches(',').to_string());
+        }
+        if let (Some(o), Some(at)) = (&option, line.find("[default: ")) {
+            let value = line[at + 10..].split([']', ';']).next().unwrap().trim().to_string();
+            found.entry(o.clone()).or_insert(value);
+        }
+    }
+    found
+}
+
+#[test]
+fn every_default_the_readme_documents_is_the_one_the_cli_uses() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let scan = help_defaults("scan");
+    let quotes = help_defaults("quotes");
+    let mut checked = 0;
+    // The table of `scan` options: | `--option ARG` | default | meaning |
+    let table = &readme[readme.find("### Options of `scan`").expect("README: Options of `scan`")..];
+    for row in table.lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (Some(option), Some(default)) = (cells.get(1), cells.get(2)) else { continue };
+        let name = option.trim_matches('`').split_whitespace().next().unwrap_or("");
+        let value = default.split_whitespace().next().unwrap_or("");
+        if !value.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        assert_eq!(scan.get(name), Some(&value.to_string()), "README's default of scan {name}");
+        checked += 1;
+    }
+    // The quotes options, in prose: `--option N` (default V...
+    for (at, _) in readme.match_indices("` (default ") {
+        let name = readme[..at].rsplit('`').next().unwrap().split_whitespace().next().unwrap();
+        let value: String = readme[at + 11..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        assert_eq!(quotes.get(name), Some(&value), "README's default of quotes {name}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} defaults found in README.md");
 }

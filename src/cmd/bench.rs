@@ -4,8 +4,9 @@
 //! Each scan runs as a child process (this same executable), so its wall time and peak resident
 //! memory are its own (`wait4`'s resource usage), not the benchmark's.
 
-use super::eval::{read_found, read_truth};
 use super::{fail, EXIT_OK};
+use reprint::error::{Error, Result};
+use reprint::eval::truth::{read_found, read_truth};
 use reprint::eval::{score_pairs, score_passages};
 use reprint::synth::{generate, SynthConfig};
 use std::fs::File;
@@ -63,10 +64,10 @@ struct Row {
 }
 
 /// Runs `cmd` to completion; returns (wall seconds, peak RSS in MiB, exit code).
-fn measure(cmd: &mut Command) -> Result<(f64, f64, i32), String> {
+fn measure(cmd: &mut Command) -> Result<(f64, f64, i32)> {
     let start = Instant::now();
     let child =
-        cmd.stdin(Stdio::null()).stdout(Stdio::null()).spawn().map_err(|e| format!("cannot start scan: {e}"))?;
+        cmd.stdin(Stdio::null()).stdout(Stdio::null()).spawn().map_err(|e| Error::io("cannot start scan", e))?;
     let pid = child.id() as libc::pid_t;
     let mut status: libc::c_int = 0;
     // SAFETY: plain FFI call on a child we spawned and have not waited for; both out-pointers
@@ -75,25 +76,27 @@ fn measure(cmd: &mut Command) -> Result<(f64, f64, i32), String> {
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = start.elapsed().as_secs_f64();
     if r < 0 {
-        return Err(format!("waiting for the scan failed: {}", std::io::Error::last_os_error()));
+        return Err(Error::io("waiting for the scan", std::io::Error::last_os_error()));
     }
     let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
     // ru_maxrss is in KiB on Linux.
     Ok((wall, usage.ru_maxrss as f64 / 1024.0, code))
 }
 
-fn bench_size(args: &Args, dir: &Path, docs: usize) -> Result<Row, String> {
+fn bench_size(args: &Args, dir: &Path, docs: usize) -> Result<Row> {
     let sub = dir.join(format!("n{docs}"));
-    std::fs::create_dir_all(&sub).map_err(|e| format!("{}: {e}", sub.display()))?;
+    std::fs::create_dir_all(&sub).map_err(|e| Error::io(format!("cannot create {}", sub.display()), e))?;
     let (corpus, truth) = (sub.join("corpus.jsonl"), sub.join("truth.jsonl"));
     let open = |p: &Path| {
-        File::create(p).map(|f| BufWriter::with_capacity(1 << 20, f)).map_err(|e| format!("{}: {e}", p.display()))
+        File::create(p)
+            .map(|f| BufWriter::with_capacity(1 << 20, f))
+            .map_err(|e| Error::io(format!("cannot write {}", p.display()), e))
     };
     let cfg = SynthConfig { docs, seed: args.seed, ocr_cer: args.ocr_cer, ..SynthConfig::default() };
     let stats =
-        generate(&cfg, &mut open(&corpus)?, &mut open(&truth)?).map_err(|e| format!("writing the corpus: {e}"))?;
+        generate(&cfg, &mut open(&corpus)?, &mut open(&truth)?).map_err(|e| Error::io("writing the corpus", e))?;
     let found = sub.join("found.jsonl");
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find this executable: {e}"))?;
+    let exe = std::env::current_exe().map_err(|e| Error::io("cannot find this executable", e))?;
     let mut cmd = Command::new(exe);
     cmd.arg("scan")
         .arg(&corpus)
@@ -107,7 +110,10 @@ fn bench_size(args: &Args, dir: &Path, docs: usize) -> Result<Row, String> {
     }
     let (wall, peak, code) = measure(&mut cmd)?;
     if code != 0 {
-        return Err(format!("scan of {} documents exited with status {code}", docs));
+        return Err(Error::io(
+            format!("scan of {docs} documents"),
+            std::io::Error::other(format!("exited with status {code}")),
+        ));
     }
     let t = read_truth(&[truth.display().to_string()], 0.5)?;
     let f = read_found(&found.display().to_string(), false)?;

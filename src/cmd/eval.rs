@@ -1,17 +1,12 @@
 //! `reprint eval --truth T --found F`: score results against truth.
 //!
-//! Truth lines are recognised by their fields: `{"cluster": [ids]}` (exact-duplicate clusters),
-//! `{"a","a_start","a_end","b","b_start","b_end"}` or `"type":"passage"` (passages), and
-//! `{"a","b",…}` (pairs: positive when `reuse` is true, when `jaccard` ≥ `--threshold`, or, with
-//! neither field, always, as in PAN's truth_pairs). Found lines are reprint's JSON Lines or a peer's
-//! `{"a","b","score"}`.
+//! What each kind of truth and results line means: [`reprint::eval::truth`].
 
 use super::{fail, EXIT_OK};
-use ahash::{AHashMap, AHashSet};
-use reprint::eval::quotes::{score_quotes, QuoteOccurrence};
-use reprint::eval::{adjusted_rand_index, pair_key, score_pairs, score_passages, PairKey, Spans, TruthPair};
-use reprint::neardup::cluster::clusters;
-use serde_json::Value;
+use ahash::AHashSet;
+use reprint::eval::quotes::score_quotes;
+use reprint::eval::truth::{read_found, read_truth};
+use reprint::eval::{adjusted_rand_index, score_pairs, score_passages, PairKey};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -42,155 +37,6 @@ pub struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
-}
-
-/// Truth records read from files.
-#[derive(Default)]
-pub(crate) struct Truth {
-    pub(crate) pairs: Vec<TruthPair>,
-    pub(crate) clusters: Vec<Vec<String>>,
-    pub(crate) passages: AHashMap<PairKey, Vec<Spans>>,
-    pub(crate) quotes: Vec<QuoteOccurrence>,
-}
-
-/// Results read from a file.
-#[derive(Default)]
-pub(crate) struct Found {
-    pub(crate) pairs: AHashSet<PairKey>,
-    pub(crate) clusters: Vec<Vec<String>>,
-    pub(crate) passages: AHashMap<PairKey, Vec<Spans>>,
-    pub(crate) quotes: Vec<QuoteOccurrence>,
-    lines: usize,
-}
-
-fn lines(path: &str) -> Result<Vec<(usize, Value)>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value = serde_json::from_str(line).map_err(|e| format!("{path}:{}: malformed JSON: {e}", i + 1))?;
-        out.push((i + 1, v));
-    }
-    Ok(out)
-}
-
-fn str_field<'a>(v: &'a Value, k: &str, path: &str, line: usize) -> Result<&'a str, String> {
-    v[k].as_str().ok_or_else(|| format!("{path}:{line}: field `{k}` missing or not a string"))
-}
-
-fn num_field(v: &Value, k: &str, path: &str, line: usize) -> Result<usize, String> {
-    v[k].as_u64().map(|x| x as usize).ok_or_else(|| format!("{path}:{line}: field `{k}` missing or not a number"))
-}
-
-fn spans(v: &Value, a: &str, b: &str, path: &str, line: usize) -> Result<Spans, String> {
-    Ok(vec![
-        (a.to_string(), num_field(v, "a_start", path, line)?, num_field(v, "a_end", path, line)?),
-        (b.to_string(), num_field(v, "b_start", path, line)?, num_field(v, "b_end", path, line)?),
-    ])
-}
-
-/// Reads truth files (see the module documentation for the kinds of records).
-pub(crate) fn read_truth(paths: &[String], threshold: f64) -> Result<Truth, String> {
-    let mut t = Truth::default();
-    for path in paths {
-        for (line, v) in lines(path)? {
-            if let Some(members) = v["cluster"].as_array() {
-                let ids: Vec<String> = members.iter().filter_map(|m| m.as_str().map(str::to_string)).collect();
-                for (i, x) in ids.iter().enumerate() {
-                    for y in &ids[i + 1..] {
-                        t.pairs.push(TruthPair { key: pair_key(x, y), jaccard: None, positive: true });
-                    }
-                }
-                t.clusters.push(ids);
-                continue;
-            }
-            if v["type"] == "boilerplate" {
-                continue; // synth's footers: what reprint must not report as reuse, not a pair
-            }
-            if v["type"] == "quote" {
-                t.quotes.push(QuoteOccurrence {
-                    doc: str_field(&v, "doc", path, line)?.to_string(),
-                    start: num_field(&v, "start", path, line)?,
-                    end: num_field(&v, "end", path, line)?,
-                    quote: v["quote"].to_string(),
-                    speaker: v["speaker"].as_str().map(str::to_string),
-                });
-                continue;
-            }
-            let (a, b) = (str_field(&v, "a", path, line)?, str_field(&v, "b", path, line)?);
-            if v["type"] == "passage" || v.get("a_start").is_some() {
-                t.passages.entry(pair_key(a, b)).or_default().push(spans(&v, a, b, path, line)?);
-                continue;
-            }
-            let jaccard = v["jaccard"].as_f64();
-            let positive = match (v["reuse"].as_bool(), jaccard) {
-                (Some(r), _) => r,
-                (None, Some(j)) => j >= threshold,
-                (None, None) => true,
-            };
-            t.pairs.push(TruthPair { key: pair_key(a, b), jaccard, positive });
-        }
-    }
-    Ok(t)
-}
-
-/// Reads results: reprint's JSON Lines or a peer's pairs.
-pub(crate) fn read_found(path: &str, all_pairs: bool) -> Result<Found, String> {
-    let mut f = Found::default();
-    let mut had_clusters = false;
-    for (line, v) in lines(path)? {
-        f.lines += 1;
-        match v["type"].as_str() {
-            Some("summary") | Some("quote_summary") => {}
-            Some("quote") => {
-                let id = v["id"].to_string();
-                let occ =
-                    v["occurrences"].as_array().ok_or_else(|| format!("{path}:{line}: quote without occurrences"))?;
-                for o in occ {
-                    f.quotes.push(QuoteOccurrence {
-                        doc: str_field(o, "doc", path, line)?.to_string(),
-                        start: num_field(o, "start", path, line)?,
-                        end: num_field(o, "end", path, line)?,
-                        quote: id.clone(),
-                        speaker: o["speaker"].as_str().map(str::to_string),
-                    });
-                }
-            }
-            Some("cluster") => {
-                had_clusters = true;
-                let ids = v["members"].as_array().ok_or_else(|| format!("{path}:{line}: cluster without members"))?;
-                f.clusters.push(ids.iter().filter_map(|m| m.as_str().map(str::to_string)).collect());
-            }
-            _ => {
-                let (a, b) = (str_field(&v, "a", path, line)?, str_field(&v, "b", path, line)?);
-                let key = pair_key(a, b);
-                let passage_only = v["found_by"] == "passage";
-                if all_pairs || !passage_only {
-                    f.pairs.insert(key.clone());
-                }
-                for p in v["passages"].as_array().into_iter().flatten() {
-                    if p["boilerplate"] != true {
-                        f.passages.entry(key.clone()).or_default().push(spans(p, a, b, path, line)?);
-                    }
-                }
-            }
-        }
-    }
-    if !had_clusters {
-        // A peer's pairs: clusters are their connected components.
-        let ids: Vec<&String> = f.pairs.iter().flat_map(|(a, b)| [a, b]).collect::<AHashSet<_>>().into_iter().collect();
-        let mut sorted = ids;
-        sorted.sort();
-        let index: AHashMap<&String, u32> = sorted.iter().enumerate().map(|(i, d)| (*d, i as u32)).collect();
-        let edges: Vec<(u32, u32)> = f.pairs.iter().map(|(a, b)| (index[a], index[b])).collect();
-        f.clusters = clusters(sorted.len(), edges)
-            .into_iter()
-            .map(|c| c.members.iter().map(|&m| sorted[m as usize].clone()).collect())
-            .collect();
-    }
-    Ok(f)
 }
 
 /// Runs `reprint eval`.

@@ -25,7 +25,7 @@ pub fn fail(message: impl std::fmt::Display) -> ExitCode {
 
 /// Sets the number of worker threads (0 = one per core), at most [`MAX_THREADS_PER_CORE`] a
 /// core (with a warning unless `quiet`).
-pub fn set_threads(n: usize, quiet: bool) -> Result<(), String> {
+pub fn set_threads(n: usize, quiet: bool) -> Result<(), reprint::error::Error> {
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
     let most = cores * MAX_THREADS_PER_CORE;
     let n = if n > most {
@@ -36,7 +36,10 @@ pub fn set_threads(n: usize, quiet: bool) -> Result<(), String> {
     } else {
         n
     };
-    rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| format!("cannot start {n} threads: {e}"))
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .map_err(|e| reprint::error::Error::Option(format!("cannot start {n} threads: {e}")))
 }
 
 /// Threads per core at most: past this, threads only cost memory and switching (10,000 threads

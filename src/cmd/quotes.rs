@@ -1,11 +1,10 @@
 //! `reprint quotes PATH...`: quotations shared across sources, their speakers and variants.
 
-use super::input::{write_failure, InputArgs, OutputArgs};
+use super::input::{write_failure, InputArgs, OutputArgs, WorkArgs};
 use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::quote::{find_quotes, QuoteConfig};
 use reprint::report::quotes::{write_quotes, QuoteSummary};
-use reprint::report::Format;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -16,43 +15,46 @@ pub struct Args {
     input: InputArgs,
     /// Report quotes carried by at least this many sources (a document without a source is its
     /// own source).
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(long, default_value_t = QuoteConfig::default().min_sources, value_name = "N")]
     min_sources: usize,
     /// Shortest quotation, in words.
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    #[arg(long, default_value_t = QuoteConfig::default().min_words, value_name = "N")]
     min_words: usize,
     /// Shared run of words that makes two quotations variants of one quote.
-    #[arg(long, default_value_t = 6, value_name = "N")]
+    #[arg(long, default_value_t = QuoteConfig::default().link_words, value_name = "N")]
     link_words: usize,
     /// Every extracted quotation, shared or not (same as --min-sources 1).
     #[arg(long)]
     all: bool,
-    /// Once the texts read pass this many MB, stop holding them in memory: a plain .jsonl
-    /// input's texts are read again from their lines when needed, others go to an unlinked
-    /// temporary file in TMPDIR (0: always; not with --format html, which keeps every text).
-    #[arg(long, default_value_t = 1024, value_name = "MB")]
-    spill_over: u64,
+    #[command(flatten)]
+    work: WorkArgs,
     #[command(flatten)]
     out: OutputArgs,
 }
 
+impl Args {
+    fn config(&self) -> QuoteConfig {
+        QuoteConfig {
+            min_words: self.min_words,
+            min_sources: if self.all { 1 } else { self.min_sources },
+            link_words: self.link_words,
+            ..QuoteConfig::default()
+        }
+    }
+}
+
 /// Runs `reprint quotes`.
 pub fn run(args: Args) -> ExitCode {
-    let cfg = QuoteConfig {
-        min_words: args.min_words,
-        min_sources: if args.all { 1 } else { args.min_sources },
-        link_words: args.link_words,
-        ..QuoteConfig::default()
-    };
+    let cfg = args.config();
     if let Err(e) = cfg.validate() {
         return fail(e);
     }
-    if let Err(e) = set_threads(args.out.threads, args.out.quiet) {
+    if let Err(e) = set_threads(args.work.threads, args.out.quiet) {
         return fail(e);
     }
     let started = Instant::now();
     let bars = Bars::new(args.out.quiet);
-    let spill_over = (args.out.format != Format::Html).then_some(args.spill_over.saturating_mul(1_000_000));
+    let spill_over = args.work.spill_over_bytes(args.out.format);
     let corpus = match args.input.read(&bars, args.out.quiet, spill_over) {
         Ok(c) => c,
         Err(e) => return fail(e),
@@ -81,4 +83,24 @@ pub fn run(args: Args) -> ExitCode {
         );
     }
     ExitCode::from(if corpus.had_errors() { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    #[test]
+    fn no_options_give_the_config_defaults() {
+        let cli = Cli::try_parse_from(["quotes", "seeds"]).unwrap();
+        assert_eq!(cli.args.config(), QuoteConfig::default());
+        let all = Cli::try_parse_from(["quotes", "seeds", "--all"]).unwrap();
+        assert_eq!(all.args.config(), QuoteConfig { min_sources: 1, ..QuoteConfig::default() });
+    }
 }

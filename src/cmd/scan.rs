@@ -1,6 +1,6 @@
 //! `reprint scan PATH...`: read a corpus, find near-duplicate pairs and clusters, report them.
 
-use super::input::{write_failure, InputArgs, OutputArgs};
+use super::input::{write_failure, InputArgs, OutputArgs, WorkArgs};
 use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::config::ScanConfig;
@@ -19,7 +19,7 @@ pub struct Args {
     #[arg(long, value_name = "K")]
     shingle: Option<usize>,
     /// MinHash values per signature.
-    #[arg(long, default_value_t = 128, value_name = "N")]
+    #[arg(long, default_value_t = ScanConfig::default().perms, value_name = "N")]
     perms: usize,
     /// Jaccard similarity from which two articles are near-duplicates [default: 0.5; 0.2 with
     /// --ocr, where shingles are letters and OCR noise lowers the Jaccard of two copies].
@@ -35,20 +35,20 @@ pub struct Args {
     #[arg(long, requires = "bands", value_name = "R")]
     rows: Option<usize>,
     /// Buckets with more documents than this are clustered through one document, not expanded.
-    #[arg(long, default_value_t = 200, value_name = "N")]
+    #[arg(long, default_value_t = ScanConfig::default().max_bucket, value_name = "N")]
     max_bucket: usize,
     /// Shortest shared passage reported, in matching words (see README: 8 keeps titles plus names
     /// and other stock phrases out).
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    #[arg(long, default_value_t = ScanConfig::default().min_words, value_name = "N")]
     min_words: usize,
     /// Shortest passage reported when it is outside quotation marks in both articles (see
     /// README: short unquoted overlaps in news are stock phrases; set it to --min-words to treat
     /// quoted and unquoted passages alike).
-    #[arg(long, default_value_t = 12, value_name = "N")]
+    #[arg(long, default_value_t = ScanConfig::default().min_unquoted_words, value_name = "N")]
     min_unquoted_words: usize,
     /// Anchors in more documents than this are ignored as boilerplate or stock phrases (a count,
     /// or a share of the corpus when at most 1).
-    #[arg(long, default_value_t = 100.0, value_name = "F")]
+    #[arg(long, default_value_t = ScanConfig::default().max_df, value_name = "F")]
     max_df: f64,
     /// Find shared passages (the default).
     #[arg(long, overrides_with = "no_passages")]
@@ -64,11 +64,8 @@ pub struct Args {
     /// (see README: "OCR text").
     #[arg(long)]
     ocr: bool,
-    /// Once the texts read pass this many MB, stop holding them in memory: a plain .jsonl
-    /// input's texts are read again from their lines when needed, others go to an unlinked
-    /// temporary file in TMPDIR (0: always; not with --format html, which keeps every text).
-    #[arg(long, default_value_t = 1024, value_name = "MB")]
-    spill_over: u64,
+    #[command(flatten)]
+    work: WorkArgs,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -99,13 +96,13 @@ pub fn run(args: Args) -> ExitCode {
     if let Err(e) = cfg.validate() {
         return fail(e);
     }
-    if let Err(e) = set_threads(args.out.threads, args.out.quiet) {
+    if let Err(e) = set_threads(args.work.threads, args.out.quiet) {
         return fail(e);
     }
     let started = Instant::now();
     let bars = Bars::new(args.out.quiet);
 
-    let spill_over = (args.out.format != Format::Html).then_some(args.spill_over.saturating_mul(1_000_000));
+    let spill_over = args.work.spill_over_bytes(args.out.format);
     let corpus = match args.input.read(&bars, args.out.quiet, spill_over) {
         Ok(c) => c,
         Err(e) => return fail(e),
@@ -155,4 +152,38 @@ pub fn run(args: Args) -> ExitCode {
         );
     }
     ExitCode::from(if had_errors { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser};
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    #[test]
+    fn no_options_give_the_config_defaults() {
+        let cli = Cli::try_parse_from(["scan", "seeds"]).unwrap();
+        assert_eq!(cli.args.config(), ScanConfig::default());
+        let ocr = Cli::try_parse_from(["scan", "seeds", "--ocr"]).unwrap();
+        assert_eq!(ocr.args.config(), ScanConfig::ocr_default());
+    }
+
+    #[test]
+    fn help_states_the_defaults_that_depend_on_ocr() {
+        let (words, ocr) = (ScanConfig::default(), ScanConfig::ocr_default());
+        let cmd = Cli::command();
+        let help = |name: &str| {
+            let arg = cmd.get_arguments().find(|a| a.get_id() == name).unwrap();
+            arg.get_long_help().or(arg.get_help()).unwrap().to_string()
+        };
+        let shingle = format!("[default: {}; {} with --ocr", words.shingle, ocr.shingle);
+        assert!(help("shingle").contains(&shingle), "{}", help("shingle"));
+        let threshold = format!("[default: {}; {} with", words.threshold, ocr.threshold);
+        assert!(help("threshold").contains(&threshold), "{}", help("threshold"));
+    }
 }

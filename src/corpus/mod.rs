@@ -20,6 +20,10 @@ use std::path::Path;
 
 pub use html::html_to_text;
 pub use jsonl::Fields;
+
+/// Texts read past this many MB leave memory by default (`--spill-over`; see
+/// [`ReadOptions::spill_over`]).
+pub const DEFAULT_SPILL_OVER_MB: u64 = 1024;
 pub use jsonl::InputLines;
 use spill::SpillWriter;
 pub use spill::{InputLine, LineRef, SpillFile, Spilled, Stored};

@@ -5,6 +5,7 @@
 //! Pure computation over parsed records; `reprint eval` reads the files.
 
 pub mod quotes;
+pub mod truth;
 
 use ahash::{AHashMap, AHashSet};
 use serde::Serialize;

@@ -73,9 +73,9 @@ pub struct PassageInput<'a> {
     /// the passage is placed).
     pub min_words: usize,
     /// Shortest passage that lies outside quotation marks in both documents, in matching words:
-    /// shorter ones are dropped and counted (when not above `min_words`, quoted and unquoted
-    /// passages are treated alike).
-    pub min_unquoted_words: usize,
+    /// shorter ones are dropped and counted (`None`: quoted and unquoted passages are treated
+    /// alike; see [`crate::config::ScanConfig::unquoted_floor`]).
+    pub unquoted_floor: Option<usize>,
     /// Keep boilerplate passages (flagged) instead of dropping them.
     pub keep_boilerplate: bool,
 }
@@ -325,7 +325,7 @@ pub fn find_passages<X: Texts + ?Sized>(
 ) -> Found {
     let aligned = std::sync::atomic::AtomicUsize::new(0);
     let unquoted_dropped = std::sync::atomic::AtomicUsize::new(0);
-    let quoted = QuotedSpans::new(if input.min_unquoted_words > input.min_words { seeds.docs() } else { 0 });
+    let quoted = QuotedSpans::new(if input.unquoted_floor.is_some() { seeds.docs() } else { 0 });
     let found = (0..seeds.docs() as u32)
         .into_par_iter()
         .map_init(PairScratch::default, |scratch, a| {
@@ -425,7 +425,7 @@ fn place<X: Texts + ?Sized>(
     input: &PassageInput,
     quoted: &QuotedSpans,
 ) -> (Vec<(u32, u32, Vec<Passage>)>, usize) {
-    let (unit, min_unquoted) = (input.unit, input.min_unquoted_words);
+    let (unit, min_unquoted) = (input.unit, input.unquoted_floor.unwrap_or(0));
     if found.is_empty() {
         return (Vec::new(), 0);
     }

@@ -18,6 +18,7 @@ pub mod speaker;
 pub mod words;
 
 use crate::corpus::{Doc, Texts};
+use crate::error::Error;
 use crate::progress::{Progress, Unit};
 use crate::text;
 use ahash::{AHashMap, AHashSet};
@@ -40,7 +41,7 @@ pub struct QuoteConfig {
     /// similar length are variants of one quote.
     pub max_edit: f64,
     /// Shortest quotation searched for where it is printed without quotation marks.
-    pub unquoted_min_words: usize,
+    pub min_unquoted_words: usize,
     /// Share of a quotation's words an unmarked copy must repeat in one run.
     pub unquoted_share: f64,
 }
@@ -52,7 +53,7 @@ impl Default for QuoteConfig {
             min_sources: 2,
             link_words: 6,
             max_edit: 0.3,
-            unquoted_min_words: 6,
+            min_unquoted_words: 6,
             unquoted_share: 0.5,
         }
     }
@@ -60,21 +61,21 @@ impl Default for QuoteConfig {
 
 impl QuoteConfig {
     /// Checks that the options make sense; the message names the bad option.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Error> {
         if self.min_words == 0 {
-            return Err("--min-words must be at least 1".into());
+            return Err(Error::Option("--min-words must be at least 1".into()));
         }
         if self.min_sources == 0 {
-            return Err("--min-sources must be at least 1".into());
+            return Err(Error::Option("--min-sources must be at least 1".into()));
         }
         if self.link_words == 0 {
-            return Err("--link-words must be at least 1".into());
+            return Err(Error::Option("--link-words must be at least 1".into()));
         }
         if !(0.0..1.0).contains(&self.max_edit) {
-            return Err(format!("--max-edit must be in [0, 1), not {}", self.max_edit));
+            return Err(Error::Option(format!("--max-edit must be in [0, 1), not {}", self.max_edit)));
         }
         if !(0.0..=1.0).contains(&self.unquoted_share) || self.unquoted_share == 0.0 {
-            return Err(format!("unquoted share must be in (0, 1], not {}", self.unquoted_share));
+            return Err(Error::Option(format!("unquoted share must be in (0, 1], not {}", self.unquoted_share)));
         }
         Ok(())
     }
@@ -338,7 +339,7 @@ fn variants_of(found: &[Found]) -> (Vec<usize>, Vec<u32>) {
 }
 
 /// Occurrences of the clusters' wordings printed without quotation marks: runs of at least
-/// `unquoted_min_words` words (and `unquoted_share` of the wording) outside every quotation.
+/// `min_unquoted_words` words (and `unquoted_share` of the wording) outside every quotation.
 fn find_unquoted<X: Texts + ?Sized>(
     n: usize,
     texts: &X,
@@ -349,7 +350,7 @@ fn find_unquoted<X: Texts + ?Sized>(
     progress: &dyn Progress,
 ) -> Vec<(Found, usize)> {
     const K: usize = 4;
-    let min = cfg.unquoted_min_words.max(K);
+    let min = cfg.min_unquoted_words.max(K);
     let index = KgramIndex::build(variants, K, min, false);
     if index.is_empty() {
         return Vec::new();

@@ -40,6 +40,14 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    /// Whether the format shows every text whole (HTML), so the texts must stay in memory
+    /// rather than spill to disk.
+    pub fn keeps_texts(self) -> bool {
+        self == Format::Html
+    }
+}
+
 /// Rounds a score to 4 decimals so outputs stay readable and stable.
 fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
@@ -215,7 +223,7 @@ impl Summary {
             input_problems: corpus.diagnostics.len(),
             passages_searched: cfg.passages,
             min_words: cfg.min_words,
-            min_unquoted_words: cfg.min_unquoted_words.max(cfg.min_words),
+            min_unquoted_words: cfg.unquoted_floor().unwrap_or(cfg.min_words),
             passages: s.passages,
             unquoted_dropped: s.unquoted_dropped,
             pairs_with_passages: result.pairs.iter().filter(|p| !p.passages.is_empty()).count(),

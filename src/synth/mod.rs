@@ -19,6 +19,8 @@
 
 pub mod ocr;
 
+use crate::error::Error;
+use crate::eval::truth::{self, PlantedFooter, PlantedPair, PlantedPassage, TruthRecord};
 use crate::fingerprint::shingle::{overlap, shingle_set};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -85,12 +87,12 @@ impl Default for SynthConfig {
 
 impl SynthConfig {
     /// Refuses settings that make no sense, naming the option.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Error> {
         let rate = |name: &str, x: f64| {
             if (0.0..=1.0).contains(&x) {
                 Ok(())
             } else {
-                Err(format!("{name} must be between 0 and 1, got {x}"))
+                Err(Error::Option(format!("{name} must be between 0 and 1, got {x}")))
             }
         };
         rate("--near-duplicates", self.near_duplicate_rate)?;
@@ -102,19 +104,24 @@ impl SynthConfig {
         rate("--min-edit", self.min_edit)?;
         rate("--max-edit", self.max_edit)?;
         if !(0.0..=0.5).contains(&self.ocr_cer) {
-            return Err(format!("--ocr-cer must be between 0 and 0.5, got {}", self.ocr_cer));
+            return Err(Error::Option(format!("--ocr-cer must be between 0 and 0.5, got {}", self.ocr_cer)));
         }
         if self.near_duplicate_rate + self.containment_rate > 0.9 {
-            return Err("--near-duplicates plus --containment must leave at least 10% original articles".into());
+            return Err(Error::Option(
+                "--near-duplicates plus --containment must leave at least 10% original articles".into(),
+            ));
         }
         if self.min_edit > self.max_edit {
-            return Err(format!("--min-edit ({}) is above --max-edit ({})", self.min_edit, self.max_edit));
+            return Err(Error::Option(format!(
+                "--min-edit ({}) is above --max-edit ({})",
+                self.min_edit, self.max_edit
+            )));
         }
         if self.words < 20 {
-            return Err(format!("--words must be at least 20, got {}", self.words));
+            return Err(Error::Option(format!("--words must be at least 20, got {}", self.words)));
         }
         if self.sources == 0 {
-            return Err("--sources must be at least 1".into());
+            return Err(Error::Option("--sources must be at least 1".into()));
         }
         Ok(())
     }
@@ -135,71 +142,6 @@ pub struct SynthDoc {
     pub text: String,
 }
 
-/// A planted pair, as written to `truth.jsonl`.
-#[derive(Debug, Clone, Serialize)]
-pub struct TruthPair {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    /// The earlier document.
-    pub a: String,
-    /// The copy.
-    pub b: String,
-    /// `near_duplicate`, `contained` or `passage` (a planted passage; see [`TruthPassage`]).
-    pub relation: &'static str,
-    /// Share of words edited (near-duplicates).
-    pub edit: f64,
-    /// Exact Jaccard of the shingle sets.
-    pub jaccard: f64,
-    /// Exact containment of the smaller in the larger.
-    pub containment: f64,
-}
-
-/// A planted passage, as written to `truth.jsonl`: character offsets (code points, end
-/// exclusive) of the copied words in the earlier document `a` and in the copy `b`.
-#[derive(Debug, Clone, Serialize)]
-pub struct TruthPassage {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    /// The earlier document.
-    pub a: String,
-    /// Start in `a`.
-    pub a_start: usize,
-    /// End in `a`.
-    pub a_end: usize,
-    /// The document the passage was copied into.
-    pub b: String,
-    /// Start in `b`.
-    pub b_start: usize,
-    /// End in `b`.
-    pub b_end: usize,
-    /// Words copied.
-    pub words: usize,
-    /// Words changed in the copy.
-    pub edits: usize,
-}
-
-/// One occurrence of a travelling quote, as written to `truth.jsonl`: the quoted words' span
-/// (code points, end exclusive) in document `doc`.
-#[derive(Debug, Clone, Serialize)]
-pub struct TruthQuote {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    /// The quote's number: occurrences with the same number are one quote.
-    pub quote: usize,
-    /// The document carrying it.
-    pub doc: String,
-    /// Start of the quoted words.
-    pub start: usize,
-    /// End of the quoted words.
-    pub end: usize,
-    /// Whether it is printed between quotation marks.
-    pub quoted: bool,
-    /// Who said it (the text may name only the surname).
-    pub speaker: String,
-    /// Words changed from the quote's first printing.
-    pub edits: usize,
-}
-
 /// The wire story being carried: its body, its outlet, copies still to come, and the members so
 /// far (id and final text, to score every pair among them).
 struct Wire {
@@ -207,21 +149,6 @@ struct Wire {
     source: usize,
     remaining: usize,
     members: Vec<(String, String)>,
-}
-
-/// An outlet's footer under one of its articles, as written to `truth.jsonl`.
-#[derive(Debug, Clone, Serialize)]
-pub struct TruthBoilerplate {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    /// The document.
-    pub doc: String,
-    /// Its outlet.
-    pub source: String,
-    /// Start of the footer (code points).
-    pub start: usize,
-    /// End of the footer.
-    pub end: usize,
 }
 
 /// A statement in circulation: its number, words and speaker.
@@ -658,13 +585,12 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
             let start = text.chars().count() + 2;
             text.push_str("\n\n");
             text.push_str(&footers[source]);
-            let t = TruthBoilerplate {
-                kind: "boilerplate",
+            let t = TruthRecord::Boilerplate(PlantedFooter {
                 doc: id.clone(),
                 source: format!("outlet{source:02}"),
                 start,
                 end: start + footers[source].chars().count(),
-            };
+            });
             write_line(&mut *truth, &t)?;
             stats.boilerplate += 1;
         }
@@ -681,15 +607,14 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
             let mine = shingle_set(&text, cfg.shingle, &mut scratch);
             for (other, other_text) in members {
                 let o = overlap(&shingle_set(other_text, cfg.shingle, &mut scratch), &mine);
-                let t = TruthPair {
-                    kind: "pair",
+                let t = TruthRecord::Pair(PlantedPair {
                     a: other.clone(),
                     b: id.clone(),
-                    relation: "syndicated",
+                    relation: "syndicated".into(),
                     edit: 0.0,
                     jaccard: o.jaccard,
                     containment: o.containment,
-                };
+                });
                 write_line(&mut *truth, &t)?;
             }
             wire.as_mut().expect("wire").members.push((id.clone(), text.clone()));
@@ -702,8 +627,7 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
             } else {
                 (span[3].0, span[3 + q.words - 1].1 - 1)
             };
-            let t = TruthQuote {
-                kind: "quote",
+            let t = TruthRecord::Quote(truth::PlantedQuote {
                 quote: q.id,
                 doc: id.clone(),
                 start,
@@ -711,15 +635,14 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
                 quoted: q.quoted,
                 speaker: q.speaker.clone(),
                 edits: q.edits,
-            };
+            });
             write_line(&mut *truth, &t)?;
         }
         if let Some(p) = &passage {
             let (_, source_offsets) = render_with_offsets(&recent[p.from].1);
             let flat: Vec<(usize, usize)> = source_offsets.into_iter().flatten().collect();
             let span = &offsets[p.paragraph];
-            let t = TruthPassage {
-                kind: "passage",
+            let t = TruthRecord::Passage(PlantedPassage {
                 a: recent[p.from].0.clone(),
                 a_start: flat[p.first].0,
                 a_end: flat[p.first + p.words.len() - 1].1,
@@ -728,7 +651,7 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
                 b_end: span[span.len() - 1].1,
                 words: p.words.len(),
                 edits: p.edits,
-            };
+            });
             write_line(&mut *truth, &t)?;
             stats.passages += 1;
             // The two documents as a pair too, so that the truth holds every related pair.
@@ -737,15 +660,14 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
                 &shingle_set(&base_text, cfg.shingle, &mut scratch),
                 &shingle_set(&text, cfg.shingle, &mut scratch),
             );
-            let pair = TruthPair {
-                kind: "pair",
+            let pair = TruthRecord::Pair(PlantedPair {
                 a: recent[p.from].0.clone(),
                 b: id.clone(),
-                relation: "passage",
+                relation: "passage".into(),
                 edit: 0.0,
                 jaccard: o.jaccard,
                 containment: o.containment,
-            };
+            });
             write_line(&mut *truth, &pair)?;
         }
         if let Some((k, relation, edit)) = planted {
@@ -754,15 +676,14 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
                 &shingle_set(&base_text, cfg.shingle, &mut scratch),
                 &shingle_set(&text, cfg.shingle, &mut scratch),
             );
-            let t = TruthPair {
-                kind: "pair",
+            let t = TruthRecord::Pair(PlantedPair {
                 a: recent[k].0.clone(),
                 b: id.clone(),
-                relation,
+                relation: relation.into(),
                 edit: (edit * 1000.0).round() / 1000.0,
                 jaccard: o.jaccard,
                 containment: o.containment,
-            };
+            });
             write_line(&mut *truth, &t)?;
             if relation == "contained" {
                 stats.contained += 1;

@@ -1,7 +1,5 @@
 //! Helpers for the end-to-end tests: run the built `reprint` binary and read its output.
 
-#![allow(dead_code)]
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
