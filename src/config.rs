@@ -20,9 +20,8 @@ pub struct ScanConfig {
     /// Weight of false positives when choosing bands and rows (0.05). See [`crate::neardup::band`].
     pub lsh_fp_weight: f64,
     /// Weight of false negatives when choosing bands and rows (0.95). Candidates are verified
-    /// exactly, so a false positive only costs time and the weights favour recall: at the default
-    /// threshold this gives 26 bands of 3 rows, P(candidate | J = 0.5) = 0.97, against 0.55 for
-    /// datasketch's 25 × 5.
+    /// exactly, so a false positive only costs time and the weights favour recall (at the default
+    /// threshold, 26 bands of 3 rows).
     pub lsh_fn_weight: f64,
     /// Explicit `(bands, rows)`, overriding the weighted choice.
     pub lsh_bands: Option<(usize, usize)>,
@@ -56,9 +55,8 @@ pub struct ScanConfig {
     /// Words per anchor shingle (5, the fingerprint's own shingles, hashed once for both).
     pub anchor_k: usize,
     /// Winnowing window in shingles (2): any shared run of `anchor_k + window - 1` = 6 words is
-    /// guaranteed a common anchor. Window 4 (a guarantee at 8 words, the shortest passage) was
-    /// measured: 20-30% less time and memory for passages, but an edited quotation whose longest
-    /// exact run is 6 words (the seeds' "colossal leap forward / ahead") is no longer found.
+    /// guaranteed a common anchor. A wider window is cheaper but misses edited quotations whose
+    /// longest exact run is 6 words (the seeds' "colossal leap forward / ahead").
     pub winnow: usize,
     /// Longest unaligned stretch, in words, bridged inside one passage (30).
     pub max_gap: usize,
@@ -109,8 +107,8 @@ pub struct OcrConfig {
     /// ...that is, when fewer than this share of their columns match (1/2, where words split
     /// under 1/3). Unrelated text aligned letter by letter matches about half its columns
     /// (letters repeat; words do not); two OCR copies of one text at 10% character errors each,
-    /// about four in five. At 3/5 a changed word with its unanchored neighbours splits an
-    /// edited passage (granularity 1.27 against 1.02 on the 5%-CER corpus of BENCHMARKS.md).
+    /// about four in five. A higher share splits edited passages at a changed word and its
+    /// unanchored neighbours.
     pub split_identity: (usize, usize),
     /// Gaps between anchors are aligned only this many letters either side of the straight line
     /// through them (16): OCR drifts a letter or two, an inserted word a few more.
@@ -164,11 +162,9 @@ impl Default for ScanConfig {
 impl ScanConfig {
     /// The defaults for OCR text (`reprint scan --ocr`): letters instead of words, shingles of 6
     /// letters and near-duplicates from a letter-shingle Jaccard of 0.2. A misread letter breaks
-    /// the 6 shingles holding it, so OCR noise lowers the Jaccard of two copies much as edits do:
-    /// on synthetic corpora (BENCHMARKS.md, "OCR text") copies whose clean word Jaccard is 0.5 or
-    /// more kept at least 0.37 at 5% character errors in each copy and 0.23 at 10%, while
-    /// unrelated articles stayed under 0.17. Shorter shingles raise the unrelated; longer ones
-    /// lose the copies faster than the unrelated.
+    /// the 6 shingles holding it, so OCR noise lowers the Jaccard of two copies much as edits do;
+    /// 0.2 sits between noisy copies and unrelated articles (BENCHMARKS.md, "OCR text"). Shorter
+    /// shingles raise the unrelated; longer ones lose the copies faster than the unrelated.
     pub fn ocr_default() -> Self {
         ScanConfig { shingle: 6, threshold: 0.2, ocr: Some(OcrConfig::default()), ..ScanConfig::default() }
     }

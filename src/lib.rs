@@ -1,15 +1,23 @@
 //! reprint finds near-duplicate articles and shared passages across news sources.
 //!
-//! The modules follow the data:
-//! [`corpus`] (read documents) → [`text`] (tokens with spans) → [`shingle`] and [`signature`]
-//! (fingerprints, computed together by [`fingerprint`]) → [`band`] and [`containment`]
-//! (candidate pairs) → [`scan`] (exact verification, [`cluster`]s) → [`report`] (table, JSON
-//! Lines, JSON, CSV). Shared passages branch off after fingerprinting: [`anchor`] (winnowed
-//! anchors and their index, [`boilerplate`] found there) → [`seed`] (the pairs sharing anchors,
-//! one first document at a time) → [`align`] (spans over word hashes) → [`passage`] (character
-//! offsets and text). Quotations have their own path: [`quote`]. Every option and its default
-//! lives in [`config::ScanConfig`]. Stages take and return plain data, so each can be tested,
-//! benchmarked or run per partition on its own.
+//! The folders follow the data:
+//! - [`corpus`] reads documents (files, JSON Lines, HTML; bad input named by file and line);
+//! - [`text`] cuts them into tokens with their spans (words, or [`text::letters`] for OCR) and
+//!   finds what lies between quotation marks;
+//! - [`fingerprint`] hashes shingles ([`fingerprint::shingle`]), MinHash signatures
+//!   ([`fingerprint::signature`]) and winnowed anchors ([`fingerprint::winnow`]) in one pass;
+//! - [`neardup`]: candidate pairs from LSH bands and the containment index, the verified
+//!   [`neardup::Pair`], [`neardup::cluster`]s;
+//! - [`passage`]: the anchor index, seeds, alignment and boilerplate, giving aligned
+//!   [`passage::Passage`]s with character offsets in both documents;
+//! - [`quote`]: quotations, their speakers, and the quotes shared across sources;
+//! - [`report`]: table, JSON Lines, JSON, CSV and HTML output.
+//!
+//! [`scan`] runs fingerprint → neardup → passage in order. [`eval`] scores results against truth
+//! ([`eval::truth`] is the truth format) and [`synth`] generates corpora with planted reuse.
+//! Every option and its default lives in [`config::ScanConfig`] (and [`quote::QuoteConfig`]);
+//! every fallible call returns an [`error::Error`]. Stages take and return plain data, so each can
+//! be tested, benchmarked or run per partition on its own.
 
 #![warn(missing_docs)]
 

@@ -17,10 +17,10 @@ const _: () = assert!(libmimalloc_sys::mi_option_use_numa_nodes == MI_OPTION_PUR
 
 /// Keeps freed memory for reuse instead of handing it back to the OS 10 ms later (mimalloc's
 /// default). A scan allocates in waves (token hashes, then anchors, then the index, then seeds);
-/// returning each wave's pages only to fault fresh zeroed ones in for the next made the kernel's
-/// page zeroing a third of a 20k-article full scan (perf), and setting this cut system time from
-/// 0.74 s to 0.18 s and wall time from 1.83 s to 1.29 s (median of 6), for about 20% more peak
-/// memory. Setting `MIMALLOC_PURGE_DELAY` (milliseconds) in the environment takes precedence.
+/// returning each wave's pages only to fault fresh zeroed ones in for the next makes the kernel
+/// zero pages over and over, at the cost of some peak memory (BENCHMARKS.md, "Measurements behind
+/// design choices"). Setting `MIMALLOC_PURGE_DELAY` (milliseconds) in the environment takes
+/// precedence.
 fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;

@@ -296,13 +296,8 @@ mod tests {
     use crate::progress::NoProgress;
 
     fn words(seed: u64, n: usize) -> Vec<String> {
-        let mut x = seed;
-        (0..n)
-            .map(|_| {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                format!("w{}", (x >> 33) % 5000)
-            })
-            .collect()
+        let mut next = crate::test_rng::lcg(seed);
+        (0..n).map(|_| format!("w{}", next(5000))).collect()
     }
 
     #[test]

@@ -42,6 +42,6 @@ pub fn set_threads(n: usize, quiet: bool) -> Result<(), reprint::error::Error> {
         .map_err(|e| reprint::error::Error::Option(format!("cannot start {n} threads: {e}")))
 }
 
-/// Threads per core at most: past this, threads only cost memory and switching (10,000 threads
-/// on the five seeds took 55 s and 1.6 GB). The output does not depend on the count.
+/// Threads per core at most: past this, threads only cost memory and switching. The output does
+/// not depend on the count.
 const MAX_THREADS_PER_CORE: usize = 4;

@@ -155,8 +155,8 @@ pub struct QuoteResult {
 /// A word k-gram found in more distinct wordings than this is a stock phrase ("said in a
 /// statement that the"), not evidence that two quotations are one: it is not followed, neither
 /// for grouping nor for unmarked copies. Distinct wordings, not occurrences: a quote reprinted
-/// 10,000 times word for word is one wording. (At 1,000 the 100k-article synthetic corpus spent
-/// 40 of its 59 s following such k-grams.)
+/// 10,000 times word for word is one wording. A higher cap spends most of the time following
+/// stock phrases (BENCHMARKS.md, "Measurements behind design choices").
 const MAX_VARIANT_DF: usize = 64;
 
 /// A word for quote matching: byte span and key.

@@ -8,8 +8,7 @@
 //! `assets/report.js` from that data, a view at a time, so 10,000 pairs stay usable (tables page
 //! by 100 rows, one pair's texts are laid out only when it is opened).
 
-use super::quotes::VariantRecord;
-use super::{earlier, round4};
+use super::{earlier, round4, VariantRecord};
 use crate::corpus::Doc;
 use crate::quote::QuoteResult;
 use crate::{neardup::FoundBy, scan::ScanResult};

@@ -111,6 +111,15 @@ pub struct PassageRecord<'a> {
     pub earlier: Option<&'static str>,
 }
 
+/// One distinct wording of a quote.
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantRecord<'a> {
+    /// The words as first printed.
+    pub text: &'a str,
+    /// Occurrences with this wording.
+    pub occurrences: usize,
+}
+
 /// A `cluster` record.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterRecord<'a> {

@@ -3,7 +3,7 @@
 
 use super::csv::field;
 use super::table::fit;
-use super::Format;
+use super::{Format, VariantRecord};
 use crate::corpus::Doc;
 use crate::quote::{QuoteCluster, QuoteConfig, QuoteResult};
 use serde::Serialize;
@@ -19,15 +19,6 @@ pub struct FirstSeen<'a> {
     pub source: Option<&'a str>,
     /// Its date.
     pub date: Option<&'a str>,
-}
-
-/// One distinct wording of a quote.
-#[derive(Debug, Clone, Serialize)]
-pub struct VariantRecord<'a> {
-    /// The words as first printed.
-    pub text: &'a str,
-    /// Occurrences with this wording.
-    pub occurrences: usize,
 }
 
 /// One place a quote appears.
