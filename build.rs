@@ -2,12 +2,13 @@
 //! cannot run is reported as ignored (with the reason) rather than passing without checking:
 //! - `has_reuters`: the shared Reuters-21578 corpus at `../shared/data/reuters21578`;
 //! - `has_chromium`: a browser for the HTML report (`$CHROMIUM`, or `chromium`,
-//!   `chromium-browser` or `google-chrome` on `PATH`). Under `CI` the browser tests always run, and
-//!   fail when it is missing: `.ci/run` installs it.
+//!   `chromium-browser` or `google-chrome` on `PATH`), whose path the tests get as
+//!   `REPRINT_TEST_CHROMIUM`. Under `CI` the browser tests always run, and fail when it is
+//!   missing: `.ci/run` installs it.
 //!
 //! Presence is checked when the package is built: after adding the corpus, `touch build.rs`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(has_reuters)");
@@ -22,13 +23,22 @@ fn main() {
         println!("cargo::rerun-if-changed={}", reuters.display());
         println!("cargo::rustc-cfg=has_reuters");
     }
-    if std::env::var_os("CI").is_some() || std::env::var_os("CHROMIUM").is_some() || browser_on_path() {
+    let browser = browser();
+    if let Some(b) = &browser {
+        println!("cargo::rustc-env=REPRINT_TEST_CHROMIUM={}", b.display());
+    }
+    if browser.is_some() || std::env::var_os("CI").is_some() {
         println!("cargo::rustc-cfg=has_chromium");
     }
 }
 
-fn browser_on_path() -> bool {
-    let Some(path) = std::env::var_os("PATH") else { return false };
-    std::env::split_paths(&path)
-        .any(|dir| ["chromium", "chromium-browser", "google-chrome"].iter().any(|b| dir.join(b).is_file()))
+/// `$CHROMIUM`, or the first of chromium, chromium-browser and google-chrome on `PATH`.
+fn browser() -> Option<PathBuf> {
+    if let Some(b) = std::env::var_os("CHROMIUM") {
+        return Some(PathBuf::from(b));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).find_map(|dir| {
+        ["chromium", "chromium-browser", "google-chrome"].iter().map(|b| dir.join(b)).find(|p| p.is_file())
+    })
 }

@@ -51,6 +51,12 @@ enum Command {
     Bench(cmd::bench::Args),
 }
 
+/// `reprint ARGS` parsed by the real command line, for the subcommands' tests.
+#[cfg(test)]
+fn parse(args: &[&str]) -> Command {
+    Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{args:?}: {e}")).command
+}
+
 fn main() -> ExitCode {
     keep_freed_memory();
     let cli = Cli::parse();

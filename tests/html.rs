@@ -21,21 +21,13 @@ fn hostile_corpus() -> String {
     out
 }
 
-/// The browser: `$CHROMIUM`, or the first of chromium, chromium-browser and google-chrome on
-/// `PATH`. The browser tests only run where `build.rs` found one (or under CI, where it must be).
+/// The browser `build.rs` found. The browser tests only run where it found one, or under CI,
+/// where one must be.
 fn chromium() -> PathBuf {
-    if let Ok(p) = std::env::var("CHROMIUM") {
-        return PathBuf::from(p);
-    }
-    for name in ["chromium", "chromium-browser", "google-chrome"] {
-        for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
-            let p = dir.join(name);
-            if p.is_file() {
-                return p;
-            }
-        }
-    }
-    panic!("no chromium on PATH (.ci/run installs it; set CHROMIUM to use another)")
+    let found = option_env!("REPRINT_TEST_CHROMIUM");
+    PathBuf::from(
+        found.expect("no chromium on PATH when reprint was built (.ci/run installs it; set CHROMIUM to use another)"),
+    )
 }
 
 /// Runs headless chromium on `file#fragment` with `extra` flags; (stdout, stderr).

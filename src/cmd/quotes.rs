@@ -88,19 +88,17 @@ pub fn run(args: Args) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
 
-    #[derive(Parser)]
-    struct Cli {
-        #[command(flatten)]
-        args: Args,
+    /// `reprint ARGS` as `quotes` options.
+    fn parse(args: &[&str]) -> Args {
+        let crate::Command::Quotes(quotes) = crate::parse(args) else { panic!("not quotes: {args:?}") };
+        quotes
     }
 
     #[test]
     fn no_options_give_the_config_defaults() {
-        let cli = Cli::try_parse_from(["quotes", "seeds"]).unwrap();
-        assert_eq!(cli.args.config(), QuoteConfig::default());
-        let all = Cli::try_parse_from(["quotes", "seeds", "--all"]).unwrap();
-        assert_eq!(all.args.config(), QuoteConfig { min_sources: 1, ..QuoteConfig::default() });
+        assert_eq!(parse(&["reprint", "quotes", "seeds"]).config(), QuoteConfig::default());
+        let all = parse(&["reprint", "quotes", "seeds", "--all"]).config();
+        assert_eq!(all, QuoteConfig { min_sources: 1, ..QuoteConfig::default() });
     }
 }

@@ -157,26 +157,25 @@ pub fn run(args: Args) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::{CommandFactory, Parser};
+    use clap::CommandFactory;
 
-    #[derive(Parser)]
-    struct Cli {
-        #[command(flatten)]
-        args: Args,
+    /// `reprint ARGS` as `scan` options.
+    fn parse(args: &[&str]) -> Args {
+        let crate::Command::Scan(scan) = crate::parse(args) else { panic!("not a scan: {args:?}") };
+        scan
     }
 
     #[test]
     fn no_options_give_the_config_defaults() {
-        let cli = Cli::try_parse_from(["scan", "seeds"]).unwrap();
-        assert_eq!(cli.args.config(), ScanConfig::default());
-        let ocr = Cli::try_parse_from(["scan", "seeds", "--ocr"]).unwrap();
-        assert_eq!(ocr.args.config(), ScanConfig::ocr_default());
+        assert_eq!(parse(&["reprint", "scan", "seeds"]).config(), ScanConfig::default());
+        assert_eq!(parse(&["reprint", "scan", "seeds", "--ocr"]).config(), ScanConfig::ocr_default());
     }
 
     #[test]
     fn help_states_the_defaults_that_depend_on_ocr() {
         let (words, ocr) = (ScanConfig::default(), ScanConfig::ocr_default());
-        let cmd = Cli::command();
+        let cli = crate::Cli::command();
+        let cmd = cli.find_subcommand("scan").unwrap();
         let help = |name: &str| {
             let arg = cmd.get_arguments().find(|a| a.get_id() == name).unwrap();
             arg.get_long_help().or(arg.get_help()).unwrap().to_string()

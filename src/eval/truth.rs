@@ -38,13 +38,19 @@ pub struct PlantedPair {
     /// The copy.
     pub b: String,
     /// `near_duplicate`, `contained` or `passage` (a planted passage; see [`PlantedPassage`]).
+    #[serde(default)]
     pub relation: String,
     /// Share of words edited (near-duplicates).
+    #[serde(default)]
     pub edit: f64,
-    /// Exact Jaccard of the shingle sets.
-    pub jaccard: f64,
+    /// Exact Jaccard of the shingle sets (synth always writes it; a hand-written pair may not).
+    pub jaccard: Option<f64>,
     /// Exact containment of the smaller in the larger.
+    #[serde(default)]
     pub containment: f64,
+    /// Whether the pair is reuse, when a hand-written truth says so (synth never writes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reuse: Option<bool>,
 }
 
 /// A planted passage, as `reprint synth` writes it to `truth.jsonl`: character offsets (code points, end
@@ -64,8 +70,10 @@ pub struct PlantedPassage {
     /// End in `b`.
     pub b_end: usize,
     /// Words copied.
+    #[serde(default)]
     pub words: usize,
     /// Words changed in the copy.
+    #[serde(default)]
     pub edits: usize,
 }
 
@@ -82,10 +90,12 @@ pub struct PlantedQuote {
     /// End of the quoted words.
     pub end: usize,
     /// Whether it is printed between quotation marks.
+    #[serde(default)]
     pub quoted: bool,
-    /// Who said it (the text may name only the surname).
-    pub speaker: String,
+    /// Who said it (the text may name only the surname; synth always names someone).
+    pub speaker: Option<String>,
     /// Words changed from the quote's first printing.
+    #[serde(default)]
     pub edits: usize,
 }
 
@@ -93,12 +103,16 @@ pub struct PlantedQuote {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlantedFooter {
     /// The document.
+    #[serde(default)]
     pub doc: String,
     /// Its outlet.
+    #[serde(default)]
     pub source: String,
     /// Start of the footer (code points).
+    #[serde(default)]
     pub start: usize,
     /// End of the footer.
+    #[serde(default)]
     pub end: usize,
 }
 
@@ -116,12 +130,12 @@ pub struct Truth {
 }
 
 impl Truth {
-    /// Adds one typed record; a pair is positive when its `jaccard` reaches `threshold`.
+    /// Adds one typed record (a pair's label: [`is_positive`]).
     fn add(&mut self, record: TruthRecord, threshold: f64) {
         match record {
             TruthRecord::Pair(p) => {
-                let positive = p.jaccard >= threshold;
-                self.pairs.push(TruthPair { key: pair_key(&p.a, &p.b), jaccard: Some(p.jaccard), positive });
+                let positive = is_positive(p.reuse, p.jaccard, threshold);
+                self.pairs.push(TruthPair { key: pair_key(&p.a, &p.b), jaccard: p.jaccard, positive });
             }
             TruthRecord::Passage(p) => self
                 .passages
@@ -133,7 +147,7 @@ impl Truth {
                 start: q.start,
                 end: q.end,
                 quote: q.quote.to_string(),
-                speaker: Some(q.speaker),
+                speaker: q.speaker,
             }),
             // Footers are what reprint must not report as reuse, not a pair.
             TruthRecord::Boilerplate(_) => {}
@@ -218,15 +232,21 @@ pub fn read_truth(paths: &[String], threshold: f64) -> Result<Truth> {
                 continue;
             }
             let jaccard = v["jaccard"].as_f64();
-            let positive = match (v["reuse"].as_bool(), jaccard) {
-                (Some(r), _) => r,
-                (None, Some(j)) => j >= threshold,
-                (None, None) => true,
-            };
+            let positive = is_positive(v["reuse"].as_bool(), jaccard, threshold);
             t.pairs.push(TruthPair { key: pair_key(a, b), jaccard, positive });
         }
     }
     Ok(t)
+}
+
+/// Whether a truth pair is reuse: as its `reuse` says; else when its `jaccard` reaches
+/// `threshold`; with neither, always (PAN's truth_pairs list only reuse).
+fn is_positive(reuse: Option<bool>, jaccard: Option<f64>, threshold: f64) -> bool {
+    match (reuse, jaccard) {
+        (Some(r), _) => r,
+        (None, Some(j)) => j >= threshold,
+        (None, None) => true,
+    }
 }
 
 /// Reads results: reprint's JSON Lines or a peer's pairs.

@@ -612,8 +612,9 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
                     b: id.clone(),
                     relation: "syndicated".into(),
                     edit: 0.0,
-                    jaccard: o.jaccard,
+                    jaccard: Some(o.jaccard),
                     containment: o.containment,
+                    reuse: None,
                 });
                 write_line(&mut *truth, &t)?;
             }
@@ -633,7 +634,7 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
                 start,
                 end,
                 quoted: q.quoted,
-                speaker: q.speaker.clone(),
+                speaker: Some(q.speaker.clone()),
                 edits: q.edits,
             });
             write_line(&mut *truth, &t)?;
@@ -665,8 +666,9 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
                 b: id.clone(),
                 relation: "passage".into(),
                 edit: 0.0,
-                jaccard: o.jaccard,
+                jaccard: Some(o.jaccard),
                 containment: o.containment,
+                reuse: None,
             });
             write_line(&mut *truth, &pair)?;
         }
@@ -681,8 +683,9 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
                 b: id.clone(),
                 relation: relation.into(),
                 edit: (edit * 1000.0).round() / 1000.0,
-                jaccard: o.jaccard,
+                jaccard: Some(o.jaccard),
                 containment: o.containment,
+                reuse: None,
             });
             write_line(&mut *truth, &t)?;
             if relation == "contained" {
