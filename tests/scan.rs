@@ -42,7 +42,7 @@ fn synth(dir: &std::path::Path, docs: &str, extra: &[&str]) {
 #[test]
 fn output_is_identical_for_one_and_two_threads() {
     let dir = tempfile::tempdir().unwrap();
-    // More pairs than `emit` encodes in one parallel batch (1,024), so batches meet.
+    // More pairs than `emit_scan` encodes in one parallel batch (1,024), so batches meet.
     synth(dir.path(), "2500", &["--words", "300", "--near-duplicates", "0.3"]);
     let corpus = dir.path().join("corpus.jsonl");
     let pairs = reprint(&["scan", s(&corpus), "--containment", "0.7", "--format", "jsonl", "-q"]).pairs().len();

@@ -4,7 +4,7 @@ use super::input::{write_failure, InputArgs, OutputArgs, WorkArgs};
 use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::quote::{find_quotes, QuoteConfig};
-use reprint::report::quotes::{write_quotes, QuoteSummary};
+use reprint::report::{emit_quotes, for_format, QuoteSummary};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -64,14 +64,16 @@ pub fn run(args: Args) -> ExitCode {
         return fail(e);
     }
     let summary = QuoteSummary::new(&corpus.docs, &cfg, &result);
-    let mut out = match args.out.open() {
+    let out = match args.out.open() {
         Ok(out) => out,
         Err(e) => return fail(e),
     };
-    if let Some(code) = write_failure(write_quotes(out.as_mut(), args.out.format, &corpus.docs, &summary, &result)) {
+    let mut report = for_format(args.out.format, out, "reprint: quotes", &corpus.docs);
+    let written = emit_quotes(report.as_mut(), &corpus.docs, &summary, &result).and_then(|()| report.finish());
+    if let Some(code) = write_failure(written) {
         return code;
     }
-    drop(out);
+    drop(report);
     if !args.out.quiet {
         eprintln!(
             "reprint: {} documents, {} quotations, {} shared quotes in {:.2} s ({})",

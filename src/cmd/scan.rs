@@ -5,8 +5,7 @@ use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::config::ScanConfig;
 use reprint::quote::QuoteConfig;
-use reprint::report::html::write_html;
-use reprint::report::{emit, for_format, Format, Summary};
+use reprint::report::{emit_quotes, emit_scan, for_format, Format, QuoteSummary, Summary};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -115,20 +114,21 @@ pub fn run(args: Args) -> ExitCode {
     let summary = Summary::new(&corpus, &cfg, &result);
 
     let written = Instant::now();
-    let mut out = match args.out.open() {
+    let out = match args.out.open() {
         Ok(out) => out,
         Err(e) => return fail(e),
     };
-    let written_ok = if args.out.format == Format::Html {
-        // The HTML report also shows the quotes the corpus shares.
-        let quotes = reprint::quote::find_quotes(&corpus.docs, &corpus, &QuoteConfig::default(), &bars);
-        write_html(out.as_mut(), "reprint: scan", &corpus.docs, Some(&result), Some(&quotes))
-    } else {
-        match for_format(args.out.format, out) {
-            Some(mut report) => emit(report.as_mut(), &corpus, &summary, &result),
-            None => Ok(()),
-        }
-    };
+    let mut report = for_format(args.out.format, out, "reprint: scan", &corpus.docs);
+    let mut written_ok = emit_scan(report.as_mut(), &corpus, &summary, &result);
+    if written_ok.is_ok() && args.out.format == Format::Html {
+        // The HTML page also shows the quotes the corpus shares.
+        let cfg = QuoteConfig::default();
+        let quotes = reprint::quote::find_quotes(&corpus.docs, &corpus, &cfg, &bars);
+        written_ok =
+            emit_quotes(report.as_mut(), &corpus.docs, &QuoteSummary::new(&corpus.docs, &cfg, &quotes), &quotes);
+    }
+    let written_ok = written_ok.and_then(|()| report.finish());
+    drop(report);
     if let Some(code) = write_failure(written_ok) {
         return code;
     }

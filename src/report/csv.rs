@@ -1,12 +1,12 @@
-//! CSV: one row per passage (the pair's columns repeated), or one row for a pair without
-//! passages (its passage columns empty); clusters appear as the `cluster` column. Every row has
-//! the header's 22 columns.
+//! CSV. A scan: one row per passage (the pair's columns repeated), or one row for a pair without
+//! passages (its passage columns empty); clusters appear as the `cluster` column; every row has
+//! the header's 22 columns. Quotes: one row per occurrence, the quote's columns repeated.
 
-use super::{ClusterRecord, PairEncoder, PairRecord, Report, Summary};
+use super::{ClusterRecord, PairEncoder, PairRecord, QuoteRecord, QuoteSummary, Report, Summary};
 use std::io::{self, Write};
 
 /// Quotes a field when it holds a comma, quote or line break (RFC 4180).
-pub(crate) fn field(s: &str) -> String {
+fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -14,7 +14,7 @@ pub(crate) fn field(s: &str) -> String {
     }
 }
 
-/// Pairs as CSV rows.
+/// Pairs or quote occurrences as CSV rows.
 pub struct CsvReport<'w> {
     out: Box<dyn Write + 'w>,
 }
@@ -46,6 +46,30 @@ impl Report for CsvReport<'_> {
         self.out.write_all(bytes)
     }
     fn cluster(&mut self, _: &ClusterRecord) -> io::Result<()> {
+        Ok(())
+    }
+    fn quote_summary(&mut self, _: &QuoteSummary) -> io::Result<()> {
+        writeln!(self.out, "quote,quote_text,quote_speaker,sources,doc,source,date,start,end,quoted,speaker,text")
+    }
+    fn quote(&mut self, r: &QuoteRecord) -> io::Result<()> {
+        for o in &r.occurrences {
+            writeln!(
+                self.out,
+                "{},{},{},{},{},{},{},{},{},{},{},{}",
+                r.id,
+                field(r.text),
+                field(r.speaker.unwrap_or("")),
+                r.sources,
+                field(o.doc),
+                field(o.source.unwrap_or("")),
+                field(o.date.unwrap_or("")),
+                o.start,
+                o.end,
+                o.quoted,
+                field(o.speaker.unwrap_or("")),
+                field(o.text)
+            )?;
+        }
         Ok(())
     }
     fn finish(&mut self) -> io::Result<()> {

@@ -8,10 +8,9 @@
 //! `assets/report.js` from that data, a view at a time, so 10,000 pairs stay usable (tables page
 //! by 100 rows, one pair's texts are laid out only when it is opened).
 
-use super::{earlier, round4, VariantRecord};
+use super::{earlier, ClusterRecord, PairRecord, QuoteRecord, QuoteSummary, Report, Summary};
 use crate::corpus::Doc;
-use crate::quote::QuoteResult;
-use crate::{neardup::FoundBy, scan::ScanResult};
+use crate::neardup::FoundBy;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
@@ -59,24 +58,30 @@ struct HtmlCluster {
 }
 
 #[derive(Serialize)]
-struct HtmlOccurrence<'a> {
+struct HtmlOccurrence {
     doc: u32,
     start: usize,
     end: usize,
     quoted: bool,
-    speaker: Option<&'a str>,
+    speaker: Option<String>,
 }
 
 #[derive(Serialize)]
-struct HtmlQuote<'a> {
+struct HtmlVariant {
+    text: String,
+    occurrences: usize,
+}
+
+#[derive(Serialize)]
+struct HtmlQuote {
     id: usize,
-    text: &'a str,
-    speaker: Option<&'a str>,
+    text: String,
+    speaker: Option<String>,
     sources: usize,
     documents: usize,
     first: Option<usize>,
-    variants: Vec<VariantRecord<'a>>,
-    occurrences: Vec<HtmlOccurrence<'a>>,
+    variants: Vec<HtmlVariant>,
+    occurrences: Vec<HtmlOccurrence>,
 }
 
 #[derive(Serialize)]
@@ -94,9 +99,9 @@ struct HtmlData<'a> {
     title: &'a str,
     summary: HtmlSummary,
     docs: Vec<HtmlDoc<'a>>,
-    pairs: Vec<HtmlPair>,
-    clusters: Vec<HtmlCluster>,
-    quotes: Vec<HtmlQuote<'a>>,
+    pairs: &'a [HtmlPair],
+    clusters: &'a [HtmlCluster],
+    quotes: &'a [HtmlQuote],
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -132,140 +137,159 @@ pub fn script_safe_json(json: &str) -> String {
     out
 }
 
-/// Writes the report for `docs`, with the pairs and clusters of `scan` and the quotes of `quotes`
-/// (either may be absent), titled `title`.
-pub fn write_html(
-    out: &mut dyn Write,
-    title: &str,
-    docs: &[Doc],
-    scan: Option<&ScanResult>,
-    quotes: Option<&QuoteResult>,
-) -> io::Result<()> {
-    // Only the documents something points at travel with the report.
-    let mut used: BTreeSet<u32> = BTreeSet::new();
-    if let Some(s) = scan {
-        for p in &s.pairs {
+/// Gathers the records of a scan and of the corpus's quotes, and writes the page at `finish`:
+/// only then is it known which documents the page must carry.
+pub struct HtmlReport<'w> {
+    out: Box<dyn Write + 'w>,
+    title: &'w str,
+    docs: &'w [Doc],
+    /// Pairs, clusters and quote occurrences point at documents by corpus index until `finish`
+    /// renumbers them among the documents shown.
+    pairs: Vec<HtmlPair>,
+    clusters: Vec<HtmlCluster>,
+    quotes: Vec<HtmlQuote>,
+}
+
+impl<'w> HtmlReport<'w> {
+    /// Writes into `out` the page titled `title` over `docs` (the corpus the records come from,
+    /// texts kept).
+    pub fn new(out: Box<dyn Write + 'w>, title: &'w str, docs: &'w [Doc]) -> Self {
+        HtmlReport { out, title, docs, pairs: Vec::new(), clusters: Vec::new(), quotes: Vec::new() }
+    }
+}
+
+impl Report for HtmlReport<'_> {
+    fn summary(&mut self, _: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn pair(&mut self, p: &PairRecord) -> io::Result<()> {
+        let (a, b) = (self.docs.get(p.a_doc as usize), self.docs.get(p.b_doc as usize));
+        self.pairs.push(HtmlPair {
+            a: p.a_doc,
+            b: p.b_doc,
+            jaccard: p.jaccard,
+            containment: p.containment,
+            cluster: p.cluster,
+            found_by: p.found_by,
+            earlier: a.zip(b).and_then(|(a, b)| earlier(a, b)),
+            passages: p
+                .passages
+                .iter()
+                .map(|x| HtmlPassage {
+                    a_start: x.a_start,
+                    a_end: x.a_end,
+                    b_start: x.b_start,
+                    b_end: x.b_end,
+                    words: x.words,
+                    score: x.score,
+                    boilerplate: x.boilerplate,
+                })
+                .collect(),
+        });
+        Ok(())
+    }
+
+    fn cluster(&mut self, c: &ClusterRecord) -> io::Result<()> {
+        self.clusters.push(HtmlCluster { id: c.id, members: c.member_docs.to_vec() });
+        Ok(())
+    }
+
+    fn quote_summary(&mut self, _: &QuoteSummary) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn quote(&mut self, q: &QuoteRecord) -> io::Result<()> {
+        self.quotes.push(HtmlQuote {
+            id: q.id,
+            text: q.text.to_string(),
+            speaker: q.speaker.map(str::to_string),
+            sources: q.sources,
+            documents: q.documents,
+            first: q.first,
+            variants: q
+                .variants
+                .iter()
+                .map(|v| HtmlVariant { text: v.text.to_string(), occurrences: v.occurrences })
+                .collect(),
+            occurrences: q
+                .occurrences
+                .iter()
+                .map(|o| HtmlOccurrence {
+                    doc: o.doc_index,
+                    start: o.start,
+                    end: o.end,
+                    quoted: o.quoted,
+                    speaker: o.speaker.map(str::to_string),
+                })
+                .collect(),
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        // Only the documents something points at travel with the page, renumbered in input order.
+        let mut used: BTreeSet<u32> = BTreeSet::new();
+        for p in &self.pairs {
             used.extend([p.a, p.b]);
         }
-        for c in &s.clusters {
+        for c in &self.clusters {
             used.extend(c.members.iter().copied());
         }
-    }
-    if let Some(q) = quotes {
-        for c in &q.clusters {
-            used.extend(c.occurrences.iter().map(|o| o.doc));
+        for q in &self.quotes {
+            used.extend(q.occurrences.iter().map(|o| o.doc));
         }
-    }
-    let index: BTreeMap<u32, u32> = used.iter().enumerate().map(|(i, &d)| (d, i as u32)).collect();
-    let html_docs = used
-        .iter()
-        .map(|&d| {
-            let d = &docs[d as usize];
-            HtmlDoc {
+        let index: BTreeMap<u32, u32> = used.iter().enumerate().map(|(i, &d)| (d, i as u32)).collect();
+        for p in &mut self.pairs {
+            (p.a, p.b) = (index[&p.a], index[&p.b]);
+        }
+        for m in self.clusters.iter_mut().flat_map(|c| c.members.iter_mut()) {
+            *m = index[m];
+        }
+        for o in self.quotes.iter_mut().flat_map(|q| q.occurrences.iter_mut()) {
+            o.doc = index[&o.doc];
+        }
+        let docs = self.docs;
+        let html_docs = used
+            .iter()
+            .filter_map(|&d| docs.get(d as usize))
+            .map(|d| HtmlDoc {
                 id: &d.id,
                 source: d.source.as_deref(),
                 date: d.date.as_deref(),
                 title: d.title.as_deref(),
                 text: &d.text,
-            }
-        })
-        .collect();
-    let pairs: Vec<HtmlPair> = scan
-        .map(|s| {
-            s.pairs
-                .iter()
-                .map(|p| HtmlPair {
-                    a: index[&p.a],
-                    b: index[&p.b],
-                    jaccard: round4(p.jaccard),
-                    containment: round4(p.containment),
-                    cluster: p.cluster,
-                    found_by: p.found_by,
-                    earlier: earlier(&docs[p.a as usize], &docs[p.b as usize]),
-                    passages: p
-                        .passages
-                        .iter()
-                        .map(|x| HtmlPassage {
-                            a_start: x.a_start,
-                            a_end: x.a_end,
-                            b_start: x.b_start,
-                            b_end: x.b_end,
-                            words: x.words,
-                            score: round4(x.score),
-                            boilerplate: x.boilerplate,
-                        })
-                        .collect(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let clusters: Vec<HtmlCluster> = scan
-        .map(|s| {
-            s.clusters
-                .iter()
-                .map(|c| HtmlCluster { id: c.id, members: c.members.iter().map(|m| index[m]).collect() })
-                .collect()
-        })
-        .unwrap_or_default();
-    let html_quotes: Vec<HtmlQuote> = quotes
-        .map(|q| {
-            q.clusters
-                .iter()
-                .map(|c| HtmlQuote {
-                    id: c.id,
-                    text: &c.text,
-                    speaker: c.speaker.as_deref(),
-                    sources: c.sources,
-                    documents: c.documents,
-                    first: c.first,
-                    variants: c
-                        .variants
-                        .iter()
-                        .map(|v| VariantRecord { text: &v.text, occurrences: v.occurrences })
-                        .collect(),
-                    occurrences: c
-                        .occurrences
-                        .iter()
-                        .map(|o| HtmlOccurrence {
-                            doc: index[&o.doc],
-                            start: o.start,
-                            end: o.end,
-                            quoted: o.quoted,
-                            speaker: o.speaker.as_deref(),
-                        })
-                        .collect(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let sources: BTreeSet<&str> = docs.iter().map(|d| d.source.as_deref().unwrap_or(&d.id)).collect();
-    let data = HtmlData {
-        title,
-        summary: HtmlSummary {
-            documents: docs.len(),
-            sources: sources.len(),
-            pairs: pairs.len(),
-            clusters: clusters.len(),
-            passages: pairs.iter().map(|p| p.passages.len()).sum(),
-            quotes: html_quotes.len(),
-        },
-        docs: html_docs,
-        pairs,
-        clusters,
-        quotes: html_quotes,
-    };
-    let json = script_safe_json(&serde_json::to_string(&data).map_err(io::Error::other)?);
-    let page = TEMPLATE
-        .replace("{{GENERATOR}}", concat!("reprint ", env!("CARGO_PKG_VERSION")))
-        .replace("{{TITLE}}", &escape_html(title))
-        .replace("{{CSS}}", CSS)
-        .replace("{{JS}}", JS);
-    // The data goes in last, so that nothing in it can be taken for a placeholder.
-    let (head, tail) = page.split_once("{{DATA}}").unwrap_or((&page, ""));
-    out.write_all(head.as_bytes())?;
-    out.write_all(json.as_bytes())?;
-    out.write_all(tail.as_bytes())?;
-    out.flush()
+            })
+            .collect();
+        let sources: BTreeSet<&str> = docs.iter().map(|d| d.source.as_deref().unwrap_or(&d.id)).collect();
+        let data = HtmlData {
+            title: self.title,
+            summary: HtmlSummary {
+                documents: docs.len(),
+                sources: sources.len(),
+                pairs: self.pairs.len(),
+                clusters: self.clusters.len(),
+                passages: self.pairs.iter().map(|p| p.passages.len()).sum(),
+                quotes: self.quotes.len(),
+            },
+            docs: html_docs,
+            pairs: &self.pairs,
+            clusters: &self.clusters,
+            quotes: &self.quotes,
+        };
+        let json = script_safe_json(&serde_json::to_string(&data).map_err(io::Error::other)?);
+        let page = TEMPLATE
+            .replace("{{GENERATOR}}", concat!("reprint ", env!("CARGO_PKG_VERSION")))
+            .replace("{{TITLE}}", &escape_html(self.title))
+            .replace("{{CSS}}", CSS)
+            .replace("{{JS}}", JS);
+        // The data goes in last, so that nothing in it can be taken for a placeholder.
+        let (head, tail) = page.split_once("{{DATA}}").unwrap_or((&page, ""));
+        self.out.write_all(head.as_bytes())?;
+        self.out.write_all(json.as_bytes())?;
+        self.out.write_all(tail.as_bytes())?;
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]

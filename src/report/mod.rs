@@ -1,6 +1,6 @@
-//! Report stage: turns scan results into output records and pushes them into a [`Report`], one
-//! implementation per format, in the manner of ripgrep's `Sink`: the pipeline never knows how
-//! results are shown, and a new format touches one file.
+//! Report stage: turns scan and quote results into output records and pushes them into a
+//! [`Report`], one implementation per format (HTML included), in the manner of ripgrep's `Sink`:
+//! the pipeline never knows how results are shown, and a new format touches one file.
 //!
 //! The records' field names are a public interface (documented in the README): JSON Lines and
 //! JSON carry them as they are, CSV as column names.
@@ -20,7 +20,9 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 pub use self::csv::CsvReport;
+pub use self::html::HtmlReport;
 pub use self::json::{JsonLinesReport, JsonReport};
+pub use self::quotes::{emit_quotes, QuoteRecord, QuoteSummary};
 pub use self::table::TableReport;
 
 /// Output formats.
@@ -60,6 +62,12 @@ pub struct PairRecord<'a> {
     kind: &'static str,
     /// Id of the earlier document (input order).
     pub a: &'a str,
+    /// Index of `a` in the corpus (not written: for formats that show the texts).
+    #[serde(skip)]
+    pub a_doc: u32,
+    /// Index of `b` in the corpus.
+    #[serde(skip)]
+    pub b_doc: u32,
     /// Id of the later document.
     pub b: &'a str,
     /// Source of `a`.
@@ -131,6 +139,9 @@ pub struct ClusterRecord<'a> {
     pub size: usize,
     /// Member ids, in input order.
     pub members: Vec<&'a str>,
+    /// Their indices in the corpus (not written: for formats that show the texts).
+    #[serde(skip)]
+    pub member_docs: &'a [u32],
 }
 
 /// The `summary` record: what was scanned, with which settings, and what was found.
@@ -243,16 +254,18 @@ impl Summary {
     }
 }
 
-/// Receives the records of a scan in order: the summary, then pairs (strongest first), then
-/// clusters, then `finish`.
+/// Receives the records of a listing in order and writes them in one format. A scan sends its
+/// summary, then pairs (strongest first), then clusters; a quotes listing sends its summary, then
+/// quotes (most widely shared first); the HTML page of a scan gets the scan, then the corpus's
+/// quotes. `finish` ends the output. A format given both listings writes one after the other.
 pub trait Report {
-    /// The summary, before any pair.
+    /// The scan summary, before any pair.
     fn summary(&mut self, summary: &Summary) -> io::Result<()>;
     /// One pair.
     fn pair(&mut self, pair: &PairRecord) -> io::Result<()>;
     /// How this format turns one pair into bytes on its own, for formats that write each pair
-    /// as it comes: [`emit`] then encodes many pairs at once, in parallel, and hands their bytes
-    /// to [`Report::encoded_pair`] in order. `None` (the default): every pair goes to
+    /// as it comes: [`emit_scan`] then encodes many pairs at once, in parallel, and hands their
+    /// bytes to [`Report::encoded_pair`] in order. `None` (the default): every pair goes to
     /// [`Report::pair`].
     fn encoder(&self) -> Option<PairEncoder> {
         None
@@ -264,6 +277,10 @@ pub trait Report {
     }
     /// One cluster.
     fn cluster(&mut self, cluster: &ClusterRecord) -> io::Result<()>;
+    /// The quotes summary, before any quote.
+    fn quote_summary(&mut self, summary: &QuoteSummary) -> io::Result<()>;
+    /// One quote and its occurrences.
+    fn quote(&mut self, quote: &QuoteRecord) -> io::Result<()>;
     /// No more records.
     fn finish(&mut self) -> io::Result<()>;
 }
@@ -271,19 +288,25 @@ pub trait Report {
 /// Encodes one pair record into a buffer (see [`Report::encoder`]).
 pub type PairEncoder = fn(&PairRecord, &mut Vec<u8>) -> io::Result<()>;
 
-/// Pairs encoded at once by [`emit`] (a bound on the bytes held).
+/// Pairs encoded at once by [`emit_scan`] (a bound on the bytes held).
 const ENCODE_BATCH: usize = 1024;
 
-/// Makes the record-by-record report for `format`, writing into `out`; `None` for
-/// [`Format::Html`], which needs the documents' texts and is written by [`html::write_html`].
-pub fn for_format<'w>(format: Format, out: Box<dyn Write + 'w>) -> Option<Box<dyn Report + 'w>> {
-    Some(match format {
+/// Makes the report for `format`, writing into `out`. `title` and `docs` (the corpus, texts
+/// kept: [`Format::keeps_texts`]) are for the HTML page, which shows the texts; the other formats
+/// take what they show from the records.
+pub fn for_format<'w>(
+    format: Format,
+    out: Box<dyn Write + 'w>,
+    title: &'w str,
+    docs: &'w [Doc],
+) -> Box<dyn Report + 'w> {
+    match format {
         Format::Table => Box::new(TableReport::new(out)),
         Format::Jsonl => Box::new(JsonLinesReport::new(out)),
         Format::Json => Box::new(JsonReport::new(out)),
         Format::Csv => Box::new(CsvReport::new(out)),
-        Format::Html => return None,
-    })
+        Format::Html => Box::new(HtmlReport::new(out, title, docs)),
+    }
 }
 
 /// Which of two documents is dated earlier.
@@ -317,6 +340,8 @@ fn pair_record<'a>(docs: &'a [Doc], p: &'a crate::neardup::Pair, ta: &'a str, tb
         kind: "pair",
         a: &a.id,
         b: &b.id,
+        a_doc: p.a,
+        b_doc: p.b,
         source_a: a.source.as_deref(),
         source_b: b.source.as_deref(),
         title_a: a.title.as_deref(),
@@ -344,10 +369,11 @@ fn pair_texts<'b>(
     }
 }
 
-/// Pushes every record of `result` (a scan of `corpus`) into `report`. Where the report encodes
-/// pairs on their own, batches of pairs are read and encoded in parallel and written in order,
-/// so the output is the same whatever the thread count.
-pub fn emit(report: &mut dyn Report, corpus: &Corpus, summary: &Summary, result: &ScanResult) -> io::Result<()> {
+/// Pushes every record of `result` (a scan of `corpus`) into `report`, leaving it open for more
+/// (call [`Report::finish`] after). Where the report encodes pairs on their own, batches of
+/// pairs are read and encoded in parallel and written in order, so the output is the same
+/// whatever the thread count.
+pub fn emit_scan(report: &mut dyn Report, corpus: &Corpus, summary: &Summary, result: &ScanResult) -> io::Result<()> {
     use rayon::prelude::*;
     report.summary(summary)?;
     let docs = &corpus.docs;
@@ -384,7 +410,80 @@ pub fn emit(report: &mut dyn Report, corpus: &Corpus, summary: &Summary, result:
             id: c.id,
             size: c.members.len(),
             members: c.members.iter().map(|&m| docs[m as usize].id.as_str()).collect(),
+            member_docs: &c.members,
         })?;
     }
-    report.finish()
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{read_paths, ReadOptions};
+    use crate::progress::NoProgress;
+    use crate::quote::{find_quotes, QuoteConfig};
+
+    /// The seeds scanned and their quotes, both listings pushed into one report of `format`.
+    fn both_listings(format: Format) -> (String, ScanResult, crate::quote::QuoteResult) {
+        let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds").to_string();
+        let corpus = read_paths(&[seeds], &ReadOptions::default(), &|_| ()).unwrap();
+        let cfg = ScanConfig::default();
+        let scan = crate::scan::scan(&corpus, &corpus.source_ids(), &cfg, &NoProgress);
+        let qcfg = QuoteConfig::default();
+        let quotes = find_quotes(&corpus.docs, &corpus, &qcfg, &NoProgress);
+        let mut bytes = Vec::new();
+        {
+            let mut report = for_format(format, Box::new(&mut bytes), "t", &corpus.docs);
+            emit_scan(report.as_mut(), &corpus, &Summary::new(&corpus, &cfg, &scan), &scan).unwrap();
+            let summary = QuoteSummary::new(&corpus.docs, &qcfg, &quotes);
+            emit_quotes(report.as_mut(), &corpus.docs, &summary, &quotes).unwrap();
+            report.finish().unwrap();
+        }
+        (String::from_utf8(bytes).unwrap(), scan, quotes)
+    }
+
+    #[test]
+    fn every_format_writes_a_scan_then_quotes() {
+        let (json, scan, quotes) = both_listings(Format::Json);
+        assert!(!scan.pairs.is_empty() && !quotes.clusters.is_empty(), "the seeds share text and quotes");
+        let docs: Vec<serde_json::Value> =
+            serde_json::Deserializer::from_str(&json).into_iter().collect::<Result<_, _>>().unwrap();
+        assert_eq!(docs.len(), 2, "{json}");
+        assert_eq!(docs[0]["pairs"].as_array().unwrap().len(), scan.pairs.len());
+        assert_eq!(docs[1]["quotes"].as_array().unwrap().len(), quotes.clusters.len());
+
+        let (jsonl, ..) = both_listings(Format::Jsonl);
+        let kinds: Vec<String> =
+            jsonl.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["type"].to_string()).collect();
+        let summaries = kinds.iter().position(|k| k == "\"quote_summary\"").unwrap();
+        assert!(kinds[..summaries].iter().all(|k| k != "\"quote\""));
+        assert_eq!(kinds[summaries + 1..].len(), quotes.clusters.len());
+
+        let (table, ..) = both_listings(Format::Table);
+        let found = table.find("passages of at least").unwrap();
+        let quoted = table.find("quotations of").unwrap();
+        assert!(found < quoted && table.trim_end().ends_with("distinct quotes)"), "{table}");
+
+        let (csv, ..) = both_listings(Format::Csv);
+        let headers: Vec<&str> = csv.lines().filter(|l| l.starts_with("a,b,") || l.starts_with("quote,")).collect();
+        assert_eq!(headers.len(), 2);
+    }
+
+    #[test]
+    fn html_points_at_the_documents_it_carries() {
+        let (page, scan, quotes) = both_listings(Format::Html);
+        let start = page.find("application/json").unwrap();
+        let data = &page[page[start..].find('>').unwrap() + start + 1..];
+        let data: serde_json::Value = serde_json::from_str(&data[..data.find("</script>").unwrap()]).unwrap();
+        let shown = data["docs"].as_array().unwrap().len();
+        let pairs = data["pairs"].as_array().unwrap();
+        assert_eq!(pairs.len(), scan.pairs.len());
+        assert_eq!(data["quotes"].as_array().unwrap().len(), quotes.clusters.len());
+        for p in pairs {
+            assert!(p["a"].as_u64().unwrap() < shown as u64 && p["b"].as_u64().unwrap() < shown as u64);
+        }
+        for o in data["quotes"].as_array().unwrap().iter().flat_map(|q| q["occurrences"].as_array().unwrap()) {
+            assert!(o["doc"].as_u64().unwrap() < shown as u64);
+        }
+    }
 }

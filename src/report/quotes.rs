@@ -1,14 +1,12 @@
-//! Output of `reprint quotes`: `quote` records (one per cluster, its occurrences inside) and a
-//! `quote_summary`, as a table, JSON Lines, one JSON document or CSV (one row per occurrence).
+//! The records of `reprint quotes`: `quote` records (one per cluster, its occurrences inside) and
+//! a `quote_summary`, pushed into a [`Report`] like a scan's.
 
-use super::csv::field;
-use super::table::fit;
-use super::{Format, VariantRecord};
+use super::{Report, VariantRecord};
 use crate::corpus::Doc;
 use crate::quote::{QuoteCluster, QuoteConfig, QuoteResult};
 use serde::Serialize;
 use std::collections::BTreeSet;
-use std::io::{self, Write};
+use std::io;
 
 /// Where a quote was printed first.
 #[derive(Debug, Clone, Serialize)]
@@ -26,6 +24,9 @@ pub struct FirstSeen<'a> {
 pub struct OccurrenceRecord<'a> {
     /// Document id.
     pub doc: &'a str,
+    /// Index of the document in the corpus (not written: for formats that show the texts).
+    #[serde(skip)]
+    pub doc_index: u32,
     /// Its source.
     pub source: Option<&'a str>,
     /// Its date.
@@ -69,6 +70,9 @@ pub struct QuoteRecord<'a> {
     pub documents: usize,
     /// First appearance, when dates are known.
     pub first_seen: Option<FirstSeen<'a>>,
+    /// Which of `occurrences` is the first appearance (not written: `first_seen` says it).
+    #[serde(skip)]
+    pub first: Option<usize>,
     /// Distinct wordings, most common first.
     pub variants: Vec<VariantRecord<'a>>,
     /// Every occurrence, earliest first.
@@ -125,6 +129,7 @@ pub fn quote_record<'a>(docs: &'a [Doc], c: &'a QuoteCluster) -> QuoteRecord<'a>
             let d = &docs[o.doc as usize];
             OccurrenceRecord {
                 doc: &d.id,
+                doc_index: o.doc,
                 source: d.source.as_deref(),
                 date: d.date.as_deref(),
                 start: o.start,
@@ -151,95 +156,23 @@ pub fn quote_record<'a>(docs: &'a [Doc], c: &'a QuoteCluster) -> QuoteRecord<'a>
         sources: c.sources,
         documents: c.documents,
         first_seen,
+        first: c.first,
         variants: c.variants.iter().map(|v| VariantRecord { text: &v.text, occurrences: v.occurrences }).collect(),
         occurrences,
     }
 }
 
-/// Writes `result` in `format` (HTML: the quotes view of [`super::html::write_html`]).
-pub fn write_quotes(
-    out: &mut dyn Write,
-    format: Format,
+/// Pushes the summary and every quote of `result` (found in `docs`) into `report`, leaving it
+/// open for more (call [`Report::finish`] after).
+pub fn emit_quotes(
+    report: &mut dyn Report,
     docs: &[Doc],
     summary: &QuoteSummary,
     result: &QuoteResult,
 ) -> io::Result<()> {
-    let records = result.clusters.iter().map(|c| quote_record(docs, c));
-    match format {
-        Format::Jsonl => {
-            serde_json::to_writer(&mut *out, summary)?;
-            writeln!(out)?;
-            for r in records {
-                serde_json::to_writer(&mut *out, &r)?;
-                writeln!(out)?;
-            }
-        }
-        Format::Json => {
-            #[derive(Serialize)]
-            struct All<'a> {
-                summary: &'a QuoteSummary,
-                quotes: Vec<QuoteRecord<'a>>,
-            }
-            serde_json::to_writer_pretty(&mut *out, &All { summary, quotes: records.collect() })?;
-            writeln!(out)?;
-        }
-        Format::Csv => {
-            writeln!(out, "quote,quote_text,quote_speaker,sources,doc,source,date,start,end,quoted,speaker,text")?;
-            for r in records {
-                for o in &r.occurrences {
-                    writeln!(
-                        out,
-                        "{},{},{},{},{},{},{},{},{},{},{},{}",
-                        r.id,
-                        field(r.text),
-                        field(r.speaker.unwrap_or("")),
-                        r.sources,
-                        field(o.doc),
-                        field(o.source.unwrap_or("")),
-                        field(o.date.unwrap_or("")),
-                        o.start,
-                        o.end,
-                        o.quoted,
-                        field(o.speaker.unwrap_or("")),
-                        field(o.text)
-                    )?;
-                }
-            }
-        }
-        Format::Table => table(out, summary, records)?,
-        Format::Html => super::html::write_html(out, "reprint: quotes", docs, None, Some(result))?,
+    report.quote_summary(summary)?;
+    for c in &result.clusters {
+        report.quote(&quote_record(docs, c))?;
     }
-    out.flush()
-}
-
-/// Width of quoted text in the table.
-const TEXT_WIDTH: usize = 100;
-
-fn table<'a>(out: &mut dyn Write, s: &QuoteSummary, records: impl Iterator<Item = QuoteRecord<'a>>) -> io::Result<()> {
-    writeln!(
-        out,
-        "{} documents from {} sources: {} quotations of {}+ words, {} found again without quotation marks",
-        s.documents, s.sources, s.quotations, s.min_words, s.unquoted
-    )?;
-    writeln!(out)?;
-    for r in records {
-        let speaker = r.speaker.unwrap_or("speaker unknown");
-        let first = match &r.first_seen {
-            Some(f) => format!(", first {} ({})", f.doc, f.date.unwrap_or("?")),
-            None => String::new(),
-        };
-        writeln!(out, "#{} {speaker}: {} sources, {} documents{first}", r.id, r.sources, r.documents)?;
-        writeln!(out, "   “{}”", fit(r.text, TEXT_WIDTH).trim_end())?;
-        for o in &r.occurrences {
-            let marks = if o.quoted { "quoted" } else { "unmarked" };
-            let who = o.speaker.map(|s| format!(", {s}")).unwrap_or_default();
-            writeln!(out, "     {} {}-{} {marks}{who}", o.doc, o.start, o.end)?;
-            if r.variants.len() > 1 {
-                writeln!(out, "       {}", fit(o.text, TEXT_WIDTH).trim_end())?;
-            }
-        }
-        writeln!(out)?;
-    }
-    let shared = if s.min_sources > 1 { format!(" shared by {}+ sources", s.min_sources) } else { String::new() };
-    writeln!(out, "{} quotes{shared} (of {} distinct quotes)", s.quotes, s.clusters_total)
+    Ok(())
 }

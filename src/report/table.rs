@@ -1,14 +1,15 @@
 //! The table for people: a header line saying what was scanned, pairs strongest first in aligned
-//! columns, the clusters, and a closing line that says plainly what was found.
+//! columns, the clusters, and a closing line that says plainly what was found. Quotes: a header
+//! line, each quote with its occurrences, and a closing count.
 
-use super::{ClusterRecord, PairRecord, Report, Summary};
+use super::{ClusterRecord, PairRecord, QuoteRecord, QuoteSummary, Report, Summary};
 use std::io::{self, Write};
 
 /// Width of each document column.
 const DOC_WIDTH: usize = 44;
 
 /// Cuts `s` to at most `width` characters, marking the cut with `…`.
-pub(crate) fn fit(s: &str, width: usize) -> String {
+fn fit(s: &str, width: usize) -> String {
     let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.chars().count() <= width {
         return format!("{s:<width$}");
@@ -69,10 +70,15 @@ fn passage_lines(p: &super::PassageRecord) -> String {
     s
 }
 
-/// Buffers the records and writes the table at `finish`.
+/// Width of quoted text in the table.
+const QUOTE_WIDTH: usize = 100;
+
+/// Buffers a scan's records and writes its table at `finish` (the columns are sized to fit);
+/// writes quotes as they come.
 pub struct TableReport<'w> {
     out: Box<dyn Write + 'w>,
     summary: Option<Summary>,
+    quote_summary: Option<QuoteSummary>,
     rows: Vec<Row>,
     not_near: usize,
     containment: usize,
@@ -82,12 +88,23 @@ pub struct TableReport<'w> {
 impl<'w> TableReport<'w> {
     /// Writes into `out`.
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
-        TableReport { out, summary: None, rows: Vec::new(), not_near: 0, containment: 0, clusters: Vec::new() }
+        TableReport {
+            out,
+            summary: None,
+            quote_summary: None,
+            rows: Vec::new(),
+            not_near: 0,
+            containment: 0,
+            clusters: Vec::new(),
+        }
     }
 }
 
 impl Report for TableReport<'_> {
     fn summary(&mut self, s: &Summary) -> io::Result<()> {
+        self.write_scan()?;
+        self.close_quotes()?;
+        (self.rows, self.not_near, self.containment, self.clusters) = (Vec::new(), 0, 0, Vec::new());
         self.summary = Some(s.clone());
         Ok(())
     }
@@ -118,8 +135,57 @@ impl Report for TableReport<'_> {
         Ok(())
     }
 
+    fn quote_summary(&mut self, s: &QuoteSummary) -> io::Result<()> {
+        self.write_scan()?;
+        self.close_quotes()?;
+        writeln!(
+            self.out,
+            "{} documents from {} sources: {} quotations of {}+ words, {} found again without quotation marks",
+            s.documents, s.sources, s.quotations, s.min_words, s.unquoted
+        )?;
+        writeln!(self.out)?;
+        self.quote_summary = Some(s.clone());
+        Ok(())
+    }
+
+    fn quote(&mut self, r: &QuoteRecord) -> io::Result<()> {
+        let out = &mut self.out;
+        let speaker = r.speaker.unwrap_or("speaker unknown");
+        let first = match &r.first_seen {
+            Some(f) => format!(", first {} ({})", f.doc, f.date.unwrap_or("?")),
+            None => String::new(),
+        };
+        writeln!(out, "#{} {speaker}: {} sources, {} documents{first}", r.id, r.sources, r.documents)?;
+        writeln!(out, "   “{}”", fit(r.text, QUOTE_WIDTH).trim_end())?;
+        for o in &r.occurrences {
+            let marks = if o.quoted { "quoted" } else { "unmarked" };
+            let who = o.speaker.map(|s| format!(", {s}")).unwrap_or_default();
+            writeln!(out, "     {} {}-{} {marks}{who}", o.doc, o.start, o.end)?;
+            if r.variants.len() > 1 {
+                writeln!(out, "       {}", fit(o.text, QUOTE_WIDTH).trim_end())?;
+            }
+        }
+        writeln!(out)
+    }
+
     fn finish(&mut self) -> io::Result<()> {
-        let Some(s) = self.summary.take() else { return self.out.flush() };
+        self.write_scan()?;
+        self.close_quotes()?;
+        self.out.flush()
+    }
+}
+
+impl TableReport<'_> {
+    /// The closing line of the quotes, if a quotes listing is open.
+    fn close_quotes(&mut self) -> io::Result<()> {
+        let Some(s) = self.quote_summary.take() else { return Ok(()) };
+        let shared = if s.min_sources > 1 { format!(" shared by {}+ sources", s.min_sources) } else { String::new() };
+        writeln!(self.out, "{} quotes{shared} (of {} distinct quotes)", s.quotes, s.clusters_total)
+    }
+
+    /// The scan's table, if a scan was received and not written yet.
+    fn write_scan(&mut self) -> io::Result<()> {
+        let Some(s) = self.summary.take() else { return Ok(()) };
         let out = &mut self.out;
         let sources =
             if s.sources > 0 { format!(" from {}", plural(s.sources, "source", "sources")) } else { String::new() };
@@ -212,7 +278,7 @@ impl Report for TableReport<'_> {
         if skipped > 0 {
             writeln!(out, "{} empty or without words, left out.", plural(skipped, "document was", "documents were"))?;
         }
-        out.flush()
+        Ok(())
     }
 }
 
