@@ -171,14 +171,9 @@ mod tests {
 
     #[test]
     fn shingles_read_from_the_words_equal_xxh3_of_their_bytes() {
-        let mut x = 11u64;
-        let words: Vec<u32> = (0..400)
-            .map(|_| {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                (x >> 29) as u32
-            })
-            .chain([0, u32::MAX, 0, u32::MAX, 1, 0, 0, 0, 0])
-            .collect();
+        let mut next = crate::test_rng::lcg_states(11);
+        let words: Vec<u32> =
+            (0..400).map(|_| (next() >> 29) as u32).chain([0, u32::MAX, 0, u32::MAX, 1, 0, 0, 0, 0]).collect();
         for k in 1..=10 {
             let mut fast = Vec::new();
             shingles_in_order(&words, k, &mut fast);

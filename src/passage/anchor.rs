@@ -16,14 +16,11 @@
 use crate::fingerprint::shingle::shingles_in_order;
 use crate::fingerprint::winnow::{winnow_into, Anchor};
 use crate::fingerprint::Fingerprints;
-use crate::passage::seed::{Seed, SeedIndex};
+use crate::passage::seed::{Posting, Seed, SeedIndex};
 use rayon::prelude::*;
 
 /// Positions of one anchor kept per document.
 pub const MAX_REPEATS_PER_DOC: usize = 4;
-
-/// One entry of the index: `(anchor hash, document, position)`.
-type Posting = (u32, u32, u32);
 
 /// Seeds of every document pair that shares at least one indexed anchor, one list per pair.
 #[derive(Debug, Clone, Default)]
@@ -40,7 +37,7 @@ pub struct SeedPairs {
 pub struct AnchorIndex {
     /// Postings sorted within each bucket; a bucket holds the hashes with one top byte, so one
     /// anchor's postings never straddle two buckets.
-    buckets: Vec<Vec<(u32, u32, u32)>>,
+    buckets: Vec<Vec<Posting>>,
 }
 
 impl AnchorIndex {
@@ -65,7 +62,7 @@ impl AnchorIndex {
     ) -> Self {
         const BUCKETS: usize = 256;
         let chunk = docs.div_ceil(rayon::current_num_threads() * 64).max(1);
-        let partial: Vec<Vec<Vec<(u32, u32, u32)>>> = (0..docs.div_ceil(chunk))
+        let partial: Vec<Vec<Vec<Posting>>> = (0..docs.div_ceil(chunk))
             .into_par_iter()
             .map_init(
                 || (S::default(), Vec::new(), Vec::new()),
@@ -74,29 +71,28 @@ impl AnchorIndex {
                     for d in c * chunk..((c + 1) * chunk).min(docs) {
                         list.clear();
                         anchors_of(d, scratch, list);
-                        flat.extend(list.iter().map(|a| (a.hash, d as u32, a.pos)));
+                        flat.extend(list.iter().map(|a| Posting { hash: a.hash, doc: d as u32, pos: a.pos }));
                     }
                     let mut counts = [0usize; BUCKETS];
                     for p in flat.iter() {
-                        counts[(p.0 >> 24) as usize] += 1;
+                        counts[(p.hash >> 24) as usize] += 1;
                     }
-                    let mut buckets: Vec<Vec<(u32, u32, u32)>> =
-                        counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+                    let mut buckets: Vec<Vec<Posting>> = counts.iter().map(|&n| Vec::with_capacity(n)).collect();
                     for &p in flat.iter() {
-                        buckets[(p.0 >> 24) as usize].push(p);
+                        buckets[(p.hash >> 24) as usize].push(p);
                     }
                     buckets
                 },
             )
             .collect();
         // Move (not copy) the pieces of each bucket together, then merge and sort bucket by bucket.
-        let mut by_bucket: Vec<Vec<Vec<(u32, u32, u32)>>> = (0..BUCKETS).map(|_| Vec::new()).collect();
+        let mut by_bucket: Vec<Vec<Vec<Posting>>> = (0..BUCKETS).map(|_| Vec::new()).collect();
         for chunk_buckets in partial {
             for (b, piece) in chunk_buckets.into_iter().enumerate() {
                 by_bucket[b].push(piece);
             }
         }
-        let buckets: Vec<Vec<(u32, u32, u32)>> = by_bucket
+        let buckets: Vec<Vec<Posting>> = by_bucket
             .into_par_iter()
             .map_init(Vec::new, |scratch, pieces| {
                 let mut bucket = pieces.concat();
@@ -107,7 +103,7 @@ impl AnchorIndex {
                 let mut kept = 0;
                 let mut run = 0;
                 for i in 0..bucket.len() {
-                    run = if i > 0 && bucket[i].0 == bucket[i - 1].0 && bucket[i].1 == bucket[i - 1].1 {
+                    run = if i > 0 && bucket[i].hash == bucket[i - 1].hash && bucket[i].doc == bucket[i - 1].doc {
                         run + 1
                     } else {
                         0
@@ -125,18 +121,15 @@ impl AnchorIndex {
         AnchorIndex { buckets }
     }
 
-    /// The postings of each anchor held by at least two documents: `(hash, doc, pos)` runs.
-    pub fn shared(&self) -> impl Iterator<Item = &[(u32, u32, u32)]> {
+    /// The postings of each anchor held by at least two documents: [`Posting`] runs, one per anchor.
+    pub fn shared(&self) -> impl Iterator<Item = &[Posting]> {
         self.buckets.iter().flat_map(|b| shared_groups(b))
     }
 
     /// [`AnchorIndex::shared`] in parallel: the runs of each of the 256 buckets, bucket by
     /// bucket (no anchor straddles two), as `in_bucket(runs)` folds them; the results in bucket
     /// order.
-    pub fn par_shared<T: Send>(
-        &self,
-        in_bucket: impl Fn(&mut dyn Iterator<Item = &[(u32, u32, u32)]>) -> T + Sync,
-    ) -> Vec<T> {
+    pub fn par_shared<T: Send>(&self, in_bucket: impl Fn(&mut dyn Iterator<Item = &[Posting]>) -> T + Sync) -> Vec<T> {
         self.buckets.par_iter().map(|b| in_bucket(&mut shared_groups(b))).collect()
     }
 
@@ -148,7 +141,7 @@ impl AnchorIndex {
     /// Which of `docs` documents hold at least one indexed anchor.
     pub fn indexed_docs(&self, docs: usize) -> Vec<bool> {
         let mut held = vec![false; docs];
-        for &(_, d, _) in self.buckets.iter().flatten() {
+        for &Posting { doc: d, .. } in self.buckets.iter().flatten() {
             if let Some(h) = held.get_mut(d as usize) {
                 *h = true;
             }
@@ -170,7 +163,7 @@ impl AnchorIndex {
     /// [`AnchorIndex::into_seed_index`]; a scan goes one document at a time instead).
     pub fn seed_pairs(self, max_df: usize, ignore: &(dyn Fn(usize, u32) -> bool + Sync)) -> SeedPairs {
         let frequent_anchors = self.frequent(max_df);
-        let docs = self.buckets.iter().flatten().map(|p| p.1 as usize + 1).max().unwrap_or(0);
+        let docs = self.buckets.iter().flatten().map(|p| p.doc as usize + 1).max().unwrap_or(0);
         SeedPairs { pairs: self.into_seed_index(docs, max_df, ignore).all_pairs(), frequent_anchors }
     }
 
@@ -199,7 +192,7 @@ fn sort_by_hash(bucket: &mut [Posting], scratch: &mut Vec<Posting>) {
     const DIGITS: usize = 1 << BITS;
     // Small buckets, and any not in (document, position) order (anchors given out of order),
     // take the comparison sort.
-    if bucket.len() < DIGITS / 2 || !bucket.windows(2).all(|w| (w[0].1, w[0].2) < (w[1].1, w[1].2)) {
+    if bucket.len() < DIGITS / 2 || !bucket.windows(2).all(|w| (w[0].doc, w[0].pos) < (w[1].doc, w[1].pos)) {
         bucket.sort_unstable();
         return;
     }
@@ -207,8 +200,8 @@ fn sort_by_hash(bucket: &mut [Posting], scratch: &mut Vec<Posting>) {
     let digit = |hash: u32, d: usize| (hash >> (BITS as usize * d)) as usize & (DIGITS - 1);
     let mut counts = vec![[0u32; 2]; DIGITS];
     for p in bucket.iter() {
-        counts[digit(p.0, 0)][0] += 1;
-        counts[digit(p.0, 1)][1] += 1;
+        counts[digit(p.hash, 0)][0] += 1;
+        counts[digit(p.hash, 1)][1] += 1;
     }
     let mut starts = [0u32; 2];
     for c in counts.iter_mut() {
@@ -219,14 +212,14 @@ fn sort_by_hash(bucket: &mut [Posting], scratch: &mut Vec<Posting>) {
         }
     }
     scratch.clear();
-    scratch.resize(bucket.len(), (0, 0, 0));
+    scratch.resize(bucket.len(), Posting::default());
     for &p in bucket.iter() {
-        let slot = &mut counts[digit(p.0, 0)][0];
+        let slot = &mut counts[digit(p.hash, 0)][0];
         scratch[*slot as usize] = p;
         *slot += 1;
     }
     for &p in scratch.iter() {
-        let slot = &mut counts[digit(p.0, 1)][1];
+        let slot = &mut counts[digit(p.hash, 1)][1];
         bucket[*slot as usize] = p;
         *slot += 1;
     }
@@ -237,14 +230,14 @@ fn sort_by_hash(bucket: &mut [Posting], scratch: &mut Vec<Posting>) {
 fn retain_seeding(bucket: &mut Vec<Posting>, max_df: usize, ignore: &(dyn Fn(usize, u32) -> bool + Sync)) {
     let (mut kept, mut at) = (0, 0);
     while at < bucket.len() {
-        let hash = bucket[at].0;
-        let end = at + bucket[at..].iter().position(|p| p.0 != hash).unwrap_or(bucket.len() - at);
+        let hash = bucket[at].hash;
+        let end = at + bucket[at..].iter().position(|p| p.hash != hash).unwrap_or(bucket.len() - at);
         let group = &bucket[at..end];
         if spans_two_docs(group) && doc_count(group) <= max_df {
             // Written behind the group being read: `kept <= at` always.
             let from = kept;
             for i in at..end {
-                if !ignore(bucket[i].1 as usize, hash) {
+                if !ignore(bucket[i].doc as usize, hash) {
                     bucket[kept] = bucket[i];
                     kept += 1;
                 }
@@ -260,17 +253,17 @@ fn retain_seeding(bucket: &mut Vec<Posting>, max_df: usize, ignore: &(dyn Fn(usi
 
 /// The postings runs of one bucket whose anchor at least two documents hold.
 fn shared_groups(bucket: &[Posting]) -> impl Iterator<Item = &[Posting]> {
-    bucket.chunk_by(|x, y| x.0 == y.0).filter(|g| spans_two_docs(g))
+    bucket.chunk_by(|x, y| x.hash == y.hash).filter(|g| spans_two_docs(g))
 }
 
 /// Whether postings sorted by document (one anchor's) belong to two documents or more.
 fn spans_two_docs(postings: &[Posting]) -> bool {
-    postings.first().map(|p| p.1) != postings.last().map(|p| p.1)
+    postings.first().map(|p| p.doc) != postings.last().map(|p| p.doc)
 }
 
 /// Documents holding one anchor (its postings, sorted by document).
-fn doc_count(g: &[(u32, u32, u32)]) -> usize {
-    g.chunk_by(|x, y| x.1 == y.1).count()
+fn doc_count(g: &[Posting]) -> usize {
+    g.chunk_by(|x, y| x.doc == y.doc).count()
 }
 
 /// Builds the index over `anchors` and returns the seeds of every document pair (see
@@ -342,14 +335,22 @@ mod tests {
             })
             .collect();
         let index = AnchorIndex::build(docs.clone());
-        let mut want: Vec<(u32, u32, u32)> = Vec::new();
+        let mut want: Vec<Posting> = Vec::new();
         for (d, list) in docs.iter().enumerate() {
             let repeats = list.iter().filter(|a| a.hash == 12345).count().min(MAX_REPEATS_PER_DOC);
-            want.extend(list.iter().filter(|a| a.hash != 12345).map(|a| (a.hash, d as u32, a.pos)));
-            want.extend(list.iter().filter(|a| a.hash == 12345).take(repeats).map(|a| (a.hash, d as u32, a.pos)));
+            want.extend(list.iter().filter(|a| a.hash != 12345).map(|a| Posting {
+                hash: a.hash,
+                doc: d as u32,
+                pos: a.pos,
+            }));
+            want.extend(list.iter().filter(|a| a.hash == 12345).take(repeats).map(|a| Posting {
+                hash: a.hash,
+                doc: d as u32,
+                pos: a.pos,
+            }));
         }
-        want.sort_unstable_by_key(|p| (p.0 >> 24, *p));
-        let got: Vec<(u32, u32, u32)> = index.buckets.iter().flatten().copied().collect();
+        want.sort_unstable_by_key(|p| (p.hash >> 24, *p));
+        let got: Vec<Posting> = index.buckets.iter().flatten().copied().collect();
         assert_eq!(got, want);
         let held = index.indexed_docs(1001);
         assert!(held.iter().enumerate().all(|(d, &h)| h == (d < 1000 && (d % 7 != 0 || d % 100 == 0))));
@@ -358,11 +359,8 @@ mod tests {
     #[test]
     fn any_shared_run_of_w_plus_k_minus_1_words_shares_an_anchor() {
         let (k, w) = (5, 2);
-        let mut x = 99u64;
-        let mut word = || {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
-            format!("w{}", x >> 40)
-        };
+        let mut next = crate::test_rng::lcg_states(99);
+        let mut word = || format!("w{}", next() >> 40);
         for trial in 0..200 {
             let run: Vec<String> = (0..w + k - 1).map(|_| word()).collect();
             let mut a: Vec<String> = (0..trial % 17).map(|_| word()).collect();
@@ -403,15 +401,10 @@ mod tests {
 
     #[test]
     fn windows_of_two_pick_what_the_general_winnowing_picks() {
-        let mut x = 7u64;
+        let mut next = crate::test_rng::lcg_states(7);
         for len in 0..200 {
             // Few distinct values, so that ties (the rightmost smallest wins) are common.
-            let shingles: Vec<u64> = (0..len)
-                .map(|_| {
-                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    (x >> 61) << 40
-                })
-                .collect();
+            let shingles: Vec<u64> = (0..len).map(|_| (next() >> 61) << 40).collect();
             let mut general = Vec::new();
             winnow_each(&shingles, 2, |a| general.push(a));
             let mut fast = vec![Anchor { hash: 9, pos: 9 }];
@@ -423,14 +416,13 @@ mod tests {
 
     #[test]
     fn radix_sort_by_hash_sorts_like_a_comparison_sort() {
-        let mut x = 3u64;
+        let mut next = crate::test_rng::lcg_states(3);
         for len in [0, 5, 2047, 2048, 8192, 20_000] {
             // Postings in (document, position) order, hashes sharing a top byte, many repeated.
             let mut postings: Vec<Posting> = (0..len as u32)
                 .map(|i| {
-                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    let hash = 0x7700_0000 | (((x >> 40) as u32 & 0x00ff_ffff) % (len as u32 / 3 + 1));
-                    (hash, i / 7, i % 7)
+                    let hash = 0x7700_0000 | (((next() >> 40) as u32 & 0x00ff_ffff) % (len as u32 / 3 + 1));
+                    Posting { hash, doc: i / 7, pos: i % 7 }
                 })
                 .collect();
             let mut want = postings.clone();

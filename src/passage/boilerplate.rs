@@ -5,6 +5,7 @@
 //! sources is reuse, not boilerplate, and is never flagged by this rule.
 
 use crate::passage::anchor::AnchorIndex;
+use crate::passage::seed::Posting;
 use ahash::AHashSet;
 use rayon::prelude::*;
 
@@ -34,14 +35,14 @@ impl Boilerplate {
             for group in groups.filter(|g| g.len() >= min_docs) {
                 docs.clear();
                 docs.extend(
-                    group.iter().filter_map(|p| sources.get(p.1 as usize).copied().flatten().map(|s| (s, p.1))),
+                    group.iter().filter_map(|p| sources.get(p.doc as usize).copied().flatten().map(|s| (s, p.doc))),
                 );
                 docs.sort_unstable();
                 docs.dedup();
                 for run in docs.chunk_by(|x, y| x.0 == y.0) {
                     let source = run[0].0;
                     if run.len() >= min_docs && run.len() as f64 >= share * per_source_docs[&source] as f64 {
-                        found.push((source, group[0].0));
+                        found.push((source, group[0].hash));
                     }
                 }
             }
@@ -74,7 +75,7 @@ impl Boilerplate {
         let found = index.par_shared(|groups| {
             let mut found = Vec::new();
             for group in groups {
-                for &(hash, doc, pos) in group {
+                for &Posting { hash, doc, pos } in group {
                     if self.contains(sources.get(doc as usize).copied().flatten(), hash) {
                         found.push((doc, pos));
                     }

@@ -17,8 +17,29 @@ pub type Seed = (u32, u32);
 /// articles to reach this; buckets past it are left out of passages with a warning).
 const MAX_POSTINGS: usize = u32::MAX as usize;
 
-/// One posting: `(anchor hash, document, position)`.
-type Posting = (u32, u32, u32);
+/// One entry of the anchor index: an anchor held by a document at a position. Ordered by hash,
+/// then document, then position, the order of the index.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Posting {
+    /// The anchor's hash.
+    pub hash: u32,
+    /// The document holding it.
+    pub doc: u32,
+    /// Its token index in the document.
+    pub pos: u32,
+}
+
+/// A seed of document `a` (the one asked about) with a later document `b`: where `a` and `b`
+/// hold one anchor. Ordered by `b`, then position.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PairSeed {
+    /// The later document.
+    pub b: u32,
+    /// Token index of the anchor in `a`.
+    pub a_pos: u32,
+    /// Token index of the anchor in `b`.
+    pub b_pos: u32,
+}
 
 /// The anchors that can seed a pair, and each document's place among them. Built by
 /// [`crate::passage::anchor::AnchorIndex::into_seed_index`].
@@ -51,7 +72,7 @@ impl SeedIndex {
             bases.push(total as u32);
         }
         let mut doc_starts = vec![0u32; docs + 1];
-        for &(_, d, _) in buckets.iter().flatten() {
+        for &Posting { doc: d, .. } in buckets.iter().flatten() {
             if let Some(c) = doc_starts.get_mut(d as usize + 1) {
                 *c += 1;
             }
@@ -61,7 +82,7 @@ impl SeedIndex {
         }
         let mut next: Vec<u32> = doc_starts[..docs].to_vec();
         let mut by_doc = vec![0u32; doc_starts[docs] as usize];
-        for (p, &(_, d, _)) in buckets.iter().flatten().enumerate() {
+        for (p, &Posting { doc: d, .. }) in buckets.iter().flatten().enumerate() {
             if let Some(slot) = next.get_mut(d as usize) {
                 by_doc[*slot as usize] = p as u32;
                 *slot += 1;
@@ -86,8 +107,8 @@ impl SeedIndex {
     }
 
     /// The seeds document `a` shares with each later document: `out` is cleared and filled with
-    /// `(b, position in a, position in b)` for every `b > a`, sorted.
-    pub fn pairs_of(&self, a: u32, out: &mut Vec<(u32, u32, u32)>) {
+    /// a [`PairSeed`] for every seed with a `b > a`, sorted.
+    pub fn pairs_of(&self, a: u32, out: &mut Vec<PairSeed>) {
         out.clear();
         let Some(range) = self.doc_starts.get(a as usize..a as usize + 2) else { return };
         let own = &self.by_doc[range[0] as usize..range[1] as usize];
@@ -98,13 +119,13 @@ impl SeedIndex {
                 crate::memory::prefetch(&bucket[at]);
             }
             let (bucket, at) = self.locate(p);
-            let (hash, _, pa) = bucket[at];
-            for &(h, d, pb) in &bucket[at + 1..] {
+            let Posting { hash, pos: a_pos, .. } = bucket[at];
+            for &Posting { hash: h, doc, pos: b_pos } in &bucket[at + 1..] {
                 if h != hash {
                     break;
                 }
-                if d != a {
-                    out.push((d, pa, pb));
+                if doc != a {
+                    out.push(PairSeed { b: doc, a_pos, b_pos });
                 }
             }
         }
@@ -124,8 +145,8 @@ impl SeedIndex {
         let mut buf = Vec::new();
         for a in 0..self.docs() as u32 {
             self.pairs_of(a, &mut buf);
-            for run in buf.chunk_by(|x, y| x.0 == y.0) {
-                out.push((a, run[0].0, run.iter().map(|s| (s.1, s.2)).collect()));
+            for run in buf.chunk_by(|x, y| x.b == y.b) {
+                out.push((a, run[0].b, run.iter().map(|s| (s.a_pos, s.b_pos)).collect()));
             }
         }
         out
@@ -140,7 +161,7 @@ mod tests {
         // Groups in two buckets, to cross a bucket boundary.
         let mut buckets = vec![Vec::new(), Vec::new()];
         for (h, g) in list.iter().enumerate() {
-            buckets[h % 2].extend(g.iter().map(|&(d, p)| (h as u32, d, p)));
+            buckets[h % 2].extend(g.iter().map(|&(doc, pos)| Posting { hash: h as u32, doc, pos }));
         }
         SeedIndex::new(buckets, docs)
     }
@@ -159,7 +180,7 @@ mod tests {
             (4, 5, vec![(1, 3)]),
         ];
         assert_eq!(s.all_pairs(), want);
-        let mut buf = vec![(9, 9, 9)];
+        let mut buf = vec![PairSeed { b: 9, a_pos: 9, b_pos: 9 }];
         s.pairs_of(5, &mut buf);
         assert!(buf.is_empty(), "the last document starts no pair");
         s.pairs_of(99, &mut buf);
