@@ -11,7 +11,8 @@
 //! - [`passage`]: the anchor index, seeds, alignment and boilerplate, giving aligned
 //!   [`passage::Passage`]s with character offsets in both documents;
 //! - [`quote`]: quotations, their speakers, and the quotes shared across sources;
-//! - [`report`]: table, JSON Lines, JSON, CSV and HTML output.
+//! - [`report`]: one [`report::Report`] per format (table, JSON Lines, JSON, CSV, HTML) for both
+//!   the scan and the quotes.
 //!
 //! [`scan`] runs fingerprint → neardup → passage in order. [`eval`] scores results against truth
 //! ([`eval::truth`] is the truth format) and [`synth`] generates corpora with planted reuse.

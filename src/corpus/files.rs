@@ -2,7 +2,8 @@
 
 use super::html::html_to_text;
 use super::jsonl::{read_jsonl, InputLines, UTF8_BOM};
-use super::{decode_lossy, Corpus, Doc, Origin, ReadError, ReadOptions};
+use super::reader::Reader;
+use super::{decode_lossy, Doc, Origin, ReadError, ReadOptions};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -110,7 +111,7 @@ const MAX_INPUT_LINE_FILES: usize = 256;
 /// Reads one file. `explicit` files (named on the command line) with an unknown extension are
 /// read as plain text; in a directory walk they are counted and skipped.
 pub(super) fn read_file(
-    corpus: &mut Corpus,
+    reading: &mut Reader,
     path: &Path,
     id: &str,
     source: Option<String>,
@@ -121,31 +122,31 @@ pub(super) fn read_file(
     let shown = path.display().to_string();
     let (kind, comp) = classify(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     let origin = Origin { path: shown.clone(), line: None };
-    let refuse = |message: String, corpus: &mut Corpus| {
+    let refuse = |message: String, reading: &mut Reader| {
         if explicit {
             return Err(ReadError::Input { path: shown.clone(), message });
         }
-        corpus.error(origin.clone(), format!("{message}; left out"));
+        reading.error(origin.clone(), format!("{message}; left out"));
         Ok(())
     };
     let not_read = |(name, cmd): (&str, &str), how: &str| {
         format!("{how} it is {name}-compressed, which reprint does not read: decompress it first (`{cmd} {shown} | reprint scan -`)")
     };
     if let (Compression::Unsupported(name, cmd), true) = (comp, explicit || kind.is_some()) {
-        return refuse(not_read((name, cmd), "its name says"), corpus);
+        return refuse(not_read((name, cmd), "its name says"), reading);
     }
     let kind = match kind {
         Some(k) => k,
         None if explicit => Kind::Text,
         None => {
-            corpus.stats.unsupported_files += 1;
+            reading.corpus.stats.unsupported_files += 1;
             return Ok(());
         }
     };
     let mut file = match File::open(path) {
         Ok(f) => BufReader::with_capacity(1 << 16, f),
         Err(e) => {
-            corpus.error(origin, format!("cannot open: {e}; left out"));
+            reading.error(origin, format!("cannot open: {e}; left out"));
             return Ok(());
         }
     };
@@ -153,32 +154,32 @@ pub(super) fn read_file(
         // What the first bytes say, when the name says plain: a compressed file is never read as
         // text.
         if let Some(found) = sniff(file.fill_buf().unwrap_or_default()).undo() {
-            return refuse(not_read(found, "its first bytes say"), corpus);
+            return refuse(not_read(found, "its first bytes say"), reading);
         }
     }
     let reader = match decode(file, comp) {
         Ok(r) => r,
         Err(e) => {
-            corpus.error(origin, format!("cannot open: {e}; left out"));
+            reading.error(origin, format!("cannot open: {e}; left out"));
             return Ok(());
         }
     };
-    corpus.stats.files += 1;
+    reading.corpus.stats.files += 1;
     if kind == Kind::JsonLines {
         // A plain file's lines can be read again by position, so its texts need no temporary
         // file when they move out of memory.
         let lines = match (comp, opts.spill_over) {
-            (Compression::None, Some(_)) if corpus.input_lines.len() < MAX_INPUT_LINE_FILES => {
+            (Compression::None, Some(_)) if reading.corpus.input_lines.len() < MAX_INPUT_LINE_FILES => {
                 InputLines::open(path, &shown, &opts.fields).ok().map(|l| {
-                    corpus.input_lines.push(l);
-                    (corpus.input_lines.len() - 1) as u32
+                    reading.corpus.input_lines.push(l);
+                    (reading.corpus.input_lines.len() - 1) as u32
                 })
             }
             _ => None,
         };
         let compressed = comp != Compression::None;
         return read_jsonl(
-            corpus,
+            reading,
             BufReader::with_capacity(1 << 20, reader),
             &shown,
             compressed,
@@ -189,16 +190,16 @@ pub(super) fn read_file(
     }
     let mut bytes = Vec::new();
     if let Err(e) = BufReader::new(reader).read_to_end(&mut bytes) {
-        corpus.error(origin, format!("read failed: {e}; left out"));
+        reading.error(origin, format!("read failed: {e}; left out"));
         return Ok(());
     }
     on_bytes(bytes.len() as u64);
-    corpus.stats.bytes += bytes.len() as u64;
-    push_text_doc(corpus, bytes, kind, id.to_string(), source, origin, opts)
+    reading.corpus.stats.bytes += bytes.len() as u64;
+    push_text_doc(reading, bytes, kind, id.to_string(), source, origin, opts)
 }
 
 fn push_text_doc(
-    corpus: &mut Corpus,
+    reading: &mut Reader,
     bytes: Vec<u8>,
     kind: Kind,
     id: String,
@@ -213,7 +214,7 @@ fn push_text_doc(
     }
     let (raw, bad) = decode_lossy(bytes);
     if let Some((first, count)) = bad {
-        corpus.warn(
+        reading.warn(
             origin.clone(),
             Some(first as u64),
             format!("invalid UTF-8 ({count} sequence(s) replaced with U+FFFD)"),
@@ -230,14 +231,14 @@ fn push_text_doc(
             (raw, title)
         }
     };
-    corpus.push_doc(Doc::new(id, source, None, title, text, origin), None, opts)
+    reading.push_doc(Doc::new(id, source, None, title, text, origin), None, opts)
 }
 
 /// Walks `root` recursively in name order, following symbolic links (loops are detected and
 /// reported, never followed forever). Ids are paths relative to `root` with `/` separators; the
 /// first directory of that path, if any, is the document's source.
 pub(super) fn read_dir(
-    corpus: &mut Corpus,
+    reading: &mut Reader,
     root: &Path,
     opts: &ReadOptions,
     on_bytes: &dyn Fn(u64),
@@ -250,10 +251,10 @@ pub(super) fn read_dir(
                 let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| root.display().to_string());
                 let origin = Origin { path, line: None };
                 if e.loop_ancestor().is_some() {
-                    corpus.warn(origin, None, "symbolic link loop; not followed".into());
+                    reading.warn(origin, None, "symbolic link loop; not followed".into());
                 } else {
                     let why = e.io_error().map(|io| io.to_string()).unwrap_or_else(|| e.to_string());
-                    corpus.error(origin, format!("cannot read: {why}; left out"));
+                    reading.error(origin, format!("cannot read: {why}; left out"));
                 }
                 continue;
             }
@@ -264,8 +265,8 @@ pub(super) fn read_dir(
                 // A FIFO, socket or device (perhaps behind a link): reading it could block or
                 // never end.
                 let origin = Origin { path: entry.path().display().to_string(), line: None };
-                corpus.warn(origin, None, "not a regular file (a FIFO, socket or device); left out".into());
-                corpus.stats.unsupported_files += 1;
+                reading.warn(origin, None, "not a regular file (a FIFO, socket or device); left out".into());
+                reading.corpus.stats.unsupported_files += 1;
             }
             continue;
         }
@@ -273,17 +274,17 @@ pub(super) fn read_dir(
         let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         let id = parts.join("/");
         let source = if parts.len() > 1 { Some(parts[0].clone()) } else { None };
-        read_file(corpus, entry.path(), &id, source, opts, on_bytes, false)?;
+        read_file(reading, entry.path(), &id, source, opts, on_bytes, false)?;
     }
     Ok(())
 }
 
 /// Reads stdin: JSON Lines when its first non-blank byte is `{`, otherwise one plain-text
 /// document with id `-`.
-pub(super) fn read_stdin(corpus: &mut Corpus, opts: &ReadOptions, on_bytes: &dyn Fn(u64)) -> Result<(), ReadError> {
+pub(super) fn read_stdin(reading: &mut Reader, opts: &ReadOptions, on_bytes: &dyn Fn(u64)) -> Result<(), ReadError> {
     let stdin = std::io::stdin();
     let mut reader = BufReader::with_capacity(1 << 20, stdin.lock());
-    corpus.stats.files += 1;
+    reading.corpus.stats.files += 1;
     if reader.fill_buf().is_ok_and(|b| b.starts_with(UTF8_BOM)) {
         reader.consume(UTF8_BOM.len());
     }
@@ -305,15 +306,15 @@ pub(super) fn read_stdin(corpus: &mut Corpus, opts: &ReadOptions, on_bytes: &dyn
     };
     match first {
         None => Ok(()),
-        Some(b'{') => read_jsonl(corpus, reader, "-", false, None, opts, on_bytes),
+        Some(b'{') => read_jsonl(reading, reader, "-", false, None, opts, on_bytes),
         Some(_) => {
             let mut bytes = Vec::new();
             reader
                 .read_to_end(&mut bytes)
                 .map_err(|e| ReadError::Input { path: "-".into(), message: e.to_string() })?;
             on_bytes(bytes.len() as u64);
-            corpus.stats.bytes += bytes.len() as u64;
-            push_text_doc(corpus, bytes, Kind::Text, "-".into(), None, Origin { path: "-".into(), line: None }, opts)
+            reading.corpus.stats.bytes += bytes.len() as u64;
+            push_text_doc(reading, bytes, Kind::Text, "-".into(), None, Origin { path: "-".into(), line: None }, opts)
         }
     }
 }

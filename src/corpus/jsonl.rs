@@ -1,7 +1,8 @@
 //! JSON Lines records: one article per line, field names configurable, passim's names by default.
 
+use super::reader::Reader;
 use super::spill::{read_exact_at, FirstFailure, InputLine, LineRef};
-use super::{decode_lossy, Corpus, Doc, Origin, ReadError, ReadOptions};
+use super::{decode_lossy, Doc, Origin, ReadError, ReadOptions};
 use rayon::prelude::*;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -300,12 +301,13 @@ impl InputLines {
 /// The UTF-8 byte-order mark, stripped where a file or stdin starts with it.
 pub(super) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Reads JSON Lines from `reader` into `corpus`. `path` names the input in messages and
-/// `compressed` says whether `reader` decompresses (a failed read is then named a truncated or
-/// corrupt stream); `lines_file` is `path`'s number in [`Corpus::input_lines`] when it is a
-/// plain file whose lines can be read again by position. A leading byte-order mark is skipped.
+/// Reads JSON Lines from `reader` into the corpus being read (`reading`). `path` names the input
+/// in messages and `compressed` says whether `reader` decompresses (a failed read is then named a
+/// truncated or corrupt stream); `lines_file` is `path`'s number in
+/// [`Corpus::input_lines`](super::Corpus::input_lines) when it is a plain file whose lines can be
+/// read again by position. A leading byte-order mark is skipped.
 pub(super) fn read_jsonl(
-    corpus: &mut Corpus,
+    reading: &mut Reader,
     mut reader: impl Read,
     path: &str,
     compressed: bool,
@@ -336,7 +338,7 @@ pub(super) fn read_jsonl(
                     // The line the stream broke in: those complete before it, plus one.
                     let whole = memchr::memchr_iter(b'\n', &buf[..filled]).count() as u64;
                     let origin = Origin { path: path.to_string(), line: Some(line_no + whole + 1) };
-                    corpus.error(
+                    reading.error(
                         origin,
                         format!(
                             "read failed after byte {} ({}): {e}; this line and the rest of the file are left out",
@@ -352,7 +354,7 @@ pub(super) fn read_jsonl(
         }
         buf.truncate(filled);
         on_bytes((filled - start) as u64);
-        corpus.stats.bytes += (filled - start) as u64;
+        reading.corpus.stats.bytes += (filled - start) as u64;
         if offset == 0 && start == 0 && buf.starts_with(UTF8_BOM) {
             // A byte-order mark before the first line (Windows tools write one): not content.
             buf.drain(..UTF8_BOM.len());
@@ -392,7 +394,7 @@ pub(super) fn read_jsonl(
             .collect();
         for (origin, start, line_len, bad_utf8, parsed) in parsed {
             if let Some((first, count)) = bad_utf8 {
-                corpus.warn(
+                reading.warn(
                     origin.clone(),
                     Some(start + first as u64),
                     format!("invalid UTF-8 ({count} sequence(s) replaced with U+FFFD)"),
@@ -402,14 +404,14 @@ pub(super) fn read_jsonl(
                 Parsed::Blank => {}
                 Parsed::Doc(d, named) => {
                     if !named {
-                        corpus.note_missing_id(&origin);
+                        reading.note_missing_id(&origin);
                     }
                     let line = lines_file.map(|file| InputLine { file, offset: start, len: line_len });
-                    corpus.push_doc(d, line, opts)?
+                    reading.push_doc(d, line, opts)?
                 }
                 Parsed::Bad(message) if opts.skip_bad_lines => {
-                    corpus.stats.bad_lines_skipped += 1;
-                    corpus.warn(origin, Some(start), format!("{message}; line skipped"));
+                    reading.corpus.stats.bad_lines_skipped += 1;
+                    reading.warn(origin, Some(start), format!("{message}; line skipped"));
                 }
                 Parsed::Bad(message) => return Err(ReadError::BadLine { origin, message }),
             }

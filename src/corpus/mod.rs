@@ -11,12 +11,12 @@
 mod files;
 mod html;
 mod jsonl;
+mod reader;
 mod spill;
 
 use ahash::AHashMap;
 use serde::Serialize;
 use std::fmt;
-use std::path::Path;
 
 pub use html::html_to_text;
 pub use jsonl::Fields;
@@ -25,7 +25,7 @@ pub use jsonl::Fields;
 /// [`ReadOptions::spill_over`]).
 pub const DEFAULT_SPILL_OVER_MB: u64 = 1024;
 pub use jsonl::InputLines;
-use spill::SpillWriter;
+pub use reader::read_paths;
 pub use spill::{InputLine, LineRef, SpillFile, Spilled, Stored};
 use std::sync::Arc;
 
@@ -303,16 +303,6 @@ pub struct Corpus {
     /// Plain JSON Lines inputs kept open: texts moved out of memory are read again from their
     /// lines (see [`Stored::Line`]), and only other texts go to the temporary file.
     pub input_lines: Vec<InputLines>,
-    /// While reading, until texts start moving out: each document's line, if it has one.
-    lines: Vec<Option<InputLine>>,
-    /// The first JSON line without an id, for the warning.
-    first_missing_id: Option<Origin>,
-    /// While reading: true once texts move out of memory.
-    moving_out: bool,
-    /// While reading: where texts without a line to be read from go once moving out.
-    spilling: Option<SpillWriter>,
-    /// While reading: bytes of text held in memory.
-    held: u64,
 }
 
 impl Corpus {
@@ -336,23 +326,6 @@ impl Corpus {
             .collect()
     }
 
-    fn warn(&mut self, origin: Origin, byte: Option<u64>, message: String) {
-        self.diagnostics.push(Diagnostic { severity: Severity::Warning, origin, byte, message });
-    }
-
-    fn error(&mut self, origin: Origin, message: String) {
-        self.diagnostics.push(Diagnostic { severity: Severity::Error, origin, byte: None, message });
-    }
-
-    /// Counts a JSON line without an id (its document is named after its place); the first
-    /// is remembered for the one warning [`read_paths`] gives.
-    fn note_missing_id(&mut self, origin: &Origin) {
-        self.stats.missing_ids += 1;
-        if self.first_missing_id.is_none() {
-            self.first_missing_id = Some(origin.clone());
-        }
-    }
-
     /// Text bytes of every document (in memory or spilled).
     pub fn text_bytes(&self) -> u64 {
         self.docs.iter().map(Doc::byte_len).sum()
@@ -364,150 +337,6 @@ impl Corpus {
         let spill = self.spill_file.as_ref().and_then(|f| f.failure());
         spill.or_else(|| self.input_lines.iter().find_map(InputLines::failure))
     }
-
-    /// Adds a document read from `line` of a plain JSON Lines input (if it was). Once the texts
-    /// held pass `opts.spill_over`, every text moves out of memory: to be read again from its
-    /// line where it has one, to the temporary file otherwise.
-    fn push_doc(&mut self, mut doc: Doc, line: Option<InputLine>, opts: &ReadOptions) -> Result<(), ReadError> {
-        if doc.text.trim().is_empty() {
-            self.stats.empty_skipped += 1;
-            return Ok(());
-        }
-        self.held += doc.text.len() as u64;
-        if !self.moving_out && opts.spill_over.is_some_and(|limit| self.held > limit) {
-            self.moving_out = true;
-            let lines = std::mem::take(&mut self.lines);
-            let mut docs = std::mem::take(&mut self.docs);
-            for (d, line) in docs.iter_mut().zip(lines) {
-                self.move_out(d, line)?;
-            }
-            self.docs = docs;
-        }
-        if self.moving_out {
-            self.move_out(&mut doc, line)?;
-        } else {
-            self.lines.push(line);
-        }
-        self.docs.push(doc);
-        Ok(())
-    }
-
-    /// Moves `doc`'s text out of memory (see [`Corpus::push_doc`]).
-    fn move_out(&mut self, doc: &mut Doc, line: Option<InputLine>) -> Result<(), ReadError> {
-        if let Some(line) = line {
-            // Hashed only now: texts that stay in memory never need it.
-            doc.stored = Some(Stored::Line(LineRef::new(line, &doc.text)));
-            doc.text = String::new();
-            return Ok(());
-        }
-        let spill_error = |e: std::io::Error| ReadError::Spill { message: e.to_string() };
-        if self.spilling.is_none() {
-            self.spilling = Some(SpillWriter::create().map_err(spill_error)?);
-        }
-        if let Some(w) = &mut self.spilling {
-            doc.stored = Some(Stored::Spill(w.push(&mut doc.text).map_err(spill_error)?));
-        }
-        Ok(())
-    }
-
-    /// Ends reading: the spilled texts become readable.
-    fn finish_spill(&mut self) -> Result<(), ReadError> {
-        self.lines = Vec::new();
-        if let Some(w) = self.spilling.take() {
-            let file = w.finish().map_err(|e| ReadError::Spill { message: e.to_string() })?;
-            self.spill_file = Some(Arc::new(file));
-        }
-        Ok(())
-    }
-}
-
-/// Reads every path in order: `-` is stdin, a directory is walked recursively, a file is read by
-/// its extension (`.jsonl`/`.ndjson`/`.json`, optionally `.gz`/`.zst`, as JSON Lines; `.html`/
-/// `.htm` reduced to main text; anything else as plain text). `on_bytes` is told how many bytes
-/// were read as reading proceeds.
-pub fn read_paths(paths: &[String], opts: &ReadOptions, on_bytes: &dyn Fn(u64)) -> Result<Corpus, ReadError> {
-    let mut corpus = Corpus::default();
-    for p in paths {
-        if p == "-" {
-            files::read_stdin(&mut corpus, opts, on_bytes)?;
-            continue;
-        }
-        let path = Path::new(p);
-        let meta = std::fs::metadata(path).map_err(|e| ReadError::Input { path: p.clone(), message: e.to_string() })?;
-        if meta.is_dir() {
-            files::read_dir(&mut corpus, path, opts, on_bytes)?;
-        } else {
-            let id = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.clone());
-            files::read_file(&mut corpus, path, &id, None, opts, on_bytes, true)?;
-        }
-    }
-    corpus.finish_spill()?;
-    if let Some(first) = corpus.first_missing_id.take() {
-        let n = corpus.stats.missing_ids;
-        let message = format!(
-            "{n} JSON line{} had no {:?} field: {} named after {} place (file:line), the first at {first}",
-            if n == 1 { "" } else { "s" },
-            opts.fields.id,
-            if n == 1 { "its document is" } else { "their documents are" },
-            if n == 1 { "its" } else { "their" },
-        );
-        corpus.warn(first, None, message);
-    }
-    check_ids(&mut corpus, opts)?;
-    if corpus.docs.is_empty() {
-        const SHOWN: usize = 3;
-        let errors: Vec<&Diagnostic> = corpus.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
-        let mut problems: Vec<String> = errors.iter().take(SHOWN).map(|d| d.to_string()).collect();
-        if errors.len() > SHOWN {
-            problems.push(format!("… and {} more errors", errors.len() - SHOWN));
-        }
-        return Err(ReadError::NoDocuments {
-            paths: paths.to_vec(),
-            empty_skipped: corpus.stats.empty_skipped,
-            problems,
-        });
-    }
-    Ok(corpus)
-}
-
-fn check_ids(corpus: &mut Corpus, opts: &ReadOptions) -> Result<(), ReadError> {
-    let mut seen: AHashMap<&str, usize> = AHashMap::with_capacity(corpus.docs.len());
-    let mut drop = Vec::new();
-    for (i, d) in corpus.docs.iter().enumerate() {
-        if let Some(&first) = seen.get(d.id.as_str()) {
-            if !opts.dedupe_ids {
-                return Err(ReadError::DuplicateId {
-                    id: d.id.clone(),
-                    first: corpus.docs[first].origin.clone(),
-                    second: d.origin.clone(),
-                });
-            }
-            drop.push((i, first));
-        } else {
-            seen.insert(&d.id, i);
-        }
-    }
-    if drop.is_empty() {
-        return Ok(());
-    }
-    let messages: Vec<(Origin, String)> = drop
-        .iter()
-        .map(|&(i, first)| {
-            let d = &corpus.docs[i];
-            (d.origin.clone(), format!("duplicate id {:?} (first at {}): dropped", d.id, corpus.docs[first].origin))
-        })
-        .collect();
-    let dropped: ahash::AHashSet<usize> = drop.iter().map(|x| x.0).collect();
-    let mut i = 0;
-    corpus.docs.retain(|_| {
-        i += 1;
-        !dropped.contains(&(i - 1))
-    });
-    corpus.stats.duplicate_ids_dropped = dropped.len();
-    for (o, m) in messages {
-        corpus.warn(o, None, m);
-    }
-    Ok(())
 }
 
 /// Decodes `bytes` as UTF-8, replacing invalid sequences with U+FFFD. Returns the text and, when
@@ -529,6 +358,7 @@ pub fn decode_lossy(bytes: Vec<u8>) -> (String, Option<(usize, usize)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     /// The test corpus: a blank text, a repeated id, non-ASCII text and an invalid UTF-8 byte.
     fn write_corpus(dir: &Path, gzip: bool) -> String {

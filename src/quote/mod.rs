@@ -5,7 +5,7 @@
 //! 2. [`speaker`]: the attribution of each (`X said`, `said X`, `according to X`, …);
 //! 3. [`group`]: quotations with the same words are one variant; variants sharing a long run of
 //!    words or a small edit distance are one cluster, found through a k-gram index;
-//! 4. here: every document is searched once more (k-gram index of the clusters' variants) for
+//! 4. [`unquoted`]: every document is searched once more (k-gram index of the clusters' variants) for
 //!    the same words printed *without* quotation marks, which also count as carrying the quote.
 //!
 //! Words are the [`crate::text`] tokens, with hyphenated words joined (`co-operation` =
@@ -13,19 +13,21 @@
 
 pub mod extract;
 pub mod group;
+mod keys;
 pub mod lexicon;
+pub mod names;
 pub mod speaker;
+pub mod unquoted;
 pub mod words;
 
 use crate::corpus::{Doc, Texts};
 use crate::error::Error;
 use crate::progress::{Progress, Unit};
-use crate::text;
 use ahash::{AHashMap, AHashSet};
 use extract::RawQuote;
-use group::KgramIndex;
+use keys::{words, words_in};
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64;
+use unquoted::find_unquoted;
 
 /// Options of the quotes stage; [`Default`] gives the documented defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,52 +161,6 @@ pub struct QuoteResult {
 /// stock phrases (BENCHMARKS.md, "Measurements behind design choices").
 const MAX_VARIANT_DF: usize = 64;
 
-/// A word for quote matching: byte span and key.
-#[derive(Debug, Clone, Copy)]
-struct Word {
-    byte_start: usize,
-    byte_end: usize,
-    key: u64,
-}
-
-/// The words of `text`: its tokens, with `a-b` joined into one word whose key is that of `ab`.
-fn words(text: &str) -> Vec<Word> {
-    let toks: Vec<text::Token> = text::tokens(text).collect();
-    let bytes = text.as_bytes();
-    let mut out: Vec<Word> = Vec::with_capacity(toks.len());
-    let mut i = 0;
-    while i < toks.len() {
-        let mut j = i;
-        while j + 1 < toks.len()
-            && toks[j].byte_end + 1 == toks[j + 1].byte_start
-            && bytes[toks[j].byte_end] == b'-'
-            && !text[toks[j].byte_start..toks[j].byte_end].bytes().all(|b| b.is_ascii_digit())
-        {
-            j += 1;
-        }
-        if j == i {
-            out.push(Word { byte_start: toks[i].byte_start, byte_end: toks[i].byte_end, key: toks[i].hash });
-        } else {
-            let joined: String =
-                (i..=j).map(|t| text::normalize(&text[toks[t].byte_start..toks[t].byte_end])).collect();
-            out.push(Word {
-                byte_start: toks[i].byte_start,
-                byte_end: toks[j].byte_end,
-                key: xxh3_64(joined.as_bytes()),
-            });
-        }
-        i = j + 1;
-    }
-    out
-}
-
-/// Indices of the words inside `[start, end)` bytes.
-fn words_in(ws: &[Word], start: usize, end: usize) -> std::ops::Range<usize> {
-    let a = ws.partition_point(|w| w.byte_start < start);
-    let b = ws.partition_point(|w| w.byte_start < end);
-    a..b.max(a)
-}
-
 /// A quotation ready for grouping.
 struct Found {
     doc: u32,
@@ -336,143 +292,6 @@ fn variants_of(found: &[Found]) -> (Vec<usize>, Vec<u32>) {
         })
         .collect();
     (of, first)
-}
-
-/// Occurrences of the clusters' wordings printed without quotation marks: runs of at least
-/// `min_unquoted_words` words (and `unquoted_share` of the wording) outside every quotation.
-fn find_unquoted<X: Texts + ?Sized>(
-    n: usize,
-    texts: &X,
-    found: &[Found],
-    variants: &[&[u64]],
-    roots: &[usize],
-    cfg: &QuoteConfig,
-    progress: &dyn Progress,
-) -> Vec<(Found, usize)> {
-    const K: usize = 4;
-    let min = cfg.min_unquoted_words.max(K);
-    let index = KgramIndex::build(variants, K, min, false);
-    if index.is_empty() {
-        return Vec::new();
-    }
-    let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
-    for f in found {
-        spans[f.doc as usize].push((f.raw.open, f.raw.close));
-    }
-    let per_doc: Vec<Vec<(Found, usize)>> = (0..n)
-        .into_par_iter()
-        .map_init(String::new, |buf, d| {
-            let r = unquoted_in_doc(d as u32, texts.text(d, buf), &spans[d], &index, variants, roots, cfg, min);
-            progress.advance(1);
-            r
-        })
-        .collect();
-    per_doc.into_iter().flatten().collect()
-}
-
-#[allow(clippy::too_many_arguments)]
-fn unquoted_in_doc(
-    d: u32,
-    text: &str,
-    quoted: &[(usize, usize)],
-    index: &KgramIndex,
-    variants: &[&[u64]],
-    roots: &[usize],
-    cfg: &QuoteConfig,
-    min: usize,
-) -> Vec<(Found, usize)> {
-    const K: usize = 4;
-    let ws = words(text);
-    if ws.len() < K {
-        return Vec::new();
-    }
-    let keys: Vec<u64> = ws.iter().map(|w| w.key).collect();
-    // Whether a word lies inside a quotation: the quotations starting at or before it, by
-    // binary search, and the furthest any of them reaches (a walk over every quotation for
-    // every word was quadratic in a long document).
-    let mut starts: Vec<(usize, usize)> = quoted.to_vec();
-    starts.sort_unstable();
-    let reach: Vec<usize> = starts
-        .iter()
-        .scan(0, |m, &(_, e)| {
-            *m = e.max(*m);
-            Some(*m)
-        })
-        .collect();
-    let inside = |w: &Word| {
-        let before = starts.partition_point(|&(s, _)| s <= w.byte_start);
-        before > 0 && reach[before - 1] >= w.byte_end
-    };
-    // (variant, diagonal, doc position)
-    let mut hits: Vec<(u32, i64, u32)> = Vec::new();
-    for i in 0..=keys.len() - K {
-        if let Some(post) = index.get(group::kgram(&keys, i, K)) {
-            if post.len() > MAX_VARIANT_DF || inside(&ws[i]) || inside(&ws[i + K - 1]) {
-                continue;
-            }
-            for &(v, j) in post {
-                hits.push((v, i as i64 - j as i64, i as u32));
-            }
-        }
-    }
-    if hits.is_empty() {
-        return Vec::new();
-    }
-    hits.sort_unstable();
-    // Runs of consecutive k-grams on one diagonal: (root, variant, first word, last word).
-    let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
-    let mut s = 0;
-    while s < hits.len() {
-        let mut e = s;
-        while e + 1 < hits.len()
-            && hits[e + 1].0 == hits[s].0
-            && hits[e + 1].1 == hits[s].1
-            && hits[e + 1].2 == hits[e].2 + 1
-        {
-            e += 1;
-        }
-        let v = hits[s].0 as usize;
-        let len = (e - s) + K;
-        let needed = min.max((cfg.unquoted_share * variants[v].len() as f64).ceil() as usize);
-        if len >= needed {
-            runs.push((roots[v], v, hits[s].2 as usize, hits[e].2 as usize + K - 1));
-        }
-        s = e + 1;
-    }
-    // One occurrence per cluster and stretch of text: overlapping runs merge.
-    runs.sort_unstable_by_key(|r| (r.0, r.2, r.3));
-    let mut merged: Vec<(usize, usize, usize, usize)> = Vec::new();
-    for r in runs {
-        match merged.last_mut() {
-            Some(m) if m.0 == r.0 && r.2 <= m.3 + 1 => {
-                if r.3 - r.2 > m.3 - m.2 {
-                    m.1 = r.1;
-                }
-                m.3 = m.3.max(r.3);
-            }
-            _ => merged.push(r),
-        }
-    }
-    merged.sort_unstable_by_key(|m| (m.2, m.0));
-    let raws: Vec<RawQuote> = merged
-        .iter()
-        .map(|&(_, _, a, b)| RawQuote {
-            fragments: vec![(ws[a].byte_start, ws[b].byte_end)],
-            open: ws[a].byte_start,
-            close: ws[b].byte_end,
-            closed: true,
-            breaks: Vec::new(),
-        })
-        .collect();
-    let speakers = speaker::speakers(text, &raws);
-    merged
-        .iter()
-        .zip(raws)
-        .zip(speakers)
-        .map(|((&(_, v, a, b), raw), speaker)| {
-            (Found { doc: d, raw, speaker, keys: keys[a..=b].to_vec(), quoted: false }, v)
-        })
-        .collect()
 }
 
 /// Byte offset → code-point offset, for offsets in ascending order.
@@ -645,16 +464,6 @@ fn build_cluster(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hyphenated_words_match_their_joined_form() {
-        let a = words("co-operation and peace");
-        let b = words("cooperation and peace");
-        assert_eq!(a.iter().map(|w| w.key).collect::<Vec<_>>(), b.iter().map(|w| w.key).collect::<Vec<_>>());
-        assert_eq!(a[0].byte_end, "co-operation".len());
-        // Number ranges stay apart.
-        assert_eq!(words("1987-88 season").len(), 3);
-    }
 
     #[test]
     fn char_offsets_follow_multibyte_text() {

@@ -19,7 +19,8 @@
 //! [`ocr_noise`] returns, for every input character, the range of output characters it became
 //! (empty when dropped), so a span of the clean text maps to the span of what it became.
 
-use super::Rng;
+use super::words::Rng;
+use crate::eval::truth::TruthRecord;
 
 /// Where each character of a text went: `ranges[i]` is the output range (code points, end
 /// exclusive) that input character `i` became, empty at the place it would have stood when it
@@ -234,36 +235,29 @@ pub fn noise_corpus(
     out_corpus: &mut dyn std::io::Write,
     out_truth: &mut dyn std::io::Write,
 ) -> std::io::Result<u64> {
-    use serde_json::Value;
-    let parse = |line: &str| serde_json::from_str::<Value>(line).map_err(std::io::Error::other);
-    let mut records: Vec<Value> =
-        std::str::from_utf8(truth).map_err(std::io::Error::other)?.lines().map(parse).collect::<Result<_, _>>()?;
-    // Which spans of each document to move: (record, start field, end field).
-    let mut wanted: ahash::AHashMap<String, Vec<(usize, &str, &str)>> = ahash::AHashMap::new();
-    for (r, rec) in records.iter().enumerate() {
-        let fields: &[(&str, &str, &str)] = match rec["type"].as_str() {
-            Some("passage") => &[("a", "a_start", "a_end"), ("b", "b_start", "b_end")],
-            Some("quote") | Some("boilerplate") => &[("doc", "start", "end")],
-            _ => &[],
-        };
-        for &(doc, s, e) in fields {
-            if let Some(id) = rec[doc].as_str() {
-                wanted.entry(id.to_string()).or_default().push((r, s, e));
-            }
+    let mut records: Vec<TruthRecord> = std::str::from_utf8(truth)
+        .map_err(std::io::Error::other)?
+        .lines()
+        .map(|l| serde_json::from_str(l).map_err(std::io::Error::other))
+        .collect::<Result<_, _>>()?;
+    // Which spans of each document to move: (record, which of its spans).
+    let mut wanted: ahash::AHashMap<String, Vec<(usize, usize)>> = ahash::AHashMap::new();
+    for (r, rec) in records.iter_mut().enumerate() {
+        for (slot, (doc, ..)) in spans_mut(rec).into_iter().enumerate() {
+            wanted.entry(doc.to_string()).or_default().push((r, slot));
         }
     }
     let mut bytes = 0u64;
     let text = std::str::from_utf8(corpus).map_err(std::io::Error::other)?;
     for (line, l) in text.lines().enumerate() {
-        let mut doc = parse(l)?;
+        let mut doc: serde_json::Value = serde_json::from_str(l).map_err(std::io::Error::other)?;
         let clean = doc["text"].as_str().unwrap_or_default().to_string();
         let (noisy, map) = ocr_noise(&clean, cer, seed.wrapping_mul(0x9E37_79B9).wrapping_add(line as u64));
         let id = doc["id"].as_str().unwrap_or_default().to_string();
-        for &(r, s, e) in wanted.get(&id).map(|v| v.as_slice()).unwrap_or_default() {
-            let (a, b) = (records[r][s].as_u64().unwrap_or(0), records[r][e].as_u64().unwrap_or(0));
-            let (na, nb) = map.span(a as usize, b as usize);
-            records[r][s] = na.into();
-            records[r][e] = nb.into();
+        for &(r, slot) in wanted.get(&id).map(|v| v.as_slice()).unwrap_or_default() {
+            if let Some((_, start, end)) = spans_mut(&mut records[r]).into_iter().nth(slot) {
+                (*start, *end) = map.span(*start, *end);
+            }
         }
         bytes += noisy.len() as u64;
         doc["text"] = noisy.into();
@@ -277,6 +271,16 @@ pub fn noise_corpus(
     out_corpus.flush()?;
     out_truth.flush()?;
     Ok(bytes)
+}
+
+/// The spans a truth record gives: for each, the document it is in, its start and its end.
+fn spans_mut(rec: &mut TruthRecord) -> Vec<(&str, &mut usize, &mut usize)> {
+    match rec {
+        TruthRecord::Passage(p) => vec![(&p.a, &mut p.a_start, &mut p.a_end), (&p.b, &mut p.b_start, &mut p.b_end)],
+        TruthRecord::Quote(q) => vec![(&q.doc, &mut q.start, &mut q.end)],
+        TruthRecord::Boilerplate(f) => vec![(&f.doc, &mut f.start, &mut f.end)],
+        TruthRecord::Pair(_) => Vec::new(),
+    }
 }
 
 /// `text` as OCR might give it back: set in a column and misread at character error rate `cer`
