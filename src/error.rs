@@ -20,6 +20,14 @@ pub enum Error {
         /// Why.
         source: io::Error,
     },
+    /// An archive that cannot be used as asked: not an archive, damaged, made by a newer
+    /// reprint or with other options, or a store failure.
+    Archive {
+        /// The archive file.
+        path: String,
+        /// What is wrong, and what to do.
+        message: String,
+    },
     /// A line of a truth or results file that is not what it should be.
     Line {
         /// The file.
@@ -53,6 +61,7 @@ impl fmt::Display for Error {
             Error::Read(e) => e.fmt(f),
             Error::Io { context, source } => write!(f, "{context}: {source}"),
             Error::Line { path, line, message } => write!(f, "{path}:{line}: {message}"),
+            Error::Archive { path, message } => write!(f, "{path}: {message}"),
         }
     }
 }

@@ -11,6 +11,7 @@
 //! - [`passage`]: the anchor index, seeds, alignment and boilerplate, giving aligned
 //!   [`passage::Passage`]s with character offsets in both documents;
 //! - [`quote`]: quotations, their speakers, and the quotes shared across sources;
+//! - [`archive`]: a persistent index to ask which new articles reuse archived ones;
 //! - [`report`]: one [`report::Report`] per format (table, JSON Lines, JSON, CSV, HTML) for both
 //!   the scan and the quotes.
 //!
@@ -22,6 +23,7 @@
 
 #![warn(missing_docs)]
 
+pub mod archive;
 pub mod config;
 pub mod corpus;
 pub mod error;

@@ -49,6 +49,9 @@ enum Command {
     Eval(cmd::eval::Args),
     /// Synth + scan + eval at one or more corpus sizes: speed, memory, accuracy, growth plot.
     Bench(cmd::bench::Args),
+    /// A persistent archive: add each day's articles, ask which reuse archived ones.
+    #[command(subcommand)]
+    Index(cmd::index::Command),
 }
 
 /// `reprint ARGS` parsed by the real command line, for the subcommands' tests.
@@ -66,5 +69,6 @@ fn main() -> ExitCode {
         Command::Quotes(args) => cmd::quotes::run(args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Index(command) => cmd::index::run(command),
     }
 }

@@ -63,6 +63,23 @@ pub struct ScanResult {
     pub stats: ScanStats,
 }
 
+/// What a scan of part of a corpus must know about the whole of it for its pairs to be the whole
+/// corpus's: an archive query scans today's documents with only those archived documents that
+/// may match them, and takes the rest from the archive's counts.
+#[derive(Debug, Clone)]
+pub struct Whole {
+    /// The part's documents before this one are context (archived): only pairs whose later
+    /// document is this one or after are found.
+    pub first_new: u32,
+    /// Documents in the whole corpus (for a `max_df` given as a share).
+    pub documents: usize,
+    /// Anchors held by more than `max_df` documents of the whole corpus (only those the new
+    /// documents hold need be here).
+    pub frequent: ahash::AHashSet<u32>,
+    /// The whole corpus's boilerplate, its sources numbered as in the part.
+    pub boilerplate: Boilerplate,
+}
+
 /// Fingerprints `texts` and finds their near-duplicate (and, if configured, containment) pairs
 /// and shared passages. `sources[i]` numbers the source of text `i` (for boilerplate; may be
 /// empty). `cfg` must have passed [`ScanConfig::validate`].
@@ -70,6 +87,21 @@ pub fn scan<X: Texts + ?Sized>(
     texts: &X,
     sources: &[Option<u32>],
     cfg: &ScanConfig,
+    progress: &dyn Progress,
+) -> ScanResult {
+    scan_part(texts, sources, cfg, None, progress)
+}
+
+/// [`scan`] of part of a larger corpus described by `whole` (`None`: `texts` are the whole): the
+/// pairs of the whole corpus that involve a document from `whole.first_new` on, with the same
+/// scores and passages a scan of the whole corpus gives them, when the part holds every document
+/// that shares an LSH bucket or a seeding anchor with those documents. Cluster numbers are the
+/// part's own.
+pub fn scan_part<X: Texts + ?Sized>(
+    texts: &X,
+    sources: &[Option<u32>],
+    cfg: &ScanConfig,
+    whole: Option<&Whole>,
     progress: &dyn Progress,
 ) -> ScanResult {
     let cfg = &cfg.in_tokens();
@@ -80,9 +112,11 @@ pub fn scan<X: Texts + ?Sized>(
     let fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total_bytes, &|n| progress.advance(n));
     progress.finish();
     let mut fp = fp;
-    let mut result = find_pairs(texts, &mut fp, cfg, progress);
+    let first_new = whole.map_or(0, |w| w.first_new);
+    let mut result = find_pairs_from(texts, &mut fp, cfg, first_new, progress);
     if cfg.passages {
-        add_passages(texts, sources, &mut fp, &hasher, cfg, progress, &mut result, KEEP_SIGNATURES_BYTES);
+        let keep = KEEP_SIGNATURES_BYTES;
+        add_passages(texts, sources, &mut fp, &hasher, cfg, whole, progress, &mut result, keep);
     }
     result
 }
@@ -100,6 +134,7 @@ fn add_passages<X: Texts + ?Sized>(
     fp: &mut Fingerprints,
     hasher: &MinHasher,
     cfg: &ScanConfig,
+    whole: Option<&Whole>,
     progress: &dyn Progress,
     result: &mut ScanResult,
     keep_signatures_bytes: usize,
@@ -111,16 +146,33 @@ fn add_passages<X: Texts + ?Sized>(
         fp.signatures = Vec::new();
     }
     progress.start("indexing", None, Unit::Pairs);
+    let n = fp.len();
+    // Part of a corpus: boilerplate is the whole's, found in each document's own anchors (the
+    // part may not hold the other documents that make them boilerplate).
+    let boilerplate_at_part = whole.map(|w| {
+        let (k, win) = fp.anchor_spec.unwrap_or((cfg.anchor_k, cfg.winnow));
+        w.boilerplate.positions_from_words(&fp.words, sources, k, win)
+    });
     let index = AnchorIndex::of_fingerprints(fp);
-    let boilerplate = Boilerplate::find(&index, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
+    let found_here;
+    let boilerplate = match whole {
+        Some(w) => &w.boilerplate,
+        None => {
+            found_here = Boilerplate::find(&index, sources, cfg.boilerplate_min_docs, cfg.boilerplate_share);
+            &found_here
+        }
+    };
     let source = |d: usize| sources.get(d).copied().flatten();
     // Hidden boilerplate must not relate documents, so its anchors are not even indexed.
     let is_boilerplate = |d: u32, h: u32| boilerplate.contains(source(d as usize), h);
-    let ignore = |d: usize, h: u32| !cfg.show_boilerplate && is_boilerplate(d as u32, h);
-    let max_df = cfg.max_df_docs(fp.len());
+    let frequent_in_whole = |h: u32| whole.is_some_and(|w| w.frequent.contains(&h));
+    let ignore = |d: usize, h: u32| (!cfg.show_boilerplate && is_boilerplate(d as u32, h)) || frequent_in_whole(h);
+    let max_df = cfg.max_df_docs(whole.map_or(n, |w| w.documents));
     result.stats.frequent_anchors = index.frequent(max_df);
-    let n = fp.len();
-    let boilerplate_at = boilerplate.positions(&index, sources, n);
+    let boilerplate_at = match boilerplate_at_part {
+        Some(at) => at,
+        None => boilerplate.positions(&index, sources, n),
+    };
     // Tens of millions of coincidental pairs at a million documents: they are seeded one
     // document at a time, never all held at once.
     let seeds = index.into_seed_index(n, max_df, &ignore);
@@ -128,6 +180,7 @@ fn add_passages<X: Texts + ?Sized>(
     result.stats.boilerplate_anchors = boilerplate.len();
     progress.start("aligning", Some(n as u64), Unit::Docs);
     let input = PassageInput {
+        first_new: whole.map_or(0, |w| w.first_new),
         boilerplate_at: &boilerplate_at,
         is_boilerplate: &is_boilerplate,
         has_boilerplate: &|d: u32| boilerplate.has_any(source(d as usize)),
@@ -203,6 +256,17 @@ pub fn find_pairs<X: Texts + ?Sized>(
     cfg: &ScanConfig,
     progress: &dyn Progress,
 ) -> ScanResult {
+    find_pairs_from(texts, fp, cfg, 0, progress)
+}
+
+/// [`find_pairs`], keeping only the pairs whose later document is `first_new` or after.
+fn find_pairs_from<X: Texts + ?Sized>(
+    texts: &X,
+    fp: &mut Fingerprints,
+    cfg: &ScanConfig,
+    first_new: u32,
+    progress: &dyn Progress,
+) -> ScanResult {
     let n = fp.len();
     let skip: Vec<bool> = fp.counts.iter().map(|&c| c == 0).collect();
     let params = cfg.lsh_params();
@@ -234,6 +298,9 @@ pub fn find_pairs<X: Texts + ?Sized>(
     for bucket in &lsh.oversized {
         let rep = bucket.members[0];
         candidates.extend(bucket.members[1..].iter().map(|&m| (rep, m, FoundBy::Bucket)));
+    }
+    if first_new > 0 {
+        candidates.retain(|c| c.1 >= first_new);
     }
     candidates.par_sort_unstable();
     candidates.dedup_by_key(|c| (c.0, c.1));
@@ -354,7 +421,7 @@ mod tests {
             let anchors = Some((cfg.anchor_k, cfg.winnow));
             let mut fp = fingerprint_all(&texts, cfg.unit(), cfg.shingle, &hasher, anchors, total, &|_| {});
             let mut r = find_pairs(&texts, &mut fp, &cfg, &NoProgress);
-            add_passages(&texts, &[], &mut fp, &hasher, &cfg, &NoProgress, &mut r, keep);
+            add_passages(&texts, &[], &mut fp, &hasher, &cfg, None, &NoProgress, &mut r, keep);
             r
         };
         let (kept, remade) = (run(usize::MAX), run(0));

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod eval;
+pub mod index;
 pub mod input;
 pub mod progress;
 pub mod quotes;

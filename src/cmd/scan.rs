@@ -14,6 +14,24 @@ use std::time::Instant;
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    scan: ScanOptions,
+    #[command(flatten)]
+    work: WorkArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+impl Args {
+    fn config(&self) -> ScanConfig {
+        self.scan.config()
+    }
+}
+
+/// The options that set up a scan (shared with `reprint index add`, which fixes them in a new
+/// archive).
+#[derive(clap::Args, Debug)]
+pub struct ScanOptions {
     /// Words per shingle, letters with --ocr [default: 5; 6 with --ocr].
     #[arg(long, value_name = "K")]
     shingle: Option<usize>,
@@ -63,14 +81,11 @@ pub struct Args {
     /// (see README: "OCR text").
     #[arg(long)]
     ocr: bool,
-    #[command(flatten)]
-    work: WorkArgs,
-    #[command(flatten)]
-    out: OutputArgs,
 }
 
-impl Args {
-    fn config(&self) -> ScanConfig {
+impl ScanOptions {
+    /// The configuration these options ask for.
+    pub fn config(&self) -> ScanConfig {
         let base = if self.ocr { ScanConfig::ocr_default() } else { ScanConfig::default() };
         ScanConfig {
             shingle: self.shingle.unwrap_or(base.shingle),

@@ -57,6 +57,14 @@ impl LshParams {
     }
 }
 
+/// The bucket key of every band of `signature` (`perms` values) under `params`, in band order:
+/// what [`candidate_pairs`] groups documents by.
+pub fn band_keys(signature: &[u32], perms: usize, params: LshParams) -> impl Iterator<Item = u64> + '_ {
+    let bands = params.bands.min(perms / params.rows.max(1));
+    let rows = params.rows;
+    (0..bands).map(move |band| band_key(&signature[band * rows..band * rows + rows], band))
+}
+
 /// Bucket key of one band of a signature: xxh3 of its values, seeded with the band number.
 fn band_key(row: &[u32], band: usize) -> u64 {
     let mut buf = [0u8; 256];

@@ -4,7 +4,9 @@
 //! that source's documents, is that source's boilerplate. A wire story carried by many *different*
 //! sources is reuse, not boilerplate, and is never flagged by this rule.
 
-use crate::passage::anchor::AnchorIndex;
+use crate::fingerprint::shingle::shingles_in_order;
+use crate::fingerprint::winnow::{winnow_into, Anchor};
+use crate::passage::anchor::{AnchorIndex, MAX_REPEATS_PER_DOC};
 use crate::passage::seed::Posting;
 use ahash::AHashSet;
 use rayon::prelude::*;
@@ -51,6 +53,58 @@ impl Boilerplate {
         let set: AHashSet<(u32, u32)> = found.into_iter().flatten().collect();
         let sources = set.iter().map(|&(s, _)| s).collect();
         Boilerplate { anchors: set, sources }
+    }
+
+    /// The boilerplate `anchors` (source number, anchor hash), decided elsewhere: by an archive,
+    /// from its counts over every document it holds.
+    pub fn from_anchors(anchors: AHashSet<(u32, u32)>) -> Self {
+        let sources = anchors.iter().map(|&(s, _)| s).collect();
+        Boilerplate { anchors, sources }
+    }
+
+    /// Positions of boilerplate anchors in each document, from its own word hashes (`words[d]`)
+    /// rather than from an index: winnowed `k`-word anchors (window `w`), at most
+    /// [`MAX_REPEATS_PER_DOC`] positions of one anchor, as the index keeps them. Gives what
+    /// [`Boilerplate::positions`] gives when every document holding an anchor is indexed, for a
+    /// scan that holds only some of them.
+    pub fn positions_from_words(
+        &self,
+        words: &[Box<[u32]>],
+        sources: &[Option<u32>],
+        k: usize,
+        w: usize,
+    ) -> Vec<Vec<u32>> {
+        if self.is_empty() {
+            return vec![Vec::new(); words.len()];
+        }
+        words
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |(in_order, anchors): &mut (Vec<u64>, Vec<Anchor>), (d, ws)| {
+                    let Some(source) = sources.get(d).copied().flatten().filter(|s| self.sources.contains(s)) else {
+                        return Vec::new();
+                    };
+                    in_order.clear();
+                    anchors.clear();
+                    shingles_in_order(ws, k, in_order);
+                    winnow_into(in_order, w, anchors);
+                    let mut kept: Vec<(u32, u32)> = anchors
+                        .iter()
+                        .filter(|a| self.anchors.contains(&(source, a.hash)))
+                        .map(|a| (a.hash, a.pos))
+                        .collect();
+                    kept.sort_unstable();
+                    let mut out: Vec<u32> = kept
+                        .chunk_by(|x, y| x.0 == y.0)
+                        .flat_map(|run| run.iter().take(MAX_REPEATS_PER_DOC).map(|p| p.1))
+                        .collect();
+                    out.sort_unstable();
+                    out
+                },
+            )
+            .collect()
     }
 
     /// True when `source` has any boilerplate: passages of a document from another source have

@@ -53,6 +53,9 @@ pub struct Passage {
 
 /// What [`find_passages`] needs besides the texts.
 pub struct PassageInput<'a> {
+    /// Only pairs whose later document is this one or after are aligned (0: every pair; a
+    /// scan of part of a corpus sets it to its first new document).
+    pub first_new: u32,
     /// Positions of each document's boilerplate anchors, sorted (see
     /// [`crate::passage::boilerplate::Boilerplate::positions`]).
     pub boilerplate_at: &'a [Vec<u32>],
@@ -330,6 +333,9 @@ pub fn find_passages<X: Texts + ?Sized>(
         .into_par_iter()
         .map_init(PairScratch::default, |scratch, a| {
             seeds.pairs_of(a, &mut scratch.seeds);
+            if input.first_new > a + 1 {
+                scratch.seeds.retain(|s| s.b >= input.first_new);
+            }
             let mut found = Vec::new();
             let all = std::mem::take(&mut scratch.seeds);
             let runs: Vec<&[PairSeed]> = all.chunk_by(|x, y| x.b == y.b).collect();

@@ -1,0 +1,522 @@
+//! The archive: a persistent index of every article printed so far, to ask each day which new
+//! articles copy, syndicate or quote something already in it, without scanning it all again.
+//!
+//! Adding a batch stores, in one transaction, each document (its text compressed), its LSH band
+//! keys and passage anchors as postings (see [`postings`]), and per source how many documents
+//! hold each anchor (for boilerplate). A query fingerprints the new documents, looks their band
+//! keys and anchors up, loads the archived documents that share one, and scans those with the new
+//! ones ([`crate::scan::scan_part`]), taking what only the whole archive knows (how many
+//! documents hold an anchor, each source's boilerplate) from the archive's counts. Its pairs are
+//! then the pairs a full scan of archive and new documents gives those documents (tested).
+//!
+//! The scan options that shape fingerprints are fixed when the archive is created and stored
+//! in it; every later add and query uses them.
+
+pub mod postings;
+mod query;
+pub mod store;
+
+pub use query::QueryResult;
+
+use crate::config::ScanConfig;
+use crate::corpus::{Doc, Texts};
+use crate::error::{Error, Result};
+use crate::fingerprint::shingle::shingles_in_order;
+use crate::fingerprint::signature::MinHasher;
+use crate::fingerprint::winnow::winnow_into;
+use crate::fingerprint::{fingerprint_all, Fingerprints};
+use crate::neardup::band::band_keys;
+use ahash::AHashMap;
+use postings::Kind;
+use rayon::prelude::*;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use store::{archive_error, store_error};
+
+/// Documents added per transaction by default: a crash loses at most the batch being written.
+pub const DEFAULT_BATCH: usize = 5000;
+
+/// What `add` does with a document whose id the archive already holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnExisting {
+    /// Stop before writing anything, naming the id.
+    Refuse,
+    /// Replace the archived document (a correction, an updated story): the old one is removed
+    /// in the transaction that adds the new one.
+    Replace,
+    /// Leave the archived document and skip the new one (resuming an interrupted add).
+    Skip,
+}
+
+/// What an `add` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AddStats {
+    /// Documents added (replacements included).
+    pub added: usize,
+    /// Archived documents replaced.
+    pub replaced: usize,
+    /// New documents skipped for an id already archived.
+    pub skipped: usize,
+    /// Transactions committed.
+    pub batches: usize,
+}
+
+/// What the archive holds (`reprint index stats`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ArchiveStats {
+    /// Archive format.
+    pub format: i64,
+    /// Documents held.
+    pub documents: u64,
+    /// Distinct sources.
+    pub sources: u64,
+    /// Bytes of text as read.
+    pub text_bytes: u64,
+    /// Bytes of text as stored (compressed).
+    pub stored_text_bytes: u64,
+    /// Bytes of postings (band and anchor).
+    pub posting_bytes: u64,
+    /// (source, anchor) counts kept for boilerplate.
+    pub source_anchors: u64,
+    /// Posting segments (one per batch since the last compaction).
+    pub segments: u64,
+    /// Removed documents still named in postings (until `compact`).
+    pub removed_pending: u64,
+    /// Size of the archive file and its write-ahead log.
+    pub file_bytes: u64,
+    /// File bytes per document.
+    pub bytes_per_document: f64,
+}
+
+/// An open archive.
+pub struct Archive {
+    conn: Connection,
+    path: PathBuf,
+    cfg: ScanConfig,
+}
+
+/// The keys of one document: its band keys and its distinct anchors.
+struct DocKeys {
+    bands: Vec<u64>,
+    anchors: Vec<u32>,
+}
+
+/// The options an archive fixes, as they differ between `asked` and `stored` (only options
+/// `asked` sets away from their default are compared: the others were not asked for).
+pub fn differing_options(asked: &ScanConfig, stored: &ScanConfig) -> Vec<String> {
+    let base = if asked.ocr.is_some() { ScanConfig::ocr_default() } else { ScanConfig::default() };
+    let (a, s, b) = (to_map(asked), to_map(stored), to_map(&base));
+    a.iter()
+        .filter(|(k, v)| b.get(*k) != Some(v) && s.get(*k) != Some(v))
+        .map(|(k, v)| format!("{k} {v} (archive: {})", s.get(k).map(|x| x.to_string()).unwrap_or_default()))
+        .collect()
+}
+
+fn to_map(cfg: &ScanConfig) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::to_value(cfg) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    }
+}
+
+impl Archive {
+    /// Creates an archive at `path` fixed to `cfg`.
+    pub fn create(path: &Path, cfg: &ScanConfig) -> Result<Self> {
+        cfg.validate()?;
+        if cfg.containment.is_some() {
+            return Err(Error::Option(
+                "--containment is not kept by archives yet: query with `reprint scan --containment` instead".into(),
+            ));
+        }
+        let config = serde_json::to_string(cfg).map_err(|e| archive_error(path, e.to_string()))?;
+        let meta = [
+            ("format", store::FORMAT.to_string()),
+            ("reprint", env!("CARGO_PKG_VERSION").to_string()),
+            ("config", config),
+            ("next_doc", "0".to_string()),
+            ("next_segment", "0".to_string()),
+        ];
+        let conn = store::create(path, &meta)?;
+        Ok(Archive { conn, path: path.to_path_buf(), cfg: cfg.clone() })
+    }
+
+    /// Opens the archive at `path`; `write` for add, remove and compact.
+    pub fn open(path: &Path, write: bool) -> Result<Self> {
+        let conn = store::open(path, write)?;
+        let config = store::meta(&conn, path, "config")?;
+        let cfg: ScanConfig =
+            serde_json::from_str(&config).map_err(|e| archive_error(path, format!("damaged options: {e}")))?;
+        cfg.validate().map_err(|e| archive_error(path, format!("damaged options: {e}")))?;
+        Ok(Archive { conn, path: path.to_path_buf(), cfg })
+    }
+
+    /// The scan options fixed at creation.
+    pub fn config(&self) -> &ScanConfig {
+        &self.cfg
+    }
+
+    /// The archive file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, doing: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
+        store_error(&self.path, doing)
+    }
+
+    /// The band keys and anchors of `texts`, with the archive's options.
+    fn keys(&self, texts: &[String]) -> Vec<DocKeys> {
+        let cfg = self.cfg.in_tokens();
+        let fp = fingerprint(texts, &cfg);
+        doc_keys(&fp, &cfg)
+    }
+
+    /// Adds `docs` (their texts from `texts`) in transactions of `batch` documents, calling
+    /// `on_batch(documents done)` after each commit.
+    pub fn add<X: Texts + ?Sized>(
+        &mut self,
+        docs: &[Doc],
+        texts: &X,
+        on_existing: OnExisting,
+        batch: usize,
+        on_batch: &dyn Fn(usize),
+    ) -> Result<AddStats> {
+        let mut stats = AddStats::default();
+        // Ids already archived, found before anything is written.
+        let mut existing: AHashMap<usize, i64> = AHashMap::new();
+        {
+            let mut find = self.conn.prepare("SELECT num FROM docs WHERE id = ?1").map_err(self.err("cannot read"))?;
+            for (i, d) in docs.iter().enumerate() {
+                if let Some(num) = find
+                    .query_row([&d.id], |r| r.get::<_, i64>(0))
+                    .optional()
+                    .map_err(store_error(&self.path, "cannot read"))?
+                {
+                    existing.insert(i, num);
+                }
+            }
+        }
+        if on_existing == OnExisting::Refuse && !existing.is_empty() {
+            let mut first: Vec<usize> = existing.keys().copied().collect();
+            first.sort_unstable();
+            let shown: Vec<String> =
+                first.iter().take(3).map(|&i| format!("{:?} ({})", docs[i].id, docs[i].origin)).collect();
+            return Err(archive_error(
+                &self.path,
+                format!(
+                    "{} of the documents to add are archived already, e.g. {}: nothing was added (--replace replaces them, --skip-existing skips them)",
+                    existing.len(),
+                    shown.join(", ")
+                ),
+            ));
+        }
+        let cfg = self.cfg.in_tokens();
+        let mut done = 0;
+        for start in (0..docs.len()).step_by(batch.max(1)) {
+            let end = (start + batch.max(1)).min(docs.len());
+            let chosen: Vec<usize> =
+                (start..end).filter(|i| on_existing != OnExisting::Skip || !existing.contains_key(i)).collect();
+            stats.skipped += (end - start) - chosen.len();
+            let mut buf = String::new();
+            let batch_texts: Vec<String> = chosen.iter().map(|&i| texts.text(i, &mut buf).to_string()).collect();
+            let fp = fingerprint(&batch_texts, &cfg);
+            let keys = doc_keys(&fp, &cfg);
+            drop(fp);
+            let compressed: Vec<Vec<u8>> = batch_texts.par_iter().map(|t| store::compress(t)).collect();
+            let replaced: Vec<i64> = chosen.iter().filter_map(|i| existing.get(i).copied()).collect();
+            let old = self.load_for_removal(&replaced)?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(store_error(&self.path, "cannot write"))?;
+            let path = &self.path;
+            let w = store_error(path, "cannot add");
+            for (num, source, k) in &old {
+                remove_doc(&tx, *num, *source, &k.anchors).map_err(&w)?;
+            }
+            let mut next: i64 = tx
+                .query_row("SELECT value FROM meta WHERE key = 'next_doc'", [], |r| r.get::<_, String>(0))
+                .map_err(&w)?
+                .parse()
+                .map_err(|_| archive_error(path, "damaged: next_doc"))?;
+            let segment: i64 = tx
+                .query_row("SELECT value FROM meta WHERE key = 'next_segment'", [], |r| r.get::<_, String>(0))
+                .map_err(&w)?
+                .parse()
+                .map_err(|_| archive_error(path, "damaged: next_segment"))?;
+            let mut band_postings: Vec<postings::Posting> = Vec::new();
+            let mut anchor_postings: Vec<postings::Posting> = Vec::new();
+            let mut source_anchor_counts: AHashMap<u64, i64> = AHashMap::new();
+            {
+                let mut insert = tx
+                    .prepare("INSERT INTO docs (num, id, source, date, title, bytes, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                    .map_err(&w)?;
+                for (j, &i) in chosen.iter().enumerate() {
+                    let d = &docs[i];
+                    let source = match &d.source {
+                        Some(name) => Some(source_num(&tx, name).map_err(&w)?),
+                        None => None,
+                    };
+                    let num = next as u32;
+                    insert
+                        .execute((
+                            next,
+                            &d.id,
+                            source,
+                            &d.date,
+                            &d.title,
+                            batch_texts[j].len() as i64,
+                            &compressed[j],
+                        ))
+                        .map_err(|e| match &e {
+                            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                                archive_error(path, format!("id {:?} ({}) is archived already (added meanwhile?): nothing of this batch was kept", d.id, d.origin))
+                            }
+                            _ => w(e),
+                        })?;
+                    next += 1;
+                    band_postings.extend(keys[j].bands.iter().map(|&k| (k, num)));
+                    anchor_postings.extend(keys[j].anchors.iter().map(|&h| (h as u64, num)));
+                    if let Some(s) = source {
+                        tx.execute("UPDATE sources SET docs = docs + 1 WHERE num = ?1", [s]).map_err(&w)?;
+                        for &h in &keys[j].anchors {
+                            *source_anchor_counts.entry(((s as u64) << 32) | h as u64).or_default() += 1;
+                        }
+                    }
+                }
+                let mut counts: Vec<(u64, i64)> = source_anchor_counts.into_iter().collect();
+                counts.sort_unstable();
+                let mut upsert = tx
+                    .prepare("INSERT INTO source_anchors (key, docs) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET docs = docs + excluded.docs")
+                    .map_err(&w)?;
+                for (key, n) in counts {
+                    upsert.execute((key as i64, n)).map_err(&w)?;
+                }
+                let mut put = tx
+                    .prepare("INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)")
+                    .map_err(&w)?;
+                for (kind, list) in [(Kind::Band, band_postings), (Kind::Anchor, anchor_postings)] {
+                    for (bucket, blob) in postings::into_blobs(kind, list) {
+                        put.execute((kind as i64, bucket as i64, segment, blob)).map_err(&w)?;
+                    }
+                }
+            }
+            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_doc'", [next.to_string()]).map_err(&w)?;
+            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_segment'", [(segment + 1).to_string()])
+                .map_err(&w)?;
+            tx.commit().map_err(&w)?;
+            stats.added += chosen.len();
+            stats.replaced += old.len();
+            stats.batches += 1;
+            done = end;
+            on_batch(done);
+        }
+        let _ = done;
+        Ok(stats)
+    }
+
+    /// Number, source and keys of the archived documents `nums`, for removing them.
+    fn load_for_removal(&self, nums: &[i64]) -> Result<Vec<(i64, Option<i64>, DocKeys)>> {
+        if nums.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut get =
+            self.conn.prepare("SELECT source, text FROM docs WHERE num = ?1").map_err(self.err("cannot read"))?;
+        let mut meta = Vec::new();
+        let mut texts = Vec::new();
+        for &num in nums {
+            let (source, blob): (Option<i64>, Vec<u8>) =
+                get.query_row([num], |r| Ok((r.get(0)?, r.get(1)?))).map_err(store_error(&self.path, "cannot read"))?;
+            texts.push(store::decompress(&self.path, &blob)?);
+            meta.push((num, source));
+        }
+        let keys = self.keys(&texts);
+        Ok(meta.into_iter().zip(keys).map(|((n, s), k)| (n, s, k)).collect())
+    }
+
+    /// Removes the documents with these ids (retractions, takedowns) in one transaction; ids not
+    /// archived are returned, and nothing is removed if any is unknown.
+    pub fn remove(&mut self, ids: &[String]) -> Result<usize> {
+        let mut nums = Vec::new();
+        let mut unknown = Vec::new();
+        {
+            let mut find = self.conn.prepare("SELECT num FROM docs WHERE id = ?1").map_err(self.err("cannot read"))?;
+            for id in ids {
+                match find
+                    .query_row([id], |r| r.get::<_, i64>(0))
+                    .optional()
+                    .map_err(store_error(&self.path, "cannot read"))?
+                {
+                    Some(n) => nums.push(n),
+                    None => unknown.push(id.clone()),
+                }
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(archive_error(
+                &self.path,
+                format!(
+                    "not archived: {}; nothing was removed",
+                    unknown.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        nums.sort_unstable();
+        nums.dedup();
+        let old = self.load_for_removal(&nums)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(store_error(&self.path, "cannot write"))?;
+        for (num, source, k) in &old {
+            remove_doc(&tx, *num, *source, &k.anchors).map_err(store_error(&self.path, "cannot remove"))?;
+        }
+        tx.commit().map_err(store_error(&self.path, "cannot remove"))?;
+        Ok(old.len())
+    }
+
+    /// What the archive holds.
+    pub fn stats(&self) -> Result<ArchiveStats> {
+        let one = |sql: &str| -> Result<u64> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, Option<i64>>(0))
+                .map(|v| v.unwrap_or(0) as u64)
+                .map_err(store_error(&self.path, "cannot read"))
+        };
+        let documents = one("SELECT COUNT(*) FROM docs")?;
+        let file_bytes = [self.path.clone(), wal_path(&self.path)]
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        Ok(ArchiveStats {
+            format: store::FORMAT,
+            documents,
+            sources: one("SELECT COUNT(*) FROM sources WHERE docs > 0")?,
+            text_bytes: one("SELECT SUM(bytes) FROM docs")?,
+            stored_text_bytes: one("SELECT SUM(length(text)) FROM docs")?,
+            posting_bytes: one("SELECT SUM(length(entries)) FROM postings")?,
+            source_anchors: one("SELECT COUNT(*) FROM source_anchors")?,
+            segments: one("SELECT COUNT(DISTINCT segment) FROM postings")?,
+            removed_pending: one("SELECT COUNT(*) FROM deleted")?,
+            file_bytes,
+            bytes_per_document: if documents > 0 { file_bytes as f64 / documents as f64 } else { 0.0 },
+        })
+    }
+
+    /// Merges every posting segment into one, drops removed documents from the postings and
+    /// counts, and gives the freed space back to the file system.
+    pub fn compact(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let w = store_error(&path, "cannot compact");
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&w)?;
+        let dead: ahash::AHashSet<u32> = {
+            let mut q = tx.prepare("SELECT num FROM deleted").map_err(&w)?;
+            let rows = q.query_map([], |r| r.get::<_, i64>(0)).map_err(&w)?;
+            rows.collect::<std::result::Result<Vec<_>, _>>().map_err(&w)?.into_iter().map(|n| n as u32).collect()
+        };
+        let buckets: Vec<(i64, i64)> = {
+            let mut q = tx.prepare("SELECT DISTINCT kind, bucket FROM postings").map_err(&w)?;
+            let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&w)?;
+            rows.collect::<std::result::Result<_, _>>().map_err(&w)?
+        };
+        for (kind, bucket) in buckets {
+            let blobs: Vec<Vec<u8>> = {
+                let mut q = tx.prepare("SELECT entries FROM postings WHERE kind = ?1 AND bucket = ?2").map_err(&w)?;
+                let rows = q.query_map((kind, bucket), |r| r.get(0)).map_err(&w)?;
+                rows.collect::<std::result::Result<_, _>>().map_err(&w)?
+            };
+            let mut merged: Vec<postings::Posting> = Vec::new();
+            for b in &blobs {
+                if !postings::well_formed(b) {
+                    return Err(archive_error(&path, "damaged postings: run `reprint index add` into a new archive"));
+                }
+                merged.extend(postings::entries(b).filter(|p| !dead.contains(&p.1)));
+            }
+            tx.execute("DELETE FROM postings WHERE kind = ?1 AND bucket = ?2", (kind, bucket)).map_err(&w)?;
+            let k = if kind == Kind::Band as i64 { Kind::Band } else { Kind::Anchor };
+            for (b, blob) in postings::into_blobs(k, merged) {
+                tx.execute(
+                    "INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, 0, ?3)",
+                    (kind, b as i64, blob),
+                )
+                .map_err(&w)?;
+            }
+        }
+        tx.execute("DELETE FROM deleted", []).map_err(&w)?;
+        tx.execute("DELETE FROM source_anchors WHERE docs <= 0", []).map_err(&w)?;
+        tx.execute("UPDATE meta SET value = '1' WHERE key = 'next_segment'", []).map_err(&w)?;
+        tx.commit().map_err(&w)?;
+        self.conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);").map_err(&w)?;
+        Ok(())
+    }
+}
+
+/// The write-ahead log beside an archive.
+fn wal_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push("-wal");
+    PathBuf::from(p)
+}
+
+/// The number of source `name`, made on first use.
+fn source_num(tx: &Connection, name: &str) -> rusqlite::Result<i64> {
+    if let Some(n) = tx.query_row("SELECT num FROM sources WHERE name = ?1", [name], |r| r.get(0)).optional()? {
+        return Ok(n);
+    }
+    tx.execute("INSERT INTO sources (name, docs) VALUES (?1, 0)", [name])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Removes document `num` (of `source`, holding `anchors`) and takes it out of the counts; its
+/// postings stay until `compact`, named in `deleted` so lookups pass over them.
+fn remove_doc(tx: &Connection, num: i64, source: Option<i64>, anchors: &[u32]) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM docs WHERE num = ?1", [num])?;
+    tx.execute("INSERT OR IGNORE INTO deleted (num) VALUES (?1)", [num])?;
+    if let Some(s) = source {
+        tx.execute("UPDATE sources SET docs = docs - 1 WHERE num = ?1", [s])?;
+        let mut dec = tx.prepare_cached("UPDATE source_anchors SET docs = docs - 1 WHERE key = ?1")?;
+        for &h in anchors {
+            dec.execute([(((s as u64) << 32) | h as u64) as i64])?;
+        }
+    }
+    Ok(())
+}
+
+/// Fingerprints `texts` as a scan with `cfg` (in tokens) does, anchors included.
+fn fingerprint(texts: &[String], cfg: &ScanConfig) -> Fingerprints {
+    let hasher = MinHasher::new(cfg.perms, cfg.seed);
+    let total: u64 = texts.iter().map(|t| t.len() as u64).sum();
+    let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
+    fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total, &|_| {})
+}
+
+/// Each document's band keys (none for a document without shingles, as the scan skips it) and
+/// distinct anchors (as the scan's anchor index holds them).
+fn doc_keys(fp: &Fingerprints, cfg: &ScanConfig) -> Vec<DocKeys> {
+    let params = cfg.lsh_params();
+    (0..fp.len())
+        .into_par_iter()
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(in_order, anchors), d| {
+                let bands = match fp.counts[d] {
+                    0 => Vec::new(),
+                    _ => band_keys(fp.signature(d), fp.perms, params).collect(),
+                };
+                let mut hashes: Vec<u32> = Vec::new();
+                if let (Some((k, w)), Some(words)) = (fp.anchor_spec, fp.words.get(d)) {
+                    in_order.clear();
+                    anchors.clear();
+                    shingles_in_order(words, k, in_order);
+                    winnow_into(in_order, w, anchors);
+                    hashes.extend(anchors.iter().map(|a: &crate::fingerprint::winnow::Anchor| a.hash));
+                    hashes.sort_unstable();
+                    hashes.dedup();
+                }
+                DocKeys { bands, anchors: hashes }
+            },
+        )
+        .collect()
+}

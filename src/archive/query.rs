@@ -1,0 +1,221 @@
+//! New documents against the archive: look their band keys and anchors up, load the archived
+//! documents that share one, and scan them together as part of the whole (see
+//! [`crate::scan::Whole`]).
+
+use super::postings::{self, Kind};
+use super::store::{self, archive_error, store_error};
+use super::{doc_keys, fingerprint, Archive, DocKeys};
+use crate::corpus::{Corpus, Doc, Origin, Texts};
+use crate::error::Result;
+use crate::passage::boilerplate::Boilerplate;
+use crate::progress::Progress;
+use crate::scan::{scan_part, ScanResult, Whole};
+use ahash::{AHashMap, AHashSet};
+use rusqlite::Connection;
+use std::path::Path;
+
+/// What a query found.
+pub struct QueryResult {
+    /// The archived documents that share a band key or anchor with a new one (in archive order),
+    /// then the new documents (in input order): the pairs' `a` and `b` number these.
+    pub corpus: Corpus,
+    /// The pairs that involve a new document, as a full scan gives them (cluster numbers are
+    /// the query's own).
+    pub result: ScanResult,
+    /// Index of the first new document in `corpus`.
+    pub first_new: usize,
+    /// Documents in the archive.
+    pub archived: usize,
+}
+
+impl Archive {
+    /// The new `docs` (texts from `texts`) against the archive and each other, without adding
+    /// them.
+    pub fn query<X: Texts + ?Sized>(&self, docs: &[Doc], texts: &X, progress: &dyn Progress) -> Result<QueryResult> {
+        let cfg = self.cfg.in_tokens();
+        let mut buf = String::new();
+        let new_texts: Vec<String> = (0..docs.len()).map(|i| texts.text(i, &mut buf).to_string()).collect();
+        let keys = doc_keys(&fingerprint(&new_texts, &cfg), &cfg);
+        let conn = &self.conn;
+        let path = self.path.as_path();
+        let read = store_error(path, "cannot read");
+        let dead: AHashSet<u32> = {
+            let mut q = conn.prepare("SELECT num FROM deleted").map_err(&read)?;
+            let rows = q.query_map([], |r| r.get::<_, i64>(0)).map_err(&read)?;
+            rows.map(|r| r.map(|n| n as u32)).collect::<std::result::Result<_, _>>().map_err(&read)?
+        };
+        let archived: usize =
+            conn.query_row("SELECT COUNT(*) FROM docs", [], |r| r.get::<_, i64>(0)).map_err(&read)? as usize;
+
+        // Archived documents sharing a band bucket with a new one: all of them, so that each
+        // bucket is the whole corpus's.
+        let band_keys: AHashSet<u64> = keys.iter().flat_map(|k| k.bands.iter().copied()).collect();
+        let mut wanted: AHashSet<u32> = AHashSet::new();
+        for list in lookup(conn, path, Kind::Band, &band_keys, &dead)?.into_values() {
+            wanted.extend(list);
+        }
+        // Anchors: held by how many documents of the whole; the holders of those held by at
+        // most `max_df` may seed a pair with a new document.
+        let documents = archived + docs.len();
+        let max_df = cfg.max_df_docs(documents);
+        let mut new_df: AHashMap<u32, usize> = AHashMap::new();
+        for k in &keys {
+            for &h in &k.anchors {
+                *new_df.entry(h).or_default() += 1;
+            }
+        }
+        let anchors: AHashSet<u64> = new_df.keys().map(|&h| h as u64).collect();
+        let holders = lookup(conn, path, Kind::Anchor, &anchors, &dead)?;
+        let mut frequent = AHashSet::new();
+        for (&h, &n) in &new_df {
+            let archived_holders = holders.get(&(h as u64)).map_or(&[][..], |v| &v[..]);
+            if archived_holders.len() + n > max_df {
+                frequent.insert(h);
+            } else {
+                wanted.extend(archived_holders.iter().copied());
+            }
+        }
+        let mut wanted: Vec<u32> = wanted.into_iter().collect();
+        wanted.sort_unstable();
+
+        let mut all = load_docs(conn, path, &wanted)?;
+        let first_new = all.len();
+        all.extend(docs.iter().zip(new_texts).map(|(d, text)| {
+            Doc::new(d.id.clone(), d.source.clone(), d.date.clone(), d.title.clone(), text, d.origin.clone())
+        }));
+        let corpus = Corpus { docs: all, ..Corpus::default() };
+        let sources = corpus.source_ids();
+        let boilerplate = self.boilerplate(&corpus, &sources, first_new, &keys)?;
+        let whole = Whole { first_new: first_new as u32, documents, frequent, boilerplate };
+        let result = scan_part(&corpus, &sources, &self.cfg, Some(&whole), progress);
+        Ok(QueryResult { corpus, result, first_new, archived })
+    }
+
+    /// The boilerplate of the whole corpus (archive and new documents `corpus[first_new..]`,
+    /// whose anchors are `keys`) for the sources in `corpus`, numbered as `sources` numbers them.
+    fn boilerplate(
+        &self,
+        corpus: &Corpus,
+        sources: &[Option<u32>],
+        first_new: usize,
+        keys: &[DocKeys],
+    ) -> Result<Boilerplate> {
+        let cfg = &self.cfg;
+        let path = self.path.as_path();
+        let read = store_error(path, "cannot read");
+        // Per local source: its name, new documents, and their anchor counts.
+        let mut names: AHashMap<u32, &str> = AHashMap::new();
+        let mut new_docs: AHashMap<u32, usize> = AHashMap::new();
+        let mut new_counts: AHashMap<(u32, u32), usize> = AHashMap::new();
+        for (d, doc) in corpus.docs.iter().enumerate() {
+            let (Some(s), Some(name)) = (sources[d], doc.source.as_deref()) else { continue };
+            names.insert(s, name);
+            if d >= first_new {
+                *new_docs.entry(s).or_default() += 1;
+                for &h in &keys[d - first_new].anchors {
+                    *new_counts.entry((s, h)).or_default() += 1;
+                }
+            }
+        }
+        let mut set = AHashSet::new();
+        let mut by_source: AHashMap<u32, Vec<(u32, usize)>> = AHashMap::new();
+        for (&(s, h), &n) in &new_counts {
+            by_source.entry(s).or_default().push((h, n));
+        }
+        for (&s, &name) in &names {
+            let row: Option<(i64, i64)> = self
+                .conn
+                .query_row("SELECT num, docs FROM sources WHERE name = ?1", [name], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map(Some)
+                .or_else(|e| if matches!(e, rusqlite::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })
+                .map_err(&read)?;
+            let fresh = new_docs.get(&s).copied().unwrap_or(0);
+            let total_docs = row.map_or(0, |r| r.1 as usize) + fresh;
+            if total_docs < cfg.boilerplate_min_docs {
+                continue;
+            }
+            let is_bp =
+                |n: usize| n >= cfg.boilerplate_min_docs && n as f64 >= cfg.boilerplate_share * total_docs as f64;
+            let mut counts: AHashMap<u32, usize> = by_source.remove(&s).unwrap_or_default().into_iter().collect();
+            if let Some((num, _)) = row {
+                // Only anchors that may reach the threshold with every new document counted.
+                let floor = cfg.boilerplate_min_docs.saturating_sub(fresh).max(1) as i64;
+                let lo = num << 32;
+                let mut q = self
+                    .conn
+                    .prepare_cached("SELECT key, docs FROM source_anchors WHERE key >= ?1 AND key < ?2 AND docs >= ?3")
+                    .map_err(&read)?;
+                let rows = q
+                    .query_map((lo, lo + (1 << 32), floor), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+                    .map_err(&read)?;
+                for row in rows {
+                    let (key, n) = row.map_err(&read)?;
+                    *counts.entry(key as u32).or_default() += n.max(0) as usize;
+                }
+            }
+            set.extend(counts.into_iter().filter(|&(_, n)| is_bp(n)).map(|(h, _)| (s, h)));
+        }
+        Ok(Boilerplate::from_anchors(set))
+    }
+}
+
+/// The archived holders of each of `keys` (postings of `kind`), the removed ones left out.
+fn lookup(
+    conn: &Connection,
+    path: &Path,
+    kind: Kind,
+    keys: &AHashSet<u64>,
+    dead: &AHashSet<u32>,
+) -> Result<AHashMap<u64, Vec<u32>>> {
+    let read = store_error(path, "cannot read postings");
+    let mut by_bucket: AHashMap<u32, Vec<u64>> = AHashMap::new();
+    for &k in keys {
+        by_bucket.entry(postings::bucket(kind, k)).or_default().push(k);
+    }
+    let mut buckets: Vec<(u32, Vec<u64>)> = by_bucket.into_iter().collect();
+    buckets.sort_unstable();
+    let mut q = conn.prepare_cached("SELECT entries FROM postings WHERE kind = ?1 AND bucket = ?2").map_err(&read)?;
+    let mut out: AHashMap<u64, Vec<u32>> = AHashMap::new();
+    let mut found = Vec::new();
+    for (bucket, mut wanted) in buckets {
+        wanted.sort_unstable();
+        let rows = q.query_map((kind as i64, bucket as i64), |r| r.get::<_, Vec<u8>>(0)).map_err(&read)?;
+        for blob in rows {
+            let blob = blob.map_err(&read)?;
+            if blob.len() % 12 != 0 {
+                return Err(archive_error(path, "damaged postings"));
+            }
+            for &k in &wanted {
+                found.clear();
+                postings::holders(&blob, k, dead, &mut found);
+                if !found.is_empty() {
+                    out.entry(k).or_default().extend_from_slice(&found);
+                }
+            }
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_unstable();
+        list.dedup();
+    }
+    Ok(out)
+}
+
+/// The archived documents `nums` (ascending), texts decompressed.
+fn load_docs(conn: &Connection, path: &Path, nums: &[u32]) -> Result<Vec<Doc>> {
+    let read = store_error(path, "cannot read documents");
+    let mut q = conn
+        .prepare_cached(
+            "SELECT d.id, s.name, d.date, d.title, d.text FROM docs d LEFT JOIN sources s ON s.num = d.source WHERE d.num = ?1",
+        )
+        .map_err(&read)?;
+    let origin = Origin { path: path.display().to_string(), line: None };
+    let mut out = Vec::with_capacity(nums.len());
+    for &n in nums {
+        let row: (String, Option<String>, Option<String>, Option<String>, Vec<u8>) =
+            q.query_row([n as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).map_err(&read)?;
+        let text = store::decompress(path, &row.4)?;
+        out.push(Doc::new(row.0, row.1, row.2, row.3, text, origin.clone()));
+    }
+    Ok(out)
+}

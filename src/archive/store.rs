@@ -1,0 +1,169 @@
+//! The archive's file: one SQLite database (write-ahead log, so queries read the last committed
+//! batch while an `add` writes the next), tagged as reprint's with its application id and format
+//! number so that a foreign or newer file is refused, never misread.
+//!
+//! Tables:
+//! - `meta`: the format, the reprint that made it, the scan options (JSON), counters;
+//! - `docs`: every document by number (input order): id, source, date, title, its text
+//!   compressed (zstd) so the archive stands alone;
+//! - `sources`: each source's number and live document count;
+//! - `source_anchors`: documents of a source holding an anchor (for boilerplate);
+//! - `postings`: band and anchor postings in segments (see [`super::postings`]);
+//! - `deleted`: removed documents still named in postings, until `compact`.
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::io::Read;
+use std::path::Path;
+
+/// `RPRT`: marks the SQLite file as a reprint archive.
+pub const APPLICATION_ID: i64 = 0x5250_5254;
+
+/// The layout this reprint writes and reads.
+pub const FORMAT: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE docs (
+    num INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    source INTEGER,
+    date TEXT,
+    title TEXT,
+    bytes INTEGER NOT NULL,
+    text BLOB NOT NULL
+);
+CREATE TABLE sources (num INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, docs INTEGER NOT NULL);
+CREATE TABLE source_anchors (key INTEGER PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE postings (
+    kind INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    segment INTEGER NOT NULL,
+    entries BLOB NOT NULL,
+    PRIMARY KEY (kind, bucket, segment)
+) WITHOUT ROWID;
+CREATE TABLE deleted (num INTEGER PRIMARY KEY);
+";
+
+/// An [`Error::Archive`] for `path`.
+pub fn archive_error(path: &Path, message: impl Into<String>) -> Error {
+    Error::Archive { path: path.display().to_string(), message: message.into() }
+}
+
+/// Wraps a store error with what was being done.
+pub fn store_error<'a>(path: &'a Path, doing: &str) -> impl Fn(rusqlite::Error) -> Error + 'a {
+    let doing = doing.to_string();
+    move |e| {
+        let full = matches!(&e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull);
+        let hint = if full { " (the disk is full; nothing of this batch was kept)" } else { "" };
+        archive_error(path, format!("{doing}: {e}{hint}"))
+    }
+}
+
+/// Sets the connection up: write-ahead log, foreign writers waited for rather than refused.
+fn configure(conn: &Connection, path: &Path) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(60)).map_err(store_error(path, "cannot configure"))?;
+    conn.pragma_update(None, "synchronous", "NORMAL").map_err(store_error(path, "cannot configure"))?;
+    Ok(())
+}
+
+/// Creates a new archive file at `path` with `meta` entries.
+pub fn create(path: &Path, meta: &[(&str, String)]) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(store_error(path, "cannot create the archive"))?;
+    conn.pragma_update(None, "journal_mode", "WAL").map_err(store_error(path, "cannot create the archive"))?;
+    configure(&conn, path)?;
+    let tx = conn.transaction().map_err(store_error(path, "cannot create the archive"))?;
+    tx.execute_batch(SCHEMA).map_err(store_error(path, "cannot create the archive"))?;
+    tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(store_error(path, "cannot create the archive"))?;
+    for (k, v) in meta {
+        tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", (k, v))
+            .map_err(store_error(path, "cannot create the archive"))?;
+    }
+    tx.commit().map_err(store_error(path, "cannot create the archive"))?;
+    Ok(conn)
+}
+
+/// Opens the archive at `path` (read-only for queries), refusing anything that is not a
+/// reprint archive of a format this reprint reads.
+pub fn open(path: &Path, write: bool) -> Result<Connection> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            archive_error(path, "no archive here (`reprint index add ARCHIVE INPUT` creates one)")
+        }
+        _ => archive_error(path, format!("cannot open: {e}")),
+    })?;
+    if meta.is_dir() {
+        return Err(archive_error(path, "is a directory, not an archive file"));
+    }
+    let mut head = [0u8; 16];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read(&mut head));
+    match read {
+        Ok(16) if &head == b"SQLite format 3\0" => {}
+        Ok(_) => return Err(archive_error(path, "not a reprint archive (not even a database file)")),
+        Err(e) => return Err(archive_error(path, format!("cannot read: {e}"))),
+    }
+    let flags = match write {
+        true => OpenFlags::SQLITE_OPEN_READ_WRITE,
+        false => OpenFlags::SQLITE_OPEN_READ_ONLY,
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(store_error(path, "cannot open the archive"))?;
+    configure(&conn, path)?;
+    let damaged = |e: rusqlite::Error| archive_error(path, format!("damaged or not a reprint archive: {e}"));
+    let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(damaged)?;
+    if app != APPLICATION_ID {
+        return Err(archive_error(path, "a database, but not a reprint archive"));
+    }
+    let format: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| r.get(0)).optional().map_err(damaged)?;
+    let format: i64 = format.and_then(|f| f.parse().ok()).ok_or_else(|| archive_error(path, "damaged: no format"))?;
+    if format > FORMAT {
+        let by: Option<String> =
+            conn.query_row("SELECT value FROM meta WHERE key = 'reprint'", [], |r| r.get(0)).optional().ok().flatten();
+        return Err(archive_error(
+            path,
+            format!(
+                "made by a newer reprint ({}, archive format {format}); this reprint ({}) reads format {FORMAT}: upgrade reprint",
+                by.unwrap_or_else(|| "unknown".into()),
+                env!("CARGO_PKG_VERSION")
+            ),
+        ));
+    }
+    Ok(conn)
+}
+
+/// One `meta` value.
+pub fn meta(conn: &Connection, path: &Path, key: &str) -> Result<String> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+        .map_err(store_error(path, "cannot read the archive"))?
+        .ok_or_else(|| archive_error(path, format!("damaged: no `{key}` in meta")))
+}
+
+/// Compresses a text for the `docs` table.
+pub fn compress(text: &str) -> Vec<u8> {
+    ruzstd::encoding::compress_to_vec(text.as_bytes(), ruzstd::encoding::CompressionLevel::Fastest)
+}
+
+/// A text from the `docs` table.
+pub fn decompress(path: &Path, blob: &[u8]) -> Result<String> {
+    let mut out = Vec::new();
+    ruzstd::decoding::StreamingDecoder::new(blob)
+        .map_err(|e| archive_error(path, format!("damaged text: {e}")))?
+        .read_to_end(&mut out)
+        .map_err(|e| archive_error(path, format!("damaged text: {e}")))?;
+    String::from_utf8(out).map_err(|_| archive_error(path, "damaged text: not UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_come_back_as_they_went_in() {
+        for t in ["", "plain", "ünïcödé 東京 “quoted”", &"long text ".repeat(10_000)] {
+            assert_eq!(decompress(Path::new("a"), &compress(t)).unwrap(), t);
+        }
+        assert!(decompress(Path::new("a"), b"not zstd").is_err());
+    }
+}

@@ -1,0 +1,304 @@
+//! `reprint index add|query|stats|remove|compact ARCHIVE ...`: the archive that grows.
+
+use super::input::{write_failure, InputArgs, OutputArgs, WorkArgs};
+use super::progress::Bars;
+use super::scan::ScanOptions;
+use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
+use reprint::archive::{differing_options, Archive, OnExisting, QueryResult, DEFAULT_BATCH};
+use reprint::config::ScanConfig;
+use reprint::corpus::Corpus;
+use reprint::progress::{Progress, Unit};
+use reprint::quote::QuoteConfig;
+use reprint::report::{emit_quotes, emit_scan, for_format, Format, QuoteSummary, Summary};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Subcommands of `reprint index`.
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Add documents to the archive (created on first use with the scan options given).
+    Add(AddArgs),
+    /// New documents against the archive and each other, without adding them: the pairs and
+    /// passages a full scan would give them, in any output format.
+    Query(QueryArgs),
+    /// What the archive holds, and its size on disk.
+    Stats(StatsArgs),
+    /// Remove documents by id (retractions, takedowns).
+    Remove(RemoveArgs),
+    /// Merge the postings of every batch into one and drop removed documents (upkeep: queries
+    /// read one segment per batch added since the last compaction).
+    Compact(StatsArgs),
+}
+
+/// Options of `reprint index add`.
+#[derive(clap::Args, Debug)]
+pub struct AddArgs {
+    /// The archive file.
+    archive: PathBuf,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Replace archived documents that have the same id (corrections, updated stories).
+    #[arg(long, conflicts_with = "skip_existing")]
+    replace: bool,
+    /// Skip documents whose id is archived already (resuming an interrupted add).
+    #[arg(long)]
+    skip_existing: bool,
+    /// Documents per committed batch: a crash loses at most the batch being written.
+    #[arg(long, default_value_t = DEFAULT_BATCH, value_name = "N")]
+    batch: usize,
+    /// Before adding, report the new documents against the archive (as `index query`): the
+    /// daily job in one step.
+    #[arg(long)]
+    report: bool,
+    /// Scan options, fixed when the archive is created.
+    #[command(flatten)]
+    scan: ScanOptions,
+    #[command(flatten)]
+    work: WorkArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// Options of `reprint index query`.
+#[derive(clap::Args, Debug)]
+pub struct QueryArgs {
+    /// The archive file.
+    archive: PathBuf,
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    work: WorkArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// Options of `reprint index stats` and `compact`.
+#[derive(clap::Args, Debug)]
+pub struct StatsArgs {
+    /// The archive file.
+    archive: PathBuf,
+    /// One JSON object instead of lines for people.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Options of `reprint index remove`.
+#[derive(clap::Args, Debug)]
+pub struct RemoveArgs {
+    /// The archive file.
+    archive: PathBuf,
+    /// Ids of the documents to remove.
+    #[arg(required = true)]
+    ids: Vec<String>,
+}
+
+/// Runs `reprint index ...`.
+pub fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Add(args) => add(args),
+        Command::Query(args) => query(args),
+        Command::Stats(args) => stats(&args.archive, args.json, false),
+        Command::Compact(args) => stats(&args.archive, args.json, true),
+        Command::Remove(args) => remove(args),
+    }
+}
+
+/// Opens the archive for adding, or creates it with `cfg`; options asked for that differ from
+/// the archive's are an error.
+fn open_for_add(path: &Path, cfg: &ScanConfig) -> Result<Archive, reprint::error::Error> {
+    if !path.exists() {
+        return Archive::create(path, cfg);
+    }
+    let archive = Archive::open(path, true)?;
+    let differ = differing_options(cfg, archive.config());
+    if !differ.is_empty() {
+        return Err(reprint::error::Error::Archive {
+            path: path.display().to_string(),
+            message: format!(
+                "made with other scan options; asked for {}. An archive keeps the options it was made with: leave them out, or start a new archive",
+                differ.join(", ")
+            ),
+        });
+    }
+    Ok(archive)
+}
+
+fn add(args: AddArgs) -> ExitCode {
+    if let Err(e) = set_threads(args.work.threads, args.out.quiet) {
+        return fail(e);
+    }
+    let started = Instant::now();
+    let bars = Bars::new(args.out.quiet);
+    let mut archive = match open_for_add(&args.archive, &args.scan.config()) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    let corpus = match args.input.read(&bars, args.out.quiet, args.work.spill_over_bytes(args.out.format)) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    if args.report {
+        let found = match archive.query(&corpus.docs, &corpus, &bars) {
+            Ok(q) => q,
+            Err(e) => return fail(e),
+        };
+        if let Some(code) = write_query(&archive, &found, &args.out, &bars) {
+            return code;
+        }
+    }
+    let on_existing = match (args.replace, args.skip_existing) {
+        (true, _) => OnExisting::Replace,
+        (_, true) => OnExisting::Skip,
+        _ => OnExisting::Refuse,
+    };
+    bars.start("adding", Some(corpus.docs.len() as u64), Unit::Docs);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let on_batch = |n: usize| {
+        let before = done.swap(n, std::sync::atomic::Ordering::Relaxed);
+        bars.advance((n - before) as u64);
+    };
+    let stats = archive.add(&corpus.docs, &corpus, on_existing, args.batch, &on_batch);
+    bars.finish();
+    let stats = match stats {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    if let Some(e) = corpus.spill_failure() {
+        return fail(e);
+    }
+    if !args.out.quiet {
+        eprintln!(
+            "reprint: added {} documents ({} replaced, {} skipped as archived) in {} batches to {} in {:.2} s",
+            stats.added,
+            stats.replaced,
+            stats.skipped,
+            stats.batches,
+            args.archive.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    ExitCode::from(if corpus.had_errors() { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+fn query(args: QueryArgs) -> ExitCode {
+    if let Err(e) = set_threads(args.work.threads, args.out.quiet) {
+        return fail(e);
+    }
+    let started = Instant::now();
+    let bars = Bars::new(args.out.quiet);
+    let archive = match Archive::open(&args.archive, false) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    let corpus: Corpus = match args.input.read(&bars, args.out.quiet, args.work.spill_over_bytes(args.out.format)) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let found = match archive.query(&corpus.docs, &corpus, &bars) {
+        Ok(q) => q,
+        Err(e) => return fail(e),
+    };
+    if let Some(code) = write_query(&archive, &found, &args.out, &bars) {
+        return code;
+    }
+    if !args.out.quiet {
+        eprintln!(
+            "reprint: {} new documents against {} archived ({} loaded as possible matches): {} pairs in {:.2} s ({})",
+            corpus.docs.len(),
+            found.archived,
+            found.first_new,
+            found.result.pairs.len(),
+            started.elapsed().as_secs_f64(),
+            bars.timings()
+        );
+    }
+    ExitCode::from(if corpus.had_errors() { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+/// Writes a query's pairs as `scan` does (the HTML page with the quotes the documents share).
+fn write_query(archive: &Archive, found: &QueryResult, out: &OutputArgs, bars: &Bars) -> Option<ExitCode> {
+    let summary = Summary::new(&found.corpus, archive.config(), &found.result);
+    let writer = match out.open() {
+        Ok(w) => w,
+        Err(e) => return Some(fail(e)),
+    };
+    let docs = &found.corpus.docs;
+    let mut report = for_format(out.format, writer, "reprint: index query", docs);
+    let mut written = emit_scan(report.as_mut(), &found.corpus, &summary, &found.result);
+    if written.is_ok() && out.format == Format::Html {
+        let cfg = QuoteConfig::default();
+        let quotes = reprint::quote::find_quotes(docs, &found.corpus, &cfg, bars);
+        written = emit_quotes(report.as_mut(), docs, &QuoteSummary::new(docs, &cfg, &quotes), &quotes);
+    }
+    write_failure(written.and_then(|()| report.finish()))
+}
+
+fn stats(path: &Path, json: bool, compact: bool) -> ExitCode {
+    let mut archive = match Archive::open(path, compact) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    let before = if compact { archive.stats().ok() } else { None };
+    if compact {
+        if let Err(e) = archive.compact() {
+            return fail(e);
+        }
+    }
+    let s = match archive.stats() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    if json {
+        println!("{}", serde_json::to_string(&s).unwrap_or_default());
+        return ExitCode::from(EXIT_OK);
+    }
+    if let Some(b) = before {
+        println!(
+            "compacted {}: {} segments -> {}, {} removed documents dropped, {} -> {} bytes",
+            path.display(),
+            b.segments,
+            s.segments,
+            b.removed_pending,
+            b.file_bytes,
+            s.file_bytes
+        );
+    }
+    let cfg = archive.config();
+    println!("archive      {} (format {})", path.display(), s.format);
+    println!("documents    {} from {} sources", s.documents, s.sources);
+    println!("text         {} bytes, stored as {} (compressed)", s.text_bytes, s.stored_text_bytes);
+    println!(
+        "postings     {} bytes in {} segments; {} (source, anchor) counts",
+        s.posting_bytes, s.segments, s.source_anchors
+    );
+    println!("removed      {} documents awaiting `reprint index compact`", s.removed_pending);
+    println!("on disk      {} bytes, {:.0} bytes per document", s.file_bytes, s.bytes_per_document);
+    println!(
+        "options      shingle {}, perms {}, threshold {}, max-df {}, passages {}{}",
+        cfg.shingle,
+        cfg.perms,
+        cfg.threshold,
+        cfg.max_df,
+        cfg.passages,
+        if cfg.ocr.is_some() { ", ocr" } else { "" }
+    );
+    ExitCode::from(EXIT_OK)
+}
+
+fn remove(args: RemoveArgs) -> ExitCode {
+    let mut archive = match Archive::open(&args.archive, true) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    match archive.remove(&args.ids) {
+        Ok(n) => {
+            eprintln!(
+                "reprint: removed {n} documents from {} (`reprint index compact` reclaims their space)",
+                args.archive.display()
+            );
+            ExitCode::from(EXIT_OK)
+        }
+        Err(e) => fail(e),
+    }
+}
