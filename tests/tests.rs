@@ -9,6 +9,7 @@ mod bad_input;
 mod bench;
 mod eval;
 mod html;
+mod index;
 mod passages;
 mod quotes;
 mod scan;

@@ -212,12 +212,15 @@ impl Archive {
             ));
         }
         let cfg = self.cfg.in_tokens();
-        let mut done = 0;
         for start in (0..docs.len()).step_by(batch.max(1)) {
             let end = (start + batch.max(1)).min(docs.len());
             let chosen: Vec<usize> =
                 (start..end).filter(|i| on_existing != OnExisting::Skip || !existing.contains_key(i)).collect();
             stats.skipped += (end - start) - chosen.len();
+            if chosen.is_empty() {
+                on_batch(end);
+                continue;
+            }
             let mut buf = String::new();
             let batch_texts: Vec<String> = chosen.iter().map(|&i| texts.text(i, &mut buf).to_string()).collect();
             let fp = fingerprint(&batch_texts, &cfg);
@@ -309,10 +312,8 @@ impl Archive {
             stats.added += chosen.len();
             stats.replaced += old.len();
             stats.batches += 1;
-            done = end;
-            on_batch(done);
+            on_batch(end);
         }
-        let _ = done;
         Ok(stats)
     }
 

@@ -54,8 +54,17 @@ pub fn archive_error(path: &Path, message: impl Into<String>) -> Error {
 pub fn store_error<'a>(path: &'a Path, doing: &str) -> impl Fn(rusqlite::Error) -> Error + 'a {
     let doing = doing.to_string();
     move |e| {
-        let full = matches!(&e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull);
-        let hint = if full { " (the disk is full; nothing of this batch was kept)" } else { "" };
+        let code = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+            _ => None,
+        };
+        let hint = match code {
+            Some(rusqlite::ErrorCode::DiskFull) => " (the disk is full; nothing of this batch was kept)",
+            Some(rusqlite::ErrorCode::SystemIoFailure) => {
+                " (a write failed: the disk may be full or the file too large; nothing of this batch was kept)"
+            }
+            _ => "",
+        };
         archive_error(path, format!("{doing}: {e}{hint}"))
     }
 }
@@ -108,8 +117,8 @@ pub fn open(path: &Path, write: bool) -> Result<Connection> {
         false => OpenFlags::SQLITE_OPEN_READ_ONLY,
     };
     let conn = Connection::open_with_flags(path, flags).map_err(store_error(path, "cannot open the archive"))?;
-    configure(&conn, path)?;
     let damaged = |e: rusqlite::Error| archive_error(path, format!("damaged or not a reprint archive: {e}"));
+    configure(&conn, path).map_err(|e| archive_error(path, format!("damaged or not a reprint archive ({e})")))?;
     let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(damaged)?;
     if app != APPLICATION_ID {
         return Err(archive_error(path, "a database, but not a reprint archive"));

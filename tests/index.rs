@@ -1,0 +1,338 @@
+//! `reprint index`: the archive gives a full scan's answers, keeps every committed batch through
+//! kills, and refuses what it cannot use.
+
+use crate::util::{reprint, s, synth, write, Run};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// The lines of a JSON Lines file.
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
+}
+
+/// The pair records of `run` whose later document is in `new` (all when `None`), cluster
+/// numbers replaced by whether the pair is in a cluster (a query numbers its own clusters).
+fn pairs_of(run: &Run, new: Option<&HashSet<String>>) -> Vec<Value> {
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.pairs()
+        .into_iter()
+        .filter(|p| new.is_none_or(|n| n.contains(p["b"].as_str().unwrap())))
+        .map(|mut p| {
+            let near = !p["cluster"].is_null();
+            p["cluster"] = Value::Bool(near);
+            p
+        })
+        .collect()
+}
+
+fn ids(lines: &[String]) -> HashSet<String> {
+    lines.iter().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string()).collect()
+}
+
+/// Archives `corpus[..at]` (in batches of `batch`), queries `corpus[at..]`, and checks the
+/// query's pairs are the full scan's pairs that involve a new document. Returns how many.
+fn check_split(dir: &Path, corpus: &[String], at: usize, batch: &str, scan_opts: &[&str]) -> usize {
+    let (old, new) = corpus.split_at(at);
+    let old_path = write(dir, &format!("old{at}.jsonl"), old.join("\n"));
+    let new_path = write(dir, &format!("new{at}.jsonl"), new.join("\n"));
+    let all_path = write(dir, &format!("all{at}.jsonl"), corpus.join("\n"));
+    let archive = dir.join(format!("a{at}.db"));
+    let mut add = vec!["index", "add", s(&archive), s(&old_path), "-q", "--batch", batch];
+    add.extend_from_slice(scan_opts);
+    let r = reprint(&add);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let query = reprint(&["index", "query", s(&archive), s(&new_path), "-q", "--format", "jsonl"]);
+    let mut scan = vec!["scan", s(&all_path), "-q", "--format", "jsonl"];
+    scan.extend_from_slice(scan_opts);
+    let full = pairs_of(&reprint(&scan), Some(&ids(new)));
+    let got = pairs_of(&query, None);
+    assert_eq!(got.len(), full.len(), "split at {at}");
+    for (g, f) in got.iter().zip(&full) {
+        assert_eq!(g, f, "split at {at}");
+    }
+    full.len()
+}
+
+#[test]
+fn a_query_gives_the_full_scans_pairs_on_several_splits() {
+    let dir = tempfile::tempdir().unwrap();
+    // Twenty outlets with footers (boilerplate), wire copy, near-duplicates, passages, quotes.
+    synth(dir.path(), "1200", "11", &["--words", "250"]);
+    let corpus = lines(&dir.path().join("corpus.jsonl"));
+    let mut total = 0;
+    for (at, batch) in [(200, "50"), (700, "1000"), (1150, "300")] {
+        total += check_split(dir.path(), &corpus, at, batch, &[]);
+    }
+    assert!(total > 100, "the splits must cut through real pairs: {total}");
+    // A share as --max-df (depends on the whole corpus's size), and boilerplate shown.
+    check_split(dir.path(), &corpus, 600, "500", &["--max-df", "0.02", "--show-boilerplate"]);
+}
+
+#[test]
+fn an_ocr_archive_gives_the_full_scans_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "400", "12", &["--words", "200", "--ocr-cer", "0.05"]);
+    let corpus = lines(&dir.path().join("corpus.jsonl"));
+    let n = check_split(dir.path(), &corpus, 300, "100", &["--ocr"]);
+    assert!(n > 0);
+}
+
+#[test]
+fn removed_and_replaced_documents_are_gone_from_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "600", "13", &["--words", "200"]);
+    let corpus = lines(&dir.path().join("corpus.jsonl"));
+    let (old, new) = corpus.split_at(500);
+    let archive = dir.path().join("a.db");
+    let old_path = write(dir.path(), "old.jsonl", old.join("\n"));
+    let new_path = write(dir.path(), "new.jsonl", new.join("\n"));
+    let r = reprint(&["index", "add", s(&archive), s(&old_path), "-q", "--batch", "100"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The archived documents the new ones match most: remove every other one.
+    let before = pairs_of(&reprint(&["index", "query", s(&archive), s(&new_path), "-q", "--format", "jsonl"]), None);
+    let new_ids = ids(new);
+    let mut matched: Vec<String> =
+        before.iter().map(|p| p["a"].as_str().unwrap().to_string()).filter(|a| !new_ids.contains(a)).collect();
+    matched.sort();
+    matched.dedup();
+    assert!(matched.len() >= 4, "{matched:?}");
+    let removed: Vec<String> = matched.iter().step_by(2).cloned().collect();
+    let mut args = vec!["index", "remove", s(&archive)];
+    args.extend(removed.iter().map(String::as_str));
+    let r = reprint(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The full scan without them.
+    let kept: Vec<String> = old
+        .iter()
+        .filter(|l| !removed.contains(&serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string()))
+        .cloned()
+        .chain(new.iter().cloned())
+        .collect();
+    let all = write(dir.path(), "kept.jsonl", kept.join("\n"));
+    let full = pairs_of(&reprint(&["scan", s(&all), "-q", "--format", "jsonl"]), Some(&new_ids));
+    let query = || pairs_of(&reprint(&["index", "query", s(&archive), s(&new_path), "-q", "--format", "jsonl"]), None);
+    assert_eq!(query(), full);
+    // Compaction drops their postings and changes no answer.
+    let r = reprint(&["index", "compact", s(&archive), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let stats: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((stats["segments"].as_u64(), stats["removed_pending"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(stats["documents"].as_u64(), Some((500 - removed.len()) as u64));
+    assert_eq!(query(), full);
+    // Removing an id the archive does not hold removes nothing.
+    let r = reprint(&["index", "remove", s(&archive), &matched[1], "no-such-id"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("\"no-such-id\"") && r.stderr.contains("nothing was removed"), "{}", r.stderr);
+}
+
+#[test]
+fn an_archived_id_is_refused_replaced_or_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("a.db");
+    let text = crate::util::filler(1, 300);
+    let first = write(
+        dir.path(),
+        "1.jsonl",
+        format!("{{\"id\":\"x\",\"text\":\"{text}\"}}\n{{\"id\":\"y\",\"text\":\"other\"}}"),
+    );
+    let again = write(
+        dir.path(),
+        "2.jsonl",
+        format!("{{\"id\":\"z\",\"text\":\"{text}\"}}\n{{\"id\":\"x\",\"text\":\"corrected {text}\"}}"),
+    );
+    assert_eq!(reprint(&["index", "add", s(&archive), s(&first), "-q"]).code, 0);
+    let refused = reprint(&["index", "add", s(&archive), s(&again), "-q"]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("\"x\"") && refused.stderr.contains("nothing was added"), "{}", refused.stderr);
+    let stats =
+        |a: &Path| -> Value { serde_json::from_str(&reprint(&["index", "stats", s(a), "--json"]).stdout).unwrap() };
+    assert_eq!(stats(&archive)["documents"], 2, "a refused add writes nothing");
+    let skipped = reprint(&["index", "add", s(&archive), s(&again), "--skip-existing"]);
+    assert_eq!(skipped.code, 0, "{}", skipped.stderr);
+    assert!(skipped.stderr.contains("1 skipped"), "{}", skipped.stderr);
+    assert_eq!(stats(&archive)["documents"], 3);
+    let replaced = reprint(&["index", "add", s(&archive), s(&again), "--replace"]);
+    assert_eq!(replaced.code, 0, "{}", replaced.stderr);
+    assert!(replaced.stderr.contains("2 replaced"), "{}", replaced.stderr);
+    assert_eq!(stats(&archive)["documents"], 3);
+    // The corrected x is what a query now finds.
+    let probe = write(dir.path(), "3.jsonl", format!("{{\"id\":\"p\",\"text\":\"corrected {text}\"}}"));
+    let r = reprint(&["index", "query", s(&archive), s(&probe), "-q", "--format", "jsonl"]);
+    let pairs = pairs_of(&r, None);
+    let x = pairs.iter().find(|p| p["a"] == "x").expect("x matched");
+    assert_eq!(x["jaccard"], 1.0, "the replacement, not the original");
+}
+
+#[test]
+fn what_is_not_a_usable_archive_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = write(dir.path(), "d.jsonl", format!("{{\"id\":\"a\",\"text\":\"{}\"}}", crate::util::filler(2, 100)));
+    let refuse = |archive: &Path, args: &[&str], want: &str| {
+        let mut all = vec!["index"];
+        all.extend_from_slice(args);
+        all.insert(2, s(archive));
+        let r = reprint(&all);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(want), "{args:?}: want {want:?} in {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    };
+    refuse(&dir.path().join("none.db"), &["query", s(&doc)], "no archive here");
+    refuse(
+        &write(dir.path(), "text.db", "just some text, not a database"),
+        &["query", s(&doc)],
+        "not a reprint archive",
+    );
+    refuse(dir.path(), &["stats"], "is a directory");
+    // A SQLite database of another program.
+    let foreign = dir.path().join("foreign.db");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    refuse(&foreign, &["add", s(&doc)], "not a reprint archive");
+    // A real archive, then made by a newer reprint, then asked for other options, then damaged.
+    let archive = dir.path().join("a.db");
+    assert_eq!(reprint(&["index", "add", s(&archive), s(&doc), "-q"]).code, 0);
+    refuse(&archive, &["add", s(&doc), "--shingle", "3"], "other scan options");
+    let conn = rusqlite::Connection::open(&archive).unwrap();
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'format'", []).unwrap();
+    drop(conn);
+    refuse(&archive, &["query", s(&doc)], "newer reprint");
+    let bytes = std::fs::read(&archive).unwrap();
+    let cut = write(dir.path(), "cut.db", &bytes[..bytes.len().min(4096) / 2]);
+    refuse(&cut, &["query", s(&doc)], "damaged");
+}
+
+/// `reprint index add` with the file size limited to `limit` bytes (a full disk, without
+/// mounting one).
+#[cfg(unix)]
+fn add_with_file_limit(args: &[&str], limit: u64) -> Run {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_reprint"));
+    cmd.args(args);
+    // SAFETY: setrlimit and signal are async-signal-safe; nothing else runs in the child.
+    unsafe {
+        cmd.pre_exec(move || {
+            let rl = libc::rlimit { rlim_cur: limit, rlim_max: limit };
+            libc::setrlimit(libc::RLIMIT_FSIZE, &rl);
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_stops_the_add_and_keeps_the_committed_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "600", "14", &["--words", "300"]);
+    let corpus = dir.path().join("corpus.jsonl");
+    let archive = dir.path().join("a.db");
+    let r = add_with_file_limit(&["index", "add", s(&archive), s(&corpus), "-q", "--batch", "50"], 1 << 20);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("full") || r.stderr.contains("too large"), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let stats = reprint(&["index", "stats", s(&archive), "--json"]);
+    assert_eq!(stats.code, 0, "{}", stats.stderr);
+    let docs = serde_json::from_str::<Value>(&stats.stdout).unwrap()["documents"].as_u64().unwrap();
+    assert!(docs % 50 == 0 && docs < 600, "whole batches only: {docs}");
+    // With room again, the add resumes where it stopped.
+    let r = reprint(&["index", "add", s(&archive), s(&corpus), "-q", "--skip-existing", "--batch", "50"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn kill_9_during_add_loses_only_the_batch_being_written() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "3000", "15", &["--words", "200"]);
+    let corpus = dir.path().join("corpus.jsonl");
+    let lines = lines(&corpus);
+    let probe = write(dir.path(), "probe.jsonl", lines[..200].join("\n"));
+    let rest = write(dir.path(), "rest.jsonl", lines[200..].join("\n"));
+    let (batch, total) = (40u64, (lines.len() - 200) as u64);
+    // The archive built without interruption.
+    let clean = dir.path().join("clean.db");
+    assert_eq!(reprint(&["index", "add", s(&clean), s(&rest), "-q", "--batch", "40"]).code, 0);
+    let query = |a: &Path| reprint(&["index", "query", s(a), s(&probe), "-q", "--format", "jsonl"]);
+    let want = query(&clean);
+    assert_eq!(want.code, 0, "{}", want.stderr);
+    assert!(!want.pairs().is_empty());
+
+    let archive = dir.path().join("a.db");
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let (mut kills, mut last) = (0, 0);
+    let started = Instant::now();
+    while kills < 50 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reprint"))
+            .args(["index", "add", s(&archive), s(&rest), "-q", "--skip-existing", "--batch", "40"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_millis(20 + seed % 400));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        let stats = reprint(&["index", "stats", s(&archive), "--json"]);
+        if !archive.exists() {
+            continue;
+        }
+        assert_eq!(stats.code, 0, "after {kills} kills: {}", stats.stderr);
+        let docs = serde_json::from_str::<Value>(&stats.stdout).unwrap()["documents"].as_u64().unwrap();
+        assert!(docs % batch == 0 || docs == total, "after {kills} kills: {docs} documents, not whole batches");
+        assert!(docs >= last, "a committed batch was lost: {last} -> {docs}");
+        last = docs;
+        if docs == total {
+            // Start over, so that every kill lands in an add with work left.
+            std::fs::remove_file(&archive).unwrap();
+            let _ = std::fs::remove_file(dir.path().join("a.db-wal"));
+            let _ = std::fs::remove_file(dir.path().join("a.db-shm"));
+            last = 0;
+        }
+        assert!(started.elapsed() < Duration::from_secs(900), "the loop must end");
+    }
+    // Finished, the archive answers as the one built in one go.
+    let r = reprint(&["index", "add", s(&archive), s(&rest), "-q", "--skip-existing", "--batch", "40"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got = query(&archive);
+    assert_eq!(got.stdout, want.stdout);
+}
+
+#[test]
+fn queries_run_while_an_add_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "2000", "16", &["--words", "200"]);
+    let corpus = dir.path().join("corpus.jsonl");
+    let lines = lines(&corpus);
+    let probe = write(dir.path(), "probe.jsonl", lines[..50].join("\n"));
+    let rest = write(dir.path(), "rest.jsonl", lines[50..].join("\n"));
+    let archive = dir.path().join("a.db");
+    assert_eq!(reprint(&["index", "add", s(&archive), s(&probe), "-q"]).code, 0, "the archive exists");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["index", "add", s(&archive), s(&rest), "-q", "--batch", "20"])
+        .spawn()
+        .unwrap();
+    let mut seen = Vec::new();
+    while child.try_wait().unwrap().is_none() {
+        let r = reprint(&["index", "stats", s(&archive), "--json"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        seen.push(serde_json::from_str::<Value>(&r.stdout).unwrap()["documents"].as_u64().unwrap());
+        let q = reprint(&["index", "query", s(&archive), s(&probe), "-q", "--format", "jsonl"]);
+        assert_eq!(q.code, 0, "{}", q.stderr);
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert!(seen.iter().all(|&n| (n - 50) % 20 == 0), "readers see whole batches: {seen:?}");
+}
