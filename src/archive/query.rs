@@ -139,7 +139,8 @@ impl Archive {
             let mut counts: AHashMap<u32, usize> = by_source.remove(&s).unwrap_or_default().into_iter().collect();
             if let Some((num, _)) = row {
                 // Only anchors that may reach the threshold with every new document counted.
-                let floor = cfg.boilerplate_min_docs.saturating_sub(fresh).max(1) as i64;
+                let threshold = (cfg.boilerplate_share * total_docs as f64).ceil() as usize;
+                let floor = cfg.boilerplate_min_docs.max(threshold).saturating_sub(fresh).max(1) as i64;
                 let lo = num << 32;
                 let mut q = self
                     .conn
