@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use unquoted::find_unquoted;
 
 /// Options of the quotes stage; [`Default`] gives the documented defaults.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuoteConfig {
     /// Shortest quotation kept, in words.
     pub min_words: usize,

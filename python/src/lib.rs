@@ -1,0 +1,370 @@
+//! `reprint._reprint`: the Rust side of the Python package. It takes documents as rows or paths
+//! and options as JSON, runs the library with the GIL released (on a worker thread, so that a
+//! Ctrl-C in the interpreter stops it), and gives results back as the CLI's JSON Lines, so that
+//! Python sees exactly the records `reprint scan --format jsonl` prints. The Python package
+//! (`reprint/__init__.py`) turns them into objects and DataFrames.
+
+use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use reprint::archive::{Archive, OnExisting, DEFAULT_BATCH};
+use reprint::config::ScanConfig;
+use reprint::corpus::{read_paths, Corpus, Doc, Origin, ReadOptions};
+use reprint::progress::{Progress, Unit};
+use reprint::quote::QuoteConfig;
+use reprint::report::{emit_quotes, emit_scan, JsonLinesReport, QuoteSummary, Report, Summary};
+use serde_json::{Map, Value};
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+/// mimalloc, as the CLI uses: many threads allocate shingle sets and texts at once.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// One document as Python hands it over: id, text, source, date, title.
+type Row = (String, String, Option<String>, Option<String>, Option<String>);
+
+/// The payload a cancelled stage unwinds with.
+struct Cancelled;
+
+/// Progress that stops the work once Ctrl-C was pressed: the next progress call unwinds.
+struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    fn check(&self) {
+        if self.0.load(Ordering::Relaxed) {
+            std::panic::panic_any(Cancelled);
+        }
+    }
+}
+
+impl Progress for Cancel {
+    fn start(&self, _: &str, _: Option<u64>, _: Unit) {
+        self.check();
+    }
+    fn advance(&self, _: u64) {
+        self.check();
+    }
+    fn finish(&self) {
+        self.check();
+    }
+}
+
+/// Cancellation unwinds quietly; any other panic keeps the default report.
+fn quiet_cancellation() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if info.payload().downcast_ref::<Cancelled>().is_none() {
+                default(info);
+            }
+        }));
+    });
+}
+
+/// Runs `work` on a worker thread with `threads` threads (0: one per core) and the GIL
+/// released, checking for Ctrl-C every 50 ms.
+fn run<T: Send + 'static>(
+    py: Python<'_>,
+    threads: usize,
+    work: impl FnOnce(&dyn Progress) -> Result<T, String> + Send + 'static,
+) -> PyResult<T> {
+    quiet_cancellation();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    let handle = std::thread::spawn(move || {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| pool.install(|| work(&Cancel(flag))))) {
+            Ok(r) => r,
+            Err(p) if p.downcast_ref::<Cancelled>().is_some() => Err("\u{0}cancelled".into()),
+            Err(p) => {
+                let what =
+                    p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()));
+                Err(format!("internal error (please report it): {}", what.unwrap_or_default()))
+            }
+        }
+    });
+    while !handle.is_finished() {
+        py.detach(|| std::thread::sleep(Duration::from_millis(50)));
+        if let Err(e) = py.check_signals() {
+            cancel.store(true, Ordering::Relaxed);
+            let _ = py.detach(|| handle.join());
+            return Err(e);
+        }
+    }
+    match handle.join() {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(m)) if m == "\u{0}cancelled" => Err(PyKeyboardInterrupt::new_err("cancelled")),
+        Ok(Err(m)) if m.starts_with("internal error") => Err(PyRuntimeError::new_err(m)),
+        Ok(Err(m)) => Err(PyValueError::new_err(m)),
+        Err(_) => Err(PyRuntimeError::new_err("internal error (please report it)")),
+    }
+}
+
+fn to_map<T: serde::Serialize>(value: &T) -> Map<String, Value> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
+}
+
+/// `defaults` with `options` (JSON object) laid over it: an unknown name is a `TypeError`
+/// naming the known ones.
+fn overlay<T: serde::Serialize + serde::de::DeserializeOwned>(
+    defaults: &T,
+    options: &Map<String, Value>,
+    skip: &[&str],
+) -> PyResult<T> {
+    let mut map = to_map(defaults);
+    for (k, v) in options {
+        if skip.contains(&k.as_str()) {
+            continue;
+        }
+        if !map.contains_key(k) {
+            let mut known: Vec<&String> = map.keys().collect();
+            known.sort();
+            let known: Vec<&str> = known.iter().map(|s| s.as_str()).collect();
+            return Err(PyTypeError::new_err(format!("unknown option {k:?}; the options are: {}", known.join(", "))));
+        }
+        map.insert(k.clone(), v.clone());
+    }
+    serde_json::from_value(Value::Object(map)).map_err(|e| PyValueError::new_err(format!("bad option value: {e}")))
+}
+
+fn parse_options(options: &str) -> PyResult<Map<String, Value>> {
+    match serde_json::from_str(options) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(PyValueError::new_err("options must be a JSON object")),
+    }
+}
+
+/// The scan configuration `options` ask for (`ocr: true` starts from the OCR defaults).
+fn scan_config(options: &str) -> PyResult<ScanConfig> {
+    let opts = parse_options(options)?;
+    let base = match opts.get("ocr") {
+        Some(Value::Bool(true)) => ScanConfig::ocr_default(),
+        _ => ScanConfig::default(),
+    };
+    let cfg: ScanConfig = overlay(&base, &opts, &["ocr"])?;
+    cfg.validate().map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(cfg)
+}
+
+/// A corpus from rows (checked as the CLI checks JSON lines) or from paths.
+fn corpus(
+    rows: Option<Vec<Row>>,
+    paths: Option<Vec<String>>,
+    dedupe_ids: bool,
+    skip_bad_lines: bool,
+) -> Result<Corpus, String> {
+    if let Some(paths) = paths {
+        let opts = ReadOptions { dedupe_ids, skip_bad_lines, ..ReadOptions::default() };
+        return read_paths(&paths, &opts, &|_| {}).map_err(|e| e.to_string());
+    }
+    let mut c = Corpus::default();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, (id, text, source, date, title)) in rows.unwrap_or_default().into_iter().enumerate() {
+        if text.trim().is_empty() {
+            c.stats.empty_skipped += 1;
+            continue;
+        }
+        if let Some(&first) = seen.get(&id) {
+            if !dedupe_ids {
+                return Err(format!(
+                    "duplicate id {id:?} (rows {} and {}): ids must be unique (dedupe_ids=True keeps the first)",
+                    first + 1,
+                    i + 1
+                ));
+            }
+            c.stats.duplicate_ids_dropped += 1;
+            continue;
+        }
+        seen.insert(id.clone(), i);
+        let origin = Origin { path: "row".into(), line: Some(i as u64 + 1) };
+        c.docs.push(Doc::new(id, source, date, title, text, origin));
+    }
+    if c.docs.is_empty() {
+        return Err("no documents to scan (every text was empty, or none was given)".into());
+    }
+    Ok(c)
+}
+
+/// The problems met while reading, one line each (file and line first).
+fn problems(c: &Corpus) -> Vec<String> {
+    c.diagnostics.iter().map(|d| d.to_string()).collect()
+}
+
+/// Records pushed into a JSON Lines report, as text.
+fn jsonl(push: impl FnOnce(&mut dyn Report) -> std::io::Result<()>) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    {
+        let mut report = JsonLinesReport::new(Box::new(&mut bytes));
+        push(&mut report).and_then(|()| report.finish()).map_err(|e| e.to_string())?;
+    }
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// The scan defaults (JSON), for `ocr` text or words.
+#[pyfunction]
+fn scan_defaults(ocr: bool) -> String {
+    let cfg = if ocr { ScanConfig::ocr_default() } else { ScanConfig::default() };
+    serde_json::to_string(&cfg).unwrap_or_default()
+}
+
+/// The quotes defaults (JSON).
+#[pyfunction]
+fn quote_defaults() -> String {
+    serde_json::to_string(&QuoteConfig::default()).unwrap_or_default()
+}
+
+/// `reprint scan`: returns (JSON Lines of the scan, reading problems).
+#[pyfunction]
+#[pyo3(signature = (rows, paths, options, threads=0, dedupe_ids=false, skip_bad_lines=false))]
+fn scan(
+    py: Python<'_>,
+    rows: Option<Vec<Row>>,
+    paths: Option<Vec<String>>,
+    options: &str,
+    threads: usize,
+    dedupe_ids: bool,
+    skip_bad_lines: bool,
+) -> PyResult<(String, Vec<String>)> {
+    let cfg = scan_config(options)?;
+    run(py, threads, move |progress| {
+        let c = corpus(rows, paths, dedupe_ids, skip_bad_lines)?;
+        let result = reprint::scan::scan(&c, &c.source_ids(), &cfg, progress);
+        let summary = Summary::new(&c, &cfg, &result);
+        let out = jsonl(|r| emit_scan(r, &c, &summary, &result))?;
+        Ok((out, problems(&c)))
+    })
+}
+
+/// `reprint quotes`: returns (JSON Lines of the quotes, reading problems).
+#[pyfunction]
+#[pyo3(signature = (rows, paths, options, threads=0, dedupe_ids=false, skip_bad_lines=false))]
+fn quotes(
+    py: Python<'_>,
+    rows: Option<Vec<Row>>,
+    paths: Option<Vec<String>>,
+    options: &str,
+    threads: usize,
+    dedupe_ids: bool,
+    skip_bad_lines: bool,
+) -> PyResult<(String, Vec<String>)> {
+    let cfg: QuoteConfig = overlay(&QuoteConfig::default(), &parse_options(options)?, &[])?;
+    cfg.validate().map_err(|e| PyValueError::new_err(e.to_string()))?;
+    run(py, threads, move |progress| {
+        let c = corpus(rows, paths, dedupe_ids, skip_bad_lines)?;
+        let result = reprint::quote::find_quotes(&c.docs, &c, &cfg, progress);
+        let summary = QuoteSummary::new(&c.docs, &cfg, &result);
+        let out = jsonl(|r| emit_quotes(r, &c.docs, &summary, &result))?;
+        Ok((out, problems(&c)))
+    })
+}
+
+/// `reprint index add`: creates the archive at `path` with `options` if there is none; returns
+/// the add's counts (JSON) and reading problems.
+#[pyfunction]
+#[pyo3(signature = (path, rows, paths, options, on_existing="refuse", batch=DEFAULT_BATCH, threads=0))]
+#[allow(clippy::too_many_arguments)]
+fn archive_add(
+    py: Python<'_>,
+    path: PathBuf,
+    rows: Option<Vec<Row>>,
+    paths: Option<Vec<String>>,
+    options: &str,
+    on_existing: &str,
+    batch: usize,
+    threads: usize,
+) -> PyResult<(String, Vec<String>)> {
+    let cfg = scan_config(options)?;
+    let asked = !parse_options(options)?.is_empty();
+    let on_existing = match on_existing {
+        "refuse" => OnExisting::Refuse,
+        "replace" => OnExisting::Replace,
+        "skip" => OnExisting::Skip,
+        other => {
+            return Err(PyValueError::new_err(format!("on_existing must be refuse, replace or skip, not {other:?}")))
+        }
+    };
+    run(py, threads, move |_| {
+        let mut archive = match path.exists() {
+            false => Archive::create(&path, &cfg),
+            true => Archive::open(&path, true).and_then(|a| {
+                let differ = reprint::archive::differing_options(&cfg, a.config());
+                match asked && !differ.is_empty() {
+                    true => Err(reprint::error::Error::Archive {
+                        path: path.display().to_string(),
+                        message: format!("made with other scan options; asked for {}", differ.join(", ")),
+                    }),
+                    false => Ok(a),
+                }
+            }),
+        }
+        .map_err(|e| e.to_string())?;
+        let c = corpus(rows, paths, false, false)?;
+        let stats = archive.add(&c.docs, &c, on_existing, batch, &|_| {}).map_err(|e| e.to_string())?;
+        Ok((serde_json::to_string(&stats).unwrap_or_default(), problems(&c)))
+    })
+}
+
+/// `reprint index query`: returns (JSON Lines of the pairs, reading problems).
+#[pyfunction]
+#[pyo3(signature = (path, rows, paths, threads=0))]
+fn archive_query(
+    py: Python<'_>,
+    path: PathBuf,
+    rows: Option<Vec<Row>>,
+    paths: Option<Vec<String>>,
+    threads: usize,
+) -> PyResult<(String, Vec<String>)> {
+    run(py, threads, move |progress| {
+        let archive = Archive::open(&path, false).map_err(|e| e.to_string())?;
+        let c = corpus(rows, paths, false, false)?;
+        let found = archive.query(&c.docs, &c, progress).map_err(|e| e.to_string())?;
+        let summary = Summary::new(&found.corpus, archive.config(), &found.result);
+        let out = jsonl(|r| emit_scan(r, &found.corpus, &summary, &found.result))?;
+        Ok((out, problems(&c)))
+    })
+}
+
+/// `reprint index stats` (JSON).
+#[pyfunction]
+fn archive_stats(path: PathBuf) -> PyResult<String> {
+    let a = Archive::open(&path, false).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let s = a.stats().map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(serde_json::to_string(&s).unwrap_or_default())
+}
+
+/// `reprint index remove`: the number removed.
+#[pyfunction]
+fn archive_remove(path: PathBuf, ids: Vec<String>) -> PyResult<usize> {
+    let mut a = Archive::open(&path, true).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    a.remove(&ids).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// `reprint index compact`.
+#[pyfunction]
+fn archive_compact(path: PathBuf) -> PyResult<()> {
+    let mut a = Archive::open(&path, true).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    a.compact().map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// The module.
+#[pymodule]
+fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(scan_defaults, m)?)?;
+    m.add_function(wrap_pyfunction!(quote_defaults, m)?)?;
+    m.add_function(wrap_pyfunction!(scan, m)?)?;
+    m.add_function(wrap_pyfunction!(quotes, m)?)?;
+    m.add_function(wrap_pyfunction!(archive_add, m)?)?;
+    m.add_function(wrap_pyfunction!(archive_query, m)?)?;
+    m.add_function(wrap_pyfunction!(archive_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(archive_remove, m)?)?;
+    m.add_function(wrap_pyfunction!(archive_compact, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
