@@ -77,7 +77,7 @@ pub struct ArchiveStats {
     pub stored_text_bytes: u64,
     /// Bytes of postings (band and anchor).
     pub posting_bytes: u64,
-    /// (source, anchor) counts kept for boilerplate.
+    /// (source, anchor) count entries kept for boilerplate (summed over segments by `compact`).
     pub source_anchors: u64,
     /// Posting segments (one per batch since the last compaction).
     pub segments: u64,
@@ -235,8 +235,13 @@ impl Archive {
                 .map_err(store_error(&self.path, "cannot write"))?;
             let path = &self.path;
             let w = store_error(path, "cannot add");
+            // Count changes per source: the replaced documents' anchors out, the new ones' in.
+            let mut source_counts: AHashMap<i64, Vec<(u32, i32)>> = AHashMap::new();
             for (num, source, k) in &old {
-                remove_doc(&tx, *num, *source, &k.anchors).map_err(&w)?;
+                remove_doc(&tx, *num, *source).map_err(&w)?;
+                if let Some(s) = source {
+                    source_counts.entry(*s).or_default().extend(k.anchors.iter().map(|&h| (h, -1)));
+                }
             }
             let mut next: i64 = tx
                 .query_row("SELECT value FROM meta WHERE key = 'next_doc'", [], |r| r.get::<_, String>(0))
@@ -250,7 +255,6 @@ impl Archive {
                 .map_err(|_| archive_error(path, "damaged: next_segment"))?;
             let mut band_postings: Vec<postings::Posting> = Vec::new();
             let mut anchor_postings: Vec<postings::Posting> = Vec::new();
-            let mut source_anchor_counts: AHashMap<u64, i64> = AHashMap::new();
             {
                 let mut insert = tx
                     .prepare("INSERT INTO docs (num, id, source, date, title, bytes, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
@@ -283,18 +287,8 @@ impl Archive {
                     anchor_postings.extend(keys[j].anchors.iter().map(|&h| (h as u64, num)));
                     if let Some(s) = source {
                         tx.execute("UPDATE sources SET docs = docs + 1 WHERE num = ?1", [s]).map_err(&w)?;
-                        for &h in &keys[j].anchors {
-                            *source_anchor_counts.entry(((s as u64) << 32) | h as u64).or_default() += 1;
-                        }
+                        source_counts.entry(s).or_default().extend(keys[j].anchors.iter().map(|&h| (h, 1)));
                     }
-                }
-                let mut counts: Vec<(u64, i64)> = source_anchor_counts.into_iter().collect();
-                counts.sort_unstable();
-                let mut upsert = tx
-                    .prepare("INSERT INTO source_anchors (key, docs) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET docs = docs + excluded.docs")
-                    .map_err(&w)?;
-                for (key, n) in counts {
-                    upsert.execute((key as i64, n)).map_err(&w)?;
                 }
                 let mut put = tx
                     .prepare("INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)")
@@ -303,6 +297,10 @@ impl Archive {
                     for (bucket, blob) in postings::into_blobs(kind, list) {
                         put.execute((kind as i64, bucket as i64, segment, blob)).map_err(&w)?;
                     }
+                }
+                for (source, changes) in source_counts {
+                    let blob = postings::counts_blob(changes);
+                    put.execute((Kind::SourceCounts as i64, source, segment, blob)).map_err(&w)?;
                 }
             }
             tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_doc'", [next.to_string()]).map_err(&w)?;
@@ -370,10 +368,28 @@ impl Archive {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(store_error(&self.path, "cannot write"))?;
+        let w = store_error(&self.path, "cannot remove");
+        let mut source_counts: AHashMap<i64, Vec<(u32, i32)>> = AHashMap::new();
         for (num, source, k) in &old {
-            remove_doc(&tx, *num, *source, &k.anchors).map_err(store_error(&self.path, "cannot remove"))?;
+            remove_doc(&tx, *num, *source).map_err(&w)?;
+            if let Some(s) = source {
+                source_counts.entry(*s).or_default().extend(k.anchors.iter().map(|&h| (h, -1)));
+            }
         }
-        tx.commit().map_err(store_error(&self.path, "cannot remove"))?;
+        let segment: i64 = tx
+            .query_row("SELECT value FROM meta WHERE key = 'next_segment'", [], |r| r.get::<_, String>(0))
+            .map_err(&w)?
+            .parse()
+            .map_err(|_| archive_error(&self.path, "damaged: next_segment"))?;
+        for (source, changes) in source_counts {
+            tx.execute(
+                "INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)",
+                (Kind::SourceCounts as i64, source, segment, postings::counts_blob(changes)),
+            )
+            .map_err(&w)?;
+        }
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_segment'", [(segment + 1).to_string()]).map_err(&w)?;
+        tx.commit().map_err(&w)?;
         Ok(old.len())
     }
 
@@ -398,7 +414,7 @@ impl Archive {
             text_bytes: one("SELECT SUM(bytes) FROM docs")?,
             stored_text_bytes: one("SELECT SUM(length(text)) FROM docs")?,
             posting_bytes: one("SELECT SUM(length(entries)) FROM postings")?,
-            source_anchors: one("SELECT COUNT(*) FROM source_anchors")?,
+            source_anchors: one("SELECT SUM(length(entries)) / 12 FROM postings WHERE kind = 2")?,
             segments: one("SELECT COUNT(DISTINCT segment) FROM postings")?,
             removed_pending: one("SELECT COUNT(*) FROM deleted")?,
             file_bytes,
@@ -428,6 +444,22 @@ impl Archive {
                 let rows = q.query_map((kind, bucket), |r| r.get(0)).map_err(&w)?;
                 rows.collect::<std::result::Result<_, _>>().map_err(&w)?
             };
+            if blobs.iter().any(|b| b.len() % 12 != 0) {
+                return Err(archive_error(&path, "damaged postings: run `reprint index add` into a new archive"));
+            }
+            tx.execute("DELETE FROM postings WHERE kind = ?1 AND bucket = ?2", (kind, bucket)).map_err(&w)?;
+            if kind == Kind::SourceCounts as i64 {
+                // Counts: summed over segments, those down to zero dropped.
+                let blob = postings::counts_blob(blobs.iter().flat_map(|b| postings::count_entries(b)));
+                if !blob.is_empty() {
+                    tx.execute(
+                        "INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, 0, ?3)",
+                        (kind, bucket, blob),
+                    )
+                    .map_err(&w)?;
+                }
+                continue;
+            }
             let mut merged: Vec<postings::Posting> = Vec::new();
             for b in &blobs {
                 if !postings::well_formed(b) {
@@ -435,7 +467,6 @@ impl Archive {
                 }
                 merged.extend(postings::entries(b).filter(|p| !dead.contains(&p.1)));
             }
-            tx.execute("DELETE FROM postings WHERE kind = ?1 AND bucket = ?2", (kind, bucket)).map_err(&w)?;
             let k = if kind == Kind::Band as i64 { Kind::Band } else { Kind::Anchor };
             for (b, blob) in postings::into_blobs(k, merged) {
                 tx.execute(
@@ -446,7 +477,6 @@ impl Archive {
             }
         }
         tx.execute("DELETE FROM deleted", []).map_err(&w)?;
-        tx.execute("DELETE FROM source_anchors WHERE docs <= 0", []).map_err(&w)?;
         tx.execute("UPDATE meta SET value = '1' WHERE key = 'next_segment'", []).map_err(&w)?;
         tx.commit().map_err(&w)?;
         self.conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);").map_err(&w)?;
@@ -470,17 +500,14 @@ fn source_num(tx: &Connection, name: &str) -> rusqlite::Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
-/// Removes document `num` (of `source`, holding `anchors`) and takes it out of the counts; its
-/// postings stay until `compact`, named in `deleted` so lookups pass over them.
-fn remove_doc(tx: &Connection, num: i64, source: Option<i64>, anchors: &[u32]) -> rusqlite::Result<()> {
+/// Removes document `num` (of `source`) and takes it out of its source's count; its postings
+/// stay until `compact`, named in `deleted` so lookups pass over them (its anchor counts are
+/// taken back by the caller).
+fn remove_doc(tx: &Connection, num: i64, source: Option<i64>) -> rusqlite::Result<()> {
     tx.execute("DELETE FROM docs WHERE num = ?1", [num])?;
     tx.execute("INSERT OR IGNORE INTO deleted (num) VALUES (?1)", [num])?;
     if let Some(s) = source {
         tx.execute("UPDATE sources SET docs = docs - 1 WHERE num = ?1", [s])?;
-        let mut dec = tx.prepare_cached("UPDATE source_anchors SET docs = docs - 1 WHERE key = ?1")?;
-        for &h in anchors {
-            dec.execute([(((s as u64) << 32) | h as u64) as i64])?;
-        }
     }
     Ok(())
 }

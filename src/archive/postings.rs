@@ -17,6 +17,9 @@ pub enum Kind {
     Band = 0,
     /// A passage anchor (winnowed shingle hash): the documents holding it.
     Anchor = 1,
+    /// How many documents of one source hold an anchor (for boilerplate): one blob per
+    /// (source, segment), the "bucket" being the source's number; a count change in each entry.
+    SourceCounts = 2,
 }
 
 /// One posting: a key and the document (archive number) that has it.
@@ -29,8 +32,29 @@ const ENTRY: usize = 12;
 pub fn bucket(kind: Kind, key: u64) -> u32 {
     match kind {
         Kind::Band => (key >> (64 - BUCKET_BITS)) as u32,
-        Kind::Anchor => (key >> (32 - BUCKET_BITS)) as u32,
+        Kind::Anchor | Kind::SourceCounts => (key >> (32 - BUCKET_BITS)) as u32,
     }
+}
+
+/// One source's count changes as a blob: (anchor hash, change) summed per hash, sorted, zero
+/// changes left out.
+pub fn counts_blob(changes: impl IntoIterator<Item = (u32, i32)>) -> Vec<u8> {
+    let mut all: Vec<(u32, i32)> = changes.into_iter().collect();
+    all.sort_unstable_by_key(|c| c.0);
+    let mut blob = Vec::with_capacity(all.len() * ENTRY);
+    for run in all.chunk_by(|x, y| x.0 == y.0) {
+        let n: i32 = run.iter().map(|c| c.1).sum();
+        if n != 0 {
+            blob.extend_from_slice(&(run[0].0 as u64).to_le_bytes());
+            blob.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+    blob
+}
+
+/// The (anchor hash, change) entries of a counts blob.
+pub fn count_entries(blob: &[u8]) -> impl Iterator<Item = (u32, i32)> + '_ {
+    entries(blob).map(|(k, n)| (k as u32, n as i32))
 }
 
 /// Cuts `postings` (any order) into per-bucket blobs, each sorted by (key, document).
@@ -108,6 +132,14 @@ mod tests {
         holders(first, 8, &AHashSet::new(), &mut out);
         assert!(out.is_empty());
         assert!(!well_formed(&first[..13]));
+    }
+
+    #[test]
+    fn count_blobs_sum_changes_per_anchor() {
+        let blob = counts_blob([(5, 1), (3, 2), (5, 1), (9, 1), (9, -1)]);
+        assert_eq!(count_entries(&blob).collect::<Vec<_>>(), vec![(3, 2), (5, 2)]);
+        let back = counts_blob([(5, -2), (3, 1)]);
+        assert_eq!(count_entries(&back).collect::<Vec<_>>(), vec![(3, 1), (5, -2)]);
     }
 
     #[test]

@@ -138,20 +138,34 @@ impl Archive {
                 |n: usize| n >= cfg.boilerplate_min_docs && n as f64 >= cfg.boilerplate_share * total_docs as f64;
             let mut counts: AHashMap<u32, usize> = by_source.remove(&s).unwrap_or_default().into_iter().collect();
             if let Some((num, _)) = row {
-                // Only anchors that may reach the threshold with every new document counted.
+                // The source's counts, summed over segments; only anchors that may reach the
+                // threshold with every new document counted are kept.
                 let threshold = (cfg.boilerplate_share * total_docs as f64).ceil() as usize;
                 let floor = cfg.boilerplate_min_docs.max(threshold).saturating_sub(fresh).max(1) as i64;
-                let lo = num << 32;
                 let mut q = self
                     .conn
-                    .prepare_cached("SELECT key, docs FROM source_anchors WHERE key >= ?1 AND key < ?2 AND docs >= ?3")
+                    .prepare_cached("SELECT entries FROM postings WHERE kind = ?1 AND bucket = ?2")
                     .map_err(&read)?;
-                let rows = q
-                    .query_map((lo, lo + (1 << 32), floor), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
-                    .map_err(&read)?;
-                for row in rows {
-                    let (key, n) = row.map_err(&read)?;
-                    *counts.entry(key as u32).or_default() += n.max(0) as usize;
+                let rows = q.query_map((Kind::SourceCounts as i64, num), |r| r.get::<_, Vec<u8>>(0)).map_err(&read)?;
+                let mut archived: Vec<(u32, i32)> = Vec::new();
+                let mut segments = 0;
+                for blob in rows {
+                    let blob = blob.map_err(&read)?;
+                    if blob.len() % 12 != 0 {
+                        return Err(archive_error(path, "damaged counts"));
+                    }
+                    archived.extend(postings::count_entries(&blob));
+                    segments += 1;
+                }
+                // Each blob is sorted by hash: one needs no sort, several are summed hash by hash.
+                if segments > 1 {
+                    archived.sort_unstable_by_key(|e| e.0);
+                }
+                for run in archived.chunk_by(|x, y| x.0 == y.0) {
+                    let n: i64 = run.iter().map(|e| e.1 as i64).sum();
+                    if n >= floor {
+                        *counts.entry(run[0].0).or_default() += n as usize;
+                    }
                 }
             }
             set.extend(counts.into_iter().filter(|&(_, n)| is_bp(n)).map(|(h, _)| (s, h)));

@@ -7,8 +7,8 @@
 //! - `docs`: every document by number (input order): id, source, date, title, its text
 //!   compressed (zstd) so the archive stands alone;
 //! - `sources`: each source's number and live document count;
-//! - `source_anchors`: documents of a source holding an anchor (for boilerplate);
-//! - `postings`: band and anchor postings in segments (see [`super::postings`]);
+//! - `postings`: band and anchor postings, and each source's anchor counts (for boilerplate),
+//!   in segments (see [`super::postings`]);
 //! - `deleted`: removed documents still named in postings, until `compact`.
 
 use crate::error::{Error, Result};
@@ -34,7 +34,6 @@ CREATE TABLE docs (
     text BLOB NOT NULL
 );
 CREATE TABLE sources (num INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, docs INTEGER NOT NULL);
-CREATE TABLE source_anchors (key INTEGER PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE postings (
     kind INTEGER NOT NULL,
     bucket INTEGER NOT NULL,
