@@ -156,6 +156,11 @@ fn an_archived_id_is_refused_replaced_or_skipped() {
     assert_eq!(replaced.code, 0, "{}", replaced.stderr);
     assert!(replaced.stderr.contains("2 replaced"), "{}", replaced.stderr);
     assert_eq!(stats(&archive)["documents"], 3);
+    // Querying an archived id leaves its archived version out instead of matching it.
+    let r = reprint(&["index", "query", s(&archive), s(&again), "--format", "jsonl"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("archived already under the same id"), "{}", r.stderr);
+    assert!(pairs_of(&r, None).iter().all(|p| p["a"] != p["b"]), "no document matches itself");
     // The corrected x is what a query now finds.
     let probe = write(dir.path(), "3.jsonl", format!("{{\"id\":\"p\",\"text\":\"corrected {text}\"}}"));
     let r = reprint(&["index", "query", s(&archive), s(&probe), "-q", "--format", "jsonl"]);

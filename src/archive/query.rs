@@ -11,7 +11,7 @@ use crate::passage::boilerplate::Boilerplate;
 use crate::progress::Progress;
 use crate::scan::{scan_part, ScanResult, Whole};
 use ahash::{AHashMap, AHashSet};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
 
 /// What a query found.
@@ -26,6 +26,9 @@ pub struct QueryResult {
     pub first_new: usize,
     /// Documents in the archive.
     pub archived: usize,
+    /// Ids of new documents the archive holds already: their archived versions were left out,
+    /// as if the new ones replaced them (the boilerplate counts still hold the old versions).
+    pub already_archived: Vec<String>,
 }
 
 impl Archive {
@@ -39,13 +42,26 @@ impl Archive {
         let conn = &self.conn;
         let path = self.path.as_path();
         let read = store_error(path, "cannot read");
-        let dead: AHashSet<u32> = {
+        let mut dead: AHashSet<u32> = {
             let mut q = conn.prepare("SELECT num FROM deleted").map_err(&read)?;
             let rows = q.query_map([], |r| r.get::<_, i64>(0)).map_err(&read)?;
             rows.map(|r| r.map(|n| n as u32)).collect::<std::result::Result<_, _>>().map_err(&read)?
         };
-        let archived: usize =
-            conn.query_row("SELECT COUNT(*) FROM docs", [], |r| r.get::<_, i64>(0)).map_err(&read)? as usize;
+        // A new document whose id is archived stands in for the archived one, which would
+        // otherwise match it word for word.
+        let mut already_archived = Vec::new();
+        {
+            let mut q = conn.prepare_cached("SELECT num FROM docs WHERE id = ?1").map_err(&read)?;
+            for d in docs {
+                if let Some(num) = q.query_row([&d.id], |r| r.get::<_, i64>(0)).optional().map_err(&read)? {
+                    dead.insert(num as u32);
+                    already_archived.push(d.id.clone());
+                }
+            }
+        }
+        let archived: usize = conn.query_row("SELECT COUNT(*) FROM docs", [], |r| r.get::<_, i64>(0)).map_err(&read)?
+            as usize
+            - already_archived.len();
 
         // Archived documents sharing a band bucket with a new one: all of them, so that each
         // bucket is the whole corpus's.
@@ -88,7 +104,7 @@ impl Archive {
         let boilerplate = self.boilerplate(&corpus, &sources, first_new, &keys)?;
         let whole = Whole { first_new: first_new as u32, documents, frequent, boilerplate };
         let result = scan_part(&corpus, &sources, &self.cfg, Some(&whole), progress);
-        Ok(QueryResult { corpus, result, first_new, archived })
+        Ok(QueryResult { corpus, result, first_new, archived, already_archived })
     }
 
     /// The boilerplate of the whole corpus (archive and new documents `corpus[first_new..]`,

@@ -218,6 +218,14 @@ fn query(args: QueryArgs) -> ExitCode {
 
 /// Writes a query's pairs as `scan` does (the HTML page with the quotes the documents share).
 fn write_query(archive: &Archive, found: &QueryResult, out: &OutputArgs, bars: &Bars) -> Option<ExitCode> {
+    if !found.already_archived.is_empty() && !out.quiet {
+        let shown: Vec<&str> = found.already_archived.iter().take(3).map(String::as_str).collect();
+        eprintln!(
+            "reprint: warning: {} of the new documents are archived already under the same id (e.g. {}): their archived versions were left out of this query",
+            found.already_archived.len(),
+            shown.join(", ")
+        );
+    }
     let summary = Summary::new(&found.corpus, archive.config(), &found.result);
     let writer = match out.open() {
         Ok(w) => w,
