@@ -238,8 +238,18 @@ fn scan(
         let result = reprint::scan::scan(&c, &c.source_ids(), &cfg, progress);
         let summary = Summary::new(&c, &cfg, &result);
         let out = jsonl(|r| emit_scan(r, &c, &summary, &result))?;
-        Ok((out, problems(&c)))
+        let problems = problems(&c);
+        release_later((c, result));
+        Ok((out, problems))
     })
+}
+
+/// Frees `value` on a thread of its own: a scan's texts and shingle sets take a while to hand
+/// back to the allocator, and the caller need not wait for it.
+fn release_later<T: Send + 'static>(value: T) {
+    if std::thread::Builder::new().name("reprint-free".into()).spawn(move || drop(value)).is_err() {
+        // No thread to spare: the value was dropped here, when the closure was.
+    }
 }
 
 /// `reprint quotes`: returns (JSON Lines of the quotes, reading problems).

@@ -299,8 +299,9 @@ impl Archive {
                     }
                 }
                 for (source, changes) in source_counts {
-                    let blob = postings::counts_blob(changes);
-                    put.execute((Kind::SourceCounts as i64, source, segment, blob)).map_err(&w)?;
+                    for (bucket, blob) in postings::count_blobs(source, changes) {
+                        put.execute((Kind::SourceCounts as i64, bucket, segment, blob)).map_err(&w)?;
+                    }
                 }
             }
             tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_doc'", [next.to_string()]).map_err(&w)?;
@@ -382,11 +383,13 @@ impl Archive {
             .parse()
             .map_err(|_| archive_error(&self.path, "damaged: next_segment"))?;
         for (source, changes) in source_counts {
-            tx.execute(
-                "INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)",
-                (Kind::SourceCounts as i64, source, segment, postings::counts_blob(changes)),
-            )
-            .map_err(&w)?;
+            for (bucket, blob) in postings::count_blobs(source, changes) {
+                tx.execute(
+                    "INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)",
+                    (Kind::SourceCounts as i64, bucket, segment, blob),
+                )
+                .map_err(&w)?;
+            }
         }
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_segment'", [(segment + 1).to_string()]).map_err(&w)?;
         tx.commit().map_err(&w)?;

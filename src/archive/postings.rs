@@ -18,8 +18,24 @@ pub enum Kind {
     /// A passage anchor (winnowed shingle hash): the documents holding it.
     Anchor = 1,
     /// How many documents of one source hold an anchor (for boilerplate): one blob per
-    /// (source, segment), the "bucket" being the source's number; a count change in each entry.
+    /// (source, hash's top byte, segment) (see [`count_bucket`]); a count change in each entry.
     SourceCounts = 2,
+}
+
+/// The bucket of a source's counts for anchor `hash`: the source's number, then the hash's top
+/// byte, so that a query reads only the part of a source's counts its hashes fall in.
+pub fn count_bucket(source: i64, hash: u32) -> i64 {
+    (source << 8) | (hash >> 24) as i64
+}
+
+/// One source's count changes cut by [`count_bucket`], a blob each (see [`counts_blob`]).
+pub fn count_blobs(source: i64, mut changes: Vec<(u32, i32)>) -> Vec<(i64, Vec<u8>)> {
+    changes.sort_unstable_by_key(|c| c.0);
+    changes
+        .chunk_by(|x, y| x.0 >> 24 == y.0 >> 24)
+        .map(|run| (count_bucket(source, run[0].0), counts_blob(run.iter().copied())))
+        .filter(|(_, blob)| !blob.is_empty())
+        .collect()
 }
 
 /// One posting: a key and the document (archive number) that has it.

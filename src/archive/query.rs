@@ -101,7 +101,10 @@ impl Archive {
         }));
         let corpus = Corpus { docs: all, ..Corpus::default() };
         let sources = corpus.source_ids();
-        let boilerplate = self.boilerplate(&corpus, &sources, first_new, &keys)?;
+        // A small part (a few articles asked about): read only the counts of its shingles,
+        // rather than all of its sources' counts.
+        let needed = (corpus.docs.len() <= SMALL_PART).then(|| shingle_anchor_hashes(&corpus, &cfg));
+        let boilerplate = self.boilerplate(&corpus, &sources, first_new, &keys, needed.as_ref())?;
         let whole = Whole { first_new: first_new as u32, documents, frequent, boilerplate };
         let result = scan_part(&corpus, &sources, &self.cfg, Some(&whole), progress);
         Ok(QueryResult { corpus, result, first_new, archived, already_archived })
@@ -109,12 +112,15 @@ impl Archive {
 
     /// The boilerplate of the whole corpus (archive and new documents `corpus[first_new..]`,
     /// whose anchors are `keys`) for the sources in `corpus`, numbered as `sources` numbers them.
+    /// `needed`, when given, holds every shingle anchor hash of `corpus`: only those can be asked
+    /// about, so only their counts are read.
     fn boilerplate(
         &self,
         corpus: &Corpus,
         sources: &[Option<u32>],
         first_new: usize,
         keys: &[DocKeys],
+        needed: Option<&AHashSet<u32>>,
     ) -> Result<Boilerplate> {
         let cfg = &self.cfg;
         let path = self.path.as_path();
@@ -158,22 +164,41 @@ impl Archive {
                 // threshold with every new document counted are kept.
                 let threshold = (cfg.boilerplate_share * total_docs as f64).ceil() as usize;
                 let floor = cfg.boilerplate_min_docs.max(threshold).saturating_sub(fresh).max(1) as i64;
+                // All of the source's counts, or only the parts the needed hashes fall in.
+                let ranges: Vec<(i64, i64)> = match needed {
+                    None => vec![(postings::count_bucket(num, 0), postings::count_bucket(num, u32::MAX))],
+                    Some(hashes) => {
+                        let mut tops: Vec<u32> = hashes.iter().map(|h| h >> 24).collect();
+                        tops.sort_unstable();
+                        tops.dedup();
+                        tops.iter().map(|&t| postings::count_bucket(num, t << 24)).map(|b| (b, b)).collect()
+                    }
+                };
                 let mut q = self
                     .conn
-                    .prepare_cached("SELECT entries FROM postings WHERE kind = ?1 AND bucket = ?2")
+                    .prepare_cached("SELECT entries FROM postings WHERE kind = ?1 AND bucket >= ?2 AND bucket <= ?3")
                     .map_err(&read)?;
-                let rows = q.query_map((Kind::SourceCounts as i64, num), |r| r.get::<_, Vec<u8>>(0)).map_err(&read)?;
                 let mut archived: Vec<(u32, i32)> = Vec::new();
                 let mut segments = 0;
-                for blob in rows {
-                    let blob = blob.map_err(&read)?;
-                    if blob.len() % 12 != 0 {
-                        return Err(archive_error(path, "damaged counts"));
+                for (lo, hi) in ranges {
+                    let rows =
+                        q.query_map((Kind::SourceCounts as i64, lo, hi), |r| r.get::<_, Vec<u8>>(0)).map_err(&read)?;
+                    for blob in rows {
+                        let blob = blob.map_err(&read)?;
+                        if blob.len() % 12 != 0 {
+                            return Err(archive_error(path, "damaged counts"));
+                        }
+                        match needed {
+                            None => archived.extend(postings::count_entries(&blob)),
+                            Some(hashes) => {
+                                archived.extend(postings::count_entries(&blob).filter(|e| hashes.contains(&e.0)))
+                            }
+                        }
+                        segments += 1;
                     }
-                    archived.extend(postings::count_entries(&blob));
-                    segments += 1;
                 }
-                // Each blob is sorted by hash: one needs no sort, several are summed hash by hash.
+                // Each blob is sorted by hash, and blobs come in bucket order: one segment needs no
+                // sort, several are summed hash by hash.
                 if segments > 1 {
                     archived.sort_unstable_by_key(|e| e.0);
                 }
@@ -188,6 +213,26 @@ impl Archive {
         }
         Ok(Boilerplate::from_anchors(set))
     }
+}
+
+/// Documents (new and archived together) up to which a query reads only the counts of their own
+/// shingles: past it, reading each source's counts whole is cheaper than finding the shingles.
+const SMALL_PART: usize = 2000;
+
+/// Every shingle anchor hash of `corpus`'s texts (what boilerplate can be asked about).
+fn shingle_anchor_hashes(corpus: &Corpus, cfg: &crate::config::ScanConfig) -> AHashSet<u32> {
+    let mut buf = String::new();
+    let texts: Vec<String> = (0..corpus.docs.len()).map(|i| corpus.text(i, &mut buf).to_string()).collect();
+    let fp = fingerprint(&texts, cfg);
+    let k = fp.anchor_spec.map_or(cfg.anchor_k, |(k, _)| k);
+    let mut out = AHashSet::new();
+    let mut shingles = Vec::new();
+    for words in &fp.words {
+        shingles.clear();
+        crate::fingerprint::shingle::shingles_in_order(words, k, &mut shingles);
+        out.extend(shingles.iter().map(|&s| crate::fingerprint::winnow::anchor_hash(s)));
+    }
+    out
 }
 
 /// The archived holders of each of `keys` (postings of `kind`), the removed ones left out.
