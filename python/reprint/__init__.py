@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from functools import cached_property
 from typing import Any, Iterable, Optional
 
 from . import _reprint
@@ -159,12 +160,12 @@ class ScanResult:
         """Every record, as ``reprint scan --format jsonl`` prints them."""
         return self._records.all()
 
-    @property
+    @cached_property
     def pairs(self) -> list:
         """The pairs, strongest first."""
         return [r for r in self.records if r.get("type") == "pair"]
 
-    @property
+    @cached_property
     def clusters(self) -> list:
         """The near-duplicate clusters."""
         return [r for r in self.records if r.get("type") == "cluster"]
@@ -199,7 +200,7 @@ class QuotesResult:
         """Every record, as ``reprint quotes --format jsonl`` prints them."""
         return self._records.all()
 
-    @property
+    @cached_property
     def quotes(self) -> list:
         """The quotes, most widely shared first."""
         return [r for r in self.records if r.get("type") == "quote"]
