@@ -171,6 +171,9 @@ fn corpus(
             c.stats.empty_skipped += 1;
             continue;
         }
+        if id.trim().is_empty() {
+            return Err(format!("row {}: empty id", i + 1));
+        }
         if let Some(&first) = seen.get(&id) {
             if !dedupe_ids {
                 return Err(format!(

@@ -239,6 +239,8 @@ fn parse_line(line: &str, origin: Origin, fields: &Fields) -> Parsed {
         (Ok(i), Ok(s), Ok(d), Ok(t)) => (i, s, d, t),
         (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return Parsed::Bad(e),
     };
+    // An empty id names nothing: such a line is named after its place, as one without an id.
+    let id = id.filter(|i| !i.trim().is_empty());
     let named = id.is_some();
     let id = id.unwrap_or_else(|| origin.to_string());
     Parsed::Doc(Doc::new(id, source, date, title, text, origin), named)
@@ -453,6 +455,11 @@ mod tests {
     fn missing_id_uses_location() {
         let Parsed::Doc(d, _) = parse(r#"{"text":"x"}"#) else { panic!() };
         assert_eq!(d.id, "f.jsonl:3");
+        // Found by fuzzing: an empty id was taken as an id.
+        for empty in [r#"{"id":"","text":"x"}"#, r#"{"id":"  ","text":"x"}"#] {
+            let Parsed::Doc(d, named) = parse(empty) else { panic!() };
+            assert_eq!((d.id.as_str(), named), ("f.jsonl:3", false));
+        }
     }
 
     #[test]

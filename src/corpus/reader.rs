@@ -130,7 +130,7 @@ pub fn read_paths(paths: &[String], opts: &ReadOptions, on_bytes: &dyn Fn(u64)) 
     if let Some(first) = reading.first_missing_id.take() {
         let n = reading.corpus.stats.missing_ids;
         let message = format!(
-            "{n} JSON line{} had no {:?} field: {} named after {} place (file:line), the first at {first}",
+            "{n} JSON line{} had no {:?} field (or an empty one): {} named after {} place (file:line), the first at {first}",
             if n == 1 { "" } else { "s" },
             opts.fields.id,
             if n == 1 { "its document is" } else { "their documents are" },
