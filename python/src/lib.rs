@@ -294,7 +294,6 @@ fn archive_add(
     threads: usize,
 ) -> PyResult<(String, Vec<String>)> {
     let cfg = scan_config(options)?;
-    let asked = !parse_options(options)?.is_empty();
     let on_existing = match on_existing {
         "refuse" => OnExisting::Refuse,
         "replace" => OnExisting::Replace,
@@ -304,20 +303,7 @@ fn archive_add(
         }
     };
     run(py, threads, move |_| {
-        let mut archive = match path.exists() {
-            false => Archive::create(&path, &cfg),
-            true => Archive::open(&path, true).and_then(|a| {
-                let differ = reprint::archive::differing_options(&cfg, a.config());
-                match asked && !differ.is_empty() {
-                    true => Err(reprint::error::Error::Archive {
-                        path: path.display().to_string(),
-                        message: format!("made with other scan options; asked for {}", differ.join(", ")),
-                    }),
-                    false => Ok(a),
-                }
-            }),
-        }
-        .map_err(|e| e.to_string())?;
+        let mut archive = Archive::open_for_add(&path, &cfg).map_err(|e| e.to_string())?;
         let c = corpus(rows, paths, false, false)?;
         let stats = archive.add(&c.docs, &c, on_existing, batch, &|_| {}).map_err(|e| e.to_string())?;
         Ok((serde_json::to_string(&stats).unwrap_or_default(), problems(&c)))

@@ -151,6 +151,26 @@ impl Archive {
         Ok(Archive { conn, path: path.to_path_buf(), cfg })
     }
 
+    /// Opens the archive at `path` for adding, or creates it fixed to `cfg`. Options `cfg` sets
+    /// away from their defaults that differ from the archive's are an error naming them.
+    pub fn open_for_add(path: &Path, cfg: &ScanConfig) -> Result<Self> {
+        if !path.exists() {
+            return Archive::create(path, cfg);
+        }
+        let archive = Archive::open(path, true)?;
+        let differ = differing_options(cfg, archive.config());
+        if !differ.is_empty() {
+            return Err(archive_error(
+                path,
+                format!(
+                    "made with other scan options; asked for {}. An archive keeps the options it was made with: leave them out, or start a new archive",
+                    differ.join(", ")
+                ),
+            ));
+        }
+        Ok(archive)
+    }
+
     /// The scan options fixed at creation.
     pub fn config(&self) -> &ScanConfig {
         &self.cfg
@@ -185,16 +205,9 @@ impl Archive {
         let mut stats = AddStats::default();
         // Ids already archived, found before anything is written.
         let mut existing: AHashMap<usize, i64> = AHashMap::new();
-        {
-            let mut find = self.conn.prepare("SELECT num FROM docs WHERE id = ?1").map_err(self.err("cannot read"))?;
-            for (i, d) in docs.iter().enumerate() {
-                if let Some(num) = find
-                    .query_row([&d.id], |r| r.get::<_, i64>(0))
-                    .optional()
-                    .map_err(store_error(&self.path, "cannot read"))?
-                {
-                    existing.insert(i, num);
-                }
+        for (i, d) in docs.iter().enumerate() {
+            if let Some(num) = store::archived_num(&self.conn, &self.path, &d.id)? {
+                existing.insert(i, num);
             }
         }
         if on_existing == OnExisting::Refuse && !existing.is_empty() {
@@ -236,23 +249,9 @@ impl Archive {
             let path = &self.path;
             let w = store_error(path, "cannot add");
             // Count changes per source: the replaced documents' anchors out, the new ones' in.
-            let mut source_counts: AHashMap<i64, Vec<(u32, i32)>> = AHashMap::new();
-            for (num, source, k) in &old {
-                remove_doc(&tx, *num, *source).map_err(&w)?;
-                if let Some(s) = source {
-                    source_counts.entry(*s).or_default().extend(k.anchors.iter().map(|&h| (h, -1)));
-                }
-            }
-            let mut next: i64 = tx
-                .query_row("SELECT value FROM meta WHERE key = 'next_doc'", [], |r| r.get::<_, String>(0))
-                .map_err(&w)?
-                .parse()
-                .map_err(|_| archive_error(path, "damaged: next_doc"))?;
-            let segment: i64 = tx
-                .query_row("SELECT value FROM meta WHERE key = 'next_segment'", [], |r| r.get::<_, String>(0))
-                .map_err(&w)?
-                .parse()
-                .map_err(|_| archive_error(path, "damaged: next_segment"))?;
+            let mut source_counts = take_out(&tx, &old).map_err(&w)?;
+            let mut next = store::meta_number(&tx, path, "next_doc")?;
+            let segment = store::meta_number(&tx, path, "next_segment")?;
             let mut band_postings: Vec<postings::Posting> = Vec::new();
             let mut anchor_postings: Vec<postings::Posting> = Vec::new();
             {
@@ -298,12 +297,8 @@ impl Archive {
                         put.execute((kind as i64, bucket as i64, segment, blob)).map_err(&w)?;
                     }
                 }
-                for (source, changes) in source_counts {
-                    for (bucket, blob) in postings::count_blobs(source, changes) {
-                        put.execute((Kind::SourceCounts as i64, bucket, segment, blob)).map_err(&w)?;
-                    }
-                }
             }
+            put_counts(&tx, segment, source_counts).map_err(&w)?;
             tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_doc'", [next.to_string()]).map_err(&w)?;
             tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_segment'", [(segment + 1).to_string()])
                 .map_err(&w)?;
@@ -340,17 +335,10 @@ impl Archive {
     pub fn remove(&mut self, ids: &[String]) -> Result<usize> {
         let mut nums = Vec::new();
         let mut unknown = Vec::new();
-        {
-            let mut find = self.conn.prepare("SELECT num FROM docs WHERE id = ?1").map_err(self.err("cannot read"))?;
-            for id in ids {
-                match find
-                    .query_row([id], |r| r.get::<_, i64>(0))
-                    .optional()
-                    .map_err(store_error(&self.path, "cannot read"))?
-                {
-                    Some(n) => nums.push(n),
-                    None => unknown.push(id.clone()),
-                }
+        for id in ids {
+            match store::archived_num(&self.conn, &self.path, id)? {
+                Some(n) => nums.push(n),
+                None => unknown.push(id.clone()),
             }
         }
         if !unknown.is_empty() {
@@ -370,27 +358,9 @@ impl Archive {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(store_error(&self.path, "cannot write"))?;
         let w = store_error(&self.path, "cannot remove");
-        let mut source_counts: AHashMap<i64, Vec<(u32, i32)>> = AHashMap::new();
-        for (num, source, k) in &old {
-            remove_doc(&tx, *num, *source).map_err(&w)?;
-            if let Some(s) = source {
-                source_counts.entry(*s).or_default().extend(k.anchors.iter().map(|&h| (h, -1)));
-            }
-        }
-        let segment: i64 = tx
-            .query_row("SELECT value FROM meta WHERE key = 'next_segment'", [], |r| r.get::<_, String>(0))
-            .map_err(&w)?
-            .parse()
-            .map_err(|_| archive_error(&self.path, "damaged: next_segment"))?;
-        for (source, changes) in source_counts {
-            for (bucket, blob) in postings::count_blobs(source, changes) {
-                tx.execute(
-                    "INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)",
-                    (Kind::SourceCounts as i64, bucket, segment, blob),
-                )
-                .map_err(&w)?;
-            }
-        }
+        let source_counts = take_out(&tx, &old).map_err(&w)?;
+        let segment = store::meta_number(&tx, &self.path, "next_segment")?;
+        put_counts(&tx, segment, source_counts).map_err(&w)?;
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_segment'", [(segment + 1).to_string()]).map_err(&w)?;
         tx.commit().map_err(&w)?;
         Ok(old.len())
@@ -431,11 +401,7 @@ impl Archive {
         let path = self.path.clone();
         let w = store_error(&path, "cannot compact");
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&w)?;
-        let dead: ahash::AHashSet<u32> = {
-            let mut q = tx.prepare("SELECT num FROM deleted").map_err(&w)?;
-            let rows = q.query_map([], |r| r.get::<_, i64>(0)).map_err(&w)?;
-            rows.collect::<std::result::Result<Vec<_>, _>>().map_err(&w)?.into_iter().map(|n| n as u32).collect()
-        };
+        let dead = store::removed(&tx, &path)?;
         let buckets: Vec<(i64, i64)> = {
             let mut q = tx.prepare("SELECT DISTINCT kind, bucket FROM postings").map_err(&w)?;
             let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&w)?;
@@ -503,9 +469,36 @@ fn source_num(tx: &Connection, name: &str) -> rusqlite::Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
+/// Count changes per source, one blob list each.
+type SourceCounts = AHashMap<i64, Vec<(u32, i32)>>;
+
+/// Removes the archived documents `old` (number, source, keys) and gives their sources' count
+/// changes: each anchor they held, one document fewer.
+fn take_out(tx: &Connection, old: &[(i64, Option<i64>, DocKeys)]) -> rusqlite::Result<SourceCounts> {
+    let mut changes = SourceCounts::new();
+    for (num, source, k) in old {
+        remove_doc(tx, *num, *source)?;
+        if let Some(s) = source {
+            changes.entry(*s).or_default().extend(k.anchors.iter().map(|&h| (h, -1)));
+        }
+    }
+    Ok(changes)
+}
+
+/// Writes the count changes `changes` as segment `segment`'s count blobs.
+fn put_counts(tx: &Connection, segment: i64, changes: SourceCounts) -> rusqlite::Result<()> {
+    let mut put = tx.prepare_cached("INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)")?;
+    for (source, changes) in changes {
+        for (bucket, blob) in postings::count_blobs(source, changes) {
+            put.execute((Kind::SourceCounts as i64, bucket, segment, blob))?;
+        }
+    }
+    Ok(())
+}
+
 /// Removes document `num` (of `source`) and takes it out of its source's count; its postings
 /// stay until `compact`, named in `deleted` so lookups pass over them (its anchor counts are
-/// taken back by the caller).
+/// taken back by [`take_out`]).
 fn remove_doc(tx: &Connection, num: i64, source: Option<i64>) -> rusqlite::Result<()> {
     tx.execute("DELETE FROM docs WHERE num = ?1", [num])?;
     tx.execute("INSERT OR IGNORE INTO deleted (num) VALUES (?1)", [num])?;

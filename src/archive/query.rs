@@ -11,7 +11,7 @@ use crate::passage::boilerplate::Boilerplate;
 use crate::progress::Progress;
 use crate::scan::{scan_part, ScanResult, Whole};
 use ahash::{AHashMap, AHashSet};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use std::path::Path;
 
 /// What a query found.
@@ -42,21 +42,14 @@ impl Archive {
         let conn = &self.conn;
         let path = self.path.as_path();
         let read = store_error(path, "cannot read");
-        let mut dead: AHashSet<u32> = {
-            let mut q = conn.prepare("SELECT num FROM deleted").map_err(&read)?;
-            let rows = q.query_map([], |r| r.get::<_, i64>(0)).map_err(&read)?;
-            rows.map(|r| r.map(|n| n as u32)).collect::<std::result::Result<_, _>>().map_err(&read)?
-        };
+        let mut dead = store::removed(conn, path)?;
         // A new document whose id is archived stands in for the archived one, which would
         // otherwise match it word for word.
         let mut already_archived = Vec::new();
-        {
-            let mut q = conn.prepare_cached("SELECT num FROM docs WHERE id = ?1").map_err(&read)?;
-            for d in docs {
-                if let Some(num) = q.query_row([&d.id], |r| r.get::<_, i64>(0)).optional().map_err(&read)? {
-                    dead.insert(num as u32);
-                    already_archived.push(d.id.clone());
-                }
+        for d in docs {
+            if let Some(num) = store::archived_num(conn, path, &d.id)? {
+                dead.insert(num as u32);
+                already_archived.push(d.id.clone());
             }
         }
         let archived: usize = conn.query_row("SELECT COUNT(*) FROM docs", [], |r| r.get::<_, i64>(0)).map_err(&read)?

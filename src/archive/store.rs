@@ -148,6 +148,26 @@ pub fn meta(conn: &Connection, path: &Path, key: &str) -> Result<String> {
         .ok_or_else(|| archive_error(path, format!("damaged: no `{key}` in meta")))
 }
 
+/// A `meta` counter.
+pub fn meta_number(conn: &Connection, path: &Path, key: &str) -> Result<i64> {
+    meta(conn, path, key)?.parse().map_err(|_| archive_error(path, format!("damaged: `{key}` in meta is not a number")))
+}
+
+/// The number of the archived document with this id, if there is one.
+pub fn archived_num(conn: &Connection, path: &Path, id: &str) -> Result<Option<i64>> {
+    let read = store_error(path, "cannot read");
+    let mut find = conn.prepare_cached("SELECT num FROM docs WHERE id = ?1").map_err(&read)?;
+    find.query_row([id], |r| r.get::<_, i64>(0)).optional().map_err(read)
+}
+
+/// The removed documents still named in postings (until `compact`).
+pub fn removed(conn: &Connection, path: &Path) -> Result<ahash::AHashSet<u32>> {
+    let read = store_error(path, "cannot read");
+    let mut q = conn.prepare_cached("SELECT num FROM deleted").map_err(&read)?;
+    let rows = q.query_map([], |r| r.get::<_, i64>(0)).map_err(&read)?;
+    rows.map(|r| r.map(|n| n as u32)).collect::<rusqlite::Result<_>>().map_err(read)
+}
+
 /// Compresses a text for the `docs` table.
 pub fn compress(text: &str) -> Vec<u8> {
     ruzstd::encoding::compress_to_vec(text.as_bytes(), ruzstd::encoding::CompressionLevel::Fastest)

@@ -4,12 +4,10 @@ use super::input::{write_failure, InputArgs, OutputArgs, WorkArgs};
 use super::progress::Bars;
 use super::scan::ScanOptions;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
-use reprint::archive::{differing_options, Archive, OnExisting, QueryResult, DEFAULT_BATCH};
-use reprint::config::ScanConfig;
+use reprint::archive::{Archive, OnExisting, QueryResult, DEFAULT_BATCH};
 use reprint::corpus::Corpus;
 use reprint::progress::{Progress, Unit};
-use reprint::quote::QuoteConfig;
-use reprint::report::{emit_quotes, emit_scan, for_format, Format, QuoteSummary, Summary};
+use reprint::report::{write_scan, Summary};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -104,33 +102,13 @@ pub fn run(command: Command) -> ExitCode {
     }
 }
 
-/// Opens the archive for adding, or creates it with `cfg`; options asked for that differ from
-/// the archive's are an error.
-fn open_for_add(path: &Path, cfg: &ScanConfig) -> Result<Archive, reprint::error::Error> {
-    if !path.exists() {
-        return Archive::create(path, cfg);
-    }
-    let archive = Archive::open(path, true)?;
-    let differ = differing_options(cfg, archive.config());
-    if !differ.is_empty() {
-        return Err(reprint::error::Error::Archive {
-            path: path.display().to_string(),
-            message: format!(
-                "made with other scan options; asked for {}. An archive keeps the options it was made with: leave them out, or start a new archive",
-                differ.join(", ")
-            ),
-        });
-    }
-    Ok(archive)
-}
-
 fn add(args: AddArgs) -> ExitCode {
     if let Err(e) = set_threads(args.work.threads, args.out.quiet) {
         return fail(e);
     }
     let started = Instant::now();
     let bars = Bars::new(args.out.quiet);
-    let mut archive = match open_for_add(&args.archive, &args.scan.config()) {
+    let mut archive = match Archive::open_for_add(&args.archive, &args.scan.config()) {
         Ok(a) => a,
         Err(e) => return fail(e),
     };
@@ -231,15 +209,8 @@ fn write_query(archive: &Archive, found: &QueryResult, out: &OutputArgs, bars: &
         Ok(w) => w,
         Err(e) => return Some(fail(e)),
     };
-    let docs = &found.corpus.docs;
-    let mut report = for_format(out.format, writer, "reprint: index query", docs);
-    let mut written = emit_scan(report.as_mut(), &found.corpus, &summary, &found.result);
-    if written.is_ok() && out.format == Format::Html {
-        let cfg = QuoteConfig::default();
-        let quotes = reprint::quote::find_quotes(docs, &found.corpus, &cfg, bars);
-        written = emit_quotes(report.as_mut(), docs, &QuoteSummary::new(docs, &cfg, &quotes), &quotes);
-    }
-    write_failure(written.and_then(|()| report.finish()))
+    let title = "reprint: index query";
+    write_failure(write_scan(out.format, writer, title, &found.corpus, &summary, &found.result, bars))
 }
 
 fn stats(path: &Path, json: bool, compact: bool) -> ExitCode {

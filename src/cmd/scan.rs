@@ -4,8 +4,7 @@ use super::input::{write_failure, InputArgs, OutputArgs, WorkArgs};
 use super::progress::Bars;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::config::ScanConfig;
-use reprint::quote::QuoteConfig;
-use reprint::report::{emit_quotes, emit_scan, for_format, Format, QuoteSummary, Summary};
+use reprint::report::{write_scan, Summary};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -133,17 +132,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(out) => out,
         Err(e) => return fail(e),
     };
-    let mut report = for_format(args.out.format, out, "reprint: scan", &corpus.docs);
-    let mut written_ok = emit_scan(report.as_mut(), &corpus, &summary, &result);
-    if written_ok.is_ok() && args.out.format == Format::Html {
-        // The HTML page also shows the quotes the corpus shares.
-        let cfg = QuoteConfig::default();
-        let quotes = reprint::quote::find_quotes(&corpus.docs, &corpus, &cfg, &bars);
-        written_ok =
-            emit_quotes(report.as_mut(), &corpus.docs, &QuoteSummary::new(&corpus.docs, &cfg, &quotes), &quotes);
-    }
-    let written_ok = written_ok.and_then(|()| report.finish());
-    drop(report);
+    let written_ok = write_scan(args.out.format, out, "reprint: scan", &corpus, &summary, &result, &bars);
     if let Some(code) = write_failure(written_ok) {
         return code;
     }

@@ -309,6 +309,27 @@ pub fn for_format<'w>(
     }
 }
 
+/// Writes the scan `result` of `corpus` in `format` into `out`, and finishes: the records of
+/// [`emit_scan`], and on the HTML page also the quotes the corpus shares (default quote options).
+pub fn write_scan<'w>(
+    format: Format,
+    out: Box<dyn Write + 'w>,
+    title: &'w str,
+    corpus: &'w Corpus,
+    summary: &Summary,
+    result: &ScanResult,
+    progress: &dyn crate::progress::Progress,
+) -> io::Result<()> {
+    let mut report = for_format(format, out, title, &corpus.docs);
+    emit_scan(report.as_mut(), corpus, summary, result)?;
+    if format == Format::Html {
+        let cfg = crate::quote::QuoteConfig::default();
+        let quotes = crate::quote::find_quotes(&corpus.docs, corpus, &cfg, progress);
+        emit_quotes(report.as_mut(), &corpus.docs, &QuoteSummary::new(&corpus.docs, &cfg, &quotes), &quotes)?;
+    }
+    report.finish()
+}
+
 /// Which of two documents is dated earlier.
 fn earlier(a: &Doc, b: &Doc) -> Option<&'static str> {
     match (a.date.as_deref(), b.date.as_deref()) {
