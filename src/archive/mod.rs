@@ -21,9 +21,8 @@ pub use query::QueryResult;
 use crate::config::ScanConfig;
 use crate::corpus::{Doc, Texts};
 use crate::error::{Error, Result};
-use crate::fingerprint::shingle::shingles_in_order;
 use crate::fingerprint::signature::MinHasher;
-use crate::fingerprint::winnow::winnow_into;
+use crate::fingerprint::winnow::{anchors_of, Anchor};
 use crate::fingerprint::{fingerprint_all, Fingerprints};
 use crate::neardup::band::band_keys;
 use ahash::AHashMap;
@@ -531,11 +530,9 @@ fn doc_keys(fp: &Fingerprints, cfg: &ScanConfig) -> Vec<DocKeys> {
                 };
                 let mut hashes: Vec<u32> = Vec::new();
                 if let (Some((k, w)), Some(words)) = (fp.anchor_spec, fp.words.get(d)) {
-                    in_order.clear();
                     anchors.clear();
-                    shingles_in_order(words, k, in_order);
-                    winnow_into(in_order, w, anchors);
-                    hashes.extend(anchors.iter().map(|a: &crate::fingerprint::winnow::Anchor| a.hash));
+                    anchors_of(words, k, w, in_order, anchors);
+                    hashes.extend(anchors.iter().map(|a: &Anchor| a.hash));
                     hashes.sort_unstable();
                     hashes.dedup();
                 }

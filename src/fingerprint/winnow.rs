@@ -23,6 +23,14 @@ pub fn anchor_hash(shingle: u64) -> u32 {
     (shingle >> 32) as u32
 }
 
+/// Appends to `out` the winnowed anchors of a document's token hashes `words` (`k`-token
+/// shingles, windows of `w`), in position order; `shingles` is scratch space.
+pub fn anchors_of(words: &[u32], k: usize, w: usize, shingles: &mut Vec<u64>, out: &mut Vec<Anchor>) {
+    shingles.clear();
+    shingles_in_order(words, k, shingles);
+    winnow_into(shingles, w, out);
+}
+
 /// Winnowed anchors of a word-hash sequence ([`crate::fingerprint::shingle::word_hash`]): shingles of `k` tokens, windows of `w` shingles.
 /// In each window the rightmost smallest hash is taken; consecutive windows picking the same
 /// shingle give one anchor. Returned in position order.

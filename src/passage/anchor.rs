@@ -13,8 +13,7 @@
 //! within one document (a sentence printed a thousand times) keeps at most
 //! [`MAX_REPEATS_PER_DOC`] positions in the index, so no document can make it blow up.
 
-use crate::fingerprint::shingle::shingles_in_order;
-use crate::fingerprint::winnow::{winnow_into, Anchor};
+use crate::fingerprint::winnow::{anchors_of, Anchor};
 use crate::fingerprint::Fingerprints;
 use crate::passage::seed::{Posting, Seed, SeedIndex};
 use rayon::prelude::*;
@@ -284,9 +283,7 @@ impl AnchorIndex {
         let seen = seen.into_repeated();
         let words = &fp.words;
         let index = AnchorIndex::build_with(words.len(), |d, in_order: &mut Vec<u64>, out| {
-            in_order.clear();
-            shingles_in_order(&words[d], k, in_order);
-            winnow_into(in_order, w, out);
+            anchors_of(&words[d], k, w, in_order, out);
             // Branch-free: the lookups miss the caches at scale, and with no branch on their
             // results the processor keeps several of them in flight.
             let mut kept = 0;
@@ -317,7 +314,7 @@ impl AnchorIndex {
 mod tests {
     use super::*;
     use crate::fingerprint::shingle::word_hash;
-    use crate::fingerprint::winnow::{winnow, winnow_each, SeenTwice};
+    use crate::fingerprint::winnow::{winnow, winnow_each, winnow_into, SeenTwice};
 
     fn hashes(words: &str) -> Vec<u32> {
         crate::text::tokens(words).map(|t| word_hash(t.hash)).collect()

@@ -4,8 +4,7 @@
 //! that source's documents, is that source's boilerplate. A wire story carried by many *different*
 //! sources is reuse, not boilerplate, and is never flagged by this rule.
 
-use crate::fingerprint::shingle::shingles_in_order;
-use crate::fingerprint::winnow::{winnow_into, Anchor};
+use crate::fingerprint::winnow::{anchors_of, Anchor};
 use crate::passage::anchor::{AnchorIndex, MAX_REPEATS_PER_DOC};
 use crate::passage::seed::Posting;
 use ahash::AHashSet;
@@ -86,10 +85,8 @@ impl Boilerplate {
                     let Some(source) = sources.get(d).copied().flatten().filter(|s| self.sources.contains(s)) else {
                         return Vec::new();
                     };
-                    in_order.clear();
                     anchors.clear();
-                    shingles_in_order(ws, k, in_order);
-                    winnow_into(in_order, w, anchors);
+                    anchors_of(ws, k, w, in_order, anchors);
                     let mut kept: Vec<(u32, u32)> = anchors
                         .iter()
                         .filter(|a| self.anchors.contains(&(source, a.hash)))
