@@ -4,7 +4,7 @@
 
 use crate::config::ScanConfig;
 use crate::corpus::Texts;
-use crate::fingerprint::shingle::overlap;
+use crate::fingerprint::shingle::{overlap, Overlap};
 use crate::fingerprint::signature::{estimate_jaccard, MinHasher};
 use crate::fingerprint::{fingerprint_all, Fingerprints};
 use crate::neardup::band::{self, LshParams};
@@ -199,17 +199,26 @@ fn add_passages<X: Texts + ?Sized>(
     drop(seeds);
     progress.finish();
     progress.start("pairing", None, Unit::Pairs);
-    let index: ahash::AHashMap<(u32, u32), usize> =
-        result.pairs.iter().enumerate().map(|(i, p)| ((p.a, p.b), i)).collect();
+    // The near-duplicate pairs by (a, b), as positions into them: 4 bytes a pair where a hash
+    // map took 30.
+    let mut by_ends: Vec<u32> = (0..result.pairs.len() as u32).collect();
+    let ends = |i: u32| (result.pairs[i as usize].a, result.pairs[i as usize].b);
+    by_ends.par_sort_unstable_by_key(|&i| ends(i));
+    let position = |a: u32, b: u32| by_ends.binary_search_by_key(&(a, b), |&i| ends(i)).ok();
     result.stats.passages += found.iter().map(|f| f.2.len()).sum::<usize>();
     // Each pair comes once, from its first document: near-duplicates get their passages, the
     // others become new pairs.
     let mut new = Vec::new();
+    let mut attach = Vec::new();
     for (a, b, passages) in found {
-        match index.get(&(a, b)) {
-            Some(&i) => result.pairs[i].passages = passages,
+        match position(a, b) {
+            Some(i) => attach.push((by_ends[i], passages)),
             None => new.push((a, b, passages)),
         }
+    }
+    drop(by_ends);
+    for (i, passages) in attach {
+        result.pairs[i as usize].passages = passages;
     }
     // Sets are needed for the pairs that only share passages: made from the word hashes, which
     // are then done with.
@@ -284,6 +293,7 @@ fn find_pairs_from<X: Texts + ?Sized>(
     stats.oversized_buckets = lsh.oversized.len();
     stats.largest_bucket = lsh.oversized.iter().map(|b| b.members.len()).max().unwrap_or(0);
     let mut candidates: Vec<(u32, u32, FoundBy)> = lsh.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Lsh)).collect();
+    let lsh = lsh.oversized;
     if let Some(c) = cfg.containment {
         // The sampled index counts distinct shingles: every document needs its set.
         fp.make_all_sets(texts);
@@ -295,7 +305,7 @@ fn find_pairs_from<X: Texts + ?Sized>(
         stats.containment_skipped_postings = found.skipped_postings;
         candidates.extend(found.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Containment)));
     }
-    for bucket in &lsh.oversized {
+    for bucket in &lsh {
         let rep = bucket.members[0];
         candidates.extend(bucket.members[1..].iter().map(|&m| (rep, m, FoundBy::Bucket)));
     }
@@ -318,12 +328,26 @@ fn find_pairs_from<X: Texts + ?Sized>(
     let keep = |o: &crate::fingerprint::shingle::Overlap| {
         o.jaccard >= cfg.threshold || cfg.containment.is_some_and(|c| o.containment >= c)
     };
-    let mut pairs: Vec<Pair> = candidates
+    // Which candidates hold, as a flag each, collected straight into place (a filtered parallel
+    // collect gathers pieces and copies them: twice the pairs at once, and a million one-word
+    // documents make ten million pairs); then the pairs, made again from their sets.
+    let shared: Vec<Option<u32>> = candidates
         .par_iter()
-        .filter_map(|&(a, b, found_by)| {
-            let o = overlap(&fp.shingles[a as usize], &fp.shingles[b as usize]);
+        .map(|&(a, b, _)| {
             progress.advance(1);
-            keep(&o).then(|| Pair {
+            let o = overlap(&fp.shingles[a as usize], &fp.shingles[b as usize]);
+            keep(&o).then_some(o.shared as u32)
+        })
+        .collect();
+    let mut verified: Vec<(u32, u32, FoundBy, u32)> =
+        candidates.iter().zip(shared).filter_map(|(&(a, b, by), s)| Some((a, b, by, s?))).collect();
+    drop(candidates);
+    verified.shrink_to_fit();
+    let mut pairs: Vec<Pair> = verified
+        .par_iter()
+        .map(|&(a, b, found_by, shared)| {
+            let o = Overlap::of_counts(shared as usize, fp.shingles[a as usize].len(), fp.shingles[b as usize].len());
+            Pair {
                 a,
                 b,
                 jaccard: o.jaccard,
@@ -333,9 +357,10 @@ fn find_pairs_from<X: Texts + ?Sized>(
                 cluster: None,
                 found_by,
                 passages: Vec::new(),
-            })
+            }
         })
         .collect();
+    drop(verified);
     progress.finish();
     // The sets are made again later for the few documents that need them, rather than held
     // through the passage stage.

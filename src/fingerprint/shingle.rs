@@ -155,13 +155,19 @@ pub struct Overlap {
 
 /// Computes the exact [`Overlap`] of two sorted shingle sets.
 pub fn overlap(a: &[u64], b: &[u64]) -> Overlap {
-    let shared = intersection_size(a, b);
-    let union = a.len() + b.len() - shared;
-    let smaller = a.len().min(b.len());
-    Overlap {
-        shared,
-        jaccard: if union == 0 { 0.0 } else { shared as f64 / union as f64 },
-        containment: if smaller == 0 { 0.0 } else { shared as f64 / smaller as f64 },
+    Overlap::of_counts(intersection_size(a, b), a.len(), b.len())
+}
+
+impl Overlap {
+    /// The overlap of two sets of `a_len` and `b_len` shingles sharing `shared`.
+    pub fn of_counts(shared: usize, a_len: usize, b_len: usize) -> Overlap {
+        let union = a_len + b_len - shared;
+        let smaller = a_len.min(b_len);
+        Overlap {
+            shared,
+            jaccard: if union == 0 { 0.0 } else { shared as f64 / union as f64 },
+            containment: if smaller == 0 { 0.0 } else { shared as f64 / smaller as f64 },
+        }
     }
 }
 

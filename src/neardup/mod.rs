@@ -48,9 +48,12 @@ pub struct Pair {
 }
 
 /// Strongest first: Jaccard, then containment, then words in passages, then input order.
+/// Pairs are distinct, so the order is total and an unstable sort gives the one answer (without
+/// the stable sort's buffer of half the pairs: 400 MB at ten million pairs).
 pub fn sort_pairs(pairs: &mut [Pair]) {
+    use rayon::prelude::*;
     let words = |p: &Pair| p.passages.iter().map(|x| x.words).sum::<usize>();
-    pairs.sort_by(|x, y| {
+    pairs.par_sort_unstable_by(|x, y| {
         y.jaccard
             .total_cmp(&x.jaccard)
             .then(y.containment.total_cmp(&x.containment))
