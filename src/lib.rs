@@ -31,6 +31,7 @@ pub mod eval;
 pub mod fingerprint;
 pub mod memory;
 pub mod neardup;
+pub mod part;
 pub mod passage;
 pub mod progress;
 pub mod quote;

@@ -52,6 +52,9 @@ enum Command {
     /// A persistent archive: add each day's articles, ask which reuse archived ones.
     #[command(subcommand)]
     Index(cmd::index::Command),
+    /// The tasks of a cluster job (run by the Spark driver in spark/, not by hand).
+    #[command(subcommand, hide = true)]
+    Part(cmd::part::Command),
 }
 
 /// `reprint ARGS` parsed by the real command line, for the subcommands' tests.
@@ -70,5 +73,6 @@ fn main() -> ExitCode {
         Command::Eval(args) => cmd::eval::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Index(command) => cmd::index::run(command),
+        Command::Part(command) => cmd::part::run(command),
     }
 }

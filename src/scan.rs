@@ -71,6 +71,11 @@ pub struct Whole {
     /// The part's documents before this one are context (archived): only pairs whose later
     /// document is this one or after are found.
     pub first_new: u32,
+    /// The part's documents from this one on are context too (a cluster job's part holds every
+    /// member of its documents' LSH buckets, later ones included): only pairs whose later
+    /// document is in `first_new..end_new` are found. An archive query's part ends with its new
+    /// documents: `end_new` is its length.
+    pub end_new: u32,
     /// Documents in the whole corpus (for a `max_df` given as a share).
     pub documents: usize,
     /// Anchors held by more than `max_df` documents of the whole corpus (only those the new
@@ -112,8 +117,8 @@ pub fn scan_part<X: Texts + ?Sized>(
     let fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total_bytes, &|n| progress.advance(n));
     progress.finish();
     let mut fp = fp;
-    let first_new = whole.map_or(0, |w| w.first_new);
-    let mut result = find_pairs_from(texts, &mut fp, cfg, first_new, progress);
+    let new = whole.map_or(0..u32::MAX, |w| w.first_new..w.end_new);
+    let mut result = find_pairs_from(texts, &mut fp, cfg, new, progress);
     if cfg.passages {
         let keep = KEEP_SIGNATURES_BYTES;
         add_passages(texts, sources, &mut fp, &hasher, cfg, whole, progress, &mut result, keep);
@@ -180,7 +185,7 @@ fn add_passages<X: Texts + ?Sized>(
     result.stats.boilerplate_anchors = boilerplate.len();
     progress.start("aligning", Some(n as u64), Unit::Docs);
     let input = PassageInput {
-        first_new: whole.map_or(0, |w| w.first_new),
+        new: whole.map_or(0..u32::MAX, |w| w.first_new..w.end_new),
         boilerplate_at: &boilerplate_at,
         is_boilerplate: &is_boilerplate,
         has_boilerplate: &|d: u32| boilerplate.has_any(source(d as usize)),
@@ -265,15 +270,15 @@ pub fn find_pairs<X: Texts + ?Sized>(
     cfg: &ScanConfig,
     progress: &dyn Progress,
 ) -> ScanResult {
-    find_pairs_from(texts, fp, cfg, 0, progress)
+    find_pairs_from(texts, fp, cfg, 0..u32::MAX, progress)
 }
 
-/// [`find_pairs`], keeping only the pairs whose later document is `first_new` or after.
+/// [`find_pairs`], keeping only the pairs whose later document is in `new`.
 fn find_pairs_from<X: Texts + ?Sized>(
     texts: &X,
     fp: &mut Fingerprints,
     cfg: &ScanConfig,
-    first_new: u32,
+    new: std::ops::Range<u32>,
     progress: &dyn Progress,
 ) -> ScanResult {
     let n = fp.len();
@@ -289,7 +294,10 @@ fn find_pairs_from<X: Texts + ?Sized>(
 
     progress.start("candidates", None, Unit::Pairs);
     let lsh = band::candidate_pairs(&fp.signatures, fp.perms, params, cfg.max_bucket, &skip);
-    stats.lsh_candidates = lsh.pairs.len();
+    // A part counts the candidates it is asked about: summed over parts, the whole's.
+    let whole_part = new == (0..u32::MAX);
+    stats.lsh_candidates =
+        if whole_part { lsh.pairs.len() } else { lsh.pairs.iter().filter(|p| new.contains(&p.1)).count() };
     stats.oversized_buckets = lsh.oversized.len();
     stats.largest_bucket = lsh.oversized.iter().map(|b| b.members.len()).max().unwrap_or(0);
     let mut candidates: Vec<(u32, u32, FoundBy)> = lsh.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Lsh)).collect();
@@ -301,7 +309,7 @@ fn find_pairs_from<X: Texts + ?Sized>(
             fp.shingles.par_iter().map(|s| containment::sample(s, cfg.containment_scale)).collect();
         // The estimate is noisy for short documents; verification below is exact.
         let found = containment::candidate_pairs(&samples, c * 0.6, cfg.containment_max_df);
-        stats.containment_candidates = found.pairs.len();
+        stats.containment_candidates = found.pairs.iter().filter(|p| whole_part || new.contains(&p.1)).count();
         stats.containment_skipped_postings = found.skipped_postings;
         candidates.extend(found.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Containment)));
     }
@@ -309,8 +317,8 @@ fn find_pairs_from<X: Texts + ?Sized>(
         let rep = bucket.members[0];
         candidates.extend(bucket.members[1..].iter().map(|&m| (rep, m, FoundBy::Bucket)));
     }
-    if first_new > 0 {
-        candidates.retain(|c| c.1 >= first_new);
+    if !whole_part {
+        candidates.retain(|c| new.contains(&c.1));
     }
     candidates.par_sort_unstable();
     candidates.dedup_by_key(|c| (c.0, c.1));

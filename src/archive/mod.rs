@@ -96,9 +96,11 @@ pub struct Archive {
 }
 
 /// The keys of one document: its band keys and its distinct anchors.
-struct DocKeys {
-    bands: Vec<u64>,
-    anchors: Vec<u32>,
+pub(crate) struct DocKeys {
+    /// Bucket keys of its LSH bands (none for a document without shingles).
+    pub(crate) bands: Vec<u64>,
+    /// Its distinct anchor hashes, ascending.
+    pub(crate) anchors: Vec<u32>,
 }
 
 /// The options an archive fixes, as they differ between `asked` and `stored` (only options
@@ -508,7 +510,7 @@ fn remove_doc(tx: &Connection, num: i64, source: Option<i64>) -> rusqlite::Resul
 }
 
 /// Fingerprints `texts` as a scan with `cfg` (in tokens) does, anchors included.
-fn fingerprint(texts: &[String], cfg: &ScanConfig) -> Fingerprints {
+pub(crate) fn fingerprint(texts: &[String], cfg: &ScanConfig) -> Fingerprints {
     let hasher = MinHasher::new(cfg.perms, cfg.seed);
     let total: u64 = texts.iter().map(|t| t.len() as u64).sum();
     let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
@@ -517,7 +519,7 @@ fn fingerprint(texts: &[String], cfg: &ScanConfig) -> Fingerprints {
 
 /// Each document's band keys (none for a document without shingles, as the scan skips it) and
 /// distinct anchors (as the scan's anchor index holds them).
-fn doc_keys(fp: &Fingerprints, cfg: &ScanConfig) -> Vec<DocKeys> {
+pub(crate) fn doc_keys(fp: &Fingerprints, cfg: &ScanConfig) -> Vec<DocKeys> {
     let params = cfg.lsh_params();
     (0..fp.len())
         .into_par_iter()

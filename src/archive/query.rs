@@ -98,7 +98,8 @@ impl Archive {
         // rather than all of its sources' counts.
         let needed = (corpus.docs.len() <= SMALL_PART).then(|| shingle_anchor_hashes(&corpus, &cfg));
         let boilerplate = self.boilerplate(&corpus, &sources, first_new, &keys, needed.as_ref())?;
-        let whole = Whole { first_new: first_new as u32, documents, frequent, boilerplate };
+        let whole =
+            Whole { first_new: first_new as u32, end_new: corpus.docs.len() as u32, documents, frequent, boilerplate };
         let result = scan_part(&corpus, &sources, &self.cfg, Some(&whole), progress);
         Ok(QueryResult { corpus, result, first_new, archived, already_archived })
     }

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod eval;
 pub mod index;
 pub mod input;
+pub mod part;
 pub mod progress;
 pub mod quotes;
 pub mod scan;

@@ -53,9 +53,9 @@ pub struct Passage {
 
 /// What [`find_passages`] needs besides the texts.
 pub struct PassageInput<'a> {
-    /// Only pairs whose later document is this one or after are aligned (0: every pair; a
-    /// scan of part of a corpus sets it to its first new document).
-    pub first_new: u32,
+    /// Only pairs whose later document is in this range are aligned (`0..u32::MAX`: every pair;
+    /// a scan of part of a corpus sets it to its new documents).
+    pub new: std::ops::Range<u32>,
     /// Positions of each document's boilerplate anchors, sorted (see
     /// [`crate::passage::boilerplate::Boilerplate::positions`]).
     pub boilerplate_at: &'a [Vec<u32>],
@@ -333,8 +333,8 @@ pub fn find_passages<X: Texts + ?Sized>(
         .into_par_iter()
         .map_init(PairScratch::default, |scratch, a| {
             seeds.pairs_of(a, &mut scratch.seeds);
-            if input.first_new > a + 1 {
-                scratch.seeds.retain(|s| s.b >= input.first_new);
+            if input.new.start > a + 1 || input.new.end < u32::MAX {
+                scratch.seeds.retain(|s| input.new.contains(&s.b));
             }
             let mut found = Vec::new();
             let all = std::mem::take(&mut scratch.seeds);

@@ -213,6 +213,15 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The summary of a scan with `cfg` that found nothing in no documents: the settings, every
+    /// count zero (a cluster job fills the counts in from its stages).
+    pub fn for_config(cfg: &ScanConfig) -> Self {
+        let empty = Corpus::default();
+        let mut summary = Summary::new(&empty, cfg, &ScanResult::default());
+        summary.min_unquoted_words = cfg.unquoted_floor().unwrap_or(cfg.min_words);
+        summary
+    }
+
     /// Builds the summary of a scan of `corpus` with `cfg`.
     pub fn new(corpus: &Corpus, cfg: &ScanConfig, result: &ScanResult) -> Self {
         let sources: BTreeSet<&str> = corpus.docs.iter().filter_map(|d| d.source.as_deref()).collect();
@@ -390,30 +399,34 @@ fn pair_texts<'b>(
     }
 }
 
+/// The records of `pairs` (of documents of `corpus`) encoded by `encode`, in parallel, in order.
+pub fn encode_pairs(corpus: &Corpus, pairs: &[crate::neardup::Pair], encode: PairEncoder) -> io::Result<Vec<Vec<u8>>> {
+    use rayon::prelude::*;
+    pairs
+        .par_iter()
+        .map_init(
+            || (String::new(), String::new()),
+            |bufs, p| {
+                let (ta, tb) = pair_texts(corpus, p, bufs);
+                let mut out = Vec::new();
+                encode(&pair_record(&corpus.docs, p, ta, tb), &mut out).map(|()| out)
+            },
+        )
+        .collect()
+}
+
 /// Pushes every record of `result` (a scan of `corpus`) into `report`, leaving it open for more
 /// (call [`Report::finish`] after). Where the report encodes pairs on their own, batches of
 /// pairs are read and encoded in parallel and written in order, so the output is the same
 /// whatever the thread count.
 pub fn emit_scan(report: &mut dyn Report, corpus: &Corpus, summary: &Summary, result: &ScanResult) -> io::Result<()> {
-    use rayon::prelude::*;
     report.summary(summary)?;
     let docs = &corpus.docs;
     match report.encoder() {
         Some(encode) => {
             for batch in result.pairs.chunks(ENCODE_BATCH) {
-                let encoded: Vec<io::Result<Vec<u8>>> = batch
-                    .par_iter()
-                    .map_init(
-                        || (String::new(), String::new()),
-                        |bufs, p| {
-                            let (ta, tb) = pair_texts(corpus, p, bufs);
-                            let mut out = Vec::new();
-                            encode(&pair_record(docs, p, ta, tb), &mut out).map(|()| out)
-                        },
-                    )
-                    .collect();
-                for bytes in encoded {
-                    report.encoded_pair(&bytes?)?;
+                for bytes in encode_pairs(corpus, batch, encode)? {
+                    report.encoded_pair(&bytes)?;
                 }
             }
         }

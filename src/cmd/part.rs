@@ -1,0 +1,162 @@
+//! `reprint part keys|scan`: the tasks of a cluster job, run by the Spark driver in `spark/` on
+//! its executors (see [`reprint::part`]). Both read JSON Lines on stdin and write lines on
+//! stdout; a bad line is an error naming its line, and nothing is written after it.
+
+use super::scan::ScanOptions;
+use super::{fail, set_threads};
+use reprint::config::ScanConfig;
+use reprint::part::{check_config, keys, scan_block, settings, summary, PartDoc, SummaryCounts, WholeFacts};
+use serde::Deserialize;
+use std::io::{self, BufRead, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Subcommands of `reprint part`.
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Band keys and anchors of documents: `{"n","id","text",...}` lines in, `{"n","bands","anchors"}` out.
+    Keys(KeysArgs),
+    /// Scan blocks: a `{"first_new","end_new","docs"}` line, then that many document lines, for
+    /// each block; out, a line per pair (`a b jaccard containment words near record`, tab
+    /// separated) and a `#stats` line per block.
+    Scan(ScanArgs),
+    /// The settings the driver groups keys by, for `--documents N` documents, as JSON.
+    Settings(SettingsArgs),
+    /// The summary record from the job's counts (JSON on stdin).
+    Summary(KeysArgs),
+}
+
+/// Options of `reprint part settings`.
+#[derive(clap::Args, Debug)]
+pub struct SettingsArgs {
+    #[command(flatten)]
+    scan: ScanOptions,
+    /// Documents in the corpus.
+    #[arg(long, value_name = "N")]
+    documents: usize,
+}
+
+/// Options of `reprint part keys`.
+#[derive(clap::Args, Debug)]
+pub struct KeysArgs {
+    #[command(flatten)]
+    scan: ScanOptions,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+}
+
+/// Options of `reprint part scan`.
+#[derive(clap::Args, Debug)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    scan: ScanOptions,
+    /// The facts about the whole corpus (documents, frequent anchors, boilerplate), as JSON.
+    #[arg(long, value_name = "FILE")]
+    whole: PathBuf,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+}
+
+/// Runs `reprint part`.
+pub fn run(command: Command) -> ExitCode {
+    let (scan, threads) = match &command {
+        Command::Keys(a) => (&a.scan, a.threads),
+        Command::Scan(a) => (&a.scan, a.threads),
+        Command::Settings(a) => (&a.scan, 1),
+        Command::Summary(a) => (&a.scan, 1),
+    };
+    let cfg = scan.config();
+    if let Err(e) = check_config(&cfg).and_then(|()| set_threads(threads, true)) {
+        return fail(e);
+    }
+    let out = &mut BufWriter::new(io::stdout().lock());
+    let done = match command {
+        Command::Keys(_) => run_keys(&cfg, out),
+        Command::Scan(a) => run_scan(&a.whole, &cfg, out),
+        Command::Settings(a) => write_json(out, &settings(&cfg, a.documents)),
+        Command::Summary(_) => serde_json::from_reader(io::stdin().lock())
+            .map_err(|e| format!("stdin: {e}"))
+            .and_then(|counts: SummaryCounts| write_json(out, &summary(&cfg, &counts))),
+    };
+    match done.and_then(|()| out.flush().map_err(|e| format!("cannot write: {e}"))) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+/// Documents read at a time by `keys`.
+const KEYS_BATCH: usize = 4096;
+
+/// Line `line` (from 1) of stdin parsed as `T`.
+fn parse<'a, T: Deserialize<'a>>(text: &'a str, line: usize) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| format!("stdin line {line}: {e}"))
+}
+
+fn run_keys(cfg: &ScanConfig, out: &mut impl Write) -> Result<(), String> {
+    let mut lines = io::stdin().lock().lines().enumerate();
+    loop {
+        let mut docs: Vec<PartDoc> = Vec::with_capacity(KEYS_BATCH);
+        for (i, line) in lines.by_ref() {
+            let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
+            docs.push(parse(&line, i + 1)?);
+            if docs.len() == KEYS_BATCH {
+                break;
+            }
+        }
+        if docs.is_empty() {
+            return Ok(());
+        }
+        for k in keys(&docs, cfg) {
+            serde_json::to_writer(&mut *out, &k).map_err(|e| format!("cannot write: {e}"))?;
+            out.write_all(b"\n").map_err(|e| format!("cannot write: {e}"))?;
+        }
+    }
+}
+
+/// The line that opens a block.
+#[derive(Deserialize)]
+struct BlockHeader {
+    first_new: usize,
+    end_new: usize,
+    docs: usize,
+}
+
+fn run_scan(whole: &PathBuf, cfg: &ScanConfig, out: &mut impl Write) -> Result<(), String> {
+    let facts: WholeFacts = std::fs::read(whole)
+        .map_err(|e| format!("{}: {e}", whole.display()))
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("{}: {e}", whole.display())))?;
+    let frequent: ahash::AHashSet<u32> = facts.frequent.iter().copied().collect();
+    let write = |e: io::Error| format!("cannot write: {e}");
+    let mut lines = io::stdin().lock().lines().enumerate();
+    while let Some((i, line)) = lines.next() {
+        let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
+        let header: BlockHeader = parse(&line, i + 1)?;
+        let mut docs = Vec::with_capacity(header.docs);
+        for _ in 0..header.docs {
+            let (j, line) =
+                lines.next().ok_or_else(|| format!("stdin ends inside the block that starts at line {}", i + 1))?;
+            let line = line.map_err(|e| format!("stdin line {}: {e}", j + 1))?;
+            docs.push(parse::<PartDoc>(&line, j + 1)?);
+        }
+        let (pairs, stats) = scan_block(docs, header.first_new, header.end_new, &facts, &frequent, cfg)
+            .map_err(|e| format!("block at stdin line {}: {e}", i + 1))?;
+        for p in pairs {
+            write!(out, "{}\t{}\t{}\t{}\t{}\t{}\t", p.a, p.b, p.jaccard, p.containment, p.words, p.near as u8)
+                .map_err(write)?;
+            out.write_all(&p.record).map_err(write)?;
+            out.write_all(b"\n").map_err(write)?;
+        }
+        out.write_all(b"#stats\t").map_err(write)?;
+        serde_json::to_writer(&mut *out, &stats).map_err(|e| format!("cannot write: {e}"))?;
+        out.write_all(b"\n").map_err(write)?;
+    }
+    Ok(())
+}
+
+/// `value` as one JSON line.
+fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), String> {
+    serde_json::to_writer(&mut *out, value).map_err(|e| format!("cannot write: {e}"))?;
+    out.write_all(b"\n").map_err(|e| format!("cannot write: {e}"))
+}

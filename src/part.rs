@@ -1,0 +1,282 @@
+//! A scan split across machines (the Spark job in `spark/`): what one task does. The job reads
+//! the corpus and numbers its documents, then:
+//!
+//! 1. [`keys`]: each partition's documents' LSH band keys and anchors;
+//! 2. the job groups them by key, counts how many documents hold each anchor (the frequent ones
+//!    are left out, as a scan leaves them out) and each source's anchors (its boilerplate),
+//!    and cuts the documents into blocks of consecutive numbers; a block's *part* is its own
+//!    documents, every member of their band buckets and every holder of their other anchors;
+//! 3. [`scan_block`]: a part scanned as [`crate::scan::scan_part`] does it, keeping the pairs
+//!    whose later document is in the block: together, exactly the pairs of a scan of the whole
+//!    corpus, each found once;
+//! 4. the job joins near-duplicate pairs into clusters and sorts the records as a scan does.
+//!
+//! Documents travel as [`PartDoc`] lines, keys as [`PartKeys`] lines, and the facts about the
+//! whole corpus as one [`WholeFacts`] file.
+
+use crate::archive::{doc_keys, fingerprint};
+use crate::config::ScanConfig;
+use crate::corpus::{Corpus, Doc, Origin};
+use crate::error::{Error, Result};
+use crate::passage::boilerplate::Boilerplate;
+use crate::progress::NoProgress;
+use crate::report::{encode_pairs, for_format, Format, Summary};
+use crate::scan::{scan_part, Whole};
+use serde::{Deserialize, Serialize};
+
+/// One document as the job hands it to a task: its number in the whole corpus (input order) and
+/// its fields as the reader gives them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartDoc {
+    /// Position in the whole corpus, from 0 in input order.
+    pub n: u64,
+    /// Document id.
+    pub id: String,
+    /// The text.
+    pub text: String,
+    /// Outlet or series.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Publication date.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Headline.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// A document's keys: where the job groups it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartKeys {
+    /// The document's number.
+    pub n: u64,
+    /// Its LSH bucket keys, one per band (none when it has no shingle: it matches nothing).
+    pub bands: Vec<u64>,
+    /// Its distinct anchor hashes (none when passages are off).
+    pub anchors: Vec<u32>,
+}
+
+/// What a part must know about the whole corpus (see [`Whole`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WholeFacts {
+    /// Documents in the whole corpus.
+    pub documents: usize,
+    /// Anchors held by more than `max_df` documents.
+    pub frequent: Vec<u32>,
+    /// Boilerplate: (source, anchor hash).
+    pub boilerplate: Vec<(String, u32)>,
+}
+
+/// The options a job may use: containment needs its own sampled index across parts, which the
+/// job does not build yet.
+pub fn check_config(cfg: &ScanConfig) -> Result<()> {
+    cfg.validate()?;
+    if cfg.containment.is_some() {
+        return Err(Error::Option("--containment is not available in a cluster job yet".into()));
+    }
+    Ok(())
+}
+
+/// The keys of `docs`, in their order.
+pub fn keys(docs: &[PartDoc], cfg: &ScanConfig) -> Vec<PartKeys> {
+    let cfg = cfg.in_tokens();
+    let texts: Vec<String> = docs.iter().map(|d| d.text.clone()).collect();
+    let found = doc_keys(&fingerprint(&texts, &cfg), &cfg);
+    docs.iter().zip(found).map(|(d, k)| PartKeys { n: d.n, bands: k.bands, anchors: k.anchors }).collect()
+}
+
+/// One pair a block found, with what the job sorts and clusters by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartPair {
+    /// Number of the earlier document.
+    pub a: u64,
+    /// Number of the later document.
+    pub b: u64,
+    /// Exact Jaccard (unrounded: the first sort key).
+    pub jaccard: f64,
+    /// Exact containment (the second).
+    pub containment: f64,
+    /// Words in its passages (the third; then `a`, `b`).
+    pub words: usize,
+    /// Whether it joins its documents' cluster (Jaccard at the threshold or above).
+    pub near: bool,
+    /// The JSON Lines `pair` record, its `cluster` null (the job fills it in).
+    pub record: Vec<u8>,
+}
+
+/// Counts of a block, summed by the job into the summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BlockStats {
+    /// Candidate pairs whose later document is in the block.
+    pub candidates: usize,
+    /// Document pairs aligned.
+    pub aligned_pairs: usize,
+    /// Passages reported.
+    pub passages: usize,
+    /// Passages dropped for being short outside quotation marks.
+    pub unquoted_dropped: usize,
+}
+
+/// Scans one part: `docs` in ascending number, of which `docs[first_new..end_new]` are the block.
+/// The pairs are those of a whole scan whose later document is in the block.
+pub fn scan_block(
+    docs: Vec<PartDoc>,
+    first_new: usize,
+    end_new: usize,
+    facts: &WholeFacts,
+    frequent: &ahash::AHashSet<u32>,
+    cfg: &ScanConfig,
+) -> Result<(Vec<PartPair>, BlockStats)> {
+    if first_new > end_new || end_new > docs.len() || docs.windows(2).any(|w| w[0].n >= w[1].n) {
+        return Err(Error::Option(format!(
+            "a block needs documents in ascending number and its range inside them (got {first_new}..{end_new} of {})",
+            docs.len()
+        )));
+    }
+    let numbers: Vec<u64> = docs.iter().map(|d| d.n).collect();
+    let origin = Origin { path: "part".into(), line: None };
+    let corpus = Corpus {
+        docs: docs.into_iter().map(|d| Doc::new(d.id, d.source, d.date, d.title, d.text, origin.clone())).collect(),
+        ..Corpus::default()
+    };
+    let sources = corpus.source_ids();
+    let mut local: ahash::AHashMap<&str, u32> = ahash::AHashMap::new();
+    for (d, s) in corpus.docs.iter().zip(&sources) {
+        if let (Some(name), Some(s)) = (d.source.as_deref(), s) {
+            local.insert(name, *s);
+        }
+    }
+    let boilerplate = Boilerplate::from_anchors(
+        facts.boilerplate.iter().filter_map(|(name, h)| local.get(name.as_str()).map(|&s| (s, *h))).collect(),
+    );
+    let whole = Whole {
+        first_new: first_new as u32,
+        end_new: end_new as u32,
+        documents: facts.documents,
+        frequent: frequent.clone(),
+        boilerplate,
+    };
+    let mut result = scan_part(&corpus, &sources, cfg, Some(&whole), &NoProgress);
+    for p in &mut result.pairs {
+        p.cluster = None;
+    }
+    let encode = for_format(Format::Jsonl, Box::new(std::io::sink()), "", &[])
+        .encoder()
+        .ok_or_else(|| Error::Option("JSON Lines has no pair encoder".into()))?;
+    let records = encode_pairs(&corpus, &result.pairs, encode).map_err(|e| Error::io("encoding pairs", e))?;
+    let s = &result.stats;
+    let stats = BlockStats {
+        candidates: s.lsh_candidates + s.containment_candidates,
+        aligned_pairs: s.aligned_pairs,
+        passages: s.passages,
+        unquoted_dropped: s.unquoted_dropped,
+    };
+    let pairs = result
+        .pairs
+        .iter()
+        .zip(records)
+        .map(|(p, mut record)| {
+            while record.last() == Some(&b'\n') {
+                record.pop();
+            }
+            PartPair {
+                a: numbers[p.a as usize],
+                b: numbers[p.b as usize],
+                jaccard: p.jaccard,
+                containment: p.containment,
+                words: p.passages.iter().map(|x| x.words).sum(),
+                near: p.jaccard >= cfg.threshold,
+                record,
+            }
+        })
+        .collect();
+    Ok((pairs, stats))
+}
+
+/// The counts a cluster job gathers from its stages for the summary record.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SummaryCounts {
+    /// Documents scanned.
+    pub documents: usize,
+    /// Distinct sources.
+    pub sources: usize,
+    /// Bytes of text.
+    pub bytes: u64,
+    /// Pairs reported.
+    pub pairs: usize,
+    /// Clusters reported.
+    pub clusters: usize,
+    /// Documents in some cluster.
+    pub clustered_documents: usize,
+    /// Oversized buckets (distinct member lists) and the largest one's size.
+    pub oversized_buckets: usize,
+    /// Documents in the largest oversized bucket.
+    pub largest_bucket: usize,
+    /// Documents without words.
+    pub documents_without_words: usize,
+    /// Blank documents skipped while reading.
+    pub empty_skipped: usize,
+    /// Warnings and errors met while reading.
+    pub input_problems: usize,
+    /// Pairs with at least one passage.
+    pub pairs_with_passages: usize,
+    /// Anchors held by more than `max_df` documents.
+    pub frequent_anchors: usize,
+    /// (source, anchor) boilerplate entries.
+    pub boilerplate_anchors: usize,
+    /// The blocks' counts, summed.
+    pub blocks: BlockStats,
+}
+
+/// The `summary` record of a cluster job with `cfg` that counted `c`.
+pub fn summary(cfg: &ScanConfig, c: &SummaryCounts) -> Summary {
+    let mut s = Summary::for_config(cfg);
+    s.documents = c.documents;
+    s.sources = c.sources;
+    s.bytes = c.bytes;
+    s.pairs = c.pairs;
+    s.clusters = c.clusters;
+    s.clustered_documents = c.clustered_documents;
+    s.candidates = c.blocks.candidates;
+    s.oversized_buckets = c.oversized_buckets;
+    s.largest_bucket = c.largest_bucket;
+    s.documents_without_words = c.documents_without_words;
+    s.empty_skipped = c.empty_skipped;
+    s.input_problems = c.input_problems;
+    s.passages = c.blocks.passages;
+    s.unquoted_dropped = c.blocks.unquoted_dropped;
+    s.pairs_with_passages = c.pairs_with_passages;
+    s.aligned_pairs = c.blocks.aligned_pairs;
+    s.frequent_anchors = c.frequent_anchors;
+    s.boilerplate_anchors = c.boilerplate_anchors;
+    s
+}
+
+/// The settings a cluster job's driver needs to group keys as a scan of `documents` documents
+/// with `cfg` does.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobSettings {
+    /// Buckets with more members than this are not expanded.
+    pub max_bucket: usize,
+    /// Anchors held by more documents than this are frequent.
+    pub max_df_docs: usize,
+    /// Fewest documents of a source for its boilerplate, and of an anchor in them.
+    pub boilerplate_min_docs: usize,
+    /// Share of a source's documents an anchor must be in to be its boilerplate.
+    pub boilerplate_share: f64,
+    /// Whether passages are searched (else there are no anchors).
+    pub passages: bool,
+}
+
+/// The [`JobSettings`] of `cfg` for `documents` documents.
+pub fn settings(cfg: &ScanConfig, documents: usize) -> JobSettings {
+    JobSettings {
+        max_bucket: cfg.max_bucket,
+        max_df_docs: cfg.max_df_docs(documents),
+        boilerplate_min_docs: cfg.boilerplate_min_docs,
+        boilerplate_share: cfg.boilerplate_share,
+        passages: cfg.passages,
+    }
+}
