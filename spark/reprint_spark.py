@@ -94,7 +94,7 @@ def parse_line(path, line_no, raw):
     except ValueError as e:
         return ("bad", f"{where}: {e}")
     if not text.strip():
-        return ("empty", where)
+        return ("empty", where, bool(doc_id))
     return ("doc", doc)
 
 
@@ -108,7 +108,16 @@ def read_corpus(sc, inputs, partitions):
     bad = parsed.filter(lambda r: r[0] == "bad").map(lambda r: r[1]).take(20)
     empty = parsed.filter(lambda r: r[0] == "empty").count()
     docs = parsed.filter(lambda r: r[0] == "doc").map(lambda r: r[1]).zipWithIndex().map(lambda x: (x[1], x[0]))
-    return docs, bad, empty
+    # Lines without an id (blank texts included), per file: count and first place, as the CLI
+    # warns about them.
+    unnamed = (
+        parsed.filter(lambda r: (r[0] == "doc" and not r[1]["named"]) or (r[0] == "empty" and not r[2]))
+        .map(lambda r: r[1]["id"] if r[0] == "doc" else r[1])
+        .map(lambda where: (where.rsplit(":", 1)[0], (1, int(where.rsplit(":", 1)[1]))))
+        .reduceByKey(lambda a, b: (a[0] + b[0], min(a[1], b[1])))
+        .collect()
+    )
+    return docs, bad, empty, sorted(unnamed)
 
 
 # ---- running reprint on executors ------------------------------------------------------------
@@ -199,7 +208,7 @@ def run(sc, args, scan_options):
     sc.addFile(reprint)
     threads = ["--threads", str(args.task_threads)]
 
-    docs, bad, empty = read_corpus(sc, args.inputs, args.partitions)
+    docs, bad, empty, unnamed = read_corpus(sc, args.inputs, args.partitions)
     if bad:
         for message in bad:
             print(f"reprint: error: {message}", file=sys.stderr)
@@ -220,9 +229,12 @@ def run(sc, args, scan_options):
         for doc_id, ns in dups:
             print(f'reprint: error: duplicate document id "{doc_id}" (documents {ns[0]} and {ns[1]} in input order)', file=sys.stderr)
         return 2
-    unnamed = docs.filter(lambda x: not x[1]["named"]).count()
-    if unnamed:
-        print(f"reprint: warning: {unnamed} JSON lines without an id were named after their place (FILE:LINE)", file=sys.stderr)
+    for path, (count, first) in unnamed:
+        print(
+            f'reprint: warning: {path}:{first}: {count} JSON lines had no "id" field (or an empty one): their '
+            f"documents are named after their place (file:line), the first at {path}:{first}",
+            file=sys.stderr,
+        )
     settings = json.loads(
         subprocess.run([reprint, "part", "settings", "--documents", str(n_docs), *scan_options], check=True, capture_output=True, text=True).stdout
     )
@@ -360,7 +372,7 @@ def run(sc, args, scan_options):
         "largest_bucket": largest,
         "documents_without_words": keys.filter(lambda k: not k[1]).count(),
         "empty_skipped": empty,
-        "input_problems": empty + (1 if unnamed else 0),
+        "input_problems": len(unnamed),
         "pairs_with_passages": pairs.filter(lambda p: p[4] > 0).count(),
         "frequent_anchors": len(frequent),
         "boilerplate_anchors": len(boilerplate),

@@ -98,7 +98,8 @@ pub struct PartPair {
     pub containment: f64,
     /// Words in its passages (the third; then `a`, `b`).
     pub words: usize,
-    /// Whether it joins its documents' cluster (Jaccard at the threshold or above).
+    /// Whether it joins its documents' cluster (a near-duplicate pair found by its fingerprints:
+    /// Jaccard at the threshold or above).
     pub near: bool,
     /// The JSON Lines `pair` record, its `cluster` null (the job fills it in).
     pub record: Vec<u8>,
@@ -158,9 +159,9 @@ pub fn scan_block(
         boilerplate,
     };
     let mut result = scan_part(&corpus, &sources, cfg, Some(&whole), &NoProgress);
-    for p in &mut result.pairs {
-        p.cluster = None;
-    }
+    // The part's cluster numbers are its own: which pairs join clusters is kept, the numbers
+    // are the job's to give.
+    let near: Vec<bool> = result.pairs.iter_mut().map(|p| p.cluster.take().is_some()).collect();
     let encode = for_format(Format::Jsonl, Box::new(std::io::sink()), "", &[])
         .encoder()
         .ok_or_else(|| Error::Option("JSON Lines has no pair encoder".into()))?;
@@ -176,7 +177,8 @@ pub fn scan_block(
         .pairs
         .iter()
         .zip(records)
-        .map(|(p, mut record)| {
+        .zip(near)
+        .map(|((p, mut record), near)| {
             while record.last() == Some(&b'\n') {
                 record.pop();
             }
@@ -186,7 +188,7 @@ pub fn scan_block(
                 jaccard: p.jaccard,
                 containment: p.containment,
                 words: p.passages.iter().map(|x| x.words).sum(),
-                near: p.jaccard >= cfg.threshold,
+                near,
                 record,
             }
         })
