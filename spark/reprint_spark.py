@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import uuid
 
 from pyspark import SparkConf, SparkContext, SparkFiles
 
@@ -164,16 +165,125 @@ def doc_line(n, doc):
     )
 
 
-# ---- the job ---------------------------------------------------------------------------------
+# ---- the stages ------------------------------------------------------------------------------
 
 
-def components(sc, edges, partitions):
+def duplicate_ids(docs, parts):
+    """Messages for ids held by more than one document (the CLI's default: an error)."""
+    dups = (
+        docs.map(lambda x: (x[1]["id"], x[0]))
+        .groupByKey(parts)
+        .filter(lambda x: len(x[1]) > 1)
+        .map(lambda x: (x[0], sorted(x[1])))
+        .take(10)
+    )
+    return [f'duplicate document id "{i}" (documents {ns[0]} and {ns[1]} in input order)' for i, ns in dups]
+
+
+def doc_keys(docs, scan_args):
+    """Step 2: (n, band keys, anchors) of every document, from reprint on the executors."""
+    args = ["part", "keys", *scan_args]
+    lines = docs.mapPartitions(lambda it: run_reprint(args, (doc_line(n, d) for n, d in it)))
+    return lines.map(json.loads).map(lambda k: (k["n"], k["bands"], k["anchors"]))
+
+
+def blocks_of(members, block):
+    """(block, member) for every block a member is in: each needs all of `members`."""
+    blocks = {m // block for m in members}
+    return [(b, m) for b in blocks for m in members]
+
+
+def group_buckets(keys, parts, max_bucket, block):
+    """Step 3, bands: the documents each block needs for its buckets to be whole, the number of
+    oversized buckets (distinct member lists) and the largest one's size."""
+    buckets = (
+        keys.flatMap(lambda k: [((band, key), k[0]) for band, key in enumerate(k[1])])
+        .groupByKey(parts)
+        .map(lambda x: sorted(x[1]))
+        .filter(lambda m: len(m) > 1)
+        .cache()
+    )
+    oversized = buckets.filter(lambda m: len(m) > max_bucket).map(tuple).distinct().map(len).cache()
+    count = oversized.count()
+    largest = oversized.max() if count else 0
+    return buckets.flatMap(lambda m: blocks_of(m, block)), count, largest
+
+
+def group_anchors(keys, parts, max_df, block):
+    """Step 3, anchors: the documents each block needs for its anchors, and the anchors held by
+    more than `max_df` documents (left out, as a scan leaves them out)."""
+    holders = keys.flatMap(lambda k: [(h, k[0]) for h in k[2]]).groupByKey(parts).mapValues(sorted).cache()
+    frequent = sorted(holders.filter(lambda x: len(x[1]) > max_df).keys().collect())
+    wanted = holders.filter(lambda x: 1 < len(x[1]) <= max_df).flatMap(lambda x: blocks_of(x[1], block))
+    return wanted, frequent
+
+
+def find_boilerplate(docs, keys, parts, settings):
+    """Step 3, sources: each source's document count, and its boilerplate (source, anchor): held
+    by at least `boilerplate_min_docs` of its documents and `boilerplate_share` of them."""
+    min_docs, share = settings["boilerplate_min_docs"], settings["boilerplate_share"]
+    source_of = docs.map(lambda x: (x[0], x[1]["source"])).filter(lambda x: x[1] is not None)
+    source_docs = dict(source_of.map(lambda x: (x[1], 1)).reduceByKey(lambda a, b: a + b).collect())
+    if not settings["passages"] or all(c < min_docs for c in source_docs.values()):
+        return [], source_docs
+    found = (
+        keys.map(lambda k: (k[0], k[2]))
+        .join(source_of, parts)
+        .flatMap(lambda x: [((x[1][1], h), 1) for h in x[1][0]])
+        .reduceByKey(lambda a, b: a + b, parts)
+        .filter(lambda x: x[1] >= min_docs and x[1] >= share * source_docs[x[0][0]])
+        .keys()
+        .collect()
+    )
+    return sorted(found), source_docs
+
+
+def block_lines(item, block):
+    """A block's lines for `reprint part scan`: its header, then its part's documents in order."""
+    b, members = item
+    members = sorted(members, key=lambda x: x[0])
+    lo, hi = b * block, (b + 1) * block
+    first = next(i for i, (n, _) in enumerate(members) if n >= lo)
+    end = next((i for i, (n, _) in enumerate(members) if n >= hi), len(members))
+    yield json.dumps({"first_new": first, "end_new": end, "docs": len(members)})
+    for n, d in members:
+        yield doc_line(n, d)
+
+
+def scan_blocks(docs, wanted, parts, block, scan_args, facts_name):
+    """Step 4: every block's part gathered where it is scanned; its pairs as (a, b, jaccard,
+    containment, words, near, record) and its counts."""
+    args = ["part", "scan", *scan_args]
+
+    def scan_partition(items):
+        lines = (line for item in items for line in block_lines(item, block))
+        yield from run_reprint([*args, "--whole", SparkFiles.get(facts_name)], lines)
+
+    found = (
+        wanted.map(lambda x: (x[1], x[0]))
+        .join(docs, parts)
+        .map(lambda x: (x[1][0], (x[0], x[1][1])))
+        .groupByKey(parts)
+        .mapPartitions(scan_partition)
+        .cache()
+    )
+    stats = found.filter(lambda l: l.startswith("#stats\t")).map(lambda l: json.loads(l[7:])).collect()
+    pairs = (
+        found.filter(lambda l: not l.startswith("#"))
+        .map(lambda l: l.split("\t", 6))
+        .map(lambda f: (int(f[0]), int(f[1]), float(f[2]), float(f[3]), int(f[4]), f[5] == "1", f[6]))
+    )
+    totals = {k: sum(s.get(k, 0) for s in stats) for k in ("candidates", "aligned_pairs", "passages", "unquoted_dropped")}
+    return pairs, totals
+
+
+def components(edges, parts):
     """Connected components of `edges` (pairs of numbers): (vertex, smallest vertex of its
     component), by label propagation, never collected."""
-    adj = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).partitionBy(partitions).cache()
-    labels = adj.map(lambda x: (x[0], min(x[0], x[1]))).reduceByKey(min, partitions).cache()
+    adj = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).partitionBy(parts).cache()
+    labels = adj.map(lambda x: (x[0], min(x[0], x[1]))).reduceByKey(min, parts).cache()
     while True:
-        moved = labels.join(adj).map(lambda x: (x[1][1], x[1][0])).union(labels).reduceByKey(min, partitions).cache()
+        moved = labels.join(adj).map(lambda x: (x[1][1], x[1][0])).union(labels).reduceByKey(min, parts).cache()
         changed = moved.join(labels).filter(lambda x: x[1][0] != x[1][1]).count()
         labels.unpersist()
         labels = moved
@@ -184,6 +294,47 @@ def components(sc, edges, partitions):
 def record_json(value):
     """A record as serde_json writes it (no spaces, non-ASCII as is)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def clusters_of(docs, pairs, parts):
+    """Step 5: clusters numbered from 0 in input order of their first member, as (id, members)
+    pairs; each member's cluster; and the `cluster` records in order."""
+    labels = components(pairs.filter(lambda p: p[5]).map(lambda p: (p[0], p[1])), parts)
+    groups = labels.map(lambda x: (x[1], x[0])).groupByKey(parts).map(lambda x: (x[0], sorted(x[1])))
+    numbered = groups.sortByKey(numPartitions=parts).zipWithIndex().map(lambda x: (x[1], x[0][1])).cache()
+    cluster_of = numbered.flatMap(lambda x: [(m, x[0]) for m in x[1]])
+    ids = docs.map(lambda x: (x[0], x[1]["id"]))
+    records = (
+        numbered.flatMap(lambda x: [(m, (x[0], i)) for i, m in enumerate(x[1])])
+        .join(ids, parts)
+        .map(lambda x: (x[1][0][0], (x[1][0][1], x[1][1])))
+        .groupByKey(parts)
+        .map(lambda x: (x[0], [name for _, name in sorted(x[1])]))
+        .sortByKey(numPartitions=parts)
+        .map(lambda x: record_json({"type": "cluster", "id": x[0], "size": len(x[1]), "members": x[1]}))
+    )
+    return numbered, cluster_of, records
+
+
+def pair_records(pairs, cluster_of, parts):
+    """The `pair` records, strongest first as the scan sorts them, their cluster filled in."""
+
+    def placed(item):
+        (a, b, jaccard, containment, words, near, record), cluster = item
+        if near:
+            record = record.replace('"cluster":null', f'"cluster":{cluster}', 1)
+        return (-jaccard, -containment, -words, a, b), record
+
+    return (
+        pairs.map(lambda p: (p[0], p))
+        .leftOuterJoin(cluster_of, parts)
+        .map(lambda x: placed(x[1]))
+        .sortByKey(numPartitions=parts)
+        .values()
+    )
+
+
+# ---- the job -----------------------------------------------------------------------------------
 
 
 def main(argv=None):
@@ -198,177 +349,86 @@ def main(argv=None):
         sc.stop()
 
 
+def fail(messages):
+    for message in messages:
+        print(f"reprint: error: {message}", file=sys.stderr)
+    return 2
+
+
 def run(sc, args, scan_options):
+    """The job on `sc`; returns the exit status (0, or 2 for bad options or input)."""
+    # The facts about the whole corpus are a file Spark serves to the executors until the end.
+    with tempfile.TemporaryDirectory(prefix="reprint-spark-") as facts_dir:
+        return job(sc, args, scan_options, facts_dir)
+
+
+def job(sc, args, scan_options, facts_dir):
+    """`run`, keeping its files in `facts_dir`."""
     parts = args.partitions or sc.defaultParallelism
     reprint = os.path.abspath(args.reprint)
-    check = subprocess.run([reprint, "part", "settings", "--documents", "1", *scan_options], capture_output=True, text=True)
+
+    def settings_for(documents):
+        return subprocess.run([reprint, "part", "settings", "--documents", str(documents), *scan_options], capture_output=True, text=True)
+
+    check = settings_for(1)
     if check.returncode != 0:
         print(check.stderr.strip(), file=sys.stderr)
         return 2
     sc.addFile(reprint)
-    threads = ["--threads", str(args.task_threads)]
+    # Functions of this module travel by name when it is imported (tests, notebooks): ship it.
+    sc.addPyFile(os.path.abspath(__file__))
+    scan_args = [*scan_options, "--threads", str(args.task_threads)]
+    block = max(1, args.block)
 
+    # 1. reading
     docs, bad, empty, unnamed = read_corpus(sc, args.inputs, args.partitions)
     if bad:
-        for message in bad:
-            print(f"reprint: error: {message}", file=sys.stderr)
-        return 2
+        return fail(bad)
     docs = docs.cache()
     n_docs = docs.count()
     if n_docs == 0:
-        print(f"reprint: error: no documents found in {', '.join(args.inputs)}", file=sys.stderr)
-        return 2
-    dups = (
-        docs.map(lambda x: (x[1]["id"], x[0]))
-        .groupByKey(parts)
-        .filter(lambda x: len(x[1]) > 1)
-        .map(lambda x: (x[0], sorted(x[1])))
-        .take(10)
-    )
+        return fail([f"no documents found in {', '.join(args.inputs)}"])
+    dups = duplicate_ids(docs, parts)
     if dups:
-        for doc_id, ns in dups:
-            print(f'reprint: error: duplicate document id "{doc_id}" (documents {ns[0]} and {ns[1]} in input order)', file=sys.stderr)
-        return 2
+        return fail(dups)
     for path, (count, first) in unnamed:
         print(
             f'reprint: warning: {path}:{first}: {count} JSON lines had no "id" field (or an empty one): their '
             f"documents are named after their place (file:line), the first at {path}:{first}",
             file=sys.stderr,
         )
-    settings = json.loads(
-        subprocess.run([reprint, "part", "settings", "--documents", str(n_docs), *scan_options], check=True, capture_output=True, text=True).stdout
-    )
-    block = max(1, args.block)
+    settings = json.loads(settings_for(n_docs).stdout)
 
-    # 2. keys
-    keys_args = ["part", "keys", *scan_options, *threads]
-    keys = (
-        docs.mapPartitions(lambda it: (json.loads(line) for line in run_reprint(keys_args, (doc_line(n, d) for n, d in it))))
-        .map(lambda k: (k["n"], k["bands"], k["anchors"]))
-        .cache()
-    )
+    # 2 and 3. keys, grouped
+    keys = doc_keys(docs, scan_args).cache()
+    by_bands, oversized, largest = group_buckets(keys, parts, settings["max_bucket"], block)
+    by_anchors, frequent = group_anchors(keys, parts, settings["max_df_docs"], block)
+    own = docs.keys().map(lambda n: (n // block, n))
+    wanted = by_bands.union(by_anchors).union(own).distinct(parts)
+    boilerplate, source_docs = find_boilerplate(docs, keys, parts, settings)
 
-    # 3. buckets: oversized ones counted; every member goes to every block of a member.
-    max_bucket = settings["max_bucket"]
-    buckets = (
-        keys.flatMap(lambda k: [((band, key), k[0]) for band, key in enumerate(k[1])])
-        .groupByKey(parts)
-        .map(lambda x: sorted(x[1]))
-        .filter(lambda m: len(m) > 1)
-        .cache()
-    )
-    oversized = buckets.filter(lambda m: len(m) > max_bucket).map(tuple).distinct()
-    oversized_count = oversized.count()
-    largest = oversized.map(len).max() if oversized_count else 0
-
-    def to_blocks(members):
-        blocks = {m // block for m in members}
-        return [(b, m) for b in blocks for m in members]
-
-    wanted = buckets.flatMap(to_blocks)
-
-    # anchors: frequent ones counted and left out; the others bring their holders.
-    max_df = settings["max_df_docs"]
-    holders = keys.flatMap(lambda k: [(h, k[0]) for h in k[2]]).groupByKey(parts).mapValues(sorted).cache()
-    frequent = holders.filter(lambda x: len(x[1]) > max_df).keys().collect()
-    wanted = wanted.union(holders.filter(lambda x: 1 < len(x[1]) <= max_df).flatMap(lambda x: to_blocks(x[1])))
-    wanted = wanted.union(docs.keys().map(lambda n: (n // block, n))).distinct(parts)
-
-    # boilerplate: per source, anchors held by at least min_docs documents and share of them.
-    min_docs, share = settings["boilerplate_min_docs"], settings["boilerplate_share"]
-    source_of = docs.map(lambda x: (x[0], x[1]["source"])).filter(lambda x: x[1] is not None)
-    source_docs = dict(source_of.map(lambda x: (x[1], 1)).reduceByKey(lambda a, b: a + b).collect())
-    boilerplate = []
-    if settings["passages"] and any(c >= min_docs for c in source_docs.values()):
-        boilerplate = (
-            keys.map(lambda k: (k[0], k[2]))
-            .join(source_of)
-            .flatMap(lambda x: [((x[1][1], h), 1) for h in x[1][0]])
-            .reduceByKey(lambda a, b: a + b, parts)
-            .filter(lambda x: x[1] >= min_docs and x[1] >= share * source_docs[x[0][0]])
-            .keys()
-            .collect()
-        )
-        boilerplate.sort()
-    facts_dir = tempfile.mkdtemp(prefix="reprint-spark-")
-    facts_path = os.path.join(facts_dir, "whole.json")
+    # 4. blocks, with the facts about the whole in a file shipped to the executors (one name per
+    # job: a context may run several, and Spark keeps a name's first content).
+    facts_name = f"whole-{uuid.uuid4().hex}.json"
+    facts_path = os.path.join(facts_dir, facts_name)
     with open(facts_path, "w", encoding="utf-8") as f:
-        json.dump({"documents": n_docs, "frequent": sorted(frequent), "boilerplate": boilerplate}, f, ensure_ascii=False)
+        json.dump({"documents": n_docs, "frequent": frequent, "boilerplate": boilerplate}, f, ensure_ascii=False)
     sc.addFile(facts_path)
+    pairs, block_totals = scan_blocks(docs, wanted, parts, block, scan_args, facts_name)
+    pairs = pairs.cache()
 
-    # 4. blocks
-    def block_lines(item):
-        b, members = item
-        members = sorted(members, key=lambda x: x[0])
-        lo, hi = b * block, (b + 1) * block
-        first = next(i for i, (n, _) in enumerate(members) if n >= lo)
-        end = next((i for i, (n, _) in enumerate(members) if n >= hi), len(members))
-        yield json.dumps({"first_new": first, "end_new": end, "docs": len(members)})
-        for n, d in members:
-            yield doc_line(n, d)
-
-    scan_args = ["part", "scan", *scan_options, *threads]
-
-    def scan_partition(items):
-        lines = (line for item in items for line in block_lines(item))
-        yield from run_reprint([*scan_args, "--whole", SparkFiles.get("whole.json")], lines)
-
-    found = (
-        wanted.map(lambda x: (x[1], x[0]))
-        .join(docs, parts)
-        .map(lambda x: (x[1][0], (x[0], x[1][1])))
-        .groupByKey(parts)
-        .mapPartitions(scan_partition)
-        .cache()
-    )
-    block_stats = found.filter(lambda l: l.startswith("#stats\t")).map(lambda l: json.loads(l[7:])).collect()
-    pairs = found.filter(lambda l: not l.startswith("#")).map(lambda l: l.split("\t", 6)).map(
-        lambda f: (int(f[0]), int(f[1]), float(f[2]), float(f[3]), int(f[4]), f[5] == "1", f[6])
-    ).cache()
-
-    # 5. clusters
-    edges = pairs.filter(lambda p: p[5]).map(lambda p: (p[0], p[1]))
-    labels = components(sc, edges, parts)
-    ids = docs.map(lambda x: (x[0], x[1]["id"]))
-    comps = labels.map(lambda x: (x[1], x[0])).groupByKey(parts).map(lambda x: (x[0], sorted(x[1])))
-    numbered = comps.sortByKey(numPartitions=parts).zipWithIndex().map(lambda x: (x[0][0], (x[1], x[0][1]))).cache()
-    cluster_of = numbered.flatMap(lambda x: [(m, x[1][0]) for m in x[1][1]])
-    clusters = (
-        numbered.flatMap(lambda x: [(m, (x[1][0], i)) for i, m in enumerate(x[1][1])])
-        .join(ids)
-        .map(lambda x: (x[1][0][0], (x[1][0][1], x[1][1])))
-        .groupByKey(parts)
-        .map(lambda x: (x[0], [name for _, name in sorted(x[1])]))
-        .sortByKey(numPartitions=parts)
-        .map(lambda x: record_json({"type": "cluster", "id": x[0], "size": len(x[1]), "members": x[1]}))
-    )
-
-    def with_cluster(p):
-        a, b, jaccard, containment, words, near, record = p[0]
-        cluster = p[1]
-        if near:
-            record = record.replace('"cluster":null', f'"cluster":{cluster}', 1)
-        return (-jaccard, -containment, -words, a, b), record
-
-    keyed = pairs.map(lambda p: (p[0], p))
-    sorted_pairs = (
-        keyed.leftOuterJoin(cluster_of, parts)
-        .map(lambda x: with_cluster(x[1]))
-        .sortByKey(numPartitions=parts)
-        .values()
-        .cache()
-    )
-
-    n_pairs = sorted_pairs.count()
-    n_clusters = numbered.count()
+    # 5. clusters and order
+    numbered, cluster_of, clusters = clusters_of(docs, pairs, parts)
+    ordered = pair_records(pairs, cluster_of, parts).cache()
+    n_pairs, n_clusters = ordered.count(), numbered.count()
     counts = {
         "documents": n_docs,
         "sources": len(source_docs),
         "bytes": docs.map(lambda x: len(x[1]["text"].encode("utf-8"))).sum(),
         "pairs": n_pairs,
         "clusters": n_clusters,
-        "clustered_documents": numbered.map(lambda x: len(x[1][1])).sum() if n_clusters else 0,
-        "oversized_buckets": oversized_count,
+        "clustered_documents": numbered.map(lambda x: len(x[1])).sum() if n_clusters else 0,
+        "oversized_buckets": oversized,
         "largest_bucket": largest,
         "documents_without_words": keys.filter(lambda k: not k[1]).count(),
         "empty_skipped": empty,
@@ -376,17 +436,13 @@ def run(sc, args, scan_options):
         "pairs_with_passages": pairs.filter(lambda p: p[4] > 0).count(),
         "frequent_anchors": len(frequent),
         "boilerplate_anchors": len(boilerplate),
-        "blocks": {k: sum(s.get(k, 0) for s in block_stats) for k in ("candidates", "aligned_pairs", "passages", "unquoted_dropped")},
+        "blocks": block_totals,
     }
     summary = subprocess.run(
         [reprint, "part", "summary", *scan_options], input=json.dumps(counts), check=True, capture_output=True, text=True
     ).stdout.rstrip("\n")
-    out = sc.parallelize([summary], 1).union(sorted_pairs).union(clusters)
-    out.saveAsTextFile(args.out)
-    print(
-        f"reprint: {n_docs} documents: {n_pairs} pairs, {n_clusters} clusters written to {args.out}",
-        file=sys.stderr,
-    )
+    sc.parallelize([summary], 1).union(ordered).union(clusters).saveAsTextFile(args.out)
+    print(f"reprint: {n_docs} documents: {n_pairs} pairs, {n_clusters} clusters written to {args.out}", file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,185 @@
+"""The Spark job gives reprint scan's records, byte for byte: under local[2] and on a standalone
+cluster of a master and two workers on 127.0.0.1, with several partition and block counts, and
+when a worker is killed in the middle of a job.
+
+Needs pyspark and Java 17; REPRINT_BIN names the reprint binary (default: target/debug/reprint).
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "spark"))
+import reprint_spark  # noqa: E402
+
+BIN = os.environ.get("REPRINT_BIN", str(ROOT / "target" / "debug" / "reprint"))
+SPARK_HOME = Path(__import__("pyspark").__file__).parent
+
+
+def scan(corpus, *options):
+    """reprint scan's JSON Lines on one machine."""
+    return subprocess.run([BIN, "scan", "-q", "--format", "jsonl", *options, str(corpus)], check=True, capture_output=True).stdout
+
+
+def job_output(out):
+    """The job's part files, read in order."""
+    return b"".join(p.read_bytes() for p in sorted(Path(out).glob("part-*")))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """400 synthetic articles with planted copies, passages, boilerplate and quotes."""
+    d = tmp_path_factory.mktemp("corpus")
+    subprocess.run([BIN, "synth", "--docs", "400", "--seed", "11", "--out", str(d / "synth")], check=True, capture_output=True)
+    return d / "synth" / "corpus.jsonl"
+
+
+@pytest.fixture(scope="module")
+def local_sc():
+    from pyspark import SparkConf, SparkContext
+
+    sc = SparkContext.getOrCreate(SparkConf().setMaster("local[2]").setAppName("reprint tests"))
+    sc.setLogLevel("ERROR")
+    yield sc
+    sc.stop()
+
+
+def run_job(sc, out, corpus, *options, block=2000, partitions=0):
+    args, scan_options = reprint_spark.parse_args(
+        ["--reprint", BIN, "--out", str(out), "--block", str(block), "--partitions", str(partitions), str(corpus), *options]
+    )
+    return reprint_spark.run(sc, args, scan_options)
+
+
+@pytest.mark.parametrize("partitions,block", [(1, 5000), (5, 64)])
+def test_local_job_equals_the_scan(local_sc, corpus, tmp_path, partitions, block):
+    assert run_job(local_sc, tmp_path / "out", corpus, block=block, partitions=partitions) == 0
+    got = job_output(tmp_path / "out")
+    assert got == scan(corpus)
+    assert got.count(b'"type":"pair"') > 50 and b'"type":"cluster"' in got and b'"passages":[{' in got
+
+
+def test_local_job_equals_the_scan_with_other_options(local_sc, corpus, tmp_path):
+    # OCR letters, buckets too small to expand (oversized buckets counted the scan's way),
+    # boilerplate passages shown.
+    for i, options in enumerate([["--ocr"], ["--max-bucket", "2", "--show-boilerplate"], ["--no-passages", "--threshold", "0.3"]]):
+        out = tmp_path / f"out{i}"
+        assert run_job(local_sc, out, corpus, *options, block=100, partitions=3) == 0
+        assert job_output(out) == scan(corpus, *options), options
+
+
+def test_bad_input_is_an_error_naming_the_line(local_sc, tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "one two three"}\n{"id": "b", "text": \n')
+    assert run_job(local_sc, tmp_path / "out", bad) == 2
+    assert f"{bad}:2: malformed JSON" in capsys.readouterr().err
+    dup = tmp_path / "dup.jsonl"
+    dup.write_text('{"id": "a", "text": "one two three"}\n{"id": "a", "text": "four five six"}\n')
+    assert run_job(local_sc, tmp_path / "out2", dup) == 2
+    assert 'duplicate document id "a"' in capsys.readouterr().err
+    assert run_job(local_sc, tmp_path / "out3", dup, "--containment", "0.5") == 2
+    assert "--containment is not available" in capsys.readouterr().err
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children(pid):
+    """Processes whose parent is `pid`."""
+    found = []
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                stat = (p / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(p.name))
+    return found
+
+
+@pytest.fixture(scope="module")
+def standalone(tmp_path_factory):
+    """A master and two workers (one core, 1 GB each) on 127.0.0.1; yields the master URL and the
+    workers' processes."""
+    work = tmp_path_factory.mktemp("cluster")
+    port, ui = free_port(), free_port()
+    env = {**os.environ, "SPARK_HOME": str(SPARK_HOME), "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_LOG_DIR": str(work)}
+    spark_class = str(SPARK_HOME / "bin" / "spark-class")
+    procs = [
+        subprocess.Popen(
+            [spark_class, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port), "--webui-port", str(ui)],
+            env=env, stdout=open(work / "master.log", "wb"), stderr=subprocess.STDOUT,
+        )
+    ]
+    url = f"spark://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.5)
+    workers = []
+    for i in range(2):
+        w = subprocess.Popen(
+            [spark_class, "org.apache.spark.deploy.worker.Worker", url, "--host", "127.0.0.1", "--cores", "1",
+             "--memory", "1g", "--webui-port", str(free_port()), "--work-dir", str(work / f"w{i}")],
+            env=env, stdout=open(work / f"worker{i}.log", "wb"), stderr=subprocess.STDOUT,
+        )
+        workers.append(w)
+    procs += workers
+    time.sleep(8)
+    yield url, workers, env
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+
+
+def submit(url, env, out, corpus, *extra):
+    cmd = [str(SPARK_HOME / "bin" / "spark-submit"), "--master", url, "--executor-memory", "900m",
+           str(ROOT / "spark" / "reprint_spark.py"), "--reprint", BIN, "--out", str(out), *extra, str(corpus)]
+    return subprocess.Popen(cmd, env={**env, "PYSPARK_PYTHON": sys.executable}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.parametrize("partitions", [3])
+def test_standalone_cluster_job_equals_the_scan(standalone, corpus, tmp_path, partitions):
+    url, _, env = standalone
+    job = submit(url, env, tmp_path / "out", corpus, "--partitions", str(partitions), "--block", "100")
+    _, err = job.communicate(timeout=600)
+    assert job.returncode == 0, err.decode()[-3000:]
+    assert job_output(tmp_path / "out") == scan(corpus)
+
+
+def test_a_worker_killed_mid_job_changes_nothing(standalone, corpus, tmp_path):
+    url, workers, env = standalone
+    job = submit(url, env, tmp_path / "out", corpus, "--partitions", "6", "--block", "50")
+    # Wait until both workers run an executor, let the job go on a while, then kill one worker
+    # and its executor (SIGKILL: no goodbye to the master).
+    victim = workers[1]
+    deadline = time.time() + 120
+    while time.time() < deadline and not (children(workers[0].pid) and children(victim.pid)):
+        time.sleep(0.5)
+    assert children(victim.pid), "the worker never started an executor"
+    time.sleep(6)
+    assert job.poll() is None, "the job ended before the kill: nothing was tested"
+    executors = children(victim.pid)
+    victim.kill()
+    for pid in executors:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    _, err = job.communicate(timeout=600)
+    assert job.returncode == 0, err.decode()[-3000:]
+    assert job_output(tmp_path / "out") == scan(corpus)
