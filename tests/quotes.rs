@@ -146,6 +146,76 @@ fn speaker_scores(corpus: &str, labels: &str) -> (f64, f64, usize) {
     (precision, recall, labels.len())
 }
 
+/// French, German, Spanish, Chinese and Japanese: the sets the rules were written against (the
+/// second was labelled blind, scored precision 0.667 and recall 0.50 before the rules it showed
+/// missing were added; see BENCHMARKS.md).
+#[test]
+fn speakers_in_other_languages_hand_labelled() {
+    let (p, r, n) = speaker_scores("tests/data/quotes_languages.jsonl", "tests/data/speakers_languages.jsonl");
+    assert!(n >= 30);
+    assert!(p >= 0.95 && r >= 0.9, "precision {p:.3}, recall {r:.3}");
+    let (p, r, n) = speaker_scores("tests/data/quotes_languages_b.jsonl", "tests/data/speakers_languages_b.jsonl");
+    assert!(n >= 20);
+    assert!(p >= 0.95 && r >= 0.9, "precision {p:.3}, recall {r:.3}");
+}
+
+/// Labelled blind in the same five languages and scored once before any rule changed: precision
+/// 0.846, recall 0.786. One rule was changed after (a place after `de`, which gave "Nice"), so the
+/// floor here is the blind score.
+#[test]
+fn speakers_in_other_languages_held_out() {
+    let (p, r, n) = speaker_scores("tests/data/quotes_languages_c.jsonl", "tests/data/speakers_languages_c.jsonl");
+    assert!(n >= 19);
+    assert!(p >= 0.84 && r >= 0.78, "precision {p:.3}, recall {r:.3}");
+}
+
+/// Never a place, a weekday or a month as a speaker, in any of the labelled languages.
+#[test]
+fn places_days_and_months_never_speak() {
+    let not_speakers = [
+        "Paris",
+        "Madrid",
+        "Berlin",
+        "Bogotá",
+        "Bruxelles",
+        "Frankfurt",
+        "München",
+        "Köln",
+        "Barcelona",
+        "Nice",
+        "Lille",
+        "Sevilla",
+        "Valencia",
+        "Hamburg",
+        "März",
+        "Montag",
+        "Dienstag",
+        "Donnerstag",
+        "Juli",
+        "Luego",
+        "Später",
+        "Transportes",
+    ];
+    for corpus in ["quotes_languages", "quotes_languages_b", "quotes_languages_c"] {
+        let r = reprint(&[
+            "quotes",
+            &format!("tests/data/{corpus}.jsonl"),
+            "--all",
+            "--min-words",
+            "1",
+            "--format",
+            "jsonl",
+            "-q",
+        ]);
+        for q in quotes(&r) {
+            for o in q["occurrences"].as_array().unwrap() {
+                let speaker = o["speaker"].as_str().unwrap_or("");
+                assert!(!not_speakers.contains(&speaker), "{corpus} {}: {speaker}", o["doc"]);
+            }
+        }
+    }
+}
+
 #[test]
 fn speakers_of_the_seeds_hand_labelled() {
     let (p, r, n) = speaker_scores("seeds", "tests/data/speakers_seeds.jsonl");

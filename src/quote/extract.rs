@@ -175,4 +175,26 @@ mod tests {
             }
         }
     }
+
+    /// The quoted texts of `text`, fragments joined by a space.
+    fn quoted(text: &str) -> Vec<String> {
+        quotations(text)
+            .iter()
+            .map(|q| q.fragments.iter().map(|&(a, b)| &text[a..b]).collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    #[test]
+    fn quotation_marks_of_other_languages() {
+        assert_eq!(quoted("Il a déclaré : « Nous ne céderons rien. »"), ["Nous ne céderons rien"]);
+        assert_eq!(quoted("Er sagte: „Wir werden helfen.“ Dann ging er."), ["Wir werden helfen"]);
+        assert_eq!(quoted("»Das ist ein schwarzer Tag«, sagte sie."), ["Das ist ein schwarzer Tag"]);
+        assert_eq!(quoted("Dijo: «No daremos un paso atrás»."), ["No daremos un paso atrás"]);
+        // Chinese sets no spaces: a mark opens after a full-width colon or a letter.
+        assert_eq!(quoted("汪文斌表示：“中方愿意推动局势缓和。”他还说"), ["中方愿意推动局势缓和"]);
+        assert_eq!(quoted("他说“我们会努力”。"), ["我们会努力"]);
+        // Japanese corner brackets, the double ones too, between letters.
+        assert_eq!(quoted("首相は「全力で取り組む」と述べた。"), ["全力で取り組む"]);
+        assert_eq!(quoted("関係者によると、『制度は来年始まる』という。"), ["制度は来年始まる"]);
+    }
 }

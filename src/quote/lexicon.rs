@@ -41,6 +41,18 @@ const VERBS_LIST: &[&str] = &[
     "noting", "declaring", "warning", "cautioned", "complained", "suggested", "countered", "responded", "boasted",
     "stated", "affirmed", "reiterated", "announces", "estimated", "forecast", "maintained", "insists", "contended",
     "alleged", "describes", "hailed", "rejected", "agreed",
+    // French (participles after `a`/`avait`, and present tense), German, Spanish.
+    "déclaré", "affirmé", "expliqué", "ajouté", "indiqué", "précisé", "souligné", "estimé", "assuré", "prévenu",
+    "lancé", "répondu", "confié", "insisté", "martelé", "rappelé", "annoncé", "averti", "dit", "déclare", "affirme",
+    "explique", "ajoute", "estime", "souligne", "assure", "indique", "précise", "poursuit", "poursuivi", "conclu",
+    "sagte", "sagt", "sagten", "erklärte", "erklärt", "betonte", "betont", "fügte", "warnte", "meinte", "schrieb",
+    "versicherte", "bekräftigte", "unterstrich", "ergänzte", "kündigte", "dijo", "afirmó", "declaró", "aseguró",
+    "señaló", "añadió", "explicó", "indicó", "advirtió", "subrayó", "destacó", "agregó", "manifestó", "sostuvo",
+    "insistió", "dice", "afirma", "asegura", "señala", "explica", "añade", "declara",
+    "promis", "dénoncé", "jugé", "reconnu", "regretté", "répété", "déploré", "admis",     "raconté", "confirmé", "écrit", "expliquait", "déclarait", "affirmait", "räumte",
+    "bestätigte", "mahnte", "schreibt", "erklärten", "prometió", "denunció", "reconoció",
+    "admitió", "recordó", "respondió", "confirmó", "escribió", "sentenció", "apuntó", "comentó", "lamentó",
+    "defendió",
 ];
 
 /// Words between a subject and its verb that are not the subject.
@@ -49,6 +61,8 @@ const AUXILIARIES_LIST: &[&str] = &[
     "himself", "herself", "themselves", "itself",
     "has", "had", "have", "also", "was", "is", "were", "then", "later", "again", "further", "previously", "once",
     "has also", "had also", "would", "will", "could", "did", "does", "just", "only", "both",
+    // French, German and Spanish auxiliaries ("X a déclaré", "X hat gesagt", "X ha dicho").
+    "a", "avait", "aurait", "hat", "hatte", "ha", "había", "habría",
 ];
 
 /// A name after one of these is not a subject.
@@ -56,6 +70,10 @@ const AUXILIARIES_LIST: &[&str] = &[
 const PREPOSITIONS_LIST: &[&str] = &[
     "in", "at", "on", "of", "to", "from", "with", "for", "by", "about", "into", "than", "like", "via", "including",
     "against", "between", "among", "toward", "towards", "over", "under", "per", "through",
+    // French, German, Spanish: a place after one of these is never a subject.
+    "à", "au", "aux", "en", "dans", "sur", "chez", "devant", "depuis", "lors", "pendant", "vers", "des", "du",
+    "im", "am", "auf", "aus", "bei", "beim", "nach", "vor", "zum", "zur", "vom", "gegenüber",
+    "del", "desde", "durante", "ante", "hacia", "tras",
 ];
 
 /// Lower-case words inside names (`Jose de San Martin`).
@@ -77,6 +95,10 @@ const TITLES_LIST: &[&str] = &[
     "col.", "capt.", "sgt.", "rev.", "father", "sheikh", "emir", "crown", "colonel", "captain", "admiral", "marshal",
     "speaker", "senior", "assistant", "managing", "partner", "president-elect", "mr", "mrs", "ms", "dr", "former",
     "presidential", "strategist", "scholar", "fellow", "researcher", "expert", "official",
+    "président", "présidente", "ministre", "chancelier", "chancelière", "porte-parole", "directeur", "directrice",
+    "économiste", "député", "sénateur", "maire", "secrétaire", "presidente", "presidenta", "ministra", "ministro",
+    "vicepresidente", "vicepresidenta", "portavoz", "canciller", "alcalde", "alcaldesa", "director", "directora",
+    "senador", "diputado", "diputada", "economista",
 ];
 
 /// Capitalized words at the ends of a name run that are not part of the name.
@@ -89,18 +111,34 @@ const STOPS_LIST: &[&str] = &[
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
     "april", "may", "june", "july", "august", "september", "october", "november", "december", "interestingly",
     "undeterred", "moreover", "furthermore", "indeed", "nevertheless", "notwithstanding", "according",
+    // French, German and Spanish articles, weekdays, months and sentence adverbs (German
+    // capitalizes its nouns, Spanish and French their sentence openers).
+    "le", "la", "les", "l'", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine", "el", "los", "las",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "janvier", "février", "mars", "avril",
+    "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "montag", "dienstag",
+    "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "januar", "februar", "märz", "juni", "juli",
+    "oktober", "dezember", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "enero",
+    "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
+    "diciembre", "luego", "después", "además", "ensuite", "puis", "dann", "danach", "außerdem", "selon", "laut",
+    "según", "pero", "mais", "aber", "und", "et", "y", "später", "zuvor", "dazu", "zudem", "heute", "gestern",
+    "jetzt", "nun", "daher", "deshalb", "trotzdem", "inzwischen", "bereits", "schon", "auch", "hoy", "ayer",
+    "aujourd'hui", "hier", "mientras", "también",
 ];
 
 /// Days of the week (`on Monday` sits between subject and verb).
 #[rustfmt::skip]
 const DAYS_LIST: &[&str] = &[
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "montag", "dienstag", "mittwoch",
+    "donnerstag", "freitag", "samstag", "sonntag", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
+    "domingo",
 ];
 
 /// Pronouns resolved to the last person named.
 #[rustfmt::skip]
 const PRONOUNS_ONE_LIST: &[&str] = &[
     "he", "she",
+    "il", "elle", "er", "él", "ella",
 ];
 
 /// Words that never name a speaker on their own.
@@ -153,6 +191,51 @@ pub static NOT_NAMES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(NOT_NAME
 
 /// Words that make a name an organisation or a place, not a person, as a set for lookups.
 pub static ORG_WORDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(ORG_WORDS_LIST));
+
+/// Words that attribute what follows them (`according to` is matched as two words).
+#[rustfmt::skip]
+const ACCORDING_LIST: &[&str] = &[
+    "selon", "laut", "según", "d'après", "d’après",
+];
+
+/// Words that attribute what follows them, as a set for lookups.
+pub static ACCORDING: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(ACCORDING_LIST));
+
+/// German job titles are compounds (`Bundeskanzler`, `Gewerkschaftschef`,
+/// `Grünen-Politikerin`): these endings make a capitalized word a title.
+const TITLE_ENDINGS: &[&str] = &[
+    "kanzler",
+    "kanzlerin",
+    "präsident",
+    "präsidentin",
+    "minister",
+    "ministerin",
+    "chef",
+    "chefin",
+    "sprecher",
+    "sprecherin",
+    "politiker",
+    "politikerin",
+    "vorsitzende",
+    "vorsitzender",
+    "direktor",
+    "direktorin",
+    "ökonom",
+    "ökonomin",
+    "botschafter",
+    "botschafterin",
+    "bürgermeister",
+    "bürgermeisterin",
+];
+
+/// Whether `word` is a title or role (`president`, `ministre`, `Bundeskanzler`).
+pub fn is_title(word: &str) -> bool {
+    if TITLES.contains(word) {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    TITLE_ENDINGS.iter().any(|e| lower.ends_with(e))
+}
 
 /// Whether `word` is a verb of saying (`said`, `told`, `wrote`, `adding`, …), in lower case.
 pub fn is_verb(word: &str) -> bool {

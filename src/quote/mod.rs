@@ -11,6 +11,7 @@
 //! Words are the [`crate::text`] tokens, with hyphenated words joined (`co-operation` =
 //! `cooperation`), so punctuation, case and quote shapes never make two copies differ.
 
+pub mod cjk;
 pub mod extract;
 pub mod group;
 mod keys;

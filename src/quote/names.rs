@@ -41,7 +41,7 @@ pub fn clean(run: &[&str]) -> Option<(String, bool)> {
         words = &words[1..];
     }
     let mut titled = false;
-    if let Some(t) = words.iter().rposition(|w| TITLES.contains(w)) {
+    if let Some(t) = words.iter().rposition(|w| is_title(w)) {
         // "Foreign Ministry" is an organisation, not a title and a name.
         let rest = &words[t + 1..];
         if !(rest.len() == 1 && ORG_WORDS.contains(rest[0])) {

@@ -74,6 +74,10 @@ pub fn speakers(text: &str, quotes: &[RawQuote]) -> Vec<Option<String>> {
     // (Unnamed speakers are mentions with an empty name.)
     let mut out: Vec<Option<String>> = Vec::with_capacity(quotes.len());
     for (k, q) in quotes.iter().enumerate() {
+        if let Some(found) = super::cjk::speaker(text, q) {
+            out.push(found);
+            continue;
+        }
         // An attribution breaking the quotation speaks first, then the words after it, then before.
         let mut att = Attribution::None;
         for &(s, e) in &q.breaks {
@@ -271,6 +275,22 @@ fn subject_before(its: &[(usize, Item)], v: usize, floor: usize) -> Attribution 
                             if end == floor || !its[end - 1].1.word().is_some_and(capitalized) {
                                 return Attribution::None;
                             }
+                            // "Die Bürgermeisterin von Köln, Henriette Reker, erklärte", "the
+                            // mayor of London, Sadiq Khan, said": a place before the commas, the
+                            // name between them.
+                            let k = run_backward(its, end - 1).max(floor);
+                            let between = &its[end + 1..j];
+                            let of_place = (k.max(floor + 1) - 1..end).any(|x| its[x].1.word().is_some_and(place_of));
+                            if of_place && !between.is_empty() {
+                                if let Attribution::Named(n) = named_run(between, between.len() - 1, 0) {
+                                    if between
+                                        .iter()
+                                        .all(|x| x.1.word().is_some_and(|w| capitalized(w) || CONNECTORS.contains(w)))
+                                    {
+                                        return Attribution::Named(n);
+                                    }
+                                }
+                            }
                             return named_run(its, end - 1, floor);
                         }
                         Item::Punct('.' | '!' | '?' | ';') | Item::Quote | Item::Break => return Attribution::None,
@@ -279,6 +299,8 @@ fn subject_before(its: &[(usize, Item)], v: usize, floor: usize) -> Attribution 
                 }
                 return Attribution::None;
             }
+            // "Luego añadió:", "Dann sagte er": a sentence adverb is no subject.
+            Item::Word(w) if capitalized(w) && STOPS.contains(w) && j == floor => continue,
             Item::Word(w) if PRONOUNS_ONE.contains(w) => return Attribution::Pronoun(its[j].0),
             Item::Word(w) if capitalized(w) => return named_run(its, j, floor),
             // "Hu Wei, who said": the name before the relative pronoun.
@@ -308,12 +330,18 @@ fn named_run(its: &[(usize, Item)], j: usize, floor: usize) -> Attribution {
     }
     let governed = |at: usize| its[at].1.word().is_some_and(|p| PREPOSITIONS.contains(p));
     let article = |at: usize| its[at].1.word().is_some_and(|a| eq_any(a, &["the", "a", "an"]));
+    // "un porte-parole de la préfecture de Nice a indiqué": a place after `de` that follows a
+    // common noun is what the subject is of.
+    let lowercase = |at: usize| its[at].1.word().is_some_and(|w| !capitalized(w));
+    if k > floor + 1 && its[k - 1].1.word().is_some_and(place_of) && lowercase(k - 2) {
+        return Attribution::Fallback;
+    }
     if k > floor + 1 && article(k - 1) && governed(k - 2) {
         return Attribution::Fallback; // "issued by the Fed said"
     }
     if k > floor && governed(k - 1) {
         // "ambassador to Beijing Gary Locke explained": a role, a place, then the name.
-        let role = k > floor + 1 && its[k - 2].1.word().is_some_and(|t| TITLES.contains(t));
+        let role = k > floor + 1 && its[k - 2].1.word().is_some_and(is_title);
         let run = words_of(&its[k..=j]);
         if role && run.len() >= 3 {
             if let Some((name, _)) = clean(&run[run.len() - 2..]) {
@@ -327,7 +355,7 @@ fn named_run(its: &[(usize, Item)], j: usize, floor: usize) -> Attribution {
         Some((name, _)) => Attribution::Named(name),
         None if run.len() == 1 && PRONOUNS_ONE.contains(run[0]) => Attribution::Pronoun(its[k].0),
         // A bare title ("Russia's President noted") stands for the person last named.
-        None if run.iter().any(|w| TITLES.contains(w)) => Attribution::Pronoun(its[k].0),
+        None if run.iter().any(|w| is_title(w)) => Attribution::Pronoun(its[k].0),
         None => Attribution::Unnamed,
     }
 }
@@ -343,6 +371,64 @@ fn named_forward(its: &[(usize, Item)], i: usize) -> Attribution {
         Some(Item::Word(_)) => Attribution::Unnamed,
         _ => Attribution::None,
     }
+}
+
+/// `de`, `von`, `of` before a place or a body (`le maire de Bordeaux`, `ministro de
+/// Transportes`): inside a name they are connectors (`Charles de Gaulle`), but a run that starts
+/// right after one is what the role is *of*, not who speaks.
+fn place_of(word: &str) -> bool {
+    matches!(word, "de" | "von" | "of" | "del" | "du" | "des" | "d'")
+}
+
+/// Words of an attribution by source starting at `i` (`according to`, `selon`, `laut`,
+/// `según`): how many, if any.
+fn according_at(its: &[(usize, Item)], i: usize) -> Option<usize> {
+    let w = its.get(i)?.1.word()?;
+    if w.eq_ignore_ascii_case("according") && its.get(i + 1).and_then(|x| x.1.word()) == Some("to") {
+        return Some(2);
+    }
+    ACCORDING.contains(w).then_some(1)
+}
+
+/// The speaker named after a verb of saying at `i - 1`: `said X`, `said the X`, and, when that
+/// names no one, the first capitalized run of the clause that no preposition governs, past
+/// articles, days, titles and places (`a affirmé mardi la ministre des Affaires étrangères
+/// Catherine Colonna`, `declaró el miércoles en Bogotá el presidente Gustavo Petro`).
+fn named_after_verb(its: &[(usize, Item)], i: usize) -> Attribution {
+    let first = named_forward(its, i + usize::from(its.get(i).and_then(|x| x.1.word()) == Some("the")));
+    if first != Attribution::Unnamed {
+        return first;
+    }
+    let end = (i + 16).min(its.len());
+    let mut k = i;
+    // After a comma only an appositive name may follow (`el ministro de Transportes, Óscar
+    // Puente`), not the next clause.
+    let mut after_comma = false;
+    while k < end {
+        if after_comma && !its[k].1.word().is_some_and(|w| capitalized(w) && !STOPS.contains(w)) {
+            break;
+        }
+        match its[k].1 {
+            Item::Punct(',') if !after_comma => {
+                after_comma = true;
+                k += 1;
+            }
+            Item::Word(w) if capitalized(w) && !STOPS.contains(w) && !is_title(w) => {
+                let stop = run_forward(its, k);
+                if k > i && its[k - 1].1.word().is_some_and(|p| PREPOSITIONS.contains(p) || place_of(p)) {
+                    k = stop.max(k + 1);
+                    continue;
+                }
+                return match clean(&words_of(&its[k..stop])) {
+                    Some((name, _)) => Attribution::Named(name),
+                    None => Attribution::Unnamed,
+                };
+            }
+            Item::Word(_) => k += 1,
+            _ => break,
+        }
+    }
+    first
 }
 
 /// Case 1: the words after the closing mark.
@@ -379,11 +465,20 @@ fn after_span(text: &str, from: usize, to: usize, full_stop: bool) -> Attributio
         Some((_, Item::Word(w))) => *w,
         _ => return Attribution::None,
     };
-    if is_verb(first) {
-        return named_forward(&its, i + 1 + usize::from(its.get(i + 1).and_then(|x| x.1.word()) == Some("the")));
+    let next_is_verb = its.get(i + 1).and_then(|x| x.1.word()).is_some_and(is_verb);
+    // "« … », a-t-elle lancé": the pronoun inside the inverted auxiliary.
+    if next_is_verb && (first.contains("-t-") || first.ends_with("-il") || first.ends_with("-elle")) {
+        return Attribution::Pronoun(its[i].0);
     }
-    if first.eq_ignore_ascii_case("according") && its.get(i + 1).and_then(|x| x.1.word()) == Some("to") {
-        return named_forward(&its, i + 2);
+    // "« … », a affirmé X", "„…“, hat X gesagt": an auxiliary before the verb.
+    if next_is_verb && AUXILIARIES.contains(first) && !capitalized(first) {
+        return named_after_verb(&its, i + 2);
+    }
+    if is_verb(first) {
+        return named_after_verb(&its, i + 1);
+    }
+    if let Some(n) = according_at(&its, i) {
+        return named_after_verb(&its, i + n);
     }
     // "X said", "X, a spokesman, said": the verb within the first clause.
     let limit = (i + 14).min(its.len());
@@ -403,6 +498,13 @@ fn after_span(text: &str, from: usize, to: usize, full_stop: bool) -> Attributio
         if v - i > 4 || tail > 4 || !ends {
             return Attribution::None;
         }
+    }
+    // "Il n'a pas précisé", "he did not say": a denial attributes nothing.
+    let negated = its[i..v].iter().any(|x| {
+        x.1.word().is_some_and(|w| matches!(w, "not" | "never" | "pas" | "jamais" | "nicht" | "nie" | "no" | "nunca"))
+    });
+    if negated {
+        return Attribution::None;
     }
     match subject_before(&its, v, i) {
         Attribution::Fallback => Attribution::None,
@@ -469,11 +571,9 @@ fn before(
         return Attribution::None;
     }
     let verb = sentence.iter().rposition(|(_, it)| it.word().is_some_and(is_verb));
-    let according = sentence.windows(2).rposition(|w| {
-        w[0].1.word().is_some_and(|a| a.eq_ignore_ascii_case("according")) && w[1].1.word() == Some("to")
-    });
-    if let Some(a) = according.filter(|&a| verb.is_none_or(|v| a > v)) {
-        return named_forward(sentence, a + 2);
+    let according = (0..sentence.len()).rev().find_map(|a| according_at(sentence, a).map(|n| (a, n)));
+    if let Some((a, n)) = according.filter(|&(a, _)| verb.is_none_or(|v| a > v)) {
+        return named_after_verb(sentence, a + n);
     }
     if let Some(v) = verb {
         // A participle ("…, saying “…”") belongs to the sentence's subject.
@@ -502,7 +602,7 @@ fn sentence_subject(sentence: &[(usize, Item)], known: &[&str], midsentence: &AH
     }
     let end = run_forward(sentence, first);
     // "Chinese minister, backing …": a bare role stands for the person last named.
-    if sentence.get(end).and_then(|x| x.1.word()).is_some_and(|w| !capitalized(w) && TITLES.contains(w)) {
+    if sentence.get(end).and_then(|x| x.1.word()).is_some_and(|w| !capitalized(w) && is_title(w)) {
         return Attribution::Pronoun(sentence[end].0);
     }
     let run = words_of(&sentence[first..end]);
@@ -515,7 +615,7 @@ fn sentence_subject(sentence: &[(usize, Item)], known: &[&str], midsentence: &AH
         {
             Attribution::Named(name)
         }
-        None if run.iter().any(|w| TITLES.contains(w)) => Attribution::Pronoun(sentence[first].0),
+        None if run.iter().any(|w| is_title(w)) => Attribution::Pronoun(sentence[first].0),
         _ => Attribution::None,
     }
 }

@@ -90,9 +90,20 @@ fn opens_after(c: Option<char>) -> bool {
     match c {
         None => true,
         Some(c) => {
-            c.is_whitespace() || family(c).is_some() || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '…')
+            c.is_whitespace()
+                || family(c).is_some()
+                || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '…')
+                // Chinese and Japanese set no spaces: a mark opens after their punctuation
+                // (`表示：“…”`) and their letters (`他说“…”`).
+                || matches!(c, '：' | '，' | '、' | '；' | '。' | '（' | '！' | '？')
+                || is_cjk(c)
         }
     }
+}
+
+/// Whether `c` is a Chinese character or Japanese kana (scripts written without spaces).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
 struct Open {
@@ -104,12 +115,13 @@ struct Open {
     crossed_line: bool,
 }
 
-/// Trims a fragment's byte range: spaces on both sides, `, ; : .` and spaces at the end.
+/// Trims a fragment's byte range: spaces on both sides, `, ; : .` (and the full-width `。，`) and
+/// spaces at the end.
 fn trim(text: &str, start: usize, end: usize) -> (usize, usize) {
     let s = &text[start..end];
     let lead = s.len() - s.trim_start().len();
     let body = s.trim_start();
-    let kept = body.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '.'));
+    let kept = body.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '.' | '。' | '，'));
     // "U.S." and "…": a full stop right after a capital or another stop is part of the text.
     (start + lead, start + lead + kept.len())
 }
@@ -185,9 +197,9 @@ pub(crate) fn quotations_skipping(text: &str, min_skip: usize) -> Vec<RawQuote> 
         if fam == Family::Single {
             let word_before = prev.is_some_and(|p| p.is_alphanumeric());
             let word_after = next.is_some_and(|n| n.is_alphanumeric());
-            if word_before && word_after {
+            if word_before && word_after && !corner {
                 prev = Some(c);
-                continue; // apostrophe
+                continue; // apostrophe (never a corner bracket: `る』と`)
             }
             if opening_pos && !next.is_some_and(|n| n.is_alphabetic() || family(n).is_some()) {
                 prev = Some(c);
