@@ -46,6 +46,8 @@ def parse_args(argv):
     ap.add_argument("--partitions", type=int, default=0, help="partitions of each stage (0: Spark's default parallelism)")
     ap.add_argument("--task-threads", type=int, default=1, help="threads of each reprint task")
     ap.add_argument("--master", default=None, help="Spark master (default: spark-submit's)")
+    ap.add_argument("--skip-bad-lines", action="store_true", help="skip malformed lines with a warning (as reprint scan)")
+    ap.add_argument("--dedupe-ids", action="store_true", help="keep the first document of a repeated id (as reprint scan)")
     args, scan_options = ap.parse_known_args(argv)
     return args, scan_options
 
@@ -75,13 +77,13 @@ def parse_line(path, line_no, raw):
     try:
         obj = json.loads(raw)
     except ValueError as e:
-        return ("bad", f"{where}: malformed JSON: {e}")
+        return ("bad", f"{where}: malformed JSON: {e.msg} at column {e.colno}")
     if not isinstance(obj, dict):
         return ("bad", f"{where}: not a JSON object")
     try:
         text = obj.get("text")
         if not isinstance(text, str):
-            return ("bad", f"{where}: no text field")
+            return ("bad", f"{where}: missing text field `text`")
         doc_id = scalar(obj.get("id"))
         source = scalar(obj["series"]) if obj.get("series") is not None else scalar(obj.get("source"))
         doc = {
@@ -106,7 +108,8 @@ def read_corpus(sc, inputs, partitions):
         lines = sc.textFile(path, minPartitions=partitions or None).zipWithIndex()
         rdds.append(lines.map(lambda x, p=path: parse_line(p, x[1] + 1, x[0])))
     parsed = sc.union(rdds).cache()
-    bad = parsed.filter(lambda r: r[0] == "bad").map(lambda r: r[1]).take(20)
+    bad = parsed.filter(lambda r: r[0] == "bad").map(lambda r: r[1])
+    bad = (bad.count(), bad.take(20))
     empty = parsed.filter(lambda r: r[0] == "empty").count()
     docs = parsed.filter(lambda r: r[0] == "doc").map(lambda r: r[1]).zipWithIndex().map(lambda x: (x[1], x[0]))
     # Lines without an id (blank texts included), per file: count and first place, as the CLI
@@ -169,15 +172,13 @@ def doc_line(n, doc):
 
 
 def duplicate_ids(docs, parts):
-    """Messages for ids held by more than one document (the CLI's default: an error)."""
-    dups = (
+    """(id, [numbers]) of every id held by more than one document."""
+    return (
         docs.map(lambda x: (x[1]["id"], x[0]))
         .groupByKey(parts)
         .filter(lambda x: len(x[1]) > 1)
         .map(lambda x: (x[0], sorted(x[1])))
-        .take(10)
     )
-    return [f'duplicate document id "{i}" (documents {ns[0]} and {ns[1]} in input order)' for i, ns in dups]
 
 
 def doc_keys(docs, scan_args):
@@ -382,15 +383,26 @@ def job(sc, args, scan_options, facts_dir):
 
     # 1. reading
     docs, bad, empty, unnamed = read_corpus(sc, args.inputs, args.partitions)
-    if bad:
-        return fail(bad)
+    bad_count, bad_shown = bad
+    if bad_count and not args.skip_bad_lines:
+        return fail([f"{m} (use --skip-bad-lines to skip such lines)" for m in bad_shown])
+    for m in bad_shown:
+        print(f"reprint: warning: {m}; line skipped", file=sys.stderr)
+    if bad_count > len(bad_shown):
+        print(f"reprint: warning: {bad_count - len(bad_shown)} more malformed lines skipped", file=sys.stderr)
     docs = docs.cache()
+    dups = duplicate_ids(docs, parts).cache()
+    dropped = dups.map(lambda x: len(x[1]) - 1).sum() if not dups.isEmpty() else 0
+    if dropped and not args.dedupe_ids:
+        shown = dups.take(10)
+        return fail([f'duplicate document id "{i}" (documents {ns[0]} and {ns[1]} in input order; use --dedupe-ids to keep the first)' for i, ns in shown])
+    if dropped:
+        later = set(dups.flatMap(lambda x: x[1][1:]).collect())
+        print(f"reprint: warning: {dropped} documents repeating an earlier id dropped", file=sys.stderr)
+        docs = docs.filter(lambda x: x[0] not in later).map(lambda x: x[1]).zipWithIndex().map(lambda x: (x[1], x[0])).cache()
     n_docs = docs.count()
     if n_docs == 0:
         return fail([f"no documents found in {', '.join(args.inputs)}"])
-    dups = duplicate_ids(docs, parts)
-    if dups:
-        return fail(dups)
     for path, (count, first) in unnamed:
         print(
             f'reprint: warning: {path}:{first}: {count} JSON lines had no "id" field (or an empty one): their '
@@ -432,7 +444,9 @@ def job(sc, args, scan_options, facts_dir):
         "largest_bucket": largest,
         "documents_without_words": keys.filter(lambda k: not k[1]).count(),
         "empty_skipped": empty,
-        "input_problems": len(unnamed),
+        "bad_lines_skipped": bad_count,
+        "duplicate_ids_dropped": dropped,
+        "input_problems": len(unnamed) + bad_count + dropped,
         "pairs_with_passages": pairs.filter(lambda p: p[4] > 0).count(),
         "frequent_anchors": len(frequent),
         "boilerplate_anchors": len(boilerplate),

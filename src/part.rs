@@ -220,6 +220,10 @@ pub struct SummaryCounts {
     pub documents_without_words: usize,
     /// Blank documents skipped while reading.
     pub empty_skipped: usize,
+    /// Malformed lines skipped (`--skip-bad-lines`).
+    pub bad_lines_skipped: usize,
+    /// Documents dropped for repeating an id (`--dedupe-ids`).
+    pub duplicate_ids_dropped: usize,
     /// Warnings and errors met while reading.
     pub input_problems: usize,
     /// Pairs with at least one passage.
@@ -246,6 +250,8 @@ pub fn summary(cfg: &ScanConfig, c: &SummaryCounts) -> Summary {
     s.largest_bucket = c.largest_bucket;
     s.documents_without_words = c.documents_without_words;
     s.empty_skipped = c.empty_skipped;
+    s.bad_lines_skipped = c.bad_lines_skipped;
+    s.duplicate_ids_dropped = c.duplicate_ids_dropped;
     s.input_problems = c.input_problems;
     s.passages = c.blocks.passages;
     s.unquoted_dropped = c.blocks.unquoted_dropped;
@@ -280,5 +286,150 @@ pub fn settings(cfg: &ScanConfig, documents: usize) -> JobSettings {
         boilerplate_min_docs: cfg.boilerplate_min_docs,
         boilerplate_share: cfg.boilerplate_share,
         passages: cfg.passages,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ahash::{AHashMap, AHashSet};
+
+    /// A synthetic corpus (planted copies, passages, boilerplate) as the job would number it.
+    fn corpus(docs: usize, seed: u64) -> Vec<PartDoc> {
+        let cfg = crate::synth::SynthConfig { docs, seed, ..Default::default() };
+        let (mut c, mut t) = (Vec::new(), Vec::new());
+        crate::synth::generate(&cfg, &mut c, &mut t).unwrap();
+        String::from_utf8(c)
+            .unwrap()
+            .lines()
+            .enumerate()
+            .map(|(n, l)| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let s = |k: &str| v[k].as_str().map(str::to_string);
+                PartDoc {
+                    n: n as u64,
+                    id: s("id").unwrap(),
+                    text: s("text").unwrap(),
+                    source: s("source"),
+                    date: s("date"),
+                    title: s("title"),
+                }
+            })
+            .collect()
+    }
+
+    /// What the Spark driver does between the tasks, on one machine: group keys, count the
+    /// whole, and give each block its part.
+    fn blocks(docs: &[PartDoc], cfg: &ScanConfig, block: u64) -> (WholeFacts, Vec<(u64, Vec<u64>)>) {
+        let keys = keys(docs, cfg);
+        let mut wanted: AHashMap<u64, AHashSet<u64>> = AHashMap::new();
+        let mut add = |members: &[u64]| {
+            for b in members.iter().map(|m| m / block).collect::<AHashSet<_>>() {
+                wanted.entry(b).or_default().extend(members);
+            }
+        };
+        let mut buckets: AHashMap<(usize, u64), Vec<u64>> = AHashMap::new();
+        let mut holders: AHashMap<u32, Vec<u64>> = AHashMap::new();
+        for k in &keys {
+            for (band, &key) in k.bands.iter().enumerate() {
+                buckets.entry((band, key)).or_default().push(k.n);
+            }
+            for &h in &k.anchors {
+                holders.entry(h).or_default().push(k.n);
+            }
+        }
+        buckets.values().for_each(|m| add(m));
+        let max_df = cfg.max_df_docs(docs.len());
+        let mut frequent = Vec::new();
+        for (&h, m) in &holders {
+            if m.len() > max_df {
+                frequent.push(h);
+            } else {
+                add(m);
+            }
+        }
+        let mut per_source: AHashMap<&str, usize> = AHashMap::new();
+        let mut counts: AHashMap<(&str, u32), usize> = AHashMap::new();
+        for (d, k) in docs.iter().zip(&keys) {
+            if let Some(s) = d.source.as_deref() {
+                *per_source.entry(s).or_default() += 1;
+                for &h in &k.anchors {
+                    *counts.entry((s, h)).or_default() += 1;
+                }
+            }
+        }
+        let (min_docs, share) = (cfg.boilerplate_min_docs, cfg.boilerplate_share);
+        let boilerplate = counts
+            .into_iter()
+            .filter(|&((s, _), n)| n >= min_docs && n as f64 >= share * per_source[s] as f64)
+            .map(|((s, h), _)| (s.to_string(), h))
+            .collect();
+        for d in docs {
+            wanted.entry(d.n / block).or_default().insert(d.n);
+        }
+        let mut parts: Vec<(u64, Vec<u64>)> = wanted
+            .into_iter()
+            .map(|(b, m)| {
+                let mut m: Vec<u64> = m.into_iter().collect();
+                m.sort_unstable();
+                (b, m)
+            })
+            .collect();
+        parts.sort_unstable();
+        (WholeFacts { documents: docs.len(), frequent, boilerplate }, parts)
+    }
+
+    #[test]
+    fn blocks_together_find_the_whole_scans_pairs_once_each() {
+        let docs = corpus(400, 21);
+        let cfg = ScanConfig::default();
+        let whole_corpus = Corpus {
+            docs: docs
+                .iter()
+                .map(|d| {
+                    Doc::new(
+                        d.id.clone(),
+                        d.source.clone(),
+                        d.date.clone(),
+                        d.title.clone(),
+                        d.text.clone(),
+                        Origin::default(),
+                    )
+                })
+                .collect(),
+            ..Corpus::default()
+        };
+        let scan = crate::scan::scan(&whole_corpus, &whole_corpus.source_ids(), &cfg, &NoProgress);
+        let mut want: Vec<(u64, u64, usize, f64)> = scan
+            .pairs
+            .iter()
+            .map(|p| (p.a as u64, p.b as u64, p.passages.iter().map(|x| x.words).sum(), p.jaccard))
+            .collect();
+        want.sort_by_key(|x| (x.0, x.1));
+        assert!(want.len() > 100, "the corpus shares text: {}", want.len());
+        for block in [7, 64, 1000] {
+            let (facts, parts) = blocks(&docs, &cfg, block);
+            let frequent: AHashSet<u32> = facts.frequent.iter().copied().collect();
+            let mut got = Vec::new();
+            let mut candidates = 0;
+            for (b, members) in parts {
+                let part: Vec<PartDoc> = members.iter().map(|&n| docs[n as usize].clone()).collect();
+                let first = members.iter().position(|&n| n >= b * block).unwrap();
+                let end = members.iter().position(|&n| n >= (b + 1) * block).unwrap_or(members.len());
+                let (pairs, stats) = scan_block(part, first, end, &facts, &frequent, &cfg).unwrap();
+                candidates += stats.candidates;
+                got.extend(pairs.into_iter().map(|p| (p.a, p.b, p.words, p.jaccard)));
+            }
+            got.sort_by_key(|x| (x.0, x.1));
+            assert_eq!(got, want, "block {block}");
+            assert_eq!(candidates, scan.stats.lsh_candidates, "block {block}");
+        }
+    }
+
+    #[test]
+    fn a_block_out_of_order_is_an_error() {
+        let mut docs = corpus(3, 1);
+        docs.swap(0, 1);
+        assert!(scan_block(docs, 0, 3, &WholeFacts::default(), &AHashSet::new(), &ScanConfig::default()).is_err());
     }
 }

@@ -88,6 +88,21 @@ def test_bad_input_is_an_error_naming_the_line(local_sc, tmp_path, capsys):
     assert "--containment is not available" in capsys.readouterr().err
 
 
+def test_skipped_lines_and_dropped_duplicates_as_the_scan_counts_them(local_sc, corpus, tmp_path):
+    # The corpus with a malformed line, a line without text and a repeated id put in.
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    extra = ["not json", '{"id": "no-text"}', lines[3]]
+    messy = tmp_path / "messy.jsonl"
+    messy.write_text("\n".join(lines[:50] + extra + lines[50:]) + "\n", encoding="utf-8")
+    flags = ["--skip-bad-lines", "--dedupe-ids"]
+    args, scan_options = reprint_spark.parse_args(["--reprint", BIN, "--out", str(tmp_path / "out"), "--block", "70", *flags, str(messy)])
+    assert reprint_spark.run(local_sc, args, scan_options) == 0
+    want = subprocess.run([BIN, "scan", "-q", "--format", "jsonl", *flags, str(messy)], capture_output=True).stdout
+    got = job_output(tmp_path / "out")
+    assert got == want
+    assert b'"bad_lines_skipped":2,"duplicate_ids_dropped":1,"input_problems":3' in got
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
