@@ -216,10 +216,7 @@ impl Summary {
     /// The summary of a scan with `cfg` that found nothing in no documents: the settings, every
     /// count zero (a cluster job fills the counts in from its stages).
     pub fn for_config(cfg: &ScanConfig) -> Self {
-        let empty = Corpus::default();
-        let mut summary = Summary::new(&empty, cfg, &ScanResult::default());
-        summary.min_unquoted_words = cfg.unquoted_floor().unwrap_or(cfg.min_words);
-        summary
+        Summary::new(&Corpus::default(), cfg, &ScanResult::default())
     }
 
     /// Builds the summary of a scan of `corpus` with `cfg`.
