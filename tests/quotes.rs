@@ -1,6 +1,6 @@
 //! `reprint quotes` end to end: the seeds' shared quotes, offsets, hand-labelled speakers, bad input.
 
-use crate::util::{reprint, reprint_stdin};
+use crate::util::{reprint, reprint_stdin, s, synth};
 use reprint::eval::quotes::same_person;
 use serde_json::Value;
 
@@ -26,20 +26,29 @@ fn seeds_share_the_known_quotes() {
             .find(|q| q["occurrences"].as_array().unwrap().iter().any(|o| o["text"].as_str().unwrap().contains(needle)))
             .unwrap_or_else(|| panic!("no shared quote with {needle:?}"))
     };
-    let marriage = find("marriage of convenience");
-    assert_eq!(docs_of(marriage), ["000", "004"]);
-    assert_eq!(marriage["text"], "marriage of convenience");
+    // Blinken's “marriage of convenience” (000) and Kirby's longer “This is a marriage of
+    // convenience, not of affection…” (004) share a phrase, not a statement: neither document
+    // confirms the other's (speakers differ), so no shared quote holds both.
+    assert!(!qs.iter().any(|q| {
+        let texts: Vec<&str> =
+            q["occurrences"].as_array().unwrap().iter().map(|o| o["text"].as_str().unwrap()).collect();
+        texts.iter().any(|t| t.contains("marriage of convenience"))
+    }));
+    // A fragment joins the statement it comes from when its document confirms it: 001 quotes
+    // “Journey of friendship…” beside the whole statement, 004 names Xi Jinping.
     let journey = find("journey of friendship");
     assert_eq!(docs_of(journey), ["001", "004"]);
+    assert_eq!(journey["occurrences"].as_array().unwrap().len(), 3);
     assert_eq!(journey["speaker"], "Xi Jinping");
     let conquest = find("ratification of Russian conquest");
     assert_eq!(docs_of(conquest), ["003", "004"]);
     assert_eq!(conquest["speaker"], "Antony Blinken");
     assert_eq!(conquest["text"], "would effectively be supporting the ratification of Russian conquest");
-    // "colossal leap forward" and "colossal leap ahead": two translations, one quote.
-    let leap = find("colossal leap forward");
-    assert!(leap["occurrences"].as_array().unwrap().iter().any(|o| o["text"].as_str().unwrap().contains("leap ahead")));
-    assert_eq!(leap["speaker"], "Vladimir Putin");
+    // 002 paraphrases Putin in fragments (“many of the terms”, “be accepted as the basis”), each a
+    // word away from the statement 003 prints whole, and names him: one quote.
+    let plan = find("provisions of the peace plan");
+    assert_eq!(docs_of(plan), ["002", "003"]);
+    assert_eq!(plan["speaker"], "Vladimir Putin");
     // Every reported quote is carried by two sources; most widely shared first.
     for q in &qs {
         assert!(q["sources"].as_u64().unwrap() >= 2);
@@ -91,7 +100,7 @@ fn quotes_in_every_format() {
     for format in ["table", "jsonl", "json", "csv"] {
         let r = reprint(&["quotes", "seeds", "--format", format, "-q"]);
         assert_eq!(r.code, 0, "{format}: {}", r.stderr);
-        assert!(r.stdout.contains("marriage of convenience"), "{format}");
+        assert!(r.stdout.contains("ratification of Russian conquest"), "{format}");
     }
     let csv = reprint(&["quotes", "seeds", "--format", "csv", "-q"]).stdout;
     assert!(csv.starts_with("quote,quote_text,quote_speaker,sources,doc,source,date,start,end,quoted,speaker,text\n"));
@@ -108,6 +117,18 @@ fn speaker_scores(corpus: &str, labels: &str) -> (f64, f64, usize) {
         .filter(|o| o["quoted"] == true)
         .collect();
     let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A quotation broken by its attribution (`“…,” he said. “…”`) is one occurrence: a label
+    // names either piece.
+    let pieces = |o: &Value| -> Vec<String> {
+        let text: Vec<char> = o["text"].as_str().unwrap().chars().collect();
+        let start = o["start"].as_u64().unwrap() as usize;
+        let mut out = vec![text.iter().collect::<String>()];
+        for f in o["fragments"].as_array().into_iter().flatten() {
+            let (a, b) = (f[0].as_u64().unwrap() as usize - start, f[1].as_u64().unwrap() as usize - start);
+            out.push(text[a..b].iter().collect());
+        }
+        out
+    };
     let (mut predicted, mut correct, mut named, mut found) = (0, 0, 0, 0);
     let text = std::fs::read_to_string(labels).unwrap();
     let labels: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -116,7 +137,7 @@ fn speaker_scores(corpus: &str, labels: &str) -> (f64, f64, usize) {
         let mut hits: Vec<&Value> = occ
             .iter()
             .filter(|o| {
-                o["doc"].as_str().unwrap().starts_with(doc) && norm(o["text"].as_str().unwrap()).starts_with(prefix)
+                o["doc"].as_str().unwrap().starts_with(doc) && pieces(o).iter().any(|p| norm(p).starts_with(prefix))
             })
             .collect();
         hits.sort_by_key(|o| o["start"].as_u64());
@@ -319,4 +340,32 @@ fn texts_read_back_from_disk_give_identical_quotes() {
         .unwrap()
         .iter()
         .all(|o| !o["text"].as_str().unwrap().is_empty())));
+}
+
+/// At a few thousand articles with many travelling quotes, stock phrases quoted or printed on
+/// their own in unrelated articles, split quotations, fragments and unmarked copies with words
+/// changed (what `reprint synth` plants), clusters stay pure and the first appearance is right:
+/// grouping that follows short shared runs chains unrelated articles in and names one of them
+/// first (this corpus gave 0.71, cluster precision 0.62, before fragments had to be confirmed).
+#[test]
+fn first_appearance_holds_where_chaining_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "3000", "11", &["--words", "200", "--quotes", "0.2"]);
+    let found = dir.path().join("quotes.jsonl");
+    let r = reprint(&["quotes", s(&dir.path().join("corpus.jsonl")), "--format", "jsonl", "-q", "-o", s(&found)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let e = reprint(&["eval", "--truth", s(&dir.path().join("truth.jsonl")), "--found", s(&found), "--json"]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    let v: serde_json::Value = serde_json::from_str(&e.stdout).unwrap();
+    let q = &v["quotes"];
+    assert!(q["quotes_reported"].as_u64().unwrap() > 100, "{q}");
+    assert!(q["first_appearance"].as_f64().unwrap() >= 0.99, "{q}");
+    assert!(q["cluster_precision"].as_f64().unwrap() >= 0.99, "{q}");
+    // Unmarked copies with one or two words changed are found.
+    for f in q["by_form"].as_array().unwrap() {
+        if f["quoted"] == false {
+            let (t, n) = (f["truth"].as_u64().unwrap(), f["found"].as_u64().unwrap());
+            assert!(t > 0 && n as f64 >= 0.95 * t as f64, "{f}");
+        }
+    }
 }

@@ -139,6 +139,22 @@ pub fn run(args: Args) -> ExitCode {
             q.found_occurrences, q.truth_occurrences, q.occurrence_recall, q.cluster_precision, q.cluster_recall,
             q.cluster_f1, q.speaker_precision, q.speaker_recall
         );
+        let _ = writeln!(
+            text,
+            "          first appearance right for {}/{} reported quotes ({:.4})",
+            q.first_right, q.quotes_reported, q.first_appearance
+        );
+        for f in &q.by_form {
+            let _ = writeln!(
+                text,
+                "          {} with {} word(s) changed: {}/{} found ({:.4})",
+                if f.quoted { "quoted  " } else { "unmarked" },
+                f.edits,
+                f.found,
+                f.truth,
+                if f.truth == 0 { 0.0 } else { f.found as f64 / f.truth as f64 }
+            );
+        }
     }
     print(&text)
 }

@@ -17,6 +17,27 @@ pub struct QuoteOccurrence {
     pub quote: String,
     /// The speaker named, if any.
     pub speaker: Option<String>,
+    /// Whether it stands between quotation marks (truth; found occurrences say `true` when the
+    /// output does not tell).
+    pub quoted: bool,
+    /// Words changed from the quote's first printing (truth; 0 for found occurrences).
+    pub edits: usize,
+    /// Whether it is its quote's first appearance: in the truth, the first occurrence listed;
+    /// in the results, the occurrence the cluster names as first seen.
+    pub first: bool,
+}
+
+/// Occurrence recall for one way of printing a quote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormRecall {
+    /// Between quotation marks or not.
+    pub quoted: bool,
+    /// Words changed from the first printing.
+    pub edits: usize,
+    /// Truth occurrences printed so.
+    pub truth: usize,
+    /// Of those, found.
+    pub found: usize,
 }
 
 /// Quote scores. Pairwise cluster precision and recall: over pairs of truth occurrences, found
@@ -42,6 +63,15 @@ pub struct QuoteScores {
     pub speaker_precision: f64,
     /// Found occurrences naming the right speaker, as a share of the found truth occurrences.
     pub speaker_recall: f64,
+    /// Truth quotes of which some occurrence was found (so reported).
+    pub quotes_reported: usize,
+    /// Of those, the quotes whose first appearance the results name: the truth's first
+    /// occurrence is found and is its cluster's first seen.
+    pub first_right: usize,
+    /// `first_right / quotes_reported`.
+    pub first_appearance: f64,
+    /// Occurrence recall by way of printing (quoted or not, words changed).
+    pub by_form: Vec<FormRecall>,
 }
 
 /// Whether `found` names the person `truth` names, case aside: the same words, a part that keeps
@@ -103,6 +133,24 @@ pub fn score_quotes(truth: &[QuoteOccurrence], found: &[QuoteOccurrence]) -> Quo
             }
         }
     }
+    let mut reported: AHashMap<&str, bool> = AHashMap::new();
+    let mut forms: std::collections::BTreeMap<(bool, usize), (usize, usize)> = Default::default();
+    for (t, m) in truth.iter().zip(&matched) {
+        let cell = forms.entry((t.quoted, t.edits)).or_default();
+        cell.0 += 1;
+        cell.1 += usize::from(m.is_some());
+        if m.is_some() {
+            reported.entry(t.quote.as_str()).or_insert(false);
+        }
+    }
+    for (t, m) in truth.iter().zip(&matched) {
+        if t.first && m.is_some_and(|f| f.first) {
+            if let Some(r) = reported.get_mut(t.quote.as_str()) {
+                *r = true;
+            }
+        }
+    }
+    let first_right = reported.values().filter(|&&r| r).count();
     let together: u64 = per_cell.values().map(|&n| pairs(n)).sum();
     let precision = ratio(together, per_found.values().map(|&n| pairs(n)).sum());
     let recall = ratio(together, per_truth.values().map(|&n| pairs(n)).sum());
@@ -117,6 +165,13 @@ pub fn score_quotes(truth: &[QuoteOccurrence], found: &[QuoteOccurrence]) -> Quo
         speakers_named: named,
         speaker_precision: ratio(right, named as u64),
         speaker_recall: ratio(right, hits as u64),
+        quotes_reported: reported.len(),
+        first_right,
+        first_appearance: ratio(first_right as u64, reported.len() as u64),
+        by_form: forms
+            .into_iter()
+            .map(|((quoted, edits), (truth, found))| FormRecall { quoted, edits, truth, found })
+            .collect(),
     }
 }
 
@@ -125,7 +180,52 @@ mod tests {
     use super::*;
 
     fn occ(doc: &str, start: usize, end: usize, quote: &str, speaker: Option<&str>) -> QuoteOccurrence {
-        QuoteOccurrence { doc: doc.into(), start, end, quote: quote.into(), speaker: speaker.map(str::to_string) }
+        QuoteOccurrence {
+            doc: doc.into(),
+            start,
+            end,
+            quote: quote.into(),
+            speaker: speaker.map(str::to_string),
+            quoted: true,
+            edits: 0,
+            first: false,
+        }
+    }
+
+    #[test]
+    fn first_appearance_and_forms() {
+        let first = |mut o: QuoteOccurrence| {
+            o.first = true;
+            o
+        };
+        let unmarked = |mut o: QuoteOccurrence, edits| {
+            o.quoted = false;
+            o.edits = edits;
+            o
+        };
+        // Truth: A first in d1, then d2 (unmarked, 2 words changed); B first in d3, then d4;
+        // C first in d5, never found.
+        let truth = [
+            first(occ("d1", 0, 10, "A", None)),
+            unmarked(occ("d2", 0, 10, "A", None), 2),
+            first(occ("d3", 0, 10, "B", None)),
+            occ("d4", 0, 10, "B", None),
+            first(occ("d5", 0, 10, "C", None)),
+        ];
+        // Found: A's cluster names d1 first (right); B's names an unrelated d0 first (wrong).
+        let found = [
+            first(occ("d1", 0, 10, "1", None)),
+            occ("d2", 2, 8, "1", None),
+            first(occ("d0", 0, 10, "2", None)),
+            occ("d3", 0, 10, "2", None),
+            occ("d4", 0, 10, "2", None),
+        ];
+        let s = score_quotes(&truth, &found);
+        assert_eq!((s.quotes_reported, s.first_right), (2, 1));
+        assert!((s.first_appearance - 0.5).abs() < 1e-12);
+        let form = |quoted, edits| s.by_form.iter().find(|f| f.quoted == quoted && f.edits == edits).cloned();
+        assert_eq!(form(false, 2), Some(FormRecall { quoted: false, edits: 2, truth: 1, found: 1 }));
+        assert_eq!(form(true, 0), Some(FormRecall { quoted: true, edits: 0, truth: 4, found: 3 }));
     }
 
     #[test]
@@ -163,6 +263,7 @@ mod tests {
     fn empty_inputs_give_zeros() {
         let s = score_quotes(&[], &[]);
         assert_eq!(s, QuoteScores::default());
+        assert_eq!(s.first_appearance, 0.0);
         let s = score_quotes(&[occ("d1", 0, 5, "A", None)], &[]);
         assert_eq!((s.occurrence_recall, s.cluster_recall), (0.0, 0.0));
     }

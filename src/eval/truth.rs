@@ -97,6 +97,10 @@ pub struct PlantedQuote {
     /// Words changed from the quote's first printing.
     #[serde(default)]
     pub edits: usize,
+    /// Whether an attribution stands between two pieces of the quotation (the span covers both
+    /// and the attribution between them).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub split: bool,
 }
 
 /// An outlet's footer under one of its articles, as `reprint synth` writes it to `truth.jsonl`.
@@ -127,6 +131,8 @@ pub struct Truth {
     pub passages: AHashMap<PairKey, Vec<Spans>>,
     /// Quote occurrences.
     pub quotes: Vec<QuoteOccurrence>,
+    /// Quote numbers seen so far (to mark each quote's first occurrence).
+    quote_ids: ahash::AHashSet<usize>,
 }
 
 impl Truth {
@@ -142,13 +148,21 @@ impl Truth {
                 .entry(pair_key(&p.a, &p.b))
                 .or_default()
                 .push(vec![(p.a.clone(), p.a_start, p.a_end), (p.b.clone(), p.b_start, p.b_end)]),
-            TruthRecord::Quote(q) => self.quotes.push(QuoteOccurrence {
-                doc: q.doc,
-                start: q.start,
-                end: q.end,
-                quote: q.quote.to_string(),
-                speaker: q.speaker,
-            }),
+            TruthRecord::Quote(q) => {
+                // A quote's occurrences are listed in order of publication: the first is its
+                // first appearance.
+                let first = self.quote_ids.insert(q.quote);
+                self.quotes.push(QuoteOccurrence {
+                    doc: q.doc,
+                    start: q.start,
+                    end: q.end,
+                    quote: q.quote.to_string(),
+                    speaker: q.speaker,
+                    quoted: q.quoted,
+                    edits: q.edits,
+                    first,
+                })
+            }
             // Footers are what reprint must not report as reuse, not a pair.
             TruthRecord::Boilerplate(_) => {}
         }
@@ -261,13 +275,19 @@ pub fn read_found(path: &str, all_pairs: bool) -> Result<Found> {
                 let id = v["id"].to_string();
                 let occ =
                     v["occurrences"].as_array().ok_or_else(|| Error::line(path, line, "quote without occurrences"))?;
-                for o in occ {
+                // The occurrence named as first seen: the first one listed in that document.
+                let first_doc = v["first_seen"]["doc"].as_str();
+                let first_seen = first_doc.and_then(|d| occ.iter().position(|o| o["doc"].as_str() == Some(d)));
+                for (i, o) in occ.iter().enumerate() {
                     f.quotes.push(QuoteOccurrence {
                         doc: str_field(o, "doc", path, line)?.to_string(),
                         start: num_field(o, "start", path, line)?,
                         end: num_field(o, "end", path, line)?,
                         quote: id.clone(),
                         speaker: o["speaker"].as_str().map(str::to_string),
+                        quoted: o["quoted"].as_bool().unwrap_or(true),
+                        edits: 0,
+                        first: first_seen == Some(i),
                     });
                 }
             }

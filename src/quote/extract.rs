@@ -1,7 +1,8 @@
 //! Finding quotations: the spans of a text between quotation marks ([`crate::text::quotation`]),
 //! with quotations broken by an attribution (`“…,” he said, “…”`) joined into one quotation with
 //! two fragments when the first ends with a comma and the words between are a short clause in the
-//! same sentence.
+//! same sentence, or a short clause ending the sentence before a quotation that carries on
+//! (`“…,” he said. “…”`) without an attribution of its own.
 
 use super::lexicon::is_verb;
 use crate::text::quotation::marked;
@@ -29,8 +30,17 @@ fn join_broken(text: &str, quotes: Vec<RawQuote>) -> Vec<RawQuote> {
             let inner_end = text[..last.close].trim_end_matches(|c: char| is_mark(c));
             let ends_with_comma = last.closed && inner_end.trim_end().ends_with(',');
             let words: Vec<&str> = gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            // `“…,” he said. “…”`: the attribution ends the sentence and the next quotation
+            // carries on, unless it has an attribution of its own (`“…,” said another`).
+            let next_inner = text[..q.close].trim_end_matches(|c: char| is_mark(c)).trim_end();
+            let continued = gap.trim_end().strip_suffix('.').filter(|_| q.closed && !next_inner.ends_with(','));
+            let (clause_gap, sentence_end) = match continued {
+                Some(g) => (g, true),
+                None => (gap, false),
+            };
             let clause = gap.len() <= MAX_BREAK_BYTES
-                && !gap.contains(['\n', '.', '!', '?', ';'])
+                && !clause_gap.contains(['\n', '.', '!', '?', ';'])
+                && !(sentence_end && (gap.contains('\n') || clause_gap.contains(',')))
                 && words.len() <= MAX_BREAK_WORDS
                 && !words.first().is_some_and(|w| matches!(*w, "and" | "but" | "or" | "while"))
                 && words.iter().any(|w| is_verb(w) || *w == "according");
@@ -131,8 +141,17 @@ mod tests {
     fn broken_by_attribution_is_one_quote() {
         let t = "“We believe it can be the basis. However,” he added, “so far we see no readiness.”";
         assert_eq!(texts(t), ["We believe it can be the basis. However | so far we see no readiness"]);
-        // A full stop between them: two quotations.
+        // The attribution ends the sentence and the quotation carries on: still one.
         let t = "“That is not good,” Cha said. “It will just continue.”";
+        assert_eq!(texts(t), ["That is not good | It will just continue"]);
+        // Two quotations each with its own attribution, a new paragraph, a long gap: apart.
+        let t = "“That is not good,” Cha said. “It will just continue,” Lee said.";
+        assert_eq!(texts(t), ["That is not good", "It will just continue"]);
+        let t = "“That is not good,” Cha said.\n\n“It will just continue.”";
+        assert_eq!(texts(t), ["That is not good", "It will just continue"]);
+        let t = "“That is not good.” Cha said so. “It will just continue.”";
+        assert_eq!(texts(t), ["That is not good", "It will just continue"]);
+        let t = "“That is not good,” Cha said, and the talks ended. “It will just continue.”";
         assert_eq!(texts(t), ["That is not good", "It will just continue"]);
     }
 

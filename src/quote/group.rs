@@ -2,12 +2,15 @@
 //! pairs).
 //!
 //! Quotations with the same words (after normalisation) are one *variant*. Two variants are
-//! linked when they share a run of at least `link_words` words, or when they are of similar
-//! length and differ by a word-level edit distance of at most `max_edit` of the longer one.
-//! Linked variants form clusters (union-find). A variant shorter than `link_words` that lies
-//! whole inside a longer one (`“marriage of convenience”` inside `“This is a marriage of
-//! convenience, not of affection”`) joins that one's cluster, but never bridges two clusters:
-//! a short phrase found in two unrelated quotations would otherwise chain them together.
+//! linked when they share a run of at least `link_words` words and their shared k-grams cover
+//! more than half of the shorter one, or when they are of similar length and differ by a word-level edit distance of
+//! at most `max_edit` of the longer one (or the shorter fits in the longer within `max_edit` of
+//! its own words). Linked variants form clusters (union-find). A variant
+//! that lies whole inside a longer one (`“marriage of convenience”` inside `“This is a marriage
+//! of convenience, not of affection”`) is not linked: it may be a fragment of that quote, or a
+//! stock phrase quoted on its own in unrelated articles, and linking it would chain every quote
+//! containing the phrase together. Its possible containers are listed, and each of its
+//! quotations joins one only where its own document confirms it (the quotes stage decides).
 
 use crate::neardup::cluster::UnionFind;
 use ahash::AHashMap;
@@ -105,6 +108,20 @@ fn longest_run(hits: &mut [(i64, u32)], k: usize) -> usize {
     }
 }
 
+/// How many words of the shorter of two variants their shared k-grams cover: `hits` are the
+/// shared k-grams as (diagonal, position in the first variant); `other_is_shorter` says which
+/// side to count (a position in the other is diagonal + position).
+fn covered(hits: &[(i64, u32)], other_is_shorter: bool, short: usize, k: usize) -> usize {
+    let mut words = vec![false; short];
+    for &(d, i) in hits {
+        let at = if other_is_shorter { (d + i as i64) as usize } else { i as usize };
+        for w in words.iter_mut().skip(at).take(k) {
+            *w = true;
+        }
+    }
+    words.iter().filter(|&&w| w).count()
+}
+
 /// Word-level Levenshtein distance, or `None` when it exceeds `limit` (banded, O(n·limit)).
 pub fn edit_distance(a: &[u64], b: &[u64], limit: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
@@ -134,9 +151,62 @@ pub fn edit_distance(a: &[u64], b: &[u64], limit: usize) -> Option<usize> {
     Some(prev[b.len()]).filter(|&d| d <= limit)
 }
 
-/// Groups variants (their word keys, in a fixed order) into clusters; returns the cluster root of
-/// each variant, a variant index that is the same for all members of a cluster.
-pub fn group<V: AsRef<[u64]> + Sync>(variants: &[V], p: LinkParams) -> Vec<usize> {
+/// Where `pattern` fits in `text` with the fewest word edits (substitutions, insertions,
+/// deletions), `text` free at both ends: the span `[start, end)` of `text`, when at most
+/// `limit` edits (banded by giving up once every column is over the limit).
+pub fn fitting(pattern: &[u64], text: &[u64], limit: usize) -> Option<(usize, usize)> {
+    // cost[j], start[j]: the best alignment of the pattern so far ending before text word j.
+    let n = text.len();
+    let mut cost: Vec<usize> = vec![0; n + 1];
+    let mut start: Vec<usize> = (0..=n).collect();
+    let (mut next_cost, mut next_start) = (vec![0; n + 1], vec![0; n + 1]);
+    for (i, &p) in pattern.iter().enumerate() {
+        next_cost[0] = i + 1;
+        next_start[0] = 0;
+        for j in 1..=n {
+            let diagonal = cost[j - 1] + usize::from(p != text[j - 1]);
+            let (up, left) = (cost[j] + 1, next_cost[j - 1] + 1);
+            (next_cost[j], next_start[j]) = if diagonal <= up && diagonal <= left {
+                (diagonal, start[j - 1])
+            } else if up <= left {
+                (up, start[j])
+            } else {
+                (left, next_start[j - 1])
+            };
+        }
+        std::mem::swap(&mut cost, &mut next_cost);
+        std::mem::swap(&mut start, &mut next_start);
+        if cost.iter().all(|&c| c > limit) {
+            return None;
+        }
+    }
+    let end = (1..=n).min_by_key(|&j| (cost[j], j))?;
+    (cost[end] <= limit && start[end] < end).then_some((start[end], end))
+}
+
+/// Clusters of variants: each variant's own cluster, and the clusters it may be a fragment of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grouping {
+    /// The cluster root of each variant: a variant index that is the same for all members of a
+    /// cluster, linked by strong evidence (a long shared run, a small edit distance).
+    pub root: Vec<usize>,
+    /// For a variant that lies inside much longer variants of other clusters, the roots of those
+    /// clusters (largest first, then by root): a quotation of it *may* be a fragment of one of
+    /// them, which its document must confirm (see [`super::find_quotes`]). Empty for every other
+    /// variant.
+    pub containers: Vec<Vec<usize>>,
+}
+
+/// Groups variants (their word keys, in a fixed order) into clusters. Two variants are one quote
+/// when they are of similar length and either a small word edit distance apart or the shorter
+/// lies in the longer with few words changed, or when they share a run of at least `link_words`
+/// words and their shared k-grams cover more than half of the shorter one (two translations of
+/// one remark share several runs). Two statements that both contain a six-word stock phrase
+/// share a run of six words, a small part of each, and stay apart; a quotation made mostly of
+/// the phrase does not. A variant that
+/// lies in a much longer one (a fragment, a cut quotation, or a stock phrase quoted on its own)
+/// is never linked to it: it only lists its [`Grouping::containers`].
+pub fn group<V: AsRef<[u64]> + Sync>(variants: &[V], p: LinkParams) -> Grouping {
     let k = p.k.max(1);
     let index = KgramIndex::build(variants, k, k, true);
     // Links, found in parallel and applied in a fixed order.
@@ -165,15 +235,22 @@ pub fn group<V: AsRef<[u64]> + Sync>(variants: &[V], p: LinkParams) -> Vec<usize
                 let run = longest_run(&mut h, k);
                 let short = keys.len().min(other.len());
                 let long = keys.len().max(other.len());
-                if run >= p.link_words {
+                let (shorter, longer) = if keys.len() <= other.len() { (keys, other) } else { (other, keys) };
+                // The shorter lies in the longer, whole or with a few words changed.
+                let fits = || {
+                    run >= short
+                        || (long <= 400
+                            && fitting(shorter, longer, (p.max_edit * short as f64).floor() as usize).is_some())
+                };
+                let similar = short * 10 >= long * 7 && long <= 400;
+                if similar
+                    && (edit_distance(keys, other, (p.max_edit * long as f64).floor() as usize).is_some() || fits())
+                {
                     out.push((v, w as usize, true));
-                } else if run >= short {
+                } else if !similar && fits() {
                     out.push((v, w as usize, false));
-                } else if short * 10 >= long * 7 && long <= 400 {
-                    let limit = (p.max_edit * long as f64).floor() as usize;
-                    if edit_distance(keys, other, limit).is_some() {
-                        out.push((v, w as usize, true));
-                    }
+                } else if run >= p.link_words && 2 * covered(&h, keys.len() > other.len(), short, k) > short {
+                    out.push((v, w as usize, true));
                 }
             }
             out
@@ -185,37 +262,26 @@ pub fn group<V: AsRef<[u64]> + Sync>(variants: &[V], p: LinkParams) -> Vec<usize
             uf.union(a as u32, b as u32);
         }
     }
+    let root: Vec<usize> = (0..variants.len()).map(|v| uf.find(v as u32) as usize).collect();
     let mut size = vec![0usize; variants.len()];
-    for v in 0..variants.len() {
-        size[uf.find(v as u32) as usize] += 1;
+    for &r in &root {
+        size[r] += 1;
     }
-    // Short variants inside longer ones join the longer one's cluster (the largest, then the
-    // earliest), unless they already belong to a cluster of their own.
-    let mut attach: Vec<Option<(usize, usize)>> = vec![None; variants.len()];
+    // A variant alone in its cluster that lies whole inside longer ones lists their clusters.
+    let mut containers: Vec<Vec<usize>> = vec![Vec::new(); variants.len()];
     for &(a, b, strong) in links.iter().flatten() {
         if strong {
             continue;
         }
         let (short, long) = if variants[a].as_ref().len() <= variants[b].as_ref().len() { (a, b) } else { (b, a) };
-        if size[uf.find(short as u32) as usize] > 1 {
-            continue;
-        }
-        let root = uf.find(long as u32) as usize;
-        let cand = (size[root], root);
-        let better = match attach[short] {
-            None => true,
-            Some((s, r)) => cand.0 > s || (cand.0 == s && cand.1 < r),
-        };
-        if better {
-            attach[short] = Some(cand);
+        if root[short] != root[long] && !containers[short].contains(&root[long]) {
+            containers[short].push(root[long]);
         }
     }
-    (0..variants.len())
-        .map(|v| match attach[v] {
-            Some((_, root)) => uf.find(root as u32) as usize,
-            None => uf.find(v as u32) as usize,
-        })
-        .collect()
+    for c in &mut containers {
+        c.sort_unstable_by_key(|&r| (std::cmp::Reverse(size[r]), r));
+    }
+    Grouping { root, containers }
 }
 
 #[cfg(test)]
@@ -264,7 +330,7 @@ mod tests {
     }
 
     #[test]
-    fn shared_runs_link_and_short_ones_attach_without_bridging() {
+    fn shared_runs_link_and_fragments_only_list_their_containers() {
         let v = vec![
             keys("china has made a colossal leap forward in its development"),
             keys("china has made a colossal leap ahead in its development in recent years"),
@@ -273,13 +339,43 @@ mod tests {
             keys("it was a marriage of convenience for both sides said the minister"),
             keys("something else entirely that nobody repeated anywhere"),
         ];
-        let roots = group(&v, params());
-        assert_eq!(roots[0], roots[1]);
-        // The short quote joins one of its containers; the two containers stay apart.
-        assert_ne!(roots[3], roots[4]);
-        assert!(roots[2] == roots[3] || roots[2] == roots[4]);
-        assert_ne!(roots[5], roots[0]);
-        assert_ne!(roots[5], roots[3]);
+        let g = group(&v, params());
+        assert_eq!(g.root[0], g.root[1]);
+        // The short quote is linked to neither container; it lists both, which stay apart.
+        assert_ne!(g.root[3], g.root[4]);
+        assert_eq!(g.root[2], 2);
+        assert_eq!(g.containers[2], vec![g.root[3], g.root[4]]);
+        assert!(g.containers[3].is_empty() && g.containers[0].is_empty());
+        assert_ne!(g.root[5], g.root[0]);
+        assert_ne!(g.root[5], g.root[3]);
+    }
+
+    #[test]
+    fn a_stock_phrase_does_not_chain_the_quotes_that_contain_it() {
+        let stock = "slammed washington for turning ukraine into";
+        let v = vec![
+            keys(&format!("the minister {stock} the battlefield and said the talks were over for now")),
+            keys(&format!("our leaders have always {stock} an arena of conflict with no end in sight at all")),
+            keys(stock),
+            // A cut quotation (the first twelve words of the first) is a fragment.
+            keys(&format!("the minister {stock} the battlefield and said")),
+            // Another printing of the second with three words changed: the same quote.
+            keys(&format!("our leaders have often {stock} a place of conflict with no end in sight at all")),
+        ];
+        let g = group(&v, params());
+        assert_ne!(g.root[0], g.root[1]);
+        assert_eq!(g.root[1], g.root[4]);
+        assert_eq!((g.root[2], g.root[3]), (2, 3));
+        assert_eq!(g.containers[2], vec![g.root[1], g.root[0], g.root[3]]);
+        assert_eq!(g.containers[3], vec![g.root[0]]);
+        // A short quotation that is mostly the phrase fits in a quote containing it with two
+        // words changed: a fragment of it at most. One that shares more than half its words in
+        // a run of six without fitting links (the limit of the rule).
+        let short = [v[1].clone(), keys(&format!("they {stock} ruins"))];
+        let g = group(&short, params());
+        assert_eq!((g.root.clone(), g.containers[1].clone()), (vec![0, 1], vec![0]));
+        let mostly = [v[1].clone(), keys(&format!("they all {stock} total ruins"))];
+        assert_eq!(group(&mostly, params()).root, vec![0, 0]);
     }
 
     #[test]
@@ -289,8 +385,23 @@ mod tests {
             keys("we shall never pledge to renounce the use of force at all"),
             keys("we will never agree to anything of the kind ever again"),
         ];
-        let roots = group(&v, params());
-        assert_eq!(roots[0], roots[1]);
-        assert_ne!(roots[0], roots[2]);
+        let g = group(&v, params());
+        assert_eq!(g.root[0], g.root[1]);
+        assert_ne!(g.root[0], g.root[2]);
+    }
+
+    #[test]
+    fn fitting_finds_the_copy_with_words_changed_dropped_or_added() {
+        let q = keys("we will never promise to renounce the use of force at all");
+        let t = keys("yesterday he said we will always promise to renounce the use of violence at all and left");
+        assert_eq!(fitting(&q, &t, 3), Some((3, 15)));
+        // A word dropped and one added.
+        let t = keys("so we will never ever promise renounce the use of force at all costs");
+        assert_eq!(fitting(&q, &t, 3), Some((1, 13)));
+        // Too many changes, or only a stock phrase in common: no fit.
+        let t = keys("we shall not ever promise to give up the use of arms at all");
+        assert_eq!(fitting(&q, &t, 3), None);
+        let t = keys("critics said the use of force at all was wrong today");
+        assert_eq!(fitting(&q, &t, 3), None);
     }
 }

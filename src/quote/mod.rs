@@ -4,7 +4,8 @@
 //! 1. [`extract`]: the quotations of every document (one pass over its characters);
 //! 2. [`speaker`]: the attribution of each (`X said`, `said X`, `according to X`, …);
 //! 3. [`group`]: quotations with the same words are one variant; variants sharing a long run of
-//!    words or a small edit distance are one cluster, found through a k-gram index;
+//!    words or a small edit distance are one cluster, found through a k-gram index; a variant
+//!    lying whole inside others joins one of their clusters only where its document confirms it;
 //! 4. [`unquoted`]: every document is searched once more (k-gram index of the clusters' variants) for
 //!    the same words printed *without* quotation marks, which also count as carrying the quote.
 //!
@@ -169,6 +170,8 @@ struct Found {
     speaker: Option<String>,
     keys: Vec<u64>,
     quoted: bool,
+    /// An unmarked copy of only part of its wording: it needs its document's confirmation.
+    partial: bool,
 }
 
 /// Extracts, attributes and keys the quotations of one document.
@@ -184,7 +187,7 @@ fn doc_quotes(doc: u32, text: &str, min_words: usize) -> Vec<Found> {
         .filter_map(|(raw, speaker)| {
             let keys: Vec<u64> =
                 raw.fragments.iter().flat_map(|&(s, e)| ws[words_in(&ws, s, e)].iter().map(|w| w.key)).collect();
-            (keys.len() >= min_words).then_some(Found { doc, raw, speaker, keys, quoted: true })
+            (keys.len() >= min_words).then_some(Found { doc, raw, speaker, keys, quoted: true, partial: false })
         })
         .collect()
 }
@@ -221,24 +224,26 @@ pub fn find_quotes<X: Texts + ?Sized>(
         max_edit: cfg.max_edit,
         max_df: MAX_VARIANT_DF,
     };
-    let roots = group::group(&variants, params);
+    let grouping = group::group(&variants, params);
     progress.finish();
 
     progress.start("unquoted", Some(docs.len() as u64), Unit::Docs);
-    let unquoted = find_unquoted(docs.len(), texts, &found, &variants, &roots, cfg, progress);
+    let unquoted = find_unquoted(docs.len(), texts, &found, &variants, &grouping.root, cfg, progress);
     drop(variants);
     progress.finish();
-    let n_unquoted = unquoted.len();
     let mut variant_of = variant_of;
     for (f, v) in unquoted {
         found.push(f);
         variant_of.push(v);
     }
-    // Members of each cluster, by root.
+    // Members of each cluster, by root; unconfirmed partial copies belong to none.
     let mut members: AHashMap<usize, Vec<usize>> = AHashMap::new();
-    for (i, &v) in variant_of.iter().enumerate() {
-        members.entry(roots[v]).or_default().push(i);
+    for (i, c) in clusters_of(&found, &variant_of, &grouping).into_iter().enumerate() {
+        if let Some(c) = c {
+            members.entry(c).or_default().push(i);
+        }
     }
+    let n_unquoted = members.values().flatten().filter(|&&i| !found[i].quoted).count();
     let mut groups: Vec<Vec<usize>> = members.into_values().collect();
     groups.sort_unstable_by_key(|g| g.iter().min().copied());
     let clusters_total = groups.len();
@@ -270,6 +275,64 @@ pub fn find_quotes<X: Texts + ?Sized>(
         c.id = i + 1;
     }
     QuoteResult { extracted, clusters_total, unquoted: n_unquoted, clusters }
+}
+
+/// Whether two speaker names can be the same person: the same surname, and the words of the
+/// shorter all in the longer ("Kim" is "Grace Kim"; "Sofia Kim" is not).
+fn same_speaker(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_lowercase(), b.to_lowercase());
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.split_whitespace().collect(), b.split_whitespace().collect());
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    !short.is_empty() && short.last() == long.last() && short.iter().all(|w| long.contains(w))
+}
+
+/// The cluster (root) of each quotation: its variant's, or for a variant that lies inside other
+/// quotes (a fragment, a cut quotation, a stock phrase quoted on its own), the first of their
+/// clusters that the quotation's own document confirms: it carries a full quotation or copy of
+/// that cluster too, or names the speaker that cluster's quotations name most (the surname
+/// alone will do, another given name will not). An
+/// unconfirmed fragment stays a quote of its own: thirty articles that quote only "of economic
+/// partnership" are not thirty printings of a statement that ends with those words. A partial
+/// unmarked copy needs the same confirmation of its own cluster, or belongs to none.
+fn clusters_of(found: &[Found], variant_of: &[usize], g: &group::Grouping) -> Vec<Option<usize>> {
+    let mut wanted: AHashSet<usize> = g.containers.iter().flatten().copied().collect();
+    wanted.extend(found.iter().zip(variant_of).filter(|(f, _)| f.partial).map(|(_, &v)| g.root[v]));
+    if wanted.is_empty() {
+        return variant_of.iter().map(|&v| Some(g.root[v])).collect();
+    }
+    let mut held: AHashSet<(u32, usize)> = AHashSet::new();
+    let mut votes: AHashMap<usize, AHashMap<&str, usize>> = AHashMap::new();
+    for (f, &v) in found.iter().zip(variant_of) {
+        let r = g.root[v];
+        if wanted.contains(&r) && !f.partial {
+            held.insert((f.doc, r));
+            if let Some(name) = f.speaker.as_deref() {
+                *votes.entry(r).or_default().entry(name).or_default() += 1;
+            }
+        }
+    }
+    // The name each cluster's quotations give most (ties: the first in order of names).
+    let speaker_of: AHashMap<usize, &str> = votes
+        .into_iter()
+        .filter_map(|(r, names)| {
+            let best = names.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
+            Some((r, best.0))
+        })
+        .collect();
+    found
+        .iter()
+        .zip(variant_of)
+        .map(|(f, &v)| {
+            let confirms = |c: usize| {
+                held.contains(&(f.doc, c))
+                    || f.speaker.as_deref().zip(speaker_of.get(&c)).is_some_and(|(a, b)| same_speaker(a, b))
+            };
+            if f.partial {
+                return Some(g.root[v]).filter(|&c| confirms(c));
+            }
+            Some(g.containers[v].iter().copied().find(|&c| confirms(c)).unwrap_or(g.root[v]))
+        })
+        .collect()
 }
 
 /// Each wording's words: those of its first quotation, looked at through `found`, not copied.
@@ -465,6 +528,15 @@ fn build_cluster(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn speakers_match_by_surname_and_given_names() {
+        assert!(same_speaker("Kim", "Grace Kim"));
+        assert!(same_speaker("grace kim", "Grace Kim"));
+        assert!(!same_speaker("Sofia Kim", "Grace Kim"));
+        assert!(!same_speaker("Grace", "Grace Kim"));
+        assert!(!same_speaker("", "Kim"));
+    }
 
     #[test]
     fn char_offsets_follow_multibyte_text() {

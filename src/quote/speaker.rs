@@ -716,6 +716,8 @@ mod tests {
     #[test]
     fn continuation_in_the_same_paragraph() {
         let t = "“We will discuss all those issues,” Putin said. “Our cooperation helps.”";
+        assert_eq!(who(t), [Some("Putin".into())]);
+        let t = "“We will discuss all those issues,” Putin said. “Our cooperation helps,” he added.";
         assert_eq!(who(t), [Some("Putin".into()), Some("Putin".into())]);
         let t = "“We will discuss all those issues,” Putin said.\n\n“Our cooperation helps.”";
         assert_eq!(who(t), [Some("Putin".into()), None]);

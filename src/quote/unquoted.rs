@@ -10,8 +10,10 @@ use crate::corpus::Texts;
 use crate::progress::Progress;
 use rayon::prelude::*;
 
-/// Occurrences of the clusters' wordings printed without quotation marks: runs of at least
-/// `min_unquoted_words` words (and `unquoted_share` of the wording) outside every quotation.
+/// Occurrences of the clusters' wordings printed without quotation marks, outside every
+/// quotation, of at least `min_unquoted_words` words: the wording with at most `max_edit` of its
+/// words changed, dropped or added (a full copy), or a run of `unquoted_share` of its words (a
+/// partial copy, marked so, which its document must confirm).
 pub(super) fn find_unquoted<X: Texts + ?Sized>(
     n: usize,
     texts: &X,
@@ -91,29 +93,57 @@ pub(super) fn unquoted_in_doc(
         return Vec::new();
     }
     hits.sort_unstable();
-    // Runs of consecutive k-grams on one diagonal: (root, variant, first word, last word).
-    let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
+    // Each diagonal of a wording that k-grams hit: a run of consecutive k-grams covering the
+    // whole wording is a full copy; otherwise, where two k-grams or more hit the diagonal (one
+    // alone is mostly chance, and aligning every chance hit costs more than the rest of the
+    // search), the wording aligned there with at most `max_edit` of its words changed, dropped
+    // or added is a full copy. Failing that, a run covering `unquoted_share` of the wording is a
+    // partial copy, which its document must confirm (see `clusters_of`).
+    // (root, variant, first word, last word, full)
+    let mut runs: Vec<(usize, usize, usize, usize, bool)> = Vec::new();
     let mut s = 0;
     while s < hits.len() {
-        let mut e = s;
-        while e + 1 < hits.len()
-            && hits[e + 1].0 == hits[s].0
-            && hits[e + 1].1 == hits[s].1
-            && hits[e + 1].2 == hits[e].2 + 1
-        {
-            e += 1;
+        let (v, diagonal) = (hits[s].0 as usize, hits[s].1);
+        let end = s + hits[s..].partition_point(|h| (h.0, h.1) == (hits[s].0, diagonal));
+        let pattern = variants[v];
+        // Runs of consecutive k-grams on the diagonal: (first hit, last hit).
+        let mut on_diagonal: Vec<(usize, usize)> = Vec::new();
+        for h in s..end {
+            match on_diagonal.last_mut() {
+                Some(r) if hits[h].2 == hits[r.1].2 + 1 => r.1 = h,
+                _ => on_diagonal.push((h, h)),
+            }
         }
-        let v = hits[s].0 as usize;
-        let len = (e - s) + K;
-        let needed = min.max((cfg.unquoted_share * variants[v].len() as f64).ceil() as usize);
-        if len >= needed {
-            runs.push((roots[v], v, hits[s].2 as usize, hits[e].2 as usize + K - 1));
+        let span = |r: &(usize, usize)| (hits[r.0].2 as usize, hits[r.1].2 as usize + K - 1);
+        let whole = on_diagonal.iter().find(|r| r.1 - r.0 + K >= pattern.len());
+        let fit = match whole {
+            Some(r) => Some(span(r)),
+            None if end - s >= 2 && pattern.len() >= min => {
+                let limit = (cfg.max_edit * pattern.len() as f64).floor() as usize;
+                let from = (diagonal - limit as i64).max(0) as usize;
+                let to = ((diagonal + (pattern.len() + limit) as i64).max(0) as usize).min(keys.len());
+                (from < to)
+                    .then(|| group::fitting(pattern, &keys[from..to], limit))
+                    .flatten()
+                    .map(|(a, b)| (from + a, from + b - 1))
+                    .filter(|&(a, b)| b + 1 - a >= min && !(a..=b).any(|w| inside(&ws[w])))
+            }
+            None => None,
+        };
+        if let Some((a, b)) = fit {
+            runs.push((roots[v], v, a, b, true));
+        } else {
+            let needed = min.max((cfg.unquoted_share * pattern.len() as f64).ceil() as usize);
+            for r in on_diagonal.iter().filter(|r| r.1 - r.0 + K >= needed) {
+                let (a, b) = span(r);
+                runs.push((roots[v], v, a, b, false));
+            }
         }
-        s = e + 1;
+        s = end;
     }
-    // One occurrence per cluster and stretch of text: overlapping runs merge.
+    // One occurrence per cluster and stretch of text: overlapping runs merge (full if any is).
     runs.sort_unstable_by_key(|r| (r.0, r.2, r.3));
-    let mut merged: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut merged: Vec<(usize, usize, usize, usize, bool)> = Vec::new();
     for r in runs {
         match merged.last_mut() {
             Some(m) if m.0 == r.0 && r.2 <= m.3 + 1 => {
@@ -121,6 +151,7 @@ pub(super) fn unquoted_in_doc(
                     m.1 = r.1;
                 }
                 m.3 = m.3.max(r.3);
+                m.4 |= r.4;
             }
             _ => merged.push(r),
         }
@@ -128,7 +159,7 @@ pub(super) fn unquoted_in_doc(
     merged.sort_unstable_by_key(|m| (m.2, m.0));
     let raws: Vec<RawQuote> = merged
         .iter()
-        .map(|&(_, _, a, b)| RawQuote {
+        .map(|&(_, _, a, b, _)| RawQuote {
             fragments: vec![(ws[a].byte_start, ws[b].byte_end)],
             open: ws[a].byte_start,
             close: ws[b].byte_end,
@@ -141,8 +172,8 @@ pub(super) fn unquoted_in_doc(
         .iter()
         .zip(raws)
         .zip(speakers)
-        .map(|((&(_, v, a, b), raw), speaker)| {
-            (Found { doc: d, raw, speaker, keys: keys[a..=b].to_vec(), quoted: false }, v)
+        .map(|((&(_, v, a, b, full), raw), speaker)| {
+            (Found { doc: d, raw, speaker, keys: keys[a..=b].to_vec(), quoted: false, partial: !full }, v)
         })
         .collect()
 }

@@ -21,7 +21,7 @@ pub mod ocr;
 mod plant;
 mod words;
 
-use self::plant::{footer, plant_quote, Planted, Statement};
+use self::plant::{footer, plant_quote, plant_stock_phrase, Planted, Statement, StockPhrases};
 use self::words::{render_with_offsets, Body, Generator, Rng, Vocabulary};
 
 use crate::error::Error;
@@ -181,6 +181,13 @@ pub struct SynthStats {
     pub boilerplate: usize,
 }
 
+/// The publication date of document `i` of `n`: a year of 12 months of 28 days, spread evenly, so
+/// that a later document is never earlier (several share a day; the corpus order breaks ties).
+fn date_of(i: usize, n: usize) -> String {
+    let day = i * 336 / n.max(1);
+    format!("2024-{:02}-{:02}", 1 + day / 28, 1 + day % 28)
+}
+
 /// How many recent originals are kept to copy from.
 const WINDOW: usize = 256;
 
@@ -208,6 +215,7 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
     let mut stats = SynthStats::default();
     let mut scratch = Vec::new();
     let mut statements: std::collections::VecDeque<Statement> = std::collections::VecDeque::new();
+    let stock = StockPhrases::new(&g, cfg.seed);
     for i in 0..cfg.docs {
         let id = format!("d{i:07}");
         let roll = g.rng.unit();
@@ -246,6 +254,9 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
             }
         };
         let mut body = body;
+        if cfg.quote_rate > 0.0 && !(carried || starts_wire) && g.rng.chance(cfg.quote_rate) {
+            plant_stock_phrase(&mut g, &stock, &mut body);
+        }
         let mut passage: Option<Planted> = None;
         let is_wire = carried || starts_wire;
         if planted.is_none() && !is_wire && !recent.is_empty() && g.rng.chance(cfg.passage_rate) {
@@ -267,7 +278,7 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
             }
         }
         let quote = if g.rng.chance(cfg.quote_rate) {
-            let q = plant_quote(&mut g, &mut statements, &mut body, &mut stats);
+            let q = plant_quote(&mut g, &mut statements, &stock, &mut body, &mut stats);
             if let (Some(p), Some(q)) = (passage.as_mut(), q.as_ref()) {
                 if q.paragraph <= p.paragraph {
                     p.paragraph += 1;
@@ -324,12 +335,7 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
         }
         if let Some(q) = &quote {
             let span = &offsets[q.paragraph];
-            // “w1 … wn,” said …   or   First Last said w1 … wn.
-            let (start, end) = if q.quoted {
-                (span[0].0 + 1, span[q.words - 1].1 - 2)
-            } else {
-                (span[3].0, span[3 + q.words - 1].1 - 1)
-            };
+            let (start, end) = (span[q.tokens.0].0 + q.trim.0, span[q.tokens.1].1 - q.trim.1);
             let t = TruthRecord::Quote(truth::PlantedQuote {
                 quote: q.id,
                 doc: id.clone(),
@@ -338,6 +344,7 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
                 quoted: q.quoted,
                 speaker: Some(q.speaker.clone()),
                 edits: q.edits,
+                split: q.split,
             });
             write_line(&mut *truth, &t)?;
         }
@@ -400,7 +407,7 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
         let doc = SynthDoc {
             id: id.clone(),
             source: format!("outlet{source:02}"),
-            date: format!("2024-{:02}-{:02}", 1 + (i * 12 / cfg.docs.max(1)), 1 + (i % 28)),
+            date: date_of(i, cfg.docs),
             title: title.join(" "),
             text: text.clone(),
         };
@@ -496,7 +503,7 @@ mod tests {
         assert!(s.quotes > 20 && s.quote_occurrences > s.quotes, "{s:?}");
         let texts: std::collections::HashMap<String, String> =
             documents(&c).into_iter().map(|(id, (_, text))| (id, text)).collect();
-        let mut first: std::collections::HashMap<u64, String> = std::collections::HashMap::new();
+        let mut first: std::collections::HashMap<u64, Vec<String>> = std::collections::HashMap::new();
         for line in String::from_utf8(t).unwrap().lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             if v["type"] != "quote" {
@@ -512,12 +519,22 @@ mod tests {
                 "{q:?}"
             );
             if v["quoted"] == true {
-                assert_eq!((chars[a - 1], chars[b], chars[b + 1]), ('\u{201C}', ',', '\u{201D}'), "{line}");
+                assert_eq!(chars[a - 1], '\u{201C}', "{line}");
+                assert!(matches!((chars[b], chars[b + 1]), (',' | '.', '\u{201D}')), "{line}");
             }
-            let words = q.to_lowercase();
+            let mut words: Vec<String> = q
+                .split(' ')
+                .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase())
+                .collect();
+            if v["split"] == true {
+                // Leave the attribution out: “…,” said First Last. “…”
+                let at = q.split(' ').position(|w| w.ends_with('\u{201D}')).unwrap();
+                words.drain(at + 1..at + 4);
+            }
             let id = v["quote"].as_u64().unwrap();
             let orig = first.entry(id).or_insert_with(|| words.clone());
-            let changed = orig.split(' ').zip(words.split(' ')).filter(|(x, y)| x != y).count();
+            assert_eq!(orig.len(), words.len(), "{line}");
+            let changed = orig.iter().zip(&words).filter(|(x, y)| x != y).count();
             assert_eq!(changed, v["edits"].as_u64().unwrap() as usize, "{line}");
         }
     }
