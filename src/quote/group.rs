@@ -36,13 +36,15 @@ pub fn kgram(keys: &[u64], i: usize, k: usize) -> u64 {
         .fold(0x9e37_79b9_7f4a_7c15u64, |h, &w| (h.rotate_left(23) ^ w).wrapping_mul(0x2545_f491_4f6c_dd1d))
 }
 
-/// The k-grams of a list of wordings: for each k-gram, the `(variant, position)` pairs holding it,
-/// in variant then position order. One flat array of postings and a map from each k-gram to its
-/// run there: at a million articles (6 million quotations) a map to a vector per k-gram held
-/// several GB more, in millions of small vectors grown by doubling.
+/// The k-grams of a list of wordings: for each k-gram, the `(k-gram, variant, position)` entries
+/// holding it, in variant then position order. One flat array sorted by k-gram and a directory of
+/// where each range of k-gram hashes starts in it (a k-gram's top bits pick its range, a binary
+/// search within the few entries there finds it): at a million articles a hash map from each
+/// k-gram to its run held twice the array again, and a map to a vector per k-gram several GB more.
 pub struct KgramIndex {
-    runs: AHashMap<u64, (u32, u32)>,
-    postings: Vec<(u32, u32)>,
+    entries: Vec<(u64, u32, u32)>,
+    directory: Vec<u32>,
+    bits: u32,
 }
 
 impl KgramIndex {
@@ -54,36 +56,59 @@ impl KgramIndex {
         let wanted = |keys: &[u64]| keys.len() >= min_len.max(k);
         let total: usize =
             variants.iter().map(AsRef::as_ref).filter(|keys| wanted(keys)).map(|keys| keys.len() + 1 - k).sum();
-        let mut all: Vec<(u64, u32, u32)> = Vec::with_capacity(total);
+        let mut entries: Vec<(u64, u32, u32)> = Vec::with_capacity(total);
         for (v, keys) in variants.iter().map(AsRef::as_ref).enumerate() {
             if wanted(keys) {
-                all.extend((0..=keys.len() - k).map(|i| (kgram(keys, i, k), v as u32, i as u32)));
+                entries.extend((0..=keys.len() - k).map(|i| (kgram(keys, i, k), v as u32, i as u32)));
             }
         }
-        all.par_sort_unstable();
-        // Postings in variant order: a run held by one variant starts and ends with it.
-        let kept = |run: &&[(u64, u32, u32)]| !shared_only || run[0].1 != run[run.len() - 1].1;
-        // Sized once: a map grown by doubling holds its old and new tables at once.
-        let (count, total) =
-            all.chunk_by(|x, y| x.0 == y.0).filter(kept).fold((0, 0), |(c, t), r| (c + 1, t + r.len()));
-        let mut runs = AHashMap::with_capacity(count);
-        let mut postings = Vec::with_capacity(total);
-        for run in all.chunk_by(|x, y| x.0 == y.0).filter(kept) {
-            // More than 4 billion postings would not fit in memory first.
-            runs.insert(run[0].0, (postings.len() as u32, run.len() as u32));
-            postings.extend(run.iter().map(|p| (p.1, p.2)));
+        entries.par_sort_unstable();
+        if shared_only {
+            // Entries in variant order: a run held by one variant starts and ends with it.
+            let mut kept = 0;
+            let mut start = 0;
+            while start < entries.len() {
+                let end = start + entries[start..].partition_point(|e| e.0 == entries[start].0);
+                if entries[start].1 != entries[end - 1].1 {
+                    entries.copy_within(start..end, kept);
+                    kept += end - start;
+                }
+                start = end;
+            }
+            entries.truncate(kept);
+            entries.shrink_to_fit();
         }
-        KgramIndex { runs, postings }
+        // About one directory slot per entry, at most 2^24 (64 MB).
+        let bits = (usize::BITS - entries.len().leading_zeros()).clamp(1, 24);
+        let mut directory = vec![0u32; (1usize << bits) + 1];
+        // More than 4 billion entries would not fit in memory first.
+        for (i, e) in entries.iter().enumerate().rev() {
+            directory[(e.0 >> (64 - bits)) as usize] = i as u32;
+        }
+        directory[1usize << bits] = entries.len() as u32;
+        // Empty slots start where the next non-empty one does.
+        for slot in (0..1usize << bits).rev() {
+            let here = directory[slot] as usize;
+            let next = directory[slot + 1];
+            if here >= entries.len() || (entries[here].0 >> (64 - bits)) as usize != slot {
+                directory[slot] = next;
+            }
+        }
+        KgramIndex { entries, directory, bits }
     }
 
-    /// The `(variant, position)` pairs holding k-gram `h`.
-    pub fn get(&self, h: u64) -> Option<&[(u32, u32)]> {
-        self.runs.get(&h).map(|&(start, len)| &self.postings[start as usize..(start + len) as usize])
+    /// The `(k-gram, variant, position)` entries holding k-gram `h`.
+    pub fn get(&self, h: u64) -> Option<&[(u64, u32, u32)]> {
+        let slot = (h >> (64 - self.bits)) as usize;
+        let range = &self.entries[self.directory[slot] as usize..self.directory[slot + 1] as usize];
+        let start = range.partition_point(|e| e.0 < h);
+        let len = range[start..].partition_point(|e| e.0 == h);
+        (len > 0).then(|| &range[start..start + len])
     }
 
     /// True when no k-gram is indexed.
     pub fn is_empty(&self) -> bool {
-        self.postings.is_empty()
+        self.entries.is_empty()
     }
 }
 
@@ -220,7 +245,7 @@ pub fn group<V: AsRef<[u64]> + Sync>(variants: &[V], p: LinkParams) -> Grouping 
                 if post.len() > p.max_df {
                     continue;
                 }
-                for &(w, j) in post {
+                for &(_, w, j) in post {
                     if w as usize > v {
                         hits.entry(w).or_default().push((j as i64 - i as i64, i as u32));
                     }
@@ -236,10 +261,13 @@ pub fn group<V: AsRef<[u64]> + Sync>(variants: &[V], p: LinkParams) -> Grouping 
                 let short = keys.len().min(other.len());
                 let long = keys.len().max(other.len());
                 let (shorter, longer) = if keys.len() <= other.len() { (keys, other) } else { (other, keys) };
-                // The shorter lies in the longer, whole or with a few words changed.
+                // The shorter lies in the longer, whole or with a few words changed. Aligning is
+                // tried where two k-grams are shared, or one by a short variant: most pairs share
+                // one k-gram by chance, and aligning each of them doubled the grouping time at 1M.
                 let fits = || {
                     run >= short
                         || (long <= 400
+                            && (h.len() >= 2 || short <= 2 * k)
                             && fitting(shorter, longer, (p.max_edit * short as f64).floor() as usize).is_some())
                 };
                 let similar = short * 10 >= long * 7 && long <= 400;
@@ -295,25 +323,49 @@ mod tests {
 
     #[test]
     fn kgram_index_lists_every_holder_in_variant_then_position_order() {
+        let holders = |index: &KgramIndex, h: u64| -> Option<Vec<(u32, u32)>> {
+            index.get(h).map(|p| {
+                p.iter()
+                    .map(|&(g, v, i)| {
+                        assert_eq!(g, h);
+                        (v, i)
+                    })
+                    .collect()
+            })
+        };
         let variants = [keys("a b c a b c"), keys("x a b c"), keys("a b"), keys("q r s t u")];
         let index = KgramIndex::build(&variants, 3, 4, false);
         let abc = kgram(&variants[0], 0, 3);
-        assert_eq!(index.get(abc), Some(&[(0, 0), (0, 3), (1, 1)][..]));
-        assert_eq!(index.get(kgram(&variants[3], 2, 3)), Some(&[(3, 2)][..]));
-        assert_eq!(index.get(kgram(&keys("b c x"), 0, 3)), None);
+        assert_eq!(holders(&index, abc), Some(vec![(0, 0), (0, 3), (1, 1)]));
+        assert_eq!(holders(&index, kgram(&variants[3], 2, 3)), Some(vec![(3, 2)]));
+        assert_eq!(holders(&index, kgram(&keys("b c x"), 0, 3)), None);
         // "a b" is shorter than k; with min_len 5 only the first and last variants count.
         let long = KgramIndex::build(&variants, 3, 5, false);
-        assert_eq!(long.get(abc), Some(&[(0, 0), (0, 3)][..]));
+        assert_eq!(holders(&long, abc), Some(vec![(0, 0), (0, 3)]));
         assert!(KgramIndex::build(&variants[2..3], 3, 1, false).is_empty());
         // Shared only: "a b c" (variants 0 and 1) stays; "r s t" (variant 3 alone) goes, and so
         // does "z y x", which variant 4 alone holds twice.
         let mut more = variants.to_vec();
         more.push(keys("z y x z y x"));
         let shared = KgramIndex::build(&more, 3, 1, true);
-        assert_eq!(shared.get(abc), Some(&[(0, 0), (0, 3), (1, 1)][..]));
-        assert_eq!(shared.get(kgram(&more[3], 2, 3)), None);
-        assert_eq!(shared.get(kgram(&more[4], 0, 3)), None);
+        assert_eq!(holders(&shared, abc), Some(vec![(0, 0), (0, 3), (1, 1)]));
+        assert_eq!(holders(&shared, kgram(&more[3], 2, 3)), None);
+        assert_eq!(holders(&shared, kgram(&more[4], 0, 3)), None);
         assert!(KgramIndex::build(&more, 3, 1, false).get(kgram(&more[4], 0, 3)).is_some());
+    }
+
+    #[test]
+    fn kgram_index_finds_every_kgram_of_many_variants() {
+        // Enough entries for a directory of many slots, empty ones among them.
+        let variants: Vec<Vec<u64>> = (0..3000u64).map(|v| (0..8).map(|i| v * 7 + i).collect()).collect();
+        let index = KgramIndex::build(&variants, 3, 1, false);
+        for (v, keys) in variants.iter().enumerate() {
+            for i in 0..=keys.len() - 3 {
+                let found = index.get(kgram(keys, i, 3)).unwrap();
+                assert!(found.iter().any(|&(_, w, j)| (w as usize, j as usize) == (v, i)));
+            }
+        }
+        assert!(index.get(0xdead_beef).is_none());
     }
 
     fn params() -> LinkParams {

@@ -84,7 +84,7 @@ pub(super) fn unquoted_in_doc(
             if post.len() > MAX_VARIANT_DF || inside(&ws[i]) || inside(&ws[i + K - 1]) {
                 continue;
             }
-            for &(v, j) in post {
+            for &(_, v, j) in post {
                 hits.push((v, i as i64 - j as i64, i as u32));
             }
         }
