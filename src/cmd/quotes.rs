@@ -20,7 +20,8 @@ pub struct Args {
     /// Shortest quotation, in words.
     #[arg(long, default_value_t = QuoteConfig::default().min_words, value_name = "N")]
     min_words: usize,
-    /// Shared run of words that makes two quotations variants of one quote.
+    /// Shared run of words that makes two quotations variants of one quote (when their shared
+    /// 3-word-grams also cover more than half of the shorter one).
     #[arg(long, default_value_t = QuoteConfig::default().link_words, value_name = "N")]
     link_words: usize,
     /// Every extracted quotation, shared or not (same as --min-sources 1).

@@ -39,14 +39,18 @@ pub struct QuoteConfig {
     /// Fewest sources (outlets; a document without a source is its own) a cluster needs to be
     /// reported. 1 reports every quotation.
     pub min_sources: usize,
-    /// Shared run of words that makes two quotations variants of one quote.
+    /// Shared run of words that makes two quotations variants of one quote, when their shared
+    /// 3-word-grams also cover more than half of the shorter one.
     pub link_words: usize,
     /// Word edit distance, as a share of the longer quotation, under which two quotations of
-    /// similar length are variants of one quote.
+    /// similar length are variants of one quote; as a share of a shorter one, how far it may
+    /// differ from the part of a longer one it fits in (a fragment), and as a share of a
+    /// quotation, how far an unmarked copy of it may differ.
     pub max_edit: f64,
     /// Shortest quotation searched for where it is printed without quotation marks.
     pub min_unquoted_words: usize,
-    /// Share of a quotation's words an unmarked copy must repeat in one run.
+    /// Share of a quotation's words a partial unmarked copy must repeat in one run (a partial
+    /// copy counts only where its document carries the quote or names its speaker).
     pub unquoted_share: f64,
 }
 
