@@ -170,9 +170,9 @@ const MAX_VARIANT_DF: usize = 64;
 /// A quotation ready for grouping.
 struct Found {
     doc: u32,
-    raw: RawQuote,
+    raw: Span,
     speaker: Option<String>,
-    keys: Vec<u64>,
+    keys: Box<[u64]>,
     quoted: bool,
     /// An unmarked copy of only part of its wording: it needs its document's confirmation.
     partial: bool,
@@ -188,12 +188,48 @@ fn doc_quotes(doc: u32, text: &str, min_words: usize) -> Vec<Found> {
     let ws = words(text);
     raws.into_iter()
         .zip(speakers)
-        .filter_map(|(raw, speaker)| {
+        .filter_map(|(raw, mut speaker)| {
             let keys: Vec<u64> =
                 raw.fragments.iter().flat_map(|&(s, e)| ws[words_in(&ws, s, e)].iter().map(|w| w.key)).collect();
-            (keys.len() >= min_words).then_some(Found { doc, raw, speaker, keys, quoted: true, partial: false })
+            if keys.len() < min_words {
+                return None;
+            }
+            // Millions of these are held until the end: no spare capacity (a vector grown by
+            // doubling keeps up to half of its buffer unused), no capacity field.
+            let keys = keys.into_boxed_slice();
+            if let Some(s) = speaker.as_mut() {
+                s.shrink_to_fit();
+            }
+            Some(Found { doc, raw: Span::of(raw), speaker, keys, quoted: true, partial: false })
         })
         .collect()
+}
+
+/// Where a quotation stands: as much of its [`RawQuote`] as the steps after extraction need,
+/// without spare capacity (six million of them at a million articles).
+struct Span {
+    /// The quoted pieces, as byte ranges.
+    fragments: Box<[(usize, usize)]>,
+    /// Byte offset of the opening mark.
+    open: usize,
+    /// Byte offset just after the closing mark.
+    close: usize,
+}
+
+impl Span {
+    fn of(raw: RawQuote) -> Self {
+        Span { fragments: raw.fragments.into_boxed_slice(), open: raw.open, close: raw.close }
+    }
+
+    /// Byte offset where the quoted text starts.
+    fn start(&self) -> usize {
+        self.fragments[0].0
+    }
+
+    /// Byte offset where the quoted text ends.
+    fn end(&self) -> usize {
+        self.fragments[self.fragments.len() - 1].1
+    }
 }
 
 /// Finds the quotes of `docs` shared by at least `cfg.min_sources` sources. `texts` gives
@@ -236,6 +272,8 @@ pub fn find_quotes<X: Texts + ?Sized>(
     drop(variants);
     progress.finish();
     let mut variant_of = variant_of;
+    found.reserve_exact(unquoted.len());
+    variant_of.reserve_exact(unquoted.len());
     for (f, v) in unquoted {
         found.push(f);
         variant_of.push(v);
@@ -387,7 +425,7 @@ fn source_count(docs: &[Doc], found: &[Found], members: &[usize]) -> usize {
     members.iter().map(|&m| source_key(docs, found[m].doc)).collect::<AHashSet<_>>().len()
 }
 
-fn quote_text(text: &str, raw: &RawQuote) -> String {
+fn quote_text(text: &str, raw: &Span) -> String {
     raw.fragments.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>().join(" ")
 }
 
@@ -401,9 +439,9 @@ struct Located {
     printed: String,
 }
 
-fn locate(text: &str, raw: &RawQuote) -> Located {
+fn locate(text: &str, raw: &Span) -> Located {
     let mut offs: Vec<usize> = vec![raw.start(), raw.end()];
-    for &(s, e) in &raw.fragments {
+    for &(s, e) in raw.fragments.iter() {
         offs.push(s);
         offs.push(e);
     }

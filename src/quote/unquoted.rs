@@ -5,7 +5,7 @@
 use super::extract::RawQuote;
 use super::group::{self, KgramIndex};
 use super::keys::{words, Word};
-use super::{speaker, Found, QuoteConfig, MAX_VARIANT_DF};
+use super::{speaker, Found, QuoteConfig, Span, MAX_VARIANT_DF};
 use crate::corpus::Texts;
 use crate::progress::Progress;
 use rayon::prelude::*;
@@ -173,7 +173,8 @@ pub(super) fn unquoted_in_doc(
         .zip(raws)
         .zip(speakers)
         .map(|((&(_, v, a, b, full), raw), speaker)| {
-            (Found { doc: d, raw, speaker, keys: keys[a..=b].to_vec(), quoted: false, partial: !full }, v)
+            let raw = Span::of(raw);
+            (Found { doc: d, raw, speaker, keys: keys[a..=b].into(), quoted: false, partial: !full }, v)
         })
         .collect()
 }
