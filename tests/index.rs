@@ -339,5 +339,8 @@ fn queries_run_while_an_add_writes() {
     }
     assert!(child.wait().unwrap().success());
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
-    assert!(seen.iter().all(|&n| (n - 50) % 20 == 0), "readers see whole batches: {seen:?}");
+    // Whole batches of 20; the last of the 1,950 holds 10, seen when a probe lands between its
+    // commit and the writer's exit.
+    let total = lines.len() as u64;
+    assert!(seen.iter().all(|&n| (n - 50) % 20 == 0 || n == total), "readers see whole batches: {seen:?}");
 }

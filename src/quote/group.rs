@@ -56,28 +56,33 @@ impl KgramIndex {
         let wanted = |keys: &[u64]| keys.len() >= min_len.max(k);
         let total: usize =
             variants.iter().map(AsRef::as_ref).filter(|keys| wanted(keys)).map(|keys| keys.len() + 1 - k).sum();
-        let mut entries: Vec<(u64, u32, u32)> = Vec::with_capacity(total);
+        // With `shared_only`, the shared k-grams are found first from their hashes alone (half
+        // the size of the entries, and most k-grams are held by one wording), so that entries
+        // are made for those only.
+        let shared: Option<ahash::AHashSet<u64>> = shared_only.then(|| {
+            let mut hashes: Vec<u64> = Vec::with_capacity(total);
+            let mut own: Vec<u64> = Vec::new();
+            for keys in variants.iter().map(AsRef::as_ref).filter(|keys| wanted(keys)) {
+                own.clear();
+                own.extend((0..=keys.len() - k).map(|i| kgram(keys, i, k)));
+                own.sort_unstable();
+                own.dedup();
+                hashes.extend_from_slice(&own);
+            }
+            hashes.par_sort_unstable();
+            hashes.chunk_by(|a, b| a == b).filter(|run| run.len() > 1).map(|run| run[0]).collect()
+        });
+        let keep = |h: u64| shared.as_ref().is_none_or(|s| s.contains(&h));
+        let mut entries: Vec<(u64, u32, u32)> = Vec::with_capacity(if shared.is_some() { 0 } else { total });
         for (v, keys) in variants.iter().map(AsRef::as_ref).enumerate() {
             if wanted(keys) {
-                entries.extend((0..=keys.len() - k).map(|i| (kgram(keys, i, k), v as u32, i as u32)));
+                entries.extend(
+                    (0..=keys.len() - k).map(|i| (kgram(keys, i, k), v as u32, i as u32)).filter(|&(h, _, _)| keep(h)),
+                );
             }
         }
+        entries.shrink_to_fit();
         entries.par_sort_unstable();
-        if shared_only {
-            // Entries in variant order: a run held by one variant starts and ends with it.
-            let mut kept = 0;
-            let mut start = 0;
-            while start < entries.len() {
-                let end = start + entries[start..].partition_point(|e| e.0 == entries[start].0);
-                if entries[start].1 != entries[end - 1].1 {
-                    entries.copy_within(start..end, kept);
-                    kept += end - start;
-                }
-                start = end;
-            }
-            entries.truncate(kept);
-            entries.shrink_to_fit();
-        }
         // About one directory slot per entry, at most 2^24 (64 MB).
         let bits = (usize::BITS - entries.len().leading_zeros()).clamp(1, 24);
         let mut directory = vec![0u32; (1usize << bits) + 1];
