@@ -1,6 +1,6 @@
 //! `reprint eval` end to end: synth → scan → eval agree, and bad inputs give clear messages.
 
-use crate::util::{reprint, s, synth, write};
+use crate::util::{eval_json, reprint, s, synth, write};
 
 #[test]
 fn synth_scan_eval_round_trip() {
@@ -9,9 +9,7 @@ fn synth_scan_eval_round_trip() {
     let found = dir.path().join("found.jsonl");
     let r = reprint(&["scan", s(&dir.path().join("corpus.jsonl")), "--format", "jsonl", "-q", "-o", s(&found)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let e = reprint(&["eval", "--truth", s(&dir.path().join("truth.jsonl")), "--found", s(&found), "--json"]);
-    assert_eq!(e.code, 0, "{}", e.stderr);
-    let v: serde_json::Value = serde_json::from_str(&e.stdout).unwrap();
+    let v = eval_json(&dir.path().join("truth.jsonl"), &found);
     // The same numbers computed independently from the two files.
     let read = |p: &std::path::Path| -> Vec<serde_json::Value> {
         std::fs::read_to_string(p).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
@@ -78,9 +76,7 @@ fn peers_pairs_and_clusters_are_scored() {
         "peer.jsonl",
         "{\"a\":\"b\",\"b\":\"a\",\"score\":0.9}\n{\"a\":\"c\",\"b\":\"x\",\"score\":0.6}\n",
     );
-    let e = reprint(&["eval", "--truth", s(&truth), "--found", s(&found), "--json"]);
-    assert_eq!(e.code, 0, "{}", e.stderr);
-    let v: serde_json::Value = serde_json::from_str(&e.stdout).unwrap();
+    let v = eval_json(&truth, &found);
     assert_eq!(v["pairs"]["recall"], 0.5);
     assert_eq!(v["pairs"]["precision"], 0.5);
     assert_eq!(v["found_pairs_naming_ids_outside_the_truth"], 1);
@@ -129,9 +125,7 @@ fn synth_quotes_eval_round_trip() {
         s(&found),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let e = reprint(&["eval", "--truth", s(&dir.path().join("truth.jsonl")), "--found", s(&found), "--json"]);
-    assert_eq!(e.code, 0, "{}", e.stderr);
-    let v: serde_json::Value = serde_json::from_str(&e.stdout).unwrap();
+    let v = eval_json(&dir.path().join("truth.jsonl"), &found);
     let q = &v["quotes"];
     assert!(q["truth_occurrences"].as_u64().unwrap() > 100, "{q}");
     assert!(q["occurrence_recall"].as_f64().unwrap() >= 0.95, "{q}");

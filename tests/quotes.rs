@@ -1,6 +1,6 @@
 //! `reprint quotes` end to end: the seeds' shared quotes, offsets, hand-labelled speakers, bad input.
 
-use crate::util::{reprint, reprint_stdin, s, synth};
+use crate::util::{eval_json, reprint, reprint_stdin, s, synth};
 use reprint::eval::quotes::same_person;
 use serde_json::Value;
 
@@ -354,9 +354,7 @@ fn first_appearance_holds_where_chaining_shows() {
     let found = dir.path().join("quotes.jsonl");
     let r = reprint(&["quotes", s(&dir.path().join("corpus.jsonl")), "--format", "jsonl", "-q", "-o", s(&found)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let e = reprint(&["eval", "--truth", s(&dir.path().join("truth.jsonl")), "--found", s(&found), "--json"]);
-    assert_eq!(e.code, 0, "{}", e.stderr);
-    let v: serde_json::Value = serde_json::from_str(&e.stdout).unwrap();
+    let v = eval_json(&dir.path().join("truth.jsonl"), &found);
     let q = &v["quotes"];
     assert!(q["quotes_reported"].as_u64().unwrap() > 100, "{q}");
     assert!(q["first_appearance"].as_f64().unwrap() >= 0.99, "{q}");

@@ -75,6 +75,14 @@ pub fn reprint_stdin(args: &[&str], input: &[u8]) -> Run {
     finish(child.wait_with_output().expect("wait"))
 }
 
+/// Runs `reprint eval --truth TRUTH --found FOUND --json`, checks it succeeded, and returns the
+/// scores.
+pub fn eval_json(truth: &Path, found: &Path) -> serde_json::Value {
+    let e = reprint(&["eval", "--truth", s(truth), "--found", s(found), "--json"]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    serde_json::from_str(&e.stdout).expect("eval --json prints JSON")
+}
+
 /// Writes `content` to `dir/name`, creating parent directories.
 pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
     let p = dir.join(name);

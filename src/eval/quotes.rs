@@ -4,6 +4,8 @@
 use ahash::AHashMap;
 use serde::Serialize;
 
+pub use crate::quote::names::same_person;
+
 /// One occurrence of a quote: where it is and which quote (cluster) it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuoteOccurrence {
@@ -72,15 +74,6 @@ pub struct QuoteScores {
     pub first_appearance: f64,
     /// Occurrence recall by way of printing (quoted or not, words changed).
     pub by_form: Vec<FormRecall>,
-}
-
-/// Whether `found` names the person `truth` names, case aside: the same words, a part that keeps
-/// the surname ("Silva" for "Kenji Silva", "Ortiz Mena" for "Antonio Ortiz Mena"), or the name
-/// with a title left on ("President Vladimir Putin"). A given name alone is not the person.
-pub fn same_person(found: &str, truth: &str) -> bool {
-    let f: Vec<String> = found.split_whitespace().map(str::to_lowercase).collect();
-    let t: Vec<String> = truth.split_whitespace().map(str::to_lowercase).collect();
-    !f.is_empty() && f.last() == t.last() && (f.iter().all(|w| t.contains(w)) || t.iter().all(|w| f.contains(w)))
 }
 
 fn pairs(n: usize) -> u64 {

@@ -319,15 +319,6 @@ pub fn find_quotes<X: Texts + ?Sized>(
     QuoteResult { extracted, clusters_total, unquoted: n_unquoted, clusters }
 }
 
-/// Whether two speaker names can be the same person: the same surname, and the words of the
-/// shorter all in the longer ("Kim" is "Grace Kim"; "Sofia Kim" is not).
-fn same_speaker(a: &str, b: &str) -> bool {
-    let (a, b) = (a.to_lowercase(), b.to_lowercase());
-    let (a, b): (Vec<&str>, Vec<&str>) = (a.split_whitespace().collect(), b.split_whitespace().collect());
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
-    !short.is_empty() && short.last() == long.last() && short.iter().all(|w| long.contains(w))
-}
-
 /// The cluster (root) of each quotation: its variant's, or for a variant that lies inside other
 /// quotes (a fragment, a cut quotation, a stock phrase quoted on its own), the first of their
 /// clusters that the quotation's own document confirms: it carries a full quotation or copy of
@@ -367,7 +358,7 @@ fn clusters_of(found: &[Found], variant_of: &[usize], g: &group::Grouping) -> Ve
         .map(|(f, &v)| {
             let confirms = |c: usize| {
                 held.contains(&(f.doc, c))
-                    || f.speaker.as_deref().zip(speaker_of.get(&c)).is_some_and(|(a, b)| same_speaker(a, b))
+                    || f.speaker.as_deref().zip(speaker_of.get(&c)).is_some_and(|(a, b)| names::same_person(a, b))
             };
             if f.partial {
                 return Some(g.root[v]).filter(|&c| confirms(c));
@@ -570,15 +561,6 @@ fn build_cluster(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn speakers_match_by_surname_and_given_names() {
-        assert!(same_speaker("Kim", "Grace Kim"));
-        assert!(same_speaker("grace kim", "Grace Kim"));
-        assert!(!same_speaker("Sofia Kim", "Grace Kim"));
-        assert!(!same_speaker("Grace", "Grace Kim"));
-        assert!(!same_speaker("", "Kim"));
-    }
 
     #[test]
     fn char_offsets_follow_multibyte_text() {

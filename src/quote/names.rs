@@ -7,6 +7,17 @@ use super::lexicon::*;
 use super::words::{capitalized, possessive};
 use ahash::AHashSet;
 
+/// Whether `found` names the person `truth` names, case aside: the same words, a part that keeps
+/// the surname ("Silva" for "Kenji Silva", "Ortiz Mena" for "Antonio Ortiz Mena"), or the name
+/// with a title left on ("President Vladimir Putin"). A given name alone is not the person, nor
+/// is another given name with the same surname ("Sofia Kim" is not "Grace Kim"). Used to score
+/// speakers against labels, and by the quotes stage to confirm a fragment by its speaker.
+pub fn same_person(found: &str, truth: &str) -> bool {
+    let f: Vec<String> = found.split_whitespace().map(str::to_lowercase).collect();
+    let t: Vec<String> = truth.split_whitespace().map(str::to_lowercase).collect();
+    !f.is_empty() && f.last() == t.last() && (f.iter().all(|w| t.contains(w)) || t.iter().all(|w| f.contains(w)))
+}
+
 /// A surname (or given name) alone becomes the one full name of the document that has it.
 pub fn expand(name: String, known: &[&str]) -> String {
     if name.contains(' ') {
@@ -96,4 +107,18 @@ pub fn lone_name(name: &str, midsentence: &AHashSet<&str>) -> bool {
         && !ORG_WORDS.contains(name)
         && !["ese", "ian", "ish", "ean", "can"].iter().any(|s| lower.ends_with(s))
         && !name.chars().all(|c| c.is_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_speaker_matches_by_surname_never_by_another_given_name() {
+        assert!(same_person("Kim", "Grace Kim"));
+        assert!(same_person("grace kim", "Grace Kim"));
+        assert!(!same_person("Sofia Kim", "Grace Kim"));
+        assert!(!same_person("Grace", "Grace Kim"));
+        assert!(!same_person("", "Kim"));
+    }
 }
