@@ -254,11 +254,11 @@ fn generate_clean(cfg: &SynthConfig, corpus: &mut dyn Write, truth: &mut dyn Wri
             }
         };
         let mut body = body;
-        if cfg.quote_rate > 0.0 && !(carried || starts_wire) && g.rng.chance(cfg.quote_rate) {
+        let is_wire = carried || starts_wire;
+        if cfg.quote_rate > 0.0 && !is_wire && g.rng.chance(cfg.quote_rate) {
             plant_stock_phrase(&mut g, &stock, &mut body);
         }
         let mut passage: Option<Planted> = None;
-        let is_wire = carried || starts_wire;
         if planted.is_none() && !is_wire && !recent.is_empty() && g.rng.chance(cfg.passage_rate) {
             let from = g.rng.below(recent.len());
             let flat: Vec<String> = recent[from].1.iter().flatten().cloned().collect();
