@@ -2,7 +2,8 @@
 
 The work is done by reprint's Rust library (the same code as the ``reprint`` command line), with
 the GIL released and on the threads asked for; Ctrl-C stops it. Results are the records
-``reprint scan --format jsonl`` prints, as dicts, and as DataFrames on request. Passage offsets
+``reprint scan --format jsonl`` prints, as dicts (built in Rust, not parsed from JSON), and as
+DataFrames on request. Passage offsets
 are character offsets into the texts given, so ``text[p["a_start"]:p["a_end"]] == p["a_text"]``.
 
 Options have the names and defaults of the library's configuration (``reprint.scan_defaults()``,
@@ -102,33 +103,9 @@ def _input(docs: Any, paths: Any) -> tuple:
     return _rows(docs), None
 
 
-try:  # orjson, when installed, reads the records about twice as fast
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover - depends on the environment
-    _loads = json.loads
-
-
-def _parse(jsonl: str, problems: list) -> "_Records":
+def _warn(problems: list) -> None:
     for p in problems:
         warnings.warn(p, ReprintWarning, stacklevel=3)
-    return _Records(jsonl)
-
-
-class _Records:
-    """JSON Lines records, read into dicts on first use (a scan's passages can be tens of MB)."""
-
-    def __init__(self, jsonl: str):
-        self._lines = jsonl.splitlines()
-        self._parsed: Optional[list] = None
-
-    def first(self) -> dict:
-        return _loads(self._lines[0]) if self._lines else {}
-
-    def all(self) -> list:
-        if self._parsed is None:
-            self._parsed = [_loads(line) for line in self._lines]
-            self._lines = []
-        return self._parsed
 
 
 def _frame(rows: list, library: str):
@@ -149,16 +126,13 @@ def _frame(rows: list, library: str):
 
 class ScanResult:
     """What a scan (or an archive query) found: the summary, pairs strongest first, clusters.
-    The records are read into dicts when first asked for."""
+    The records are dicts, as ``json.loads`` reads the lines ``reprint scan --format jsonl`` prints
+    (built in Rust, without JSON on the way)."""
 
-    def __init__(self, records: "_Records"):
-        self._records = records
-        self.summary = records.first()
-
-    @property
-    def records(self) -> list:
+    def __init__(self, records: list):
+        self.records = records
         """Every record, as ``reprint scan --format jsonl`` prints them."""
-        return self._records.all()
+        self.summary = records[0] if records else {}
 
     @cached_property
     def pairs(self) -> list:
@@ -191,14 +165,10 @@ class ScanResult:
 class QuotesResult:
     """What `quotes` found: the summary and the quotes, most widely shared first."""
 
-    def __init__(self, records: "_Records"):
-        self._records = records
-        self.summary = records.first()
-
-    @property
-    def records(self) -> list:
+    def __init__(self, records: list):
+        self.records = records
         """Every record, as ``reprint quotes --format jsonl`` prints them."""
-        return self._records.all()
+        self.summary = records[0] if records else {}
 
     @cached_property
     def quotes(self) -> list:
@@ -229,7 +199,8 @@ def scan(docs: Any = None, *, paths: Any = None, threads: int = 0, dedupe_ids: b
     """
     rows, paths = _input(docs, paths)
     out, problems = _reprint.scan(rows, paths, json.dumps(options), threads, dedupe_ids, skip_bad_lines)
-    return ScanResult(_parse(out, problems))
+    _warn(problems)
+    return ScanResult(out)
 
 
 def quotes(docs: Any = None, *, paths: Any = None, threads: int = 0, dedupe_ids: bool = False,
@@ -238,7 +209,8 @@ def quotes(docs: Any = None, *, paths: Any = None, threads: int = 0, dedupe_ids:
     ``docs`` and ``paths``; options in ``quote_defaults()``)."""
     rows, paths = _input(docs, paths)
     out, problems = _reprint.quotes(rows, paths, json.dumps(options), threads, dedupe_ids, skip_bad_lines)
-    return QuotesResult(_parse(out, problems))
+    _warn(problems)
+    return QuotesResult(out)
 
 
 class Archive:
@@ -254,14 +226,15 @@ class Archive:
         documents whose id is archived. ``options`` fix a new archive's scan options."""
         rows, paths = _input(docs, paths)
         out, problems = _reprint.archive_add(self.path, rows, paths, json.dumps(options), on_existing, batch, threads)
-        _parse("", problems)
+        _warn(problems)
         return json.loads(out)
 
     def query(self, docs: Any = None, *, paths: Any = None, threads: int = 0) -> ScanResult:
         """The new documents against the archive and each other, without adding them."""
         rows, paths = _input(docs, paths)
         out, problems = _reprint.archive_query(self.path, rows, paths, threads)
-        return ScanResult(_parse(out, problems))
+        _warn(problems)
+        return ScanResult(out)
 
     def stats(self) -> dict:
         """What the archive holds."""

@@ -1,21 +1,24 @@
 //! `reprint._reprint`: the Rust side of the Python package. It takes documents as rows or paths
 //! and options as JSON, runs the library with the GIL released (on a worker thread, so that a
-//! Ctrl-C in the interpreter stops it), and gives results back as the CLI's JSON Lines, so that
-//! Python sees exactly the records `reprint scan --format jsonl` prints. The Python package
-//! (`reprint/__init__.py`) turns them into objects and DataFrames.
+//! Ctrl-C in the interpreter stops it), and gives results back as the records
+//! `reprint scan --format jsonl` prints, built as Python dicts and lists straight from the
+//! library's record types (serde, through `pythonize`): no JSON is written or parsed on the way.
+//! The Python package (`reprint/__init__.py`) wraps them in result objects and DataFrames.
 
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyList;
 use reprint::archive::{Archive, OnExisting, DEFAULT_BATCH};
 use reprint::config::ScanConfig;
 use reprint::corpus::{read_paths, Corpus, Doc, Origin, ReadOptions};
 use reprint::progress::{Progress, Unit};
 use reprint::quote::QuoteConfig;
-use reprint::report::{emit_quotes, emit_scan, JsonLinesReport, QuoteSummary, Report, Summary};
+use reprint::report::{emit_quotes, emit_scan, ClusterRecord, PairRecord, QuoteRecord, QuoteSummary, Report, Summary};
 use serde_json::{Map, Value};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
@@ -75,9 +78,10 @@ fn run<T: Send + 'static>(
     quiet_cancellation();
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
     let handle = std::thread::spawn(move || {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
-        match std::panic::catch_unwind(AssertUnwindSafe(|| pool.install(|| work(&Cancel(flag))))) {
+        let outcome = match std::panic::catch_unwind(AssertUnwindSafe(|| pool.install(|| work(&Cancel(flag))))) {
             Ok(r) => r,
             Err(p) if p.downcast_ref::<Cancelled>().is_some() => Err("\u{0}cancelled".into()),
             Err(p) => {
@@ -85,10 +89,18 @@ fn run<T: Send + 'static>(
                     p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()));
                 Err(format!("internal error (please report it): {}", what.unwrap_or_default()))
             }
-        }
+        };
+        drop(done);
+        outcome
     });
-    while !handle.is_finished() {
-        py.detach(|| std::thread::sleep(Duration::from_millis(50)));
+    // Wakes as soon as the work ends (the sender is dropped), and every 50 ms to look for Ctrl-C.
+    let mut finished = finished;
+    loop {
+        let (waited, receiver) = py.detach(move || (finished.recv_timeout(Duration::from_millis(50)), finished));
+        finished = receiver;
+        if !matches!(waited, Err(RecvTimeoutError::Timeout)) {
+            break;
+        }
         if let Err(e) = py.check_signals() {
             cancel.store(true, Ordering::Relaxed);
             let _ = py.detach(|| handle.join());
@@ -200,14 +212,50 @@ fn problems(c: &Corpus) -> Vec<String> {
     c.diagnostics.iter().map(|d| d.to_string()).collect()
 }
 
-/// Records pushed into a JSON Lines report, as text.
-fn jsonl(push: impl FnOnce(&mut dyn Report) -> std::io::Result<()>) -> Result<String, String> {
-    let mut bytes = Vec::new();
-    {
-        let mut report = JsonLinesReport::new(Box::new(&mut bytes));
-        push(&mut report).and_then(|()| report.finish()).map_err(|e| e.to_string())?;
+/// A report that builds each record as Python objects (dicts, lists, str, int, float, None), as
+/// `json.loads` of the CLI's JSON Lines would, straight from the record types.
+struct PyRecords<'py> {
+    py: Python<'py>,
+    records: Vec<Bound<'py, PyAny>>,
+}
+
+impl PyRecords<'_> {
+    fn push<T: serde::Serialize>(&mut self, record: &T) -> std::io::Result<()> {
+        let object = pythonize::pythonize(self.py, record).map_err(|e| std::io::Error::other(e.to_string()))?;
+        self.records.push(object);
+        Ok(())
     }
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+impl Report for PyRecords<'_> {
+    fn summary(&mut self, summary: &Summary) -> std::io::Result<()> {
+        self.push(summary)
+    }
+    fn pair(&mut self, pair: &PairRecord) -> std::io::Result<()> {
+        self.push(pair)
+    }
+    fn cluster(&mut self, cluster: &ClusterRecord) -> std::io::Result<()> {
+        self.push(cluster)
+    }
+    fn quote_summary(&mut self, summary: &QuoteSummary) -> std::io::Result<()> {
+        self.push(summary)
+    }
+    fn quote(&mut self, quote: &QuoteRecord) -> std::io::Result<()> {
+        self.push(quote)
+    }
+    fn finish(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The records `push` sends, as a Python list (built with the GIL held).
+fn records<'py>(
+    py: Python<'py>,
+    push: impl FnOnce(&mut dyn Report) -> std::io::Result<()>,
+) -> PyResult<Bound<'py, PyList>> {
+    let mut report = PyRecords { py, records: Vec::new() };
+    push(&mut report).map_err(|e| PyRuntimeError::new_err(format!("internal error (please report it): {e}")))?;
+    PyList::new(py, report.records)
 }
 
 /// The scan defaults (JSON), for `ocr` text or words.
@@ -223,28 +271,29 @@ fn quote_defaults() -> String {
     serde_json::to_string(&QuoteConfig::default()).unwrap_or_default()
 }
 
-/// `reprint scan`: returns (JSON Lines of the scan, reading problems).
+/// `reprint scan`: returns (the scan's records, reading problems).
 #[pyfunction]
 #[pyo3(signature = (rows, paths, options, threads=0, dedupe_ids=false, skip_bad_lines=false))]
-fn scan(
-    py: Python<'_>,
+fn scan<'py>(
+    py: Python<'py>,
     rows: Option<Vec<Row>>,
     paths: Option<Vec<String>>,
     options: &str,
     threads: usize,
     dedupe_ids: bool,
     skip_bad_lines: bool,
-) -> PyResult<(String, Vec<String>)> {
+) -> PyResult<(Bound<'py, PyList>, Vec<String>)> {
     let cfg = scan_config(options)?;
-    run(py, threads, move |progress| {
+    let (c, result, summary) = run(py, threads, move |progress| {
         let c = corpus(rows, paths, dedupe_ids, skip_bad_lines)?;
         let result = reprint::scan::scan(&c, &c.source_ids(), &cfg, progress);
         let summary = Summary::new(&c, &cfg, &result);
-        let out = jsonl(|r| emit_scan(r, &c, &summary, &result))?;
-        let problems = problems(&c);
-        release_later((c, result));
-        Ok((out, problems))
-    })
+        Ok((c, result, summary))
+    })?;
+    let out = records(py, |r| emit_scan(r, &c, &summary, &result))?;
+    let problems = problems(&c);
+    release_later((c, result));
+    Ok((out, problems))
 }
 
 /// Frees `value` on a thread of its own: a scan's texts and shingle sets take a while to hand
@@ -255,27 +304,30 @@ fn release_later<T: Send + 'static>(value: T) {
     }
 }
 
-/// `reprint quotes`: returns (JSON Lines of the quotes, reading problems).
+/// `reprint quotes`: returns (the quotes' records, reading problems).
 #[pyfunction]
 #[pyo3(signature = (rows, paths, options, threads=0, dedupe_ids=false, skip_bad_lines=false))]
-fn quotes(
-    py: Python<'_>,
+fn quotes<'py>(
+    py: Python<'py>,
     rows: Option<Vec<Row>>,
     paths: Option<Vec<String>>,
     options: &str,
     threads: usize,
     dedupe_ids: bool,
     skip_bad_lines: bool,
-) -> PyResult<(String, Vec<String>)> {
+) -> PyResult<(Bound<'py, PyList>, Vec<String>)> {
     let cfg: QuoteConfig = overlay(&QuoteConfig::default(), &parse_options(options)?, &[])?;
     cfg.validate().map_err(|e| PyValueError::new_err(e.to_string()))?;
-    run(py, threads, move |progress| {
+    let (c, result, summary) = run(py, threads, move |progress| {
         let c = corpus(rows, paths, dedupe_ids, skip_bad_lines)?;
         let result = reprint::quote::find_quotes(&c.docs, &c, &cfg, progress);
         let summary = QuoteSummary::new(&c.docs, &cfg, &result);
-        let out = jsonl(|r| emit_quotes(r, &c.docs, &summary, &result))?;
-        Ok((out, problems(&c)))
-    })
+        Ok((c, result, summary))
+    })?;
+    let out = records(py, |r| emit_quotes(r, &c.docs, &summary, &result))?;
+    let problems = problems(&c);
+    release_later((c, result));
+    Ok((out, problems))
 }
 
 /// `reprint index add`: creates the archive at `path` with `options` if there is none; returns
@@ -310,24 +362,26 @@ fn archive_add(
     })
 }
 
-/// `reprint index query`: returns (JSON Lines of the pairs, reading problems).
+/// `reprint index query`: returns (the pairs' records, reading problems).
 #[pyfunction]
 #[pyo3(signature = (path, rows, paths, threads=0))]
-fn archive_query(
-    py: Python<'_>,
+fn archive_query<'py>(
+    py: Python<'py>,
     path: PathBuf,
     rows: Option<Vec<Row>>,
     paths: Option<Vec<String>>,
     threads: usize,
-) -> PyResult<(String, Vec<String>)> {
-    run(py, threads, move |progress| {
+) -> PyResult<(Bound<'py, PyList>, Vec<String>)> {
+    let (found, summary, problems) = run(py, threads, move |progress| {
         let archive = Archive::open(&path, false).map_err(|e| e.to_string())?;
         let c = corpus(rows, paths, false, false)?;
         let found = archive.query(&c.docs, &c, progress).map_err(|e| e.to_string())?;
         let summary = Summary::new(&found.corpus, archive.config(), &found.result);
-        let out = jsonl(|r| emit_scan(r, &found.corpus, &summary, &found.result))?;
-        Ok((out, problems(&c)))
-    })
+        Ok((found, summary, problems(&c)))
+    })?;
+    let out = records(py, |r| emit_scan(r, &found.corpus, &summary, &found.result))?;
+    release_later(found);
+    Ok((out, problems))
 }
 
 /// `reprint index stats` (JSON).

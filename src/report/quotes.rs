@@ -49,8 +49,14 @@ pub struct OccurrenceRecord<'a> {
     /// Index into `variants`.
     pub variant: usize,
     /// `[start, end]` of each quoted piece when an attribution breaks the quotation.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "as_lists")]
     pub fragments: Vec<[usize; 2]>,
+}
+
+/// `[start, end]` pairs as sequences, not tuples: the same JSON, and lists (as `json.loads`
+/// gives) where a serializer tells the two apart (the Python binding's).
+fn as_lists<S: serde::Serializer>(spans: &[[usize; 2]], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(spans.iter().map(|span| span.as_slice()))
 }
 
 /// A `quote` record: a cluster of variants of one quotation.
