@@ -83,6 +83,9 @@ pub struct Whole {
     pub frequent: ahash::AHashSet<u32>,
     /// The whole corpus's boilerplate, its sources numbered as in the part.
     pub boilerplate: Boilerplate,
+    /// Containment samples held by more than `containment_max_df` documents of the whole (only
+    /// those the new documents hold need be here; empty without containment search).
+    pub frequent_samples: ahash::AHashSet<u64>,
 }
 
 /// Fingerprints `texts` and finds their near-duplicate (and, if configured, containment) pairs
@@ -117,8 +120,7 @@ pub fn scan_part<X: Texts + ?Sized>(
     let fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total_bytes, &|n| progress.advance(n));
     progress.finish();
     let mut fp = fp;
-    let new = whole.map_or(0..u32::MAX, |w| w.first_new..w.end_new);
-    let mut result = find_pairs_from(texts, &mut fp, cfg, new, progress);
+    let mut result = find_pairs_from(texts, &mut fp, cfg, whole, progress);
     if cfg.passages {
         let keep = KEEP_SIGNATURES_BYTES;
         add_passages(texts, sources, &mut fp, &hasher, cfg, whole, progress, &mut result, keep);
@@ -270,17 +272,19 @@ pub fn find_pairs<X: Texts + ?Sized>(
     cfg: &ScanConfig,
     progress: &dyn Progress,
 ) -> ScanResult {
-    find_pairs_from(texts, fp, cfg, 0..u32::MAX, progress)
+    find_pairs_from(texts, fp, cfg, None, progress)
 }
 
-/// [`find_pairs`], keeping only the pairs whose later document is in `new`.
+/// [`find_pairs`] of part of a larger corpus (see [`scan_part`]): only the pairs whose later
+/// document is in `whole.first_new..whole.end_new`.
 fn find_pairs_from<X: Texts + ?Sized>(
     texts: &X,
     fp: &mut Fingerprints,
     cfg: &ScanConfig,
-    new: std::ops::Range<u32>,
+    whole: Option<&Whole>,
     progress: &dyn Progress,
 ) -> ScanResult {
+    let new = whole.map_or(0..u32::MAX, |w| w.first_new..w.end_new);
     let n = fp.len();
     let skip: Vec<bool> = fp.counts.iter().map(|&c| c == 0).collect();
     let params = cfg.lsh_params();
@@ -308,7 +312,8 @@ fn find_pairs_from<X: Texts + ?Sized>(
         let samples: Vec<Vec<u64>> =
             fp.shingles.par_iter().map(|s| containment::sample(s, cfg.containment_scale)).collect();
         // The estimate is noisy for short documents; verification below is exact.
-        let found = containment::candidate_pairs(&samples, c * 0.6, cfg.containment_max_df);
+        let frequent = whole.map(|w| &w.frequent_samples);
+        let found = containment::candidate_pairs(&samples, c * 0.6, cfg.containment_max_df, frequent);
         stats.containment_candidates = found.pairs.iter().filter(|p| whole_part || new.contains(&p.1)).count();
         stats.containment_skipped_postings = found.skipped_postings;
         candidates.extend(found.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Containment)));

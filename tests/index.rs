@@ -67,6 +67,9 @@ fn a_query_gives_the_full_scans_pairs_on_several_splits() {
     assert!(total > 100, "the splits must cut through real pairs: {total}");
     // A share as --max-df (depends on the whole corpus's size), and boilerplate shown.
     check_split(dir.path(), &corpus, 600, "500", &["--max-df", "0.02", "--show-boilerplate"]);
+    // Containment kept by the archive: stories inside roundups, found across the split too.
+    let n = check_split(dir.path(), &corpus, 900, "400", &["--containment", "0.7"]);
+    assert!(n > 0);
 }
 
 #[test]

@@ -2,11 +2,12 @@
 //! articles copy, syndicate or quote something already in it, without scanning it all again.
 //!
 //! Adding a batch stores, in one transaction, each document (its text compressed), its LSH band
-//! keys and passage anchors as postings (see [`postings`]), and per source how many documents
-//! hold each anchor (for boilerplate). A query fingerprints the new documents, looks their band
-//! keys and anchors up, loads the archived documents that share one, and scans those with the new
-//! ones ([`crate::scan::scan_part`]), taking what only the whole archive knows (how many
-//! documents hold an anchor, each source's boilerplate) from the archive's counts. Its pairs are
+//! keys, passage anchors and (with containment search) containment samples as postings (see
+//! [`postings`]), and per source how many documents hold each anchor (for boilerplate). A query
+//! fingerprints the new documents, looks their band keys, anchors and samples up, loads the
+//! archived documents that share one, and scans those with the new ones
+//! ([`crate::scan::scan_part`]), taking what only the whole archive knows (how many documents
+//! hold an anchor or a sample, each source's boilerplate) from the archive's postings and counts. Its pairs are
 //! then the pairs a full scan of archive and new documents gives those documents (tested).
 //!
 //! The scan options that shape fingerprints are fixed when the archive is created and stored
@@ -25,6 +26,7 @@ use crate::fingerprint::signature::MinHasher;
 use crate::fingerprint::winnow::{anchors_of, Anchor};
 use crate::fingerprint::{fingerprint_all, Fingerprints};
 use crate::neardup::band::band_keys;
+use crate::neardup::containment;
 use ahash::AHashMap;
 use postings::Kind;
 use rayon::prelude::*;
@@ -101,6 +103,8 @@ pub(crate) struct DocKeys {
     pub(crate) bands: Vec<u64>,
     /// Its distinct anchor hashes, ascending.
     pub(crate) anchors: Vec<u32>,
+    /// Its containment samples, ascending (none when containment search is off).
+    pub(crate) samples: Vec<u64>,
 }
 
 /// The options an archive fixes, as they differ between `asked` and `stored` (only options
@@ -125,11 +129,6 @@ impl Archive {
     /// Creates an archive at `path` fixed to `cfg`.
     pub fn create(path: &Path, cfg: &ScanConfig) -> Result<Self> {
         cfg.validate()?;
-        if cfg.containment.is_some() {
-            return Err(Error::Option(
-                "--containment is not kept by archives yet: query with `reprint scan --containment` instead".into(),
-            ));
-        }
         let config = serde_json::to_string(cfg).map_err(|e| archive_error(path, e.to_string()))?;
         let meta = [
             ("format", store::FORMAT.to_string()),
@@ -255,6 +254,7 @@ impl Archive {
             let segment = store::meta_number(&tx, path, "next_segment")?;
             let mut band_postings: Vec<postings::Posting> = Vec::new();
             let mut anchor_postings: Vec<postings::Posting> = Vec::new();
+            let mut sample_postings: Vec<postings::Posting> = Vec::new();
             {
                 let mut insert = tx
                     .prepare("INSERT INTO docs (num, id, source, date, title, bytes, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
@@ -285,6 +285,7 @@ impl Archive {
                     next += 1;
                     band_postings.extend(keys[j].bands.iter().map(|&k| (k, num)));
                     anchor_postings.extend(keys[j].anchors.iter().map(|&h| (h as u64, num)));
+                    sample_postings.extend(keys[j].samples.iter().map(|&h| (h, num)));
                     if let Some(s) = source {
                         tx.execute("UPDATE sources SET docs = docs + 1 WHERE num = ?1", [s]).map_err(&w)?;
                         source_counts.entry(s).or_default().extend(keys[j].anchors.iter().map(|&h| (h, 1)));
@@ -293,7 +294,9 @@ impl Archive {
                 let mut put = tx
                     .prepare("INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)")
                     .map_err(&w)?;
-                for (kind, list) in [(Kind::Band, band_postings), (Kind::Anchor, anchor_postings)] {
+                for (kind, list) in
+                    [(Kind::Band, band_postings), (Kind::Anchor, anchor_postings), (Kind::Sample, sample_postings)]
+                {
                     for (bucket, blob) in postings::into_blobs(kind, list) {
                         put.execute((kind as i64, bucket as i64, segment, blob)).map_err(&w)?;
                     }
@@ -437,7 +440,12 @@ impl Archive {
                 }
                 merged.extend(postings::entries(b).filter(|p| !dead.contains(&p.1)));
             }
-            let k = if kind == Kind::Band as i64 { Kind::Band } else { Kind::Anchor };
+            let Some(k) = Kind::of_postings(kind) else {
+                return Err(archive_error(
+                    &path,
+                    format!("damaged postings (kind {kind}): run `reprint index add` into a new archive"),
+                ));
+            };
             for (b, blob) in postings::into_blobs(k, merged) {
                 tx.execute(
                     "INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, 0, ?3)",
@@ -509,16 +517,22 @@ fn remove_doc(tx: &Connection, num: i64, source: Option<i64>) -> rusqlite::Resul
     Ok(())
 }
 
-/// Fingerprints `texts` as a scan with `cfg` (in tokens) does, anchors included.
+/// Fingerprints `texts` as a scan with `cfg` (in tokens) does, anchors included, and with every
+/// document's shingle set when containment search is on (its samples are drawn from the sets).
 pub(crate) fn fingerprint(texts: &[String], cfg: &ScanConfig) -> Fingerprints {
     let hasher = MinHasher::new(cfg.perms, cfg.seed);
     let total: u64 = texts.iter().map(|t| t.len() as u64).sum();
     let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
-    fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total, &|_| {})
+    let mut fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total, &|_| {});
+    if cfg.containment.is_some() {
+        fp.make_all_sets(texts);
+    }
+    fp
 }
 
-/// Each document's band keys (none for a document without shingles, as the scan skips it) and
-/// distinct anchors (as the scan's anchor index holds them).
+/// Each document's band keys (none for a document without shingles, as the scan skips it),
+/// distinct anchors (as the scan's anchor index holds them) and containment samples (as the
+/// scan's sampled index holds them; `fp` must hold every set when containment is on).
 pub(crate) fn doc_keys(fp: &Fingerprints, cfg: &ScanConfig) -> Vec<DocKeys> {
     let params = cfg.lsh_params();
     (0..fp.len())
@@ -538,7 +552,11 @@ pub(crate) fn doc_keys(fp: &Fingerprints, cfg: &ScanConfig) -> Vec<DocKeys> {
                     hashes.sort_unstable();
                     hashes.dedup();
                 }
-                DocKeys { bands, anchors: hashes }
+                let samples = match cfg.containment {
+                    Some(_) => containment::sample(&fp.shingles[d], cfg.containment_scale),
+                    None => Vec::new(),
+                };
+                DocKeys { bands, anchors: hashes, samples }
             },
         )
         .collect()

@@ -20,6 +20,16 @@ pub enum Kind {
     /// How many documents of one source hold an anchor (for boilerplate): one blob per
     /// (source, hash's top byte, segment) (see [`count_bucket`]); a count change in each entry.
     SourceCounts = 2,
+    /// A containment sample (a shingle hash kept by FracMinHash sampling, see
+    /// [`crate::neardup::containment`]): the documents holding it.
+    Sample = 3,
+}
+
+impl Kind {
+    /// The kind stored as `number`, for kinds that hold postings (not counts).
+    pub fn of_postings(number: i64) -> Option<Kind> {
+        [Kind::Band, Kind::Anchor, Kind::Sample].into_iter().find(|k| *k as i64 == number)
+    }
 }
 
 /// The bucket of a source's counts for anchor `hash`: the source's number, then the hash's top
@@ -49,6 +59,8 @@ pub fn bucket(kind: Kind, key: u64) -> u32 {
     match kind {
         Kind::Band => (key >> (64 - BUCKET_BITS)) as u32,
         Kind::Anchor | Kind::SourceCounts => (key >> (32 - BUCKET_BITS)) as u32,
+        // Samples are the hashes below a cut (their top bits are zero): spread them by a mix.
+        Kind::Sample => (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BUCKET_BITS)) as u32,
     }
 }
 
@@ -75,7 +87,7 @@ pub fn count_entries(blob: &[u8]) -> impl Iterator<Item = (u32, i32)> + '_ {
 
 /// Cuts `postings` (any order) into per-bucket blobs, each sorted by (key, document).
 pub fn into_blobs(kind: Kind, mut postings: Vec<Posting>) -> Vec<(u32, Vec<u8>)> {
-    postings.sort_unstable();
+    postings.sort_unstable_by_key(|&(key, doc)| (bucket(kind, key), key, doc));
     postings.dedup();
     let mut out = Vec::new();
     for run in postings.chunk_by(|x, y| bucket(kind, x.0) == bucket(kind, y.0)) {

@@ -1,6 +1,6 @@
-//! New documents against the archive: look their band keys and anchors up, load the archived
-//! documents that share one, and scan them together as part of the whole (see
-//! [`crate::scan::Whole`]).
+//! New documents against the archive: look their band keys, anchors and (with containment
+//! search) containment samples up, load the archived documents that share one, and scan them
+//! together as part of the whole (see [`crate::scan::Whole`]).
 
 use super::postings::{self, Kind};
 use super::store::{self, archive_error, store_error};
@@ -84,6 +84,27 @@ impl Archive {
                 wanted.extend(archived_holders.iter().copied());
             }
         }
+        // Containment samples, the same way: those held by more than `containment_max_df`
+        // documents of the whole are skipped by the scan, the holders of the others loaded.
+        let mut frequent_samples = AHashSet::new();
+        if cfg.containment.is_some() {
+            let mut new_df: AHashMap<u64, usize> = AHashMap::new();
+            for k in &keys {
+                for &h in &k.samples {
+                    *new_df.entry(h).or_default() += 1;
+                }
+            }
+            let samples: AHashSet<u64> = new_df.keys().copied().collect();
+            let holders = lookup(conn, path, Kind::Sample, &samples, &dead)?;
+            for (&h, &n) in &new_df {
+                let archived_holders = holders.get(&h).map_or(&[][..], |v| &v[..]);
+                if archived_holders.len() + n > cfg.containment_max_df {
+                    frequent_samples.insert(h);
+                } else {
+                    wanted.extend(archived_holders.iter().copied());
+                }
+            }
+        }
         let mut wanted: Vec<u32> = wanted.into_iter().collect();
         wanted.sort_unstable();
 
@@ -98,8 +119,14 @@ impl Archive {
         // rather than all of its sources' counts.
         let needed = (corpus.docs.len() <= SMALL_PART).then(|| shingle_anchor_hashes(&corpus, &cfg));
         let boilerplate = self.boilerplate(&corpus, &sources, first_new, &keys, needed.as_ref())?;
-        let whole =
-            Whole { first_new: first_new as u32, end_new: corpus.docs.len() as u32, documents, frequent, boilerplate };
+        let whole = Whole {
+            first_new: first_new as u32,
+            end_new: corpus.docs.len() as u32,
+            documents,
+            frequent,
+            boilerplate,
+            frequent_samples,
+        };
         let result = scan_part(&corpus, &sources, &self.cfg, Some(&whole), progress);
         Ok(QueryResult { corpus, result, first_new, archived, already_archived })
     }
@@ -288,4 +315,113 @@ fn load_docs(conn: &Connection, path: &Path, nums: &[u32]) -> Result<Vec<Doc>> {
         out.push(Doc::new(row.0, row.1, row.2, row.3, text, origin.clone()));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::OnExisting;
+    use crate::config::ScanConfig;
+    use crate::neardup::{FoundBy, Pair};
+    use crate::progress::NoProgress;
+
+    /// A synthetic corpus (outlets with footers, wire copy, contained stories) as documents.
+    fn corpus(docs: usize, seed: u64) -> Vec<Doc> {
+        let cfg = crate::synth::SynthConfig { docs, seed, ..Default::default() };
+        let (mut c, mut t) = (Vec::new(), Vec::new());
+        crate::synth::generate(&cfg, &mut c, &mut t).unwrap();
+        String::from_utf8(c)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let s = |k: &str| v[k].as_str().map(str::to_string);
+                Doc::new(s("id").unwrap(), s("source"), s("date"), s("title"), s("text").unwrap(), Origin::default())
+            })
+            .collect()
+    }
+
+    /// A pair by its documents' ids (not their numbers in the corpus scanned), cluster replaced
+    /// by whether it has one.
+    fn named(p: &Pair, docs: &[Doc]) -> String {
+        let (a, b) = (&docs[p.a as usize].id, &docs[p.b as usize].id);
+        let near = p.cluster.is_some();
+        let p = Pair { a: 0, b: 0, cluster: None, ..p.clone() };
+        format!("{a} {b} {near} {p:?}")
+    }
+
+    #[test]
+    fn containment_queries_give_the_full_scans_pairs() {
+        let docs = corpus(900, 31);
+        // A small containment_max_df: footers' samples are frequent in the whole, not in a part.
+        let cfg = ScanConfig { containment: Some(0.7), containment_max_df: 8, ..ScanConfig::default() };
+        let whole = Corpus { docs: docs.clone(), ..Corpus::default() };
+        let full = crate::scan::scan(&whole, &whole.source_ids(), &cfg, &NoProgress);
+        assert!(full.stats.containment_skipped_postings > 0, "some samples must be frequent");
+        let mut contained = 0;
+        for at in [300, 650] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("a.db");
+            let mut archive = Archive::create(&path, &cfg).unwrap();
+            let old = Corpus { docs: docs[..at].to_vec(), ..Corpus::default() };
+            archive.add(&old.docs, &old, OnExisting::Refuse, 200, &|_| {}).unwrap();
+            let new = Corpus { docs: docs[at..].to_vec(), ..Corpus::default() };
+            let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
+            let got: Vec<String> = found.result.pairs.iter().map(|p| named(p, &found.corpus.docs)).collect();
+            let want: Vec<String> =
+                full.pairs.iter().filter(|p| p.b as usize >= at).map(|p| named(p, &whole.docs)).collect();
+            assert_eq!(got, want, "split at {at}");
+            contained += full.pairs.iter().filter(|p| p.b as usize >= at && p.found_by == FoundBy::Containment).count();
+        }
+        assert!(contained > 0, "the splits must cut through containment pairs");
+    }
+
+    /// `n` made-up words from `from` on, distinct for distinct numbers.
+    fn words(from: usize, n: usize) -> String {
+        let word = |mut i: usize| {
+            let mut w = String::from("q");
+            loop {
+                w.push((b'a' + (i % 26) as u8) as char);
+                i /= 26;
+                if i == 0 {
+                    return w;
+                }
+            }
+        };
+        (from..from + n).map(word).collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn samples_frequent_in_the_whole_are_skipped_in_the_part() {
+        // Twelve archived articles of one outlet end with the same footer; one of them also
+        // prints a passage. The new article is the footer, that passage and a few words: inside
+        // every archived one by containment, but only through the footer, whose samples more
+        // than `containment_max_df` documents of the whole hold (and whose anchors more than
+        // `max_df`). The full scan finds the pair with the passage's article by its passage
+        // alone; the query loads that article (for the passage) and must skip the footer's
+        // samples as the whole does, though the part holds only a few documents with them.
+        let footer = words(0, 60);
+        let passage = words(100, 14);
+        let doc = |id: String, text: String| Doc::new(id, Some("outlet".into()), None, None, text, Origin::default());
+        let mut archived: Vec<Doc> =
+            (0..12).map(|i| doc(format!("old{i}"), format!("{}. {footer}", words(1000 + 300 * i, 200)))).collect();
+        archived[5].text = format!("{} {passage} {}. {footer}", words(5000, 100), words(6000, 100));
+        let new = vec![doc("new".into(), format!("{passage} {}. {footer}", words(9000, 5)))];
+        let cfg = ScanConfig { containment: Some(0.7), containment_max_df: 8, max_df: 5.0, ..ScanConfig::default() };
+        let all: Vec<Doc> = archived.iter().chain(&new).cloned().collect();
+        let whole = Corpus { docs: all, ..Corpus::default() };
+        let full = crate::scan::scan(&whole, &whole.source_ids(), &cfg, &NoProgress);
+        let want: Vec<String> = full.pairs.iter().filter(|p| p.b == 12).map(|p| named(p, &whole.docs)).collect();
+        let by_passage = want.iter().find(|p| p.starts_with("old5 new")).expect("the passage's pair");
+        assert!(by_passage.contains("found_by: Passage"), "{by_passage}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut archive = Archive::create(&dir.path().join("a.db"), &cfg).unwrap();
+        let old = Corpus { docs: archived, ..Corpus::default() };
+        archive.add(&old.docs, &old, OnExisting::Refuse, 5, &|_| {}).unwrap();
+        let new = Corpus { docs: new, ..Corpus::default() };
+        let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
+        let got: Vec<String> = found.result.pairs.iter().map(|p| named(p, &found.corpus.docs)).collect();
+        assert_eq!(got, want);
+    }
 }

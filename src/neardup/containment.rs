@@ -8,6 +8,7 @@
 //! containment without bias. An inverted index over the samples gives the pairs; postings held by
 //! more than `max_df` documents (boilerplate, stock phrases) are skipped and counted.
 
+use ahash::AHashSet;
 use rayon::prelude::*;
 
 /// The sampled shingles of one document: those whose hash is below `u64::MAX / scale`.
@@ -26,16 +27,24 @@ pub struct ContainmentCandidates {
 }
 
 /// Finds pairs whose estimated containment is at least `min_estimate`. `samples[i]` are the
-/// (sorted) sampled shingles of document `i`.
-pub fn candidate_pairs(samples: &[Vec<u64>], min_estimate: f64, max_df: usize) -> ContainmentCandidates {
+/// (sorted) sampled shingles of document `i`. `frequent_in_whole`, for part of a larger corpus
+/// (an archive query), holds the samples more than `max_df` documents of the whole hold: skipped
+/// as the whole's scan skips them, though fewer of the part's documents hold them.
+pub fn candidate_pairs(
+    samples: &[Vec<u64>],
+    min_estimate: f64,
+    max_df: usize,
+    frequent_in_whole: Option<&AHashSet<u64>>,
+) -> ContainmentCandidates {
     let mut postings: Vec<(u64, u32)> =
         samples.iter().enumerate().flat_map(|(d, s)| s.iter().map(move |&h| (h, d as u32))).collect();
     postings.par_sort_unstable();
     let groups: Vec<&[(u64, u32)]> = postings.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1).collect();
-    let skipped_postings = groups.iter().filter(|g| g.len() > max_df).count();
+    let skip = |g: &[(u64, u32)]| g.len() > max_df || frequent_in_whole.is_some_and(|f| f.contains(&g[0].0));
+    let skipped_postings = groups.iter().filter(|g| skip(g)).count();
     let mut packed: Vec<u64> = groups
         .par_iter()
-        .filter(|g| g.len() <= max_df)
+        .filter(|g| !skip(g))
         .flat_map_iter(|g| {
             g.iter()
                 .enumerate()
@@ -72,15 +81,20 @@ mod tests {
         let long: Vec<u64> = (0..100).collect();
         let inside: Vec<u64> = (10..30).collect();
         let other: Vec<u64> = (1000..1020).collect();
-        let c = candidate_pairs(&[long, inside, other], 0.5, 10);
+        let c = candidate_pairs(&[long, inside, other], 0.5, 10, None);
         assert_eq!(c.pairs, vec![(0, 1)]);
     }
 
     #[test]
     fn frequent_postings_are_skipped() {
         let docs: Vec<Vec<u64>> = (0..20).map(|i| vec![1, 100 + i]).collect();
-        let c = candidate_pairs(&docs, 0.4, 5);
+        let c = candidate_pairs(&docs, 0.4, 5, None);
         assert!(c.pairs.is_empty());
         assert_eq!(c.skipped_postings, 1);
+        // Two documents of a part that share a sample the whole holds in many more.
+        let part = vec![vec![1, 7], vec![1, 8]];
+        assert_eq!(candidate_pairs(&part, 0.4, 5, None).pairs, vec![(0, 1)]);
+        let whole_frequent: AHashSet<u64> = [1].into_iter().collect();
+        assert!(candidate_pairs(&part, 0.4, 5, Some(&whole_frequent)).pairs.is_empty());
     }
 }
