@@ -347,3 +347,48 @@ fn queries_run_while_an_add_writes() {
     let total = lines.len() as u64;
     assert!(seen.iter().all(|&n| (n - 50) % 20 == 0 || n == total), "readers see whole batches: {seen:?}");
 }
+
+/// Each quotation printed in `new` documents (doc, start, end), with the document that first
+/// printed its quote and its length in words.
+fn new_occurrences(run: &Run, new: &HashSet<String>) -> std::collections::HashMap<(String, u64, u64), (String, usize)> {
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut out = std::collections::HashMap::new();
+    for q in run.records().into_iter().filter(|r| r["type"] == "quote") {
+        let first = q["first_seen"]["doc"].as_str().unwrap_or("").to_string();
+        for o in q["occurrences"].as_array().unwrap() {
+            let doc = o["doc"].as_str().unwrap().to_string();
+            if new.contains(&doc) {
+                let words = o["text"].as_str().unwrap().split_whitespace().count();
+                out.insert((doc, o["start"].as_u64().unwrap(), o["end"].as_u64().unwrap()), (first.clone(), words));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn quotes_against_the_archive_find_the_full_runs_quotes_and_first_printings() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "1500", "13", &["--words", "250", "--quotes", "0.3"]);
+    let corpus = lines(&dir.path().join("corpus.jsonl"));
+    let (old, new) = corpus.split_at(1000);
+    let old_path = write(dir.path(), "old.jsonl", old.join("\n"));
+    let new_path = write(dir.path(), "new.jsonl", new.join("\n"));
+    let archive = dir.path().join("a.db");
+    assert_eq!(reprint(&["index", "add", s(&archive), s(&old_path), "-q"]).code, 0);
+    let got = reprint(&["index", "quotes", s(&archive), s(&new_path), "-q", "--format", "jsonl"]);
+    let full = reprint(&["quotes", s(&dir.path().join("corpus.jsonl")), "-q", "--format", "jsonl"]);
+    let new_ids = ids(new);
+    let (got, full) = (new_occurrences(&got, &new_ids), new_occurrences(&full, &new_ids));
+    let found = full.keys().filter(|k| got.contains_key(*k)).count();
+    assert!(found as f64 >= 0.99 * full.len() as f64, "{found} of {} occurrences", full.len());
+    assert!(got.keys().all(|k| full.contains_key(k)), "every occurrence reported is the full run's");
+    let from_archive = full.values().filter(|(d, _)| !new_ids.contains(d)).count();
+    assert!(from_archive > 20, "quotes first printed in the archive: {from_archive}");
+    // Quotations of 6 words or more share an anchor with every archived article printing them
+    // (winnowing's guarantee), so their first printing is found; shorter ones only when their
+    // articles share some other anchor (README, "Quotes against the archive").
+    let long: Vec<_> = full.iter().filter(|(_, (_, words))| *words >= 6).collect();
+    let same_first = long.iter().filter(|(k, v)| got.get(*k) == Some(*v)).count();
+    assert!(long.len() > 100 && same_first == long.len(), "first printing agrees for {same_first} of {}", long.len());
+}

@@ -236,6 +236,14 @@ class Archive:
         _warn(problems)
         return ScanResult(out)
 
+    def quotes(self, docs: Any = None, *, paths: Any = None, threads: int = 0, **options: Any) -> QuotesResult:
+        """The quotes the new documents share with each other and with the archive: every
+        printing, archived ones included, and the first (options as ``reprint.quotes``)."""
+        rows, paths = _input(docs, paths)
+        out, problems = _reprint.archive_quotes(self.path, rows, paths, json.dumps(options), threads)
+        _warn(problems)
+        return QuotesResult(out)
+
     def stats(self) -> dict:
         """What the archive holds."""
         return json.loads(_reprint.archive_stats(self.path))

@@ -113,6 +113,19 @@ class Archive:
         show_boilerplate: bool = False,
     ) -> dict: ...
     def query(self, docs: Docs = None, *, paths: Optional[Paths] = None, threads: int = 0) -> ScanResult: ...
+    def quotes(
+        self,
+        docs: Docs = None,
+        *,
+        paths: Optional[Paths] = None,
+        threads: int = 0,
+        min_words: int = 3,
+        min_sources: int = 2,
+        link_words: int = 6,
+        max_edit: float = 0.3,
+        min_unquoted_words: int = 6,
+        unquoted_share: float = 0.5,
+    ) -> QuotesResult: ...
     def stats(self) -> dict: ...
     def remove(self, ids: Iterable[str]) -> int: ...
     def compact(self) -> None: ...

@@ -165,6 +165,13 @@ fn scan_config(options: &str) -> PyResult<ScanConfig> {
     Ok(cfg)
 }
 
+/// The quotes configuration `options` ask for.
+fn quote_config(options: &str) -> PyResult<QuoteConfig> {
+    let cfg: QuoteConfig = overlay(&QuoteConfig::default(), &parse_options(options)?, &[])?;
+    cfg.validate().map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(cfg)
+}
+
 /// A corpus from rows (checked as the CLI checks JSON lines) or from paths.
 fn corpus(
     rows: Option<Vec<Row>>,
@@ -316,8 +323,7 @@ fn quotes<'py>(
     dedupe_ids: bool,
     skip_bad_lines: bool,
 ) -> PyResult<(Bound<'py, PyList>, Vec<String>)> {
-    let cfg: QuoteConfig = overlay(&QuoteConfig::default(), &parse_options(options)?, &[])?;
-    cfg.validate().map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let cfg = quote_config(options)?;
     let (c, result, summary) = run(py, threads, move |progress| {
         let c = corpus(rows, paths, dedupe_ids, skip_bad_lines)?;
         let result = reprint::quote::find_quotes(&c.docs, &c, &cfg, progress);
@@ -384,6 +390,30 @@ fn archive_query<'py>(
     Ok((out, problems))
 }
 
+/// `reprint index quotes`: returns (the quotes' records, reading problems).
+#[pyfunction]
+#[pyo3(signature = (path, rows, paths, options, threads=0))]
+fn archive_quotes<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    rows: Option<Vec<Row>>,
+    paths: Option<Vec<String>>,
+    options: &str,
+    threads: usize,
+) -> PyResult<(Bound<'py, PyList>, Vec<String>)> {
+    let cfg = quote_config(options)?;
+    let (found, summary, problems) = run(py, threads, move |progress| {
+        let archive = Archive::open(&path, false).map_err(|e| e.to_string())?;
+        let c = corpus(rows, paths, false, false)?;
+        let found = archive.quotes(&c.docs, &c, &cfg, progress).map_err(|e| e.to_string())?;
+        let summary = QuoteSummary::new(&found.corpus.docs, &cfg, &found.result);
+        Ok((found, summary, problems(&c)))
+    })?;
+    let out = records(py, |r| emit_quotes(r, &found.corpus.docs, &summary, &found.result))?;
+    release_later(found);
+    Ok((out, problems))
+}
+
 /// `reprint index stats` (JSON).
 #[pyfunction]
 fn archive_stats(path: PathBuf) -> PyResult<String> {
@@ -415,6 +445,7 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(quotes, m)?)?;
     m.add_function(wrap_pyfunction!(archive_add, m)?)?;
     m.add_function(wrap_pyfunction!(archive_query, m)?)?;
+    m.add_function(wrap_pyfunction!(archive_quotes, m)?)?;
     m.add_function(wrap_pyfunction!(archive_stats, m)?)?;
     m.add_function(wrap_pyfunction!(archive_remove, m)?)?;
     m.add_function(wrap_pyfunction!(archive_compact, m)?)?;

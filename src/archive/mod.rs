@@ -15,9 +15,11 @@
 
 pub mod postings;
 mod query;
+mod quotes;
 pub mod store;
 
 pub use query::QueryResult;
+pub use quotes::{QuotesFound, EARLIEST_HOLDERS};
 
 use crate::config::ScanConfig;
 use crate::corpus::{Doc, Texts};

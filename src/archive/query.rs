@@ -41,20 +41,7 @@ impl Archive {
         let keys = doc_keys(&fingerprint(&new_texts, &cfg), &cfg);
         let conn = &self.conn;
         let path = self.path.as_path();
-        let read = store_error(path, "cannot read");
-        let mut dead = store::removed(conn, path)?;
-        // A new document whose id is archived stands in for the archived one, which would
-        // otherwise match it word for word.
-        let mut already_archived = Vec::new();
-        for d in docs {
-            if let Some(num) = store::archived_num(conn, path, &d.id)? {
-                dead.insert(num as u32);
-                already_archived.push(d.id.clone());
-            }
-        }
-        let archived: usize = conn.query_row("SELECT COUNT(*) FROM docs", [], |r| r.get::<_, i64>(0)).map_err(&read)?
-            as usize
-            - already_archived.len();
+        let (dead, already_archived, archived) = self.left_out(docs)?;
 
         // Archived documents sharing a band bucket with a new one: all of them, so that each
         // bucket is the whole corpus's.
@@ -129,6 +116,25 @@ impl Archive {
         };
         let result = scan_part(&corpus, &sources, &self.cfg, Some(&whole), progress);
         Ok(QueryResult { corpus, result, first_new, archived, already_archived })
+    }
+
+    /// The archived documents a query leaves out: removed ones, and those whose id a new
+    /// document has (the new one stands in for it, which would otherwise match it word for
+    /// word); then those ids, and how many archived documents are left.
+    pub(super) fn left_out(&self, docs: &[Doc]) -> Result<(AHashSet<u32>, Vec<String>, usize)> {
+        let (conn, path) = (&self.conn, self.path.as_path());
+        let mut dead = store::removed(conn, path)?;
+        let mut already_archived = Vec::new();
+        for d in docs {
+            if let Some(num) = store::archived_num(conn, path, &d.id)? {
+                dead.insert(num as u32);
+                already_archived.push(d.id.clone());
+            }
+        }
+        let read = store_error(path, "cannot read");
+        let count: i64 = conn.query_row("SELECT COUNT(*) FROM docs", [], |r| r.get(0)).map_err(read)?;
+        let archived = count as usize - already_archived.len();
+        Ok((dead, already_archived, archived))
     }
 
     /// The boilerplate of the whole corpus (archive and new documents `corpus[first_new..]`,
@@ -256,8 +262,9 @@ fn shingle_anchor_hashes(corpus: &Corpus, cfg: &crate::config::ScanConfig) -> AH
     out
 }
 
-/// The archived holders of each of `keys` (postings of `kind`), the removed ones left out.
-fn lookup(
+/// The archived holders of each of `keys` (postings of `kind`), the removed ones left out, in
+/// archive order.
+pub(super) fn lookup(
     conn: &Connection,
     path: &Path,
     kind: Kind,
@@ -299,7 +306,7 @@ fn lookup(
 }
 
 /// The archived documents `nums` (ascending), texts decompressed.
-fn load_docs(conn: &Connection, path: &Path, nums: &[u32]) -> Result<Vec<Doc>> {
+pub(super) fn load_docs(conn: &Connection, path: &Path, nums: &[u32]) -> Result<Vec<Doc>> {
     let read = store_error(path, "cannot read documents");
     let mut q = conn
         .prepare_cached(

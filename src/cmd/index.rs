@@ -1,13 +1,14 @@
-//! `reprint index add|query|stats|remove|compact ARCHIVE ...`: the archive that grows.
+//! `reprint index add|query|quotes|stats|remove|compact ARCHIVE ...`: the archive that grows.
 
 use super::input::{write_failure, InputArgs, OutputArgs, WorkArgs};
 use super::progress::Bars;
+use super::quotes::{write_quotes, QuoteOptions};
 use super::scan::ScanOptions;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::archive::{Archive, OnExisting, QueryResult, DEFAULT_BATCH};
 use reprint::corpus::Corpus;
 use reprint::progress::{Progress, Unit};
-use reprint::report::{write_scan, Summary};
+use reprint::report::{write_scan, QuoteSummary, Summary};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -20,6 +21,9 @@ pub enum Command {
     /// New documents against the archive and each other, without adding them: the pairs and
     /// passages a full scan would give them, in any output format.
     Query(QueryArgs),
+    /// The quotations new documents share with each other and with the archive, with their
+    /// earlier printings and who printed them first, without adding them.
+    Quotes(QuotesArgs),
     /// What the archive holds, and its size on disk.
     Stats(StatsArgs),
     /// Remove documents by id (retractions, takedowns).
@@ -71,6 +75,21 @@ pub struct QueryArgs {
     out: OutputArgs,
 }
 
+/// Options of `reprint index quotes`.
+#[derive(clap::Args, Debug)]
+pub struct QuotesArgs {
+    /// The archive file.
+    archive: PathBuf,
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    options: QuoteOptions,
+    #[command(flatten)]
+    work: WorkArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
 /// Options of `reprint index stats` and `compact`.
 #[derive(clap::Args, Debug)]
 pub struct StatsArgs {
@@ -96,6 +115,7 @@ pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Add(args) => add(args),
         Command::Query(args) => query(args),
+        Command::Quotes(args) => quotes(args),
         Command::Stats(args) => stats(&args.archive, args.json, false),
         Command::Compact(args) => stats(&args.archive, args.json, true),
         Command::Remove(args) => remove(args),
@@ -194,16 +214,63 @@ fn query(args: QueryArgs) -> ExitCode {
     ExitCode::from(if corpus.had_errors() { EXIT_PARTIAL } else { EXIT_OK })
 }
 
-/// Writes a query's pairs as `scan` does (the HTML page with the quotes the documents share).
-fn write_query(archive: &Archive, found: &QueryResult, out: &OutputArgs, bars: &Bars) -> Option<ExitCode> {
-    if !found.already_archived.is_empty() && !out.quiet {
-        let shown: Vec<&str> = found.already_archived.iter().take(3).map(String::as_str).collect();
+fn quotes(args: QuotesArgs) -> ExitCode {
+    let cfg = args.options.config();
+    if let Err(e) = cfg.validate() {
+        return fail(e);
+    }
+    if let Err(e) = set_threads(args.work.threads, args.out.quiet) {
+        return fail(e);
+    }
+    let started = Instant::now();
+    let bars = Bars::new(args.out.quiet);
+    let archive = match Archive::open(&args.archive, false) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    let corpus: Corpus = match args.input.read(&bars, args.out.quiet, args.work.spill_over_bytes(args.out.format)) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let found = match archive.quotes(&corpus.docs, &corpus, &cfg, &bars) {
+        Ok(q) => q,
+        Err(e) => return fail(e),
+    };
+    warn_already_archived(&found.already_archived, args.out.quiet);
+    let summary = QuoteSummary::new(&found.corpus.docs, &cfg, &found.result);
+    let title = "reprint: index quotes";
+    if let Some(code) = write_quotes(&args.out, title, &found.corpus.docs, &summary, &found.result) {
+        return code;
+    }
+    if !args.out.quiet {
+        eprintln!(
+            "reprint: {} new documents against {} archived ({} loaded as possible earlier printings): {} shared quotes in {:.2} s ({})",
+            corpus.docs.len(),
+            found.archived,
+            found.first_new,
+            found.result.clusters.len(),
+            started.elapsed().as_secs_f64(),
+            bars.timings()
+        );
+    }
+    ExitCode::from(if corpus.had_errors() { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+/// Warns that new documents stand in for archived ones with their ids.
+fn warn_already_archived(ids: &[String], quiet: bool) {
+    if !ids.is_empty() && !quiet {
+        let shown: Vec<&str> = ids.iter().take(3).map(String::as_str).collect();
         eprintln!(
             "reprint: warning: {} of the new documents are archived already under the same id (e.g. {}): their archived versions were left out of this query",
-            found.already_archived.len(),
+            ids.len(),
             shown.join(", ")
         );
     }
+}
+
+/// Writes a query's pairs as `scan` does (the HTML page with the quotes the documents share).
+fn write_query(archive: &Archive, found: &QueryResult, out: &OutputArgs, bars: &Bars) -> Option<ExitCode> {
+    warn_already_archived(&found.already_archived, out.quiet);
     let summary = Summary::new(&found.corpus, archive.config(), &found.result);
     let writer = match out.open() {
         Ok(w) => w,
@@ -254,12 +321,13 @@ fn stats(path: &Path, json: bool, compact: bool) -> ExitCode {
     println!("removed      {} documents awaiting `reprint index compact`", s.removed_pending);
     println!("on disk      {} bytes, {:.0} bytes per document", s.file_bytes, s.bytes_per_document);
     println!(
-        "options      shingle {}, perms {}, threshold {}, max-df {}, passages {}{}",
+        "options      shingle {}, perms {}, threshold {}, max-df {}, passages {}{}{}",
         cfg.shingle,
         cfg.perms,
         cfg.threshold,
         cfg.max_df,
         cfg.passages,
+        cfg.containment.map(|c| format!(", containment {c}")).unwrap_or_default(),
         if cfg.ocr.is_some() { ", ocr" } else { "" }
     );
     ExitCode::from(EXIT_OK)

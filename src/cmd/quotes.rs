@@ -13,6 +13,17 @@ use std::time::Instant;
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    options: QuoteOptions,
+    #[command(flatten)]
+    work: WorkArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// What makes a quote: the options of `reprint quotes` and `reprint index quotes`.
+#[derive(clap::Args, Debug)]
+pub struct QuoteOptions {
     /// Report quotes carried by at least this many sources (a document without a source is its
     /// own source).
     #[arg(long, default_value_t = QuoteConfig::default().min_sources, value_name = "N")]
@@ -27,14 +38,11 @@ pub struct Args {
     /// Every extracted quotation, shared or not (same as --min-sources 1).
     #[arg(long)]
     all: bool,
-    #[command(flatten)]
-    work: WorkArgs,
-    #[command(flatten)]
-    out: OutputArgs,
 }
 
-impl Args {
-    fn config(&self) -> QuoteConfig {
+impl QuoteOptions {
+    /// The configuration these options ask for.
+    pub fn config(&self) -> QuoteConfig {
         QuoteConfig {
             min_words: self.min_words,
             min_sources: if self.all { 1 } else { self.min_sources },
@@ -44,9 +52,25 @@ impl Args {
     }
 }
 
-/// Runs `reprint quotes`.
+/// Writes the quotes `result` of `docs` in the format `out` asks for; the exit code when that
+/// failed.
+pub fn write_quotes(
+    out: &OutputArgs,
+    title: &str,
+    docs: &[reprint::corpus::Doc],
+    summary: &QuoteSummary,
+    result: &reprint::quote::QuoteResult,
+) -> Option<ExitCode> {
+    let writer = match out.open() {
+        Ok(w) => w,
+        Err(e) => return Some(fail(e)),
+    };
+    let mut report = for_format(out.format, writer, title, docs);
+    write_failure(emit_quotes(report.as_mut(), docs, summary, result).and_then(|()| report.finish()))
+}
+
 pub fn run(args: Args) -> ExitCode {
-    let cfg = args.config();
+    let cfg = args.options.config();
     if let Err(e) = cfg.validate() {
         return fail(e);
     }
@@ -65,16 +89,9 @@ pub fn run(args: Args) -> ExitCode {
         return fail(e);
     }
     let summary = QuoteSummary::new(&corpus.docs, &cfg, &result);
-    let out = match args.out.open() {
-        Ok(out) => out,
-        Err(e) => return fail(e),
-    };
-    let mut report = for_format(args.out.format, out, "reprint: quotes", &corpus.docs);
-    let written = emit_quotes(report.as_mut(), &corpus.docs, &summary, &result).and_then(|()| report.finish());
-    if let Some(code) = write_failure(written) {
+    if let Some(code) = write_quotes(&args.out, "reprint: quotes", &corpus.docs, &summary, &result) {
         return code;
     }
-    drop(report);
     if !args.out.quiet {
         eprintln!(
             "reprint: {} documents, {} quotations, {} shared quotes in {:.2} s ({})",
@@ -100,8 +117,8 @@ mod tests {
 
     #[test]
     fn no_options_give_the_config_defaults() {
-        assert_eq!(parse(&["reprint", "quotes", "seeds"]).config(), QuoteConfig::default());
-        let all = parse(&["reprint", "quotes", "seeds", "--all"]).config();
+        assert_eq!(parse(&["reprint", "quotes", "seeds"]).options.config(), QuoteConfig::default());
+        let all = parse(&["reprint", "quotes", "seeds", "--all"]).options.config();
         assert_eq!(all, QuoteConfig { min_sources: 1, ..QuoteConfig::default() });
     }
 }
