@@ -99,6 +99,22 @@ pub struct Archive {
     cfg: ScanConfig,
 }
 
+/// A batch ready to be written: which documents, their texts, keys and compressed texts.
+struct Prepared {
+    /// The batch's first document (input order).
+    start: usize,
+    /// One past the batch's last document (input order).
+    end: usize,
+    /// The batch's documents to add (those skipped as archived left out).
+    chosen: Vec<usize>,
+    /// Their texts.
+    texts: Vec<String>,
+    /// Their keys.
+    keys: Vec<DocKeys>,
+    /// Their texts compressed.
+    compressed: Vec<Vec<u8>>,
+}
+
 /// The keys of one document: its band keys and its distinct anchors.
 pub(crate) struct DocKeys {
     /// Bucket keys of its LSH bands (none for a document without shingles).
@@ -227,94 +243,117 @@ impl Archive {
             ));
         }
         let cfg = self.cfg.in_tokens();
-        for start in (0..docs.len()).step_by(batch.max(1)) {
-            let end = (start + batch.max(1)).min(docs.len());
+        let batch = batch.max(1);
+        let path = self.path.clone();
+        let path = path.as_path();
+        // Each batch is read, fingerprinted and compressed while the one before it is written
+        // (SQLite writes on one thread; the rest of the machine would wait for it).
+        let prepare = |start: usize| {
+            let end = (start + batch).min(docs.len());
             let chosen: Vec<usize> =
                 (start..end).filter(|i| on_existing != OnExisting::Skip || !existing.contains_key(i)).collect();
-            stats.skipped += (end - start) - chosen.len();
-            if chosen.is_empty() {
-                on_batch(end);
-                continue;
-            }
             let mut buf = String::new();
-            let batch_texts: Vec<String> = chosen.iter().map(|&i| texts.text(i, &mut buf).to_string()).collect();
-            let fp = fingerprint(&batch_texts, &cfg);
-            let keys = doc_keys(&fp, &cfg);
-            drop(fp);
-            let compressed: Vec<Vec<u8>> = batch_texts.par_iter().map(|t| store::compress(t)).collect();
-            let replaced: Vec<i64> = chosen.iter().filter_map(|i| existing.get(i).copied()).collect();
-            let old = self.load_for_removal(&replaced)?;
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(store_error(&self.path, "cannot write"))?;
-            let path = &self.path;
-            let w = store_error(path, "cannot add");
-            // Count changes per source: the replaced documents' anchors out, the new ones' in.
-            let mut source_counts = take_out(&tx, &old).map_err(&w)?;
-            let mut next = store::meta_number(&tx, path, "next_doc")?;
-            let segment = store::meta_number(&tx, path, "next_segment")?;
-            let mut band_postings: Vec<postings::Posting> = Vec::new();
-            let mut anchor_postings: Vec<postings::Posting> = Vec::new();
-            let mut sample_postings: Vec<postings::Posting> = Vec::new();
-            {
-                let mut insert = tx
-                    .prepare("INSERT INTO docs (num, id, source, date, title, bytes, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-                    .map_err(&w)?;
-                for (j, &i) in chosen.iter().enumerate() {
-                    let d = &docs[i];
-                    let source = match &d.source {
-                        Some(name) => Some(source_num(&tx, name).map_err(&w)?),
-                        None => None,
-                    };
-                    let num = next as u32;
-                    insert
-                        .execute((
-                            next,
-                            &d.id,
-                            source,
-                            &d.date,
-                            &d.title,
-                            batch_texts[j].len() as i64,
-                            &compressed[j],
-                        ))
-                        .map_err(|e| match &e {
-                            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                                archive_error(path, format!("id {:?} ({}) is archived already (added meanwhile?): nothing of this batch was kept", d.id, d.origin))
-                            }
-                            _ => w(e),
-                        })?;
-                    next += 1;
-                    band_postings.extend(keys[j].bands.iter().map(|&k| (k, num)));
-                    anchor_postings.extend(keys[j].anchors.iter().map(|&h| (h as u64, num)));
-                    sample_postings.extend(keys[j].samples.iter().map(|&h| (h, num)));
-                    if let Some(s) = source {
-                        tx.execute("UPDATE sources SET docs = docs + 1 WHERE num = ?1", [s]).map_err(&w)?;
-                        source_counts.entry(s).or_default().extend(keys[j].anchors.iter().map(|&h| (h, 1)));
-                    }
-                }
-                let mut put = tx
-                    .prepare("INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)")
-                    .map_err(&w)?;
-                for (kind, list) in
-                    [(Kind::Band, band_postings), (Kind::Anchor, anchor_postings), (Kind::Sample, sample_postings)]
-                {
-                    for (bucket, blob) in postings::into_blobs(kind, list) {
-                        put.execute((kind as i64, bucket as i64, segment, blob)).map_err(&w)?;
-                    }
-                }
-            }
-            put_counts(&tx, segment, source_counts).map_err(&w)?;
-            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_doc'", [next.to_string()]).map_err(&w)?;
-            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_segment'", [(segment + 1).to_string()])
-                .map_err(&w)?;
-            tx.commit().map_err(&w)?;
-            stats.added += chosen.len();
-            stats.replaced += old.len();
-            stats.batches += 1;
-            on_batch(end);
+            let texts: Vec<String> = chosen.iter().map(|&i| texts.text(i, &mut buf).to_string()).collect();
+            let keys = doc_keys(&fingerprint(&texts, &cfg), &cfg);
+            let compressed: Result<Vec<Vec<u8>>> = texts.par_iter().map(|t| store::compress(path, t)).collect();
+            compressed.map(|compressed| Prepared { start, end, chosen, texts, keys, compressed })
+        };
+        let starts: Vec<usize> = (0..docs.len()).step_by(batch).collect();
+        let mut next = starts.first().map(|&s| prepare(s)).transpose()?;
+        for following in starts.iter().skip(1).map(Some).chain([None]) {
+            let Some(current) = next.take() else { break };
+            let (prepared, written) =
+                rayon::join(|| following.map(|&s| prepare(s)), || self.write_batch(docs, &current, &existing));
+            next = prepared.transpose()?;
+            let (added, replaced) = written?;
+            stats.skipped += (current.end - current.start) - current.chosen.len();
+            stats.added += added;
+            stats.replaced += replaced;
+            stats.batches += usize::from(added > 0);
+            on_batch(current.end);
         }
         Ok(stats)
+    }
+
+    /// Writes one prepared batch in one transaction; returns (documents added, archived ones
+    /// they replaced).
+    fn write_batch(
+        &mut self,
+        docs: &[Doc],
+        batch: &Prepared,
+        existing: &AHashMap<usize, i64>,
+    ) -> Result<(usize, usize)> {
+        let Prepared { chosen, texts: batch_texts, keys, compressed, .. } = batch;
+        if chosen.is_empty() {
+            return Ok((0, 0));
+        }
+        let replaced: Vec<i64> = chosen.iter().filter_map(|i| existing.get(i).copied()).collect();
+        let old = self.load_for_removal(&replaced)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(store_error(&self.path, "cannot write"))?;
+        let path = &self.path;
+        let w = store_error(path, "cannot add");
+        // Count changes per source: the replaced documents' anchors out, the new ones' in.
+        let mut source_counts = take_out(&tx, &old).map_err(&w)?;
+        let mut next = store::meta_number(&tx, path, "next_doc")?;
+        let segment = store::meta_number(&tx, path, "next_segment")?;
+        let mut band_postings: Vec<postings::Posting> = Vec::new();
+        let mut anchor_postings: Vec<postings::Posting> = Vec::new();
+        let mut sample_postings: Vec<postings::Posting> = Vec::new();
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO docs (num, id, source, date, title, bytes, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(&w)?;
+            for (j, &i) in chosen.iter().enumerate() {
+                let d = &docs[i];
+                let source = match &d.source {
+                    Some(name) => Some(source_num(&tx, name).map_err(&w)?),
+                    None => None,
+                };
+                let num = next as u32;
+                insert
+                    .execute((next, &d.id, source, &d.date, &d.title, batch_texts[j].len() as i64, &compressed[j]))
+                    .map_err(|e| match &e {
+                    rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                        archive_error(
+                            path,
+                            format!(
+                                "id {:?} ({}) is archived already (added meanwhile?): nothing of this batch was kept",
+                                d.id, d.origin
+                            ),
+                        )
+                    }
+                    _ => w(e),
+                })?;
+                next += 1;
+                band_postings.extend(keys[j].bands.iter().map(|&k| (k, num)));
+                anchor_postings.extend(keys[j].anchors.iter().map(|&h| (h as u64, num)));
+                sample_postings.extend(keys[j].samples.iter().map(|&h| (h, num)));
+                if let Some(s) = source {
+                    tx.execute("UPDATE sources SET docs = docs + 1 WHERE num = ?1", [s]).map_err(&w)?;
+                    source_counts.entry(s).or_default().extend(keys[j].anchors.iter().map(|&h| (h, 1)));
+                }
+            }
+            let mut put = tx
+                .prepare("INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(&w)?;
+            for (kind, list) in
+                [(Kind::Band, band_postings), (Kind::Anchor, anchor_postings), (Kind::Sample, sample_postings)]
+            {
+                for (bucket, blob) in postings::into_blobs(kind, list) {
+                    put.execute((kind as i64, bucket as i64, segment, blob)).map_err(&w)?;
+                }
+            }
+        }
+        put_counts(&tx, segment, source_counts).map_err(&w)?;
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_doc'", [next.to_string()]).map_err(&w)?;
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_segment'", [(segment + 1).to_string()]).map_err(&w)?;
+        tx.commit().map_err(&w)?;
+        Ok((chosen.len(), old.len()))
     }
 
     /// Number, source and keys of the archived documents `nums`, for removing them.
