@@ -298,30 +298,20 @@ mod tests {
 
     /// A synthetic corpus (planted copies, passages, boilerplate) as the job would number it.
     fn corpus(docs: usize, seed: u64) -> Vec<PartDoc> {
-        let cfg = crate::synth::SynthConfig { docs, seed, ..Default::default() };
-        let (mut c, mut t) = (Vec::new(), Vec::new());
-        crate::synth::generate(&cfg, &mut c, &mut t).unwrap();
-        String::from_utf8(c)
-            .unwrap()
-            .lines()
+        crate::synth::test_docs(docs, seed)
+            .into_iter()
             .enumerate()
-            .map(|(n, l)| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                let s = |k: &str| v[k].as_str().map(str::to_string);
-                PartDoc {
-                    n: n as u64,
-                    id: s("id").unwrap(),
-                    text: s("text").unwrap(),
-                    source: s("source"),
-                    date: s("date"),
-                    title: s("title"),
-                }
+            .map(|(n, d)| PartDoc {
+                n: n as u64,
+                id: d.id,
+                text: d.text,
+                source: d.source,
+                date: d.date,
+                title: d.title,
             })
             .collect()
     }
 
-    /// What the Spark driver does between the tasks, on one machine: group keys, count the
-    /// whole, and give each block its part.
     fn blocks(docs: &[PartDoc], cfg: &ScanConfig, block: u64) -> (WholeFacts, Vec<(u64, Vec<u64>)>) {
         let keys = keys(docs, cfg);
         let mut wanted: AHashMap<u64, AHashSet<u64>> = AHashMap::new();

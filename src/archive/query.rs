@@ -334,18 +334,7 @@ mod tests {
 
     /// A synthetic corpus (outlets with footers, wire copy, contained stories) as documents.
     fn corpus(docs: usize, seed: u64) -> Vec<Doc> {
-        let cfg = crate::synth::SynthConfig { docs, seed, ..Default::default() };
-        let (mut c, mut t) = (Vec::new(), Vec::new());
-        crate::synth::generate(&cfg, &mut c, &mut t).unwrap();
-        String::from_utf8(c)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                let s = |k: &str| v[k].as_str().map(str::to_string);
-                Doc::new(s("id").unwrap(), s("source"), s("date"), s("title"), s("text").unwrap(), Origin::default())
-            })
-            .collect()
+        crate::synth::test_docs(docs, seed)
     }
 
     /// A pair by its documents' ids (not their numbers in the corpus scanned), cluster replaced

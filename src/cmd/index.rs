@@ -2,7 +2,7 @@
 
 use super::input::{write_failure, InputArgs, OutputArgs, WorkArgs};
 use super::progress::Bars;
-use super::quotes::{write_quotes, QuoteOptions};
+use super::quotes::write_quotes;
 use super::scan::ScanOptions;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
 use reprint::archive::{Archive, OnExisting, QueryResult, DEFAULT_BATCH};
@@ -75,19 +75,13 @@ pub struct QueryArgs {
     out: OutputArgs,
 }
 
-/// Options of `reprint index quotes`.
+/// Options of `reprint index quotes`: the archive, then those of `reprint quotes`.
 #[derive(clap::Args, Debug)]
 pub struct QuotesArgs {
     /// The archive file.
     archive: PathBuf,
     #[command(flatten)]
-    input: InputArgs,
-    #[command(flatten)]
-    options: QuoteOptions,
-    #[command(flatten)]
-    work: WorkArgs,
-    #[command(flatten)]
-    out: OutputArgs,
+    quotes: super::quotes::Args,
 }
 
 /// Options of `reprint index stats` and `compact`.
@@ -180,18 +174,9 @@ fn add(args: AddArgs) -> ExitCode {
 }
 
 fn query(args: QueryArgs) -> ExitCode {
-    if let Err(e) = set_threads(args.work.threads, args.out.quiet) {
-        return fail(e);
-    }
-    let started = Instant::now();
-    let bars = Bars::new(args.out.quiet);
-    let archive = match Archive::open(&args.archive, false) {
-        Ok(a) => a,
-        Err(e) => return fail(e),
-    };
-    let corpus: Corpus = match args.input.read(&bars, args.out.quiet, args.work.spill_over_bytes(args.out.format)) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
+    let (archive, corpus, bars, started) = match open_and_read(&args.archive, &args.input, &args.work, &args.out) {
+        Ok(opened) => opened,
+        Err(code) => return code,
     };
     let found = match archive.query(&corpus.docs, &corpus, &bars) {
         Ok(q) => q,
@@ -215,34 +200,26 @@ fn query(args: QueryArgs) -> ExitCode {
 }
 
 fn quotes(args: QuotesArgs) -> ExitCode {
-    let cfg = args.options.config();
+    let QuotesArgs { archive, quotes: super::quotes::Args { input, options, work, out } } = args;
+    let cfg = options.config();
     if let Err(e) = cfg.validate() {
         return fail(e);
     }
-    if let Err(e) = set_threads(args.work.threads, args.out.quiet) {
-        return fail(e);
-    }
-    let started = Instant::now();
-    let bars = Bars::new(args.out.quiet);
-    let archive = match Archive::open(&args.archive, false) {
-        Ok(a) => a,
-        Err(e) => return fail(e),
-    };
-    let corpus: Corpus = match args.input.read(&bars, args.out.quiet, args.work.spill_over_bytes(args.out.format)) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
+    let (archive, corpus, bars, started) = match open_and_read(&archive, &input, &work, &out) {
+        Ok(opened) => opened,
+        Err(code) => return code,
     };
     let found = match archive.quotes(&corpus.docs, &corpus, &cfg, &bars) {
         Ok(q) => q,
         Err(e) => return fail(e),
     };
-    warn_already_archived(&found.already_archived, args.out.quiet);
+    warn_already_archived(&found.already_archived, out.quiet);
     let summary = QuoteSummary::new(&found.corpus.docs, &cfg, &found.result);
     let title = "reprint: index quotes";
-    if let Some(code) = write_quotes(&args.out, title, &found.corpus.docs, &summary, &found.result) {
+    if let Some(code) = write_quotes(&out, title, &found.corpus.docs, &summary, &found.result) {
         return code;
     }
-    if !args.out.quiet {
+    if !out.quiet {
         eprintln!(
             "reprint: {} new documents against {} archived ({} loaded as possible earlier printings): {} shared quotes in {:.2} s ({})",
             corpus.docs.len(),
@@ -254,6 +231,22 @@ fn quotes(args: QuotesArgs) -> ExitCode {
         );
     }
     ExitCode::from(if corpus.had_errors() { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+/// What a query and a quotes query start with: threads set, the archive open for reading, the
+/// new documents read (with progress bars), and when it began; or the exit code of a failure.
+fn open_and_read(
+    path: &Path,
+    input: &InputArgs,
+    work: &WorkArgs,
+    out: &OutputArgs,
+) -> Result<(Archive, Corpus, Bars, Instant), ExitCode> {
+    set_threads(work.threads, out.quiet).map_err(fail)?;
+    let started = Instant::now();
+    let bars = Bars::new(out.quiet);
+    let archive = Archive::open(path, false).map_err(fail)?;
+    let corpus = input.read(&bars, out.quiet, work.spill_over_bytes(out.format)).map_err(fail)?;
+    Ok((archive, corpus, bars, started))
 }
 
 /// Warns that new documents stand in for archived ones with their ids.

@@ -12,13 +12,13 @@ use std::time::Instant;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
+    pub(super) input: InputArgs,
     #[command(flatten)]
-    options: QuoteOptions,
+    pub(super) options: QuoteOptions,
     #[command(flatten)]
-    work: WorkArgs,
+    pub(super) work: WorkArgs,
     #[command(flatten)]
-    out: OutputArgs,
+    pub(super) out: OutputArgs,
 }
 
 /// What makes a quote: the options of `reprint quotes` and `reprint index quotes`.

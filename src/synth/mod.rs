@@ -432,6 +432,25 @@ fn write_line(out: &mut dyn Write, record: &impl Serialize) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
+/// The documents of a corpus generated with `cfg`'s defaults, `docs` articles and `seed` (for
+/// the library's own tests: archive splits, cluster parts).
+#[cfg(test)]
+pub(crate) fn test_docs(docs: usize, seed: u64) -> Vec<crate::corpus::Doc> {
+    let cfg = SynthConfig { docs, seed, ..Default::default() };
+    let (mut corpus, mut truth) = (Vec::new(), Vec::new());
+    generate(&cfg, &mut corpus, &mut truth).unwrap();
+    String::from_utf8(corpus)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let s = |k: &str| v[k].as_str().map(str::to_string);
+            let origin = crate::corpus::Origin::default();
+            crate::corpus::Doc::new(s("id").unwrap(), s("source"), s("date"), s("title"), s("text").unwrap(), origin)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
