@@ -392,3 +392,16 @@ fn quotes_against_the_archive_find_the_full_runs_quotes_and_first_printings() {
     let same_first = long.iter().filter(|(k, v)| got.get(*k) == Some(*v)).count();
     assert!(long.len() > 100 && same_first == long.len(), "first printing agrees for {same_first} of {}", long.len());
 }
+
+#[test]
+fn quotes_against_an_archive_without_anchors_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "60", "5", &[]);
+    let corpus = dir.path().join("corpus.jsonl");
+    let archive = dir.path().join("np.db");
+    assert_eq!(reprint(&["index", "add", s(&archive), s(&corpus), "-q", "--no-passages"]).code, 0);
+    let r = reprint(&["index", "quotes", s(&archive), s(&corpus), "-q"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("keeps no passage anchors (made with --no-passages)"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
