@@ -120,5 +120,12 @@ mod tests {
         assert!(!same_person("Sofia Kim", "Grace Kim"));
         assert!(!same_person("Grace", "Grace Kim"));
         assert!(!same_person("", "Kim"));
+        assert!(same_person("Silva", "Kenji Silva"));
+        assert!(same_person("kenji silva", "Kenji Silva"));
+        assert!(!same_person("Kenji", "Kenji Silva"));
+        assert!(!same_person("Ana Kim", "Kenji Silva"));
+        assert!(same_person("President Kenji Silva", "Kenji Silva"), "a title before the name");
+        assert!(same_person("Ortiz Mena", "Antonio Ortiz Mena"), "a two-word surname");
+        assert!(!same_person("", "Kenji Silva"));
     }
 }
