@@ -7,8 +7,9 @@
 //! fingerprints the new documents, looks their band keys, anchors and samples up, loads the
 //! archived documents that share one, and scans those with the new ones
 //! ([`crate::scan::scan_part`]), taking what only the whole archive knows (how many documents
-//! hold an anchor or a sample, each source's boilerplate) from the archive's postings and counts. Its pairs are
-//! then the pairs a full scan of archive and new documents gives those documents (tested).
+//! hold an anchor or a sample, each source's boilerplate) from the archive's postings and
+//! counts. Its pairs are then the pairs a full scan of archive and new documents gives those
+//! documents (tested).
 //!
 //! The scan options that shape fingerprints are fixed when the archive is created and stored
 //! in it; every later add and query uses them.
@@ -99,7 +100,7 @@ pub struct Archive {
     cfg: ScanConfig,
 }
 
-/// A batch ready to be written: which documents, their texts, keys and compressed texts.
+/// A batch ready to be written: which documents, their keys and compressed texts.
 struct Prepared {
     /// The batch's first document (input order).
     start: usize,
@@ -107,8 +108,8 @@ struct Prepared {
     end: usize,
     /// The batch's documents to add (those skipped as archived left out).
     chosen: Vec<usize>,
-    /// Their texts.
-    texts: Vec<String>,
+    /// Their texts' lengths in bytes (the texts themselves are not kept past compression).
+    bytes: Vec<i64>,
     /// Their keys.
     keys: Vec<DocKeys>,
     /// Their texts compressed.
@@ -256,7 +257,8 @@ impl Archive {
             let texts: Vec<String> = chosen.iter().map(|&i| texts.text(i, &mut buf).to_string()).collect();
             let keys = doc_keys(&fingerprint(&texts, &cfg), &cfg);
             let compressed: Result<Vec<Vec<u8>>> = texts.par_iter().map(|t| store::compress(path, t)).collect();
-            compressed.map(|compressed| Prepared { start, end, chosen, texts, keys, compressed })
+            let bytes = texts.iter().map(|t| t.len() as i64).collect();
+            compressed.map(|compressed| Prepared { start, end, chosen, bytes, keys, compressed })
         };
         let starts: Vec<usize> = (0..docs.len()).step_by(batch).collect();
         let mut next = starts.first().map(|&s| prepare(s)).transpose()?;
@@ -283,7 +285,7 @@ impl Archive {
         batch: &Prepared,
         existing: &AHashMap<usize, i64>,
     ) -> Result<(usize, usize)> {
-        let Prepared { chosen, texts: batch_texts, keys, compressed, .. } = batch;
+        let Prepared { chosen, bytes, keys, compressed, .. } = batch;
         if chosen.is_empty() {
             return Ok((0, 0));
         }
@@ -315,20 +317,20 @@ impl Archive {
                     None => None,
                 };
                 let num = next as u32;
-                insert
-                    .execute((next, &d.id, source, &d.date, &d.title, batch_texts[j].len() as i64, &compressed[j]))
-                    .map_err(|e| match &e {
-                    rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                        archive_error(
-                            path,
-                            format!(
+                insert.execute((next, &d.id, source, &d.date, &d.title, bytes[j], &compressed[j])).map_err(
+                    |e| match &e {
+                        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                            archive_error(
+                                path,
+                                format!(
                                 "id {:?} ({}) is archived already (added meanwhile?): nothing of this batch was kept",
                                 d.id, d.origin
                             ),
-                        )
-                    }
-                    _ => w(e),
-                })?;
+                            )
+                        }
+                        _ => w(e),
+                    },
+                )?;
                 next += 1;
                 band_postings.extend(keys[j].bands.iter().map(|&k| (k, num)));
                 anchor_postings.extend(keys[j].anchors.iter().map(|&h| (h as u64, num)));

@@ -5,6 +5,7 @@
 use super::postings::{self, Kind};
 use super::store::{self, archive_error, store_error};
 use super::{doc_keys, fingerprint, Archive, DocKeys};
+use crate::config::ScanConfig;
 use crate::corpus::{Corpus, Doc, Origin, Texts};
 use crate::error::Result;
 use crate::passage::boilerplate::Boilerplate;
@@ -36,71 +37,41 @@ impl Archive {
     /// them.
     pub fn query<X: Texts + ?Sized>(&self, docs: &[Doc], texts: &X, progress: &dyn Progress) -> Result<QueryResult> {
         let cfg = self.cfg.in_tokens();
-        let mut buf = String::new();
-        let new_texts: Vec<String> = (0..docs.len()).map(|i| texts.text(i, &mut buf).to_string()).collect();
-        let keys = doc_keys(&fingerprint(&new_texts, &cfg), &cfg);
-        let conn = &self.conn;
-        let path = self.path.as_path();
+        let (new_texts, keys) = new_keys(docs, texts, &cfg);
         let (dead, already_archived, archived) = self.left_out(docs)?;
 
         // Archived documents sharing a band bucket with a new one: all of them, so that each
         // bucket is the whole corpus's.
-        let band_keys: AHashSet<u64> = keys.iter().flat_map(|k| k.bands.iter().copied()).collect();
         let mut wanted: AHashSet<u32> = AHashSet::new();
-        for list in lookup(conn, path, Kind::Band, &band_keys, &dead)?.into_values() {
-            wanted.extend(list);
+        for held in self.held(Kind::Band, keys.iter().flat_map(|k| k.bands.iter().copied()), &dead)? {
+            wanted.extend(held.archived);
         }
         // Anchors: held by how many documents of the whole; the holders of those held by at
         // most `max_df` may seed a pair with a new document.
         let documents = archived + docs.len();
         let max_df = cfg.max_df_docs(documents);
-        let mut new_df: AHashMap<u32, usize> = AHashMap::new();
-        for k in &keys {
-            for &h in &k.anchors {
-                *new_df.entry(h).or_default() += 1;
-            }
-        }
-        let anchors: AHashSet<u64> = new_df.keys().map(|&h| h as u64).collect();
-        let holders = lookup(conn, path, Kind::Anchor, &anchors, &dead)?;
         let mut frequent = AHashSet::new();
-        for (&h, &n) in &new_df {
-            let archived_holders = holders.get(&(h as u64)).map_or(&[][..], |v| &v[..]);
-            if archived_holders.len() + n > max_df {
-                frequent.insert(h);
+        for held in self.held(Kind::Anchor, keys.iter().flat_map(|k| k.anchors.iter().map(|&h| h as u64)), &dead)? {
+            if held.documents() > max_df {
+                frequent.insert(held.key as u32);
             } else {
-                wanted.extend(archived_holders.iter().copied());
+                wanted.extend(held.archived);
             }
         }
         // Containment samples, the same way: those held by more than `containment_max_df`
         // documents of the whole are skipped by the scan, the holders of the others loaded.
         let mut frequent_samples = AHashSet::new();
         if cfg.containment.is_some() {
-            let mut new_df: AHashMap<u64, usize> = AHashMap::new();
-            for k in &keys {
-                for &h in &k.samples {
-                    *new_df.entry(h).or_default() += 1;
-                }
-            }
-            let samples: AHashSet<u64> = new_df.keys().copied().collect();
-            let holders = lookup(conn, path, Kind::Sample, &samples, &dead)?;
-            for (&h, &n) in &new_df {
-                let archived_holders = holders.get(&h).map_or(&[][..], |v| &v[..]);
-                if archived_holders.len() + n > cfg.containment_max_df {
-                    frequent_samples.insert(h);
+            for held in self.held(Kind::Sample, keys.iter().flat_map(|k| k.samples.iter().copied()), &dead)? {
+                if held.documents() > cfg.containment_max_df {
+                    frequent_samples.insert(held.key);
                 } else {
-                    wanted.extend(archived_holders.iter().copied());
+                    wanted.extend(held.archived);
                 }
             }
         }
-        let mut wanted: Vec<u32> = wanted.into_iter().collect();
-        wanted.sort_unstable();
-
-        let mut all = load_docs(conn, path, &wanted)?;
-        let first_new = all.len();
-        all.extend(docs.iter().zip(new_texts).map(|(d, text)| {
-            Doc::new(d.id.clone(), d.source.clone(), d.date.clone(), d.title.clone(), text, d.origin.clone())
-        }));
-        let corpus = Corpus { docs: all, ..Corpus::default() };
+        let corpus = self.part_corpus(wanted, docs, new_texts)?;
+        let first_new = corpus.docs.len() - docs.len();
         let sources = corpus.source_ids();
         // A small part (a few articles asked about): read only the counts of its shingles,
         // rather than all of its sources' counts.
@@ -116,6 +87,34 @@ impl Archive {
         };
         let result = scan_part(&corpus, &sources, &self.cfg, Some(&whole), progress);
         Ok(QueryResult { corpus, result, first_new, archived, already_archived })
+    }
+
+    /// The keys of `kind` the new documents hold (`keys`: each document's distinct keys, one
+    /// document after another), each with how many new documents hold it and its archived
+    /// holders (removed ones, `dead`, left out).
+    pub(super) fn held(&self, kind: Kind, keys: impl Iterator<Item = u64>, dead: &AHashSet<u32>) -> Result<Vec<Held>> {
+        let mut new_df: AHashMap<u64, usize> = AHashMap::new();
+        for key in keys {
+            *new_df.entry(key).or_default() += 1;
+        }
+        let wanted: AHashSet<u64> = new_df.keys().copied().collect();
+        let mut holders = lookup(&self.conn, &self.path, kind, &wanted, dead)?;
+        Ok(new_df
+            .into_iter()
+            .map(|(key, new)| Held { key, new, archived: holders.remove(&key).unwrap_or_default() })
+            .collect())
+    }
+
+    /// The part a query scans: the archived documents `wanted` (in archive order), then the new
+    /// `docs` with their texts.
+    pub(super) fn part_corpus(&self, wanted: AHashSet<u32>, docs: &[Doc], new_texts: Vec<String>) -> Result<Corpus> {
+        let mut wanted: Vec<u32> = wanted.into_iter().collect();
+        wanted.sort_unstable();
+        let mut all = load_docs(&self.conn, &self.path, &wanted)?;
+        all.extend(docs.iter().zip(new_texts).map(|(d, text)| {
+            Doc::new(d.id.clone(), d.source.clone(), d.date.clone(), d.title.clone(), text, d.origin.clone())
+        }));
+        Ok(Corpus { docs: all, ..Corpus::default() })
     }
 
     /// The archived documents a query leaves out: removed ones, and those whose id a new
@@ -242,6 +241,32 @@ impl Archive {
     }
 }
 
+/// A key the new documents of a query hold: how many of them, and its archived holders.
+pub(super) struct Held {
+    /// The key (band key, anchor or sample hash).
+    pub(super) key: u64,
+    /// New documents holding it.
+    pub(super) new: usize,
+    /// Archived documents holding it, in archive order.
+    pub(super) archived: Vec<u32>,
+}
+
+impl Held {
+    /// Documents of the whole (archive and new) holding the key.
+    pub(super) fn documents(&self) -> usize {
+        self.archived.len() + self.new
+    }
+}
+
+/// The new documents' texts (from `texts`) and keys, with the archive's options `cfg` (in
+/// tokens).
+pub(super) fn new_keys<X: Texts + ?Sized>(docs: &[Doc], texts: &X, cfg: &ScanConfig) -> (Vec<String>, Vec<DocKeys>) {
+    let mut buf = String::new();
+    let new_texts: Vec<String> = (0..docs.len()).map(|i| texts.text(i, &mut buf).to_string()).collect();
+    let keys = doc_keys(&fingerprint(&new_texts, cfg), cfg);
+    (new_texts, keys)
+}
+
 /// Documents (new and archived together) up to which a query reads only the counts of their own
 /// shingles: past it, reading each source's counts whole is cheaper than finding the shingles.
 const SMALL_PART: usize = 2000;
@@ -264,7 +289,7 @@ fn shingle_anchor_hashes(corpus: &Corpus, cfg: &crate::config::ScanConfig) -> AH
 
 /// The archived holders of each of `keys` (postings of `kind`), the removed ones left out, in
 /// archive order.
-pub(super) fn lookup(
+fn lookup(
     conn: &Connection,
     path: &Path,
     kind: Kind,
@@ -306,7 +331,7 @@ pub(super) fn lookup(
 }
 
 /// The archived documents `nums` (ascending), texts decompressed.
-pub(super) fn load_docs(conn: &Connection, path: &Path, nums: &[u32]) -> Result<Vec<Doc>> {
+fn load_docs(conn: &Connection, path: &Path, nums: &[u32]) -> Result<Vec<Doc>> {
     let read = store_error(path, "cannot read documents");
     let mut q = conn
         .prepare_cached(

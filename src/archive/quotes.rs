@@ -11,13 +11,13 @@
 //! The quotes stage then runs over the new articles and those archived ones together, and keeps
 //! the quotes that occur in a new article.
 
-use super::query::{load_docs, lookup};
-use super::{doc_keys, fingerprint, postings::Kind, Archive};
+use super::query::new_keys;
+use super::{postings::Kind, Archive};
 use crate::corpus::{Corpus, Doc, Texts};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::quote::{find_quotes, QuoteConfig, QuoteResult};
-use ahash::{AHashMap, AHashSet};
+use ahash::AHashSet;
 
 /// Archived holders loaded for an anchor held by more than `max_df` documents: the earliest
 /// added (an archive is added to day by day, so these are the first printings).
@@ -56,33 +56,17 @@ impl Archive {
                 self.path.display()
             )));
         }
-        let mut buf = String::new();
-        let new_texts: Vec<String> = (0..docs.len()).map(|i| texts.text(i, &mut buf).to_string()).collect();
-        let keys = doc_keys(&fingerprint(&new_texts, &cfg), &cfg);
+        let (new_texts, keys) = new_keys(docs, texts, &cfg);
         let (dead, already_archived, archived) = self.left_out(docs)?;
-        let mut new_df: AHashMap<u32, usize> = AHashMap::new();
-        for k in &keys {
-            for &h in &k.anchors {
-                *new_df.entry(h).or_default() += 1;
-            }
-        }
-        let anchors: AHashSet<u64> = new_df.keys().map(|&h| h as u64).collect();
-        let holders = lookup(&self.conn, &self.path, Kind::Anchor, &anchors, &dead)?;
         let max_df = cfg.max_df_docs(archived + docs.len());
         let mut wanted: AHashSet<u32> = AHashSet::new();
-        for (h, list) in &holders {
-            let n = new_df.get(&(*h as u32)).copied().unwrap_or(0);
-            let take = if list.len() + n > max_df { EARLIEST_HOLDERS.min(list.len()) } else { list.len() };
-            wanted.extend(&list[..take]);
+        for held in self.held(Kind::Anchor, keys.iter().flat_map(|k| k.anchors.iter().map(|&h| h as u64)), &dead)? {
+            let take =
+                if held.documents() > max_df { EARLIEST_HOLDERS.min(held.archived.len()) } else { held.archived.len() };
+            wanted.extend(&held.archived[..take]);
         }
-        let mut wanted: Vec<u32> = wanted.into_iter().collect();
-        wanted.sort_unstable();
-        let mut all = load_docs(&self.conn, &self.path, &wanted)?;
-        let first_new = all.len();
-        all.extend(docs.iter().zip(new_texts).map(|(d, text)| {
-            Doc::new(d.id.clone(), d.source.clone(), d.date.clone(), d.title.clone(), text, d.origin.clone())
-        }));
-        let corpus = Corpus { docs: all, ..Corpus::default() };
+        let corpus = self.part_corpus(wanted, docs, new_texts)?;
+        let first_new = corpus.docs.len() - docs.len();
         let mut result = find_quotes(&corpus.docs, &corpus, qcfg, progress);
         result.clusters.retain(|c| c.occurrences.iter().any(|o| o.doc as usize >= first_new));
         for (i, c) in result.clusters.iter_mut().enumerate() {
