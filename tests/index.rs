@@ -130,6 +130,46 @@ fn removed_and_replaced_documents_are_gone_from_answers() {
 }
 
 #[test]
+fn replaced_documents_count_as_their_new_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "600", "14", &["--words", "200"]);
+    let corpus = lines(&dir.path().join("corpus.jsonl"));
+    let (old, new) = corpus.split_at(500);
+    let archive = dir.path().join("a.db");
+    let old_path = write(dir.path(), "old.jsonl", old.join("\n"));
+    let r = reprint(&["index", "add", s(&archive), s(&old_path), "-q", "--batch", "100"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Corrections of every fifth archived story, each cut to its first paragraphs (footers and
+    // shared passages gone), added with ten unseen stories in one batch: the replaced versions'
+    // anchors leave their sources' counts in the batch that adds the new versions'.
+    let mut corrected = Vec::new();
+    for line in old.iter().step_by(5) {
+        let mut doc: Value = serde_json::from_str(line).unwrap();
+        let text = doc["text"].as_str().unwrap();
+        let cut: Vec<&str> = text.split("\n\n").collect();
+        doc["text"] = Value::String(cut[..cut.len().div_ceil(3)].join("\n\n"));
+        corrected.push(doc.to_string());
+    }
+    let fresh = &new[..10];
+    let again = write(dir.path(), "again.jsonl", corrected.iter().chain(fresh).cloned().collect::<Vec<_>>().join("\n"));
+    let r = reprint(&["index", "add", s(&archive), s(&again), "-q", "--replace"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The full scan: the archive's order (replaced versions after the others), then the query.
+    let id = |l: &String| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string();
+    let replaced = ids(&corrected);
+    let kept: Vec<String> = old.iter().filter(|l| !replaced.contains(&id(l))).cloned().collect();
+    let query_docs = &new[10..];
+    let query_path = write(dir.path(), "query.jsonl", query_docs.join("\n"));
+    let all: Vec<String> =
+        kept.into_iter().chain(corrected).chain(fresh.iter().cloned()).chain(query_docs.to_vec()).collect();
+    let all_path = write(dir.path(), "all.jsonl", all.join("\n"));
+    let full = pairs_of(&reprint(&["scan", s(&all_path), "-q", "--format", "jsonl"]), Some(&ids(query_docs)));
+    let query = pairs_of(&reprint(&["index", "query", s(&archive), s(&query_path), "-q", "--format", "jsonl"]), None);
+    assert!(!full.is_empty());
+    assert_eq!(query, full);
+}
+
+#[test]
 fn an_archived_id_is_refused_replaced_or_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("a.db");

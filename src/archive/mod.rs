@@ -100,7 +100,9 @@ pub struct Archive {
     cfg: ScanConfig,
 }
 
-/// A batch ready to be written: which documents, their keys and compressed texts.
+/// A batch ready to be written: which documents, their compressed texts, and their postings and
+/// source counts already cut into blobs (with the documents numbered from 0 in the batch: the
+/// writer adds the first number, known only when the batch before is written).
 struct Prepared {
     /// The batch's first document (input order).
     start: usize,
@@ -110,11 +112,78 @@ struct Prepared {
     chosen: Vec<usize>,
     /// Their texts' lengths in bytes (the texts themselves are not kept past compression).
     bytes: Vec<i64>,
-    /// Their keys.
-    keys: Vec<DocKeys>,
     /// Their texts compressed.
     compressed: Vec<Vec<u8>>,
+    /// Band, anchor and sample postings: (kind, bucket, blob), documents numbered in the batch.
+    blobs: Vec<Blob>,
+    /// Per source, in the order the batch first names them.
+    counts: Vec<SourceBatch>,
 }
+
+/// One source's part of a batch.
+struct SourceBatch {
+    /// The source's name.
+    name: String,
+    /// Its documents in the batch.
+    docs: usize,
+    /// Its anchor counts cut by the hash's top byte ([`postings::count_blobs`] of source 0).
+    blobs: Vec<(i64, Vec<u8>)>,
+}
+
+impl Prepared {
+    /// Cuts the `keys` of the documents `chosen` (of `docs`) into posting and count blobs.
+    fn blobs(docs: &[Doc], chosen: &[usize], keys: Vec<DocKeys>) -> (Vec<Blob>, Vec<SourceBatch>) {
+        // Sources in the order the batch first names them (the order they are numbered in):
+        // name, documents, count changes.
+        let mut by_source: Vec<(&str, usize, CountChanges)> = Vec::new();
+        let mut place: AHashMap<&str, usize> = AHashMap::new();
+        for (&i, k) in chosen.iter().zip(&keys) {
+            if let Some(name) = docs[i].source.as_deref() {
+                let at = *place.entry(name).or_insert_with(|| {
+                    by_source.push((name, 0, Vec::new()));
+                    by_source.len() - 1
+                });
+                by_source[at].1 += 1;
+                by_source[at].2.extend(k.anchors.iter().map(|&h| (h, 1)));
+            }
+        }
+        let in_batch = |f: &dyn Fn(&DocKeys) -> Vec<u64>| -> Vec<postings::Posting> {
+            keys.iter().enumerate().flat_map(|(j, k)| f(k).into_iter().map(move |key| (key, j as u32))).collect()
+        };
+        let lists = [
+            (Kind::Band, in_batch(&|k| k.bands.clone())),
+            (Kind::Anchor, in_batch(&|k| k.anchors.iter().map(|&h| h as u64).collect())),
+            (Kind::Sample, in_batch(&|k| k.samples.clone())),
+        ];
+        let (blobs, counts) = rayon::join(
+            || {
+                lists
+                    .into_par_iter()
+                    .flat_map_iter(|(kind, list)| {
+                        postings::into_blobs(kind, list).into_iter().map(move |(b, blob)| (kind, b, blob))
+                    })
+                    .collect()
+            },
+            || {
+                by_source
+                    .into_iter()
+                    .map(|(name, docs, changes)| SourceBatch {
+                        name: name.to_string(),
+                        docs,
+                        blobs: postings::count_blobs(0, changes),
+                    })
+                    .collect()
+            },
+        );
+        (blobs, counts)
+    }
+}
+
+/// A blob of postings: (kind, bucket, entries).
+type Blob = (Kind, u32, Vec<u8>);
+
+/// Count changes: (anchor hash, documents more or fewer).
+type CountChanges = Vec<(u32, i32)>;
 
 /// The keys of one document: its band keys and its distinct anchors.
 pub(crate) struct DocKeys {
@@ -256,25 +325,41 @@ impl Archive {
             let mut buf = String::new();
             let texts: Vec<String> = chosen.iter().map(|&i| texts.text(i, &mut buf).to_string()).collect();
             let keys = doc_keys(&fingerprint(&texts, &cfg), &cfg);
-            let compressed: Result<Vec<Vec<u8>>> = texts.par_iter().map(|t| store::compress(path, t)).collect();
+            let ((blobs, counts), compressed) = rayon::join(
+                || Prepared::blobs(docs, &chosen, keys),
+                || texts.par_iter().map(|t| store::compress(path, t)).collect::<Result<Vec<_>>>(),
+            );
             let bytes = texts.iter().map(|t| t.len() as i64).collect();
-            compressed.map(|compressed| Prepared { start, end, chosen, bytes, keys, compressed })
+            compressed.map(|compressed| Prepared { start, end, chosen, bytes, compressed, blobs, counts })
         };
         let starts: Vec<usize> = (0..docs.len()).step_by(batch).collect();
         let mut next = starts.first().map(|&s| prepare(s)).transpose()?;
-        for following in starts.iter().skip(1).map(Some).chain([None]) {
-            let Some(current) = next.take() else { break };
-            let (prepared, written) =
-                rayon::join(|| following.map(|&s| prepare(s)), || self.write_batch(docs, &current, &existing));
-            next = prepared.transpose()?;
-            let (added, replaced) = written?;
-            stats.skipped += (current.end - current.start) - current.chosen.len();
-            stats.added += added;
-            stats.replaced += replaced;
-            stats.batches += usize::from(added > 0);
-            on_batch(current.end);
-        }
-        Ok(stats)
+        // Committed batches are copied from the log into the file on a thread of its own.
+        let checkpoints = store::Checkpointer::start(&self.path, &self.conn)?;
+        let mut batches = || -> Result<()> {
+            for (b, following) in starts.iter().skip(1).map(Some).chain([None]).enumerate() {
+                let Some(current) = next.take() else { break };
+                let (start, end, chosen) = (current.start, current.end, current.chosen.len());
+                // Every few batches the log is let empty itself, so that it starts over.
+                if b % store::Checkpointer::BATCHES_PER_RESTART == 0 {
+                    checkpoints.wait()?;
+                }
+                let (prepared, written) =
+                    rayon::join(|| following.map(|&s| prepare(s)), || self.write_batch(docs, current, &existing));
+                let (added, replaced) = written?;
+                checkpoints.committed();
+                stats.skipped += (end - start) - chosen;
+                stats.added += added;
+                stats.replaced += replaced;
+                stats.batches += usize::from(added > 0);
+                on_batch(end);
+                next = prepared.transpose()?;
+            }
+            Ok(())
+        };
+        let added = batches();
+        let finished = checkpoints.finish(&self.conn, &self.path);
+        added.and(finished).map(|()| stats)
     }
 
     /// Writes one prepared batch in one transaction; returns (documents added, archived ones
@@ -282,10 +367,10 @@ impl Archive {
     fn write_batch(
         &mut self,
         docs: &[Doc],
-        batch: &Prepared,
+        batch: Prepared,
         existing: &AHashMap<usize, i64>,
     ) -> Result<(usize, usize)> {
-        let Prepared { chosen, bytes, keys, compressed, .. } = batch;
+        let Prepared { chosen, bytes, compressed, mut blobs, counts, .. } = batch;
         if chosen.is_empty() {
             return Ok((0, 0));
         }
@@ -299,11 +384,14 @@ impl Archive {
         let w = store_error(path, "cannot add");
         // Count changes per source: the replaced documents' anchors out, the new ones' in.
         let mut source_counts = take_out(&tx, &old).map_err(&w)?;
-        let mut next = store::meta_number(&tx, path, "next_doc")?;
+        let first = store::meta_number(&tx, path, "next_doc")?;
         let segment = store::meta_number(&tx, path, "next_segment")?;
-        let mut band_postings: Vec<postings::Posting> = Vec::new();
-        let mut anchor_postings: Vec<postings::Posting> = Vec::new();
-        let mut sample_postings: Vec<postings::Posting> = Vec::new();
+        let mut numbers: AHashMap<String, i64> = AHashMap::new();
+        for c in &counts {
+            let num = source_num(&tx, &c.name).map_err(&w)?;
+            tx.execute("UPDATE sources SET docs = docs + ?2 WHERE num = ?1", (num, c.docs as i64)).map_err(&w)?;
+            numbers.insert(c.name.clone(), num);
+        }
         {
             let mut insert = tx
                 .prepare(
@@ -312,13 +400,10 @@ impl Archive {
                 .map_err(&w)?;
             for (j, &i) in chosen.iter().enumerate() {
                 let d = &docs[i];
-                let source = match &d.source {
-                    Some(name) => Some(source_num(&tx, name).map_err(&w)?),
-                    None => None,
-                };
-                let num = next as u32;
-                insert.execute((next, &d.id, source, &d.date, &d.title, bytes[j], &compressed[j])).map_err(
-                    |e| match &e {
+                let source = d.source.as_deref().and_then(|name| numbers.get(name).copied());
+                insert
+                    .execute((first + j as i64, &d.id, source, &d.date, &d.title, bytes[j], &compressed[j]))
+                    .map_err(|e| match &e {
                         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                             archive_error(
                                 path,
@@ -329,29 +414,29 @@ impl Archive {
                             )
                         }
                         _ => w(e),
-                    },
-                )?;
-                next += 1;
-                band_postings.extend(keys[j].bands.iter().map(|&k| (k, num)));
-                anchor_postings.extend(keys[j].anchors.iter().map(|&h| (h as u64, num)));
-                sample_postings.extend(keys[j].samples.iter().map(|&h| (h, num)));
-                if let Some(s) = source {
-                    tx.execute("UPDATE sources SET docs = docs + 1 WHERE num = ?1", [s]).map_err(&w)?;
-                    source_counts.entry(s).or_default().extend(keys[j].anchors.iter().map(|&h| (h, 1)));
-                }
+                    })?;
             }
             let mut put = tx
                 .prepare("INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)")
                 .map_err(&w)?;
-            for (kind, list) in
-                [(Kind::Band, band_postings), (Kind::Anchor, anchor_postings), (Kind::Sample, sample_postings)]
-            {
-                for (bucket, blob) in postings::into_blobs(kind, list) {
-                    put.execute((kind as i64, bucket as i64, segment, blob)).map_err(&w)?;
+            for (kind, bucket, blob) in &mut blobs {
+                postings::number_from(blob, first as u32);
+                put.execute((*kind as i64, *bucket as i64, segment, &*blob)).map_err(&w)?;
+            }
+        }
+        for SourceBatch { name, blobs, .. } in counts {
+            let num = numbers[&name];
+            match source_counts.remove(&num) {
+                // A replaced document of this source: its counts out, in the same blobs.
+                Some(mut changes) => {
+                    changes.extend(blobs.iter().flat_map(|(_, b)| postings::count_entries(b)));
+                    source_counts.insert(num, changes);
                 }
+                None => put_count_blobs(&tx, segment, num, blobs).map_err(&w)?,
             }
         }
         put_counts(&tx, segment, source_counts).map_err(&w)?;
+        let next = first + chosen.len() as i64;
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_doc'", [next.to_string()]).map_err(&w)?;
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_segment'", [(segment + 1).to_string()]).map_err(&w)?;
         tx.commit().map_err(&w)?;
@@ -522,7 +607,7 @@ fn source_num(tx: &Connection, name: &str) -> rusqlite::Result<i64> {
 }
 
 /// Count changes per source, one blob list each.
-type SourceCounts = AHashMap<i64, Vec<(u32, i32)>>;
+type SourceCounts = AHashMap<i64, CountChanges>;
 
 /// Removes the archived documents `old` (number, source, keys) and gives their sources' count
 /// changes: each anchor they held, one document fewer.
@@ -539,11 +624,18 @@ fn take_out(tx: &Connection, old: &[(i64, Option<i64>, DocKeys)]) -> rusqlite::R
 
 /// Writes the count changes `changes` as segment `segment`'s count blobs.
 fn put_counts(tx: &Connection, segment: i64, changes: SourceCounts) -> rusqlite::Result<()> {
-    let mut put = tx.prepare_cached("INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)")?;
     for (source, changes) in changes {
-        for (bucket, blob) in postings::count_blobs(source, changes) {
-            put.execute((Kind::SourceCounts as i64, bucket, segment, blob))?;
-        }
+        put_count_blobs(tx, segment, source, postings::count_blobs(0, changes))?;
+    }
+    Ok(())
+}
+
+/// Writes one source's count blobs (cut as [`postings::count_blobs`] cuts them for source 0) as
+/// segment `segment`'s.
+fn put_count_blobs(tx: &Connection, segment: i64, source: i64, blobs: Vec<(i64, Vec<u8>)>) -> rusqlite::Result<()> {
+    let mut put = tx.prepare_cached("INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)")?;
+    for (top, blob) in blobs {
+        put.execute((Kind::SourceCounts as i64, postings::count_bucket(source, 0) | top, segment, blob))?;
     }
     Ok(())
 }

@@ -101,6 +101,15 @@ pub fn into_blobs(kind: Kind, mut postings: Vec<Posting>) -> Vec<(u32, Vec<u8>)>
     out
 }
 
+/// Adds `first` to the document of every posting of `blob` (made with documents numbered from 0
+/// in their batch): the order stays, as every document moves by the same amount.
+pub fn number_from(blob: &mut [u8], first: u32) {
+    for e in blob.chunks_exact_mut(ENTRY) {
+        let doc = u32::from_le_bytes(e[8..].try_into().unwrap_or_default());
+        e[8..].copy_from_slice(&(doc + first).to_le_bytes());
+    }
+}
+
 /// The postings of one blob, in order.
 pub fn entries(blob: &[u8]) -> impl Iterator<Item = Posting> + '_ {
     blob.chunks_exact(ENTRY).map(|e| {

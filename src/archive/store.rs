@@ -174,6 +174,91 @@ pub fn removed(conn: &Connection, path: &Path) -> Result<ahash::AHashSet<u32>> {
     rows.map(|r| r.map(|n| n as u32)).collect::<rusqlite::Result<_>>().map_err(read)
 }
 
+/// Copies committed batches from the write-ahead log into the database file on a thread of its
+/// own (with its own connection), while the writer goes on with the next batch: SQLite's
+/// automatic checkpoint would do it inside the writer's commit, with two flushes to disk, and
+/// hold the writer meanwhile. The log starts over only when it was copied whole before a write
+/// begins, so every [`Checkpointer::BATCHES_PER_RESTART`] batches the writer waits for the copy
+/// ([`Checkpointer::wait`]): the log holds at most that many batches.
+pub struct Checkpointer {
+    /// Asks for a checkpoint; dropped to stop the thread.
+    ask: Option<std::sync::mpsc::Sender<()>>,
+    /// One answer per checkpoint asked for.
+    done: std::sync::mpsc::Receiver<Result<()>>,
+    /// Checkpoints asked for and not answered.
+    pending: std::cell::Cell<usize>,
+    /// The thread.
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    /// Batches written between two waits for the log to be copied whole.
+    pub const BATCHES_PER_RESTART: usize = 4;
+
+    /// Starts the thread for the archive at `path` and turns the writer's automatic checkpoints
+    /// off (on `writer`, the connection that adds).
+    pub fn start(path: &Path, writer: &Connection) -> Result<Self> {
+        writer.pragma_update(None, "wal_autocheckpoint", 0).map_err(store_error(path, "cannot configure"))?;
+        let conn = open(path, true)?;
+        let (ask, asked) = std::sync::mpsc::channel::<()>();
+        let (answer, done) = std::sync::mpsc::channel();
+        let path = path.to_path_buf();
+        let thread = std::thread::spawn(move || {
+            for () in asked {
+                // PASSIVE: copies what no reader still needs, waiting for nobody.
+                let copied = conn
+                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    .map_err(store_error(&path, "cannot copy the log into the archive"));
+                if answer.send(copied).is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Checkpointer { ask: Some(ask), done, pending: 0.into(), thread: Some(thread) })
+    }
+
+    /// A batch was committed: copy it.
+    pub fn committed(&self) {
+        if let Some(ask) = &self.ask {
+            if ask.send(()).is_ok() {
+                self.pending.set(self.pending.get() + 1);
+            }
+        }
+    }
+
+    /// Waits until every batch committed so far was copied (the next write starts the log over).
+    pub fn wait(&self) -> Result<()> {
+        while self.pending.get() > 0 {
+            self.pending.set(self.pending.get() - 1);
+            if let Ok(copied) = self.done.recv() {
+                copied?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits for the last copies, stops the thread and gives `writer` its automatic
+    /// checkpoints back.
+    pub fn finish(mut self, writer: &Connection, path: &Path) -> Result<()> {
+        let waited = self.wait();
+        writer.pragma_update(None, "wal_autocheckpoint", 1000).map_err(store_error(path, "cannot configure"))?;
+        self.ask = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        waited
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.ask = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// Compresses a text for the `docs` table: one zstd frame (level 1), its size in the header.
 pub fn compress(path: &Path, text: &str) -> Result<Vec<u8>> {
     zstd::bulk::compress(text.as_bytes(), 1).map_err(|e| archive_error(path, format!("cannot compress a text: {e}")))
