@@ -247,6 +247,12 @@ fn what_is_not_a_usable_archive_is_refused_clearly() {
     conn.execute("UPDATE meta SET value = '99' WHERE key = 'format'", []).unwrap();
     drop(conn);
     refuse(&archive, &["query", s(&doc)], "newer reprint");
+    // Postings whose packed entries are cut short.
+    let conn = rusqlite::Connection::open(&archive).unwrap();
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'format'", []).unwrap();
+    conn.execute("UPDATE postings SET entries = substr(entries, 1, length(entries) - 1)", []).unwrap();
+    drop(conn);
+    refuse(&archive, &["query", s(&doc)], "damaged postings");
     let bytes = std::fs::read(&archive).unwrap();
     let cut = write(dir.path(), "cut.db", &bytes[..bytes.len().min(4096) / 2]);
     refuse(&cut, &["query", s(&doc)], "damaged");

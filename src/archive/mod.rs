@@ -98,6 +98,8 @@ pub struct Archive {
     conn: Connection,
     path: PathBuf,
     cfg: ScanConfig,
+    /// How its posting blobs are laid out (by its format).
+    layout: postings::Layout,
 }
 
 /// A batch ready to be written: which documents, their compressed texts, and their postings and
@@ -226,7 +228,7 @@ impl Archive {
             ("next_segment", "0".to_string()),
         ];
         let conn = store::create(path, &meta)?;
-        Ok(Archive { conn, path: path.to_path_buf(), cfg: cfg.clone() })
+        Ok(Archive { conn, path: path.to_path_buf(), cfg: cfg.clone(), layout: postings::Layout::Packed })
     }
 
     /// Opens the archive at `path`; `write` for add, remove and compact.
@@ -236,7 +238,8 @@ impl Archive {
         let cfg: ScanConfig =
             serde_json::from_str(&config).map_err(|e| archive_error(path, format!("damaged options: {e}")))?;
         cfg.validate().map_err(|e| archive_error(path, format!("damaged options: {e}")))?;
-        Ok(Archive { conn, path: path.to_path_buf(), cfg })
+        let layout = postings::Layout::of_format(store::meta_number(&conn, path, "format")?);
+        Ok(Archive { conn, path: path.to_path_buf(), cfg, layout })
     }
 
     /// Opens the archive at `path` for adding, or creates it fixed to `cfg`. Options `cfg` sets
@@ -269,6 +272,22 @@ impl Archive {
         &self.path
     }
 
+    /// An error unless the archive is in this reprint's format (an older one is read, not
+    /// written to: `compact` rewrites it).
+    fn check_writable(&self) -> Result<()> {
+        match self.layout {
+            postings::Layout::Packed => Ok(()),
+            postings::Layout::Fixed => Err(archive_error(
+                &self.path,
+                format!(
+                    "made by an earlier reprint in archive format 1, which this reprint reads but does not add to or remove from: `reprint index compact {}` rewrites it in format {}",
+                    self.path.display(),
+                    store::FORMAT
+                ),
+            )),
+        }
+    }
+
     fn err(&self, doing: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
         store_error(&self.path, doing)
     }
@@ -290,6 +309,7 @@ impl Archive {
         batch: usize,
         on_batch: &dyn Fn(usize),
     ) -> Result<AddStats> {
+        self.check_writable()?;
         let mut stats = AddStats::default();
         // Ids already archived, found before anything is written.
         let mut existing: AHashMap<usize, i64> = AHashMap::new();
@@ -429,7 +449,9 @@ impl Archive {
             match source_counts.remove(&num) {
                 // A replaced document of this source: its counts out, in the same blobs.
                 Some(mut changes) => {
-                    changes.extend(blobs.iter().flat_map(|(_, b)| postings::count_entries(b)));
+                    for (_, b) in &blobs {
+                        changes.extend(postings::Layout::Packed.counts(b).unwrap_or_default());
+                    }
                     source_counts.insert(num, changes);
                 }
                 None => put_count_blobs(&tx, segment, num, blobs).map_err(&w)?,
@@ -465,6 +487,7 @@ impl Archive {
     /// Removes the documents with these ids (retractions, takedowns) in one transaction; ids not
     /// archived are returned, and nothing is removed if any is unknown.
     pub fn remove(&mut self, ids: &[String]) -> Result<usize> {
+        self.check_writable()?;
         let mut nums = Vec::new();
         let mut unknown = Vec::new();
         for id in ids {
@@ -513,13 +536,13 @@ impl Archive {
             .map(|m| m.len())
             .sum();
         Ok(ArchiveStats {
-            format: store::FORMAT,
+            format: store::meta_number(&self.conn, &self.path, "format")?,
             documents,
             sources: one("SELECT COUNT(*) FROM sources WHERE docs > 0")?,
             text_bytes: one("SELECT SUM(bytes) FROM docs")?,
             stored_text_bytes: one("SELECT SUM(length(text)) FROM docs")?,
             posting_bytes: one("SELECT SUM(length(entries)) FROM postings")?,
-            source_anchors: one("SELECT SUM(length(entries)) / 12 FROM postings WHERE kind = 2")?,
+            source_anchors: self.source_anchors()?,
             segments: one("SELECT COUNT(DISTINCT segment) FROM postings")?,
             removed_pending: one("SELECT COUNT(*) FROM deleted")?,
             file_bytes,
@@ -527,8 +550,22 @@ impl Archive {
         })
     }
 
+    /// Entries of the source counts, from their blobs' headers.
+    fn source_anchors(&self) -> Result<u64> {
+        let read = store_error(&self.path, "cannot read");
+        let mut q = self.conn.prepare("SELECT entries FROM postings WHERE kind = ?1").map_err(&read)?;
+        let mut rows = q.query([Kind::SourceCounts as i64]).map_err(&read)?;
+        let mut total = 0;
+        while let Some(row) = rows.next().map_err(&read)? {
+            let blob = row.get_ref(0).map_err(&read)?.as_blob().unwrap_or_default();
+            total += self.layout.count_of(blob).unwrap_or(0) as u64;
+        }
+        Ok(total)
+    }
+
     /// Merges every posting segment into one, drops removed documents from the postings and
-    /// counts, and gives the freed space back to the file system.
+    /// counts, and gives the freed space back to the file system; an archive of an earlier
+    /// format is rewritten in this one's.
     pub fn compact(&mut self) -> Result<()> {
         let path = self.path.clone();
         let w = store_error(&path, "cannot compact");
@@ -545,13 +582,15 @@ impl Archive {
                 let rows = q.query_map((kind, bucket), |r| r.get(0)).map_err(&w)?;
                 rows.collect::<std::result::Result<_, _>>().map_err(&w)?
             };
-            if blobs.iter().any(|b| b.len() % 12 != 0) {
-                return Err(archive_error(&path, "damaged postings: run `reprint index add` into a new archive"));
-            }
+            let damaged = || archive_error(&path, "damaged postings: run `reprint index add` into a new archive");
             tx.execute("DELETE FROM postings WHERE kind = ?1 AND bucket = ?2", (kind, bucket)).map_err(&w)?;
             if kind == Kind::SourceCounts as i64 {
                 // Counts: summed over segments, those down to zero dropped.
-                let blob = postings::counts_blob(blobs.iter().flat_map(|b| postings::count_entries(b)));
+                let mut all = Vec::new();
+                for b in &blobs {
+                    all.extend(self.layout.counts(b).ok_or_else(damaged)?);
+                }
+                let blob = postings::counts_blob(all);
                 if !blob.is_empty() {
                     tx.execute(
                         "INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, 0, ?3)",
@@ -563,10 +602,8 @@ impl Archive {
             }
             let mut merged: Vec<postings::Posting> = Vec::new();
             for b in &blobs {
-                if !postings::well_formed(b) {
-                    return Err(archive_error(&path, "damaged postings: run `reprint index add` into a new archive"));
-                }
-                merged.extend(postings::entries(b).filter(|p| !dead.contains(&p.1)));
+                merged
+                    .extend(self.layout.postings(b).ok_or_else(damaged)?.into_iter().filter(|p| !dead.contains(&p.1)));
             }
             let Some(k) = Kind::of_postings(kind) else {
                 return Err(archive_error(
@@ -584,7 +621,10 @@ impl Archive {
         }
         tx.execute("DELETE FROM deleted", []).map_err(&w)?;
         tx.execute("UPDATE meta SET value = '1' WHERE key = 'next_segment'", []).map_err(&w)?;
+        // Every blob is rewritten packed: an archive of an earlier format is now this one's.
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'format'", [store::FORMAT.to_string()]).map_err(&w)?;
         tx.commit().map_err(&w)?;
+        self.layout = postings::Layout::Packed;
         self.conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);").map_err(&w)?;
         Ok(())
     }

@@ -1,8 +1,15 @@
-//! Postings in segments: each committed batch writes its band and anchor postings once, sorted
-//! and cut into buckets by the key's top bits, as one blob per (kind, bucket, segment). Adding is
+//! Postings in segments: each committed batch writes its band, anchor and sample postings once,
+//! sorted and cut into buckets by the key, as one blob per (kind, bucket, segment). Adding is
 //! then a few thousand large writes per batch rather than one B-tree insert per posting, and a
 //! lookup reads, for each bucket it needs, that bucket's blob in every segment (in the manner of
 //! a search engine's segments). `index compact` merges every segment into one.
+//!
+//! A blob (archive format 2) is packed: a header of the smallest document number (`u32`, little
+//! endian) and the number of entries (`u32`), then per posting the key's difference from the
+//! previous key and the document's difference from the smallest, both as LEB128 varints: about
+//! 4 bytes a posting where format 1 spent 12 (a `u64` key and a `u32` document). Count blobs are
+//! the number of entries, then per anchor the hash's difference from the previous one and the
+//! count change (zigzag), both varints. Format 1 blobs are still read (see [`Layout`]).
 
 use ahash::AHashSet;
 
@@ -32,13 +39,58 @@ impl Kind {
     }
 }
 
+/// How an archive's blobs are laid out, by its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Format 1: fixed 12-byte entries (`u64` key or hash, `u32` document or `i32` count).
+    Fixed,
+    /// Format 2: packed varints (see the module's documentation).
+    Packed,
+}
+
+impl Layout {
+    /// The layout of archive format `format`.
+    pub fn of_format(format: i64) -> Layout {
+        if format < 2 {
+            Layout::Fixed
+        } else {
+            Layout::Packed
+        }
+    }
+
+    /// The postings of `blob` in order, or `None` when it is damaged (cut short, out of order).
+    pub fn postings(self, blob: &[u8]) -> Option<Vec<Posting>> {
+        let out = match self {
+            Layout::Fixed => fixed(blob)?.collect(),
+            Layout::Packed => unpack(blob)?,
+        };
+        out.windows(2).all(|w| w[0] < w[1]).then_some(out)
+    }
+
+    /// The (anchor hash, change) entries of a counts blob, or `None` when it is damaged.
+    pub fn counts(self, blob: &[u8]) -> Option<Vec<(u32, i32)>> {
+        match self {
+            Layout::Fixed => Some(fixed(blob)?.map(|(k, n)| (k as u32, n as i32)).collect()),
+            Layout::Packed => unpack_counts(blob),
+        }
+    }
+
+    /// Entries of a counts blob, from its header alone (`None` when it has none).
+    pub fn count_of(self, blob: &[u8]) -> Option<u32> {
+        match self {
+            Layout::Fixed => Some((blob.len() / FIXED_ENTRY) as u32),
+            Layout::Packed => Some(u32::from_le_bytes(blob.get(..4)?.try_into().ok()?)),
+        }
+    }
+}
+
 /// The bucket of a source's counts for anchor `hash`: the source's number, then the hash's top
 /// byte, so that a query reads only the part of a source's counts its hashes fall in.
 pub fn count_bucket(source: i64, hash: u32) -> i64 {
     (source << 8) | (hash >> 24) as i64
 }
 
-/// One source's count changes cut by [`count_bucket`], a blob each (see [`counts_blob`]).
+/// One source's count changes cut by [`count_bucket`], a packed blob each (see [`counts_blob`]).
 pub fn count_blobs(source: i64, mut changes: Vec<(u32, i32)>) -> Vec<(i64, Vec<u8>)> {
     changes.sort_unstable_by_key(|c| c.0);
     changes
@@ -51,8 +103,11 @@ pub fn count_blobs(source: i64, mut changes: Vec<(u32, i32)>) -> Vec<(i64, Vec<u
 /// One posting: a key and the document (archive number) that has it.
 pub type Posting = (u64, u32);
 
-/// Bytes of one posting in a blob.
-const ENTRY: usize = 12;
+/// Bytes of one entry in a format 1 blob.
+const FIXED_ENTRY: usize = 12;
+
+/// Bytes of a packed postings blob's header (smallest document, entries).
+const HEADER: usize = 8;
 
 /// The bucket of `key` for postings of `kind` (anchors are 32-bit hashes, bands 64-bit keys).
 pub fn bucket(kind: Kind, key: u64) -> u32 {
@@ -64,86 +119,143 @@ pub fn bucket(kind: Kind, key: u64) -> u32 {
     }
 }
 
-/// One source's count changes as a blob: (anchor hash, change) summed per hash, sorted, zero
-/// changes left out.
+/// One source's count changes as a packed blob: (anchor hash, change) summed per hash, sorted,
+/// zero changes left out; empty when nothing is left.
 pub fn counts_blob(changes: impl IntoIterator<Item = (u32, i32)>) -> Vec<u8> {
     let mut all: Vec<(u32, i32)> = changes.into_iter().collect();
     all.sort_unstable_by_key(|c| c.0);
-    let mut blob = Vec::with_capacity(all.len() * ENTRY);
+    let mut summed: Vec<(u32, i32)> = Vec::with_capacity(all.len());
     for run in all.chunk_by(|x, y| x.0 == y.0) {
         let n: i32 = run.iter().map(|c| c.1).sum();
         if n != 0 {
-            blob.extend_from_slice(&(run[0].0 as u64).to_le_bytes());
-            blob.extend_from_slice(&n.to_le_bytes());
+            summed.push((run[0].0, n));
         }
+    }
+    if summed.is_empty() {
+        return Vec::new();
+    }
+    let mut blob = Vec::with_capacity(4 + summed.len() * 4);
+    blob.extend_from_slice(&(summed.len() as u32).to_le_bytes());
+    let mut previous = 0u32;
+    for (hash, n) in summed {
+        put_varint(&mut blob, (hash - previous) as u64);
+        put_varint(&mut blob, ((n << 1) ^ (n >> 31)) as u32 as u64);
+        previous = hash;
     }
     blob
 }
 
-/// The (anchor hash, change) entries of a counts blob.
-pub fn count_entries(blob: &[u8]) -> impl Iterator<Item = (u32, i32)> + '_ {
-    entries(blob).map(|(k, n)| (k as u32, n as i32))
-}
-
-/// Cuts `postings` (any order) into per-bucket blobs, each sorted by (key, document).
+/// Cuts `postings` (any order) into per-bucket packed blobs, each sorted by (key, document).
 pub fn into_blobs(kind: Kind, mut postings: Vec<Posting>) -> Vec<(u32, Vec<u8>)> {
     postings.sort_unstable_by_key(|&(key, doc)| (bucket(kind, key), key, doc));
     postings.dedup();
-    let mut out = Vec::new();
-    for run in postings.chunk_by(|x, y| bucket(kind, x.0) == bucket(kind, y.0)) {
-        let mut blob = Vec::with_capacity(run.len() * ENTRY);
-        for &(key, doc) in run {
-            blob.extend_from_slice(&key.to_le_bytes());
-            blob.extend_from_slice(&doc.to_le_bytes());
-        }
-        out.push((bucket(kind, run[0].0), blob));
-    }
-    out
+    postings
+        .chunk_by(|x, y| bucket(kind, x.0) == bucket(kind, y.0))
+        .map(|run| (bucket(kind, run[0].0), pack(run)))
+        .collect()
 }
 
-/// Adds `first` to the document of every posting of `blob` (made with documents numbered from 0
-/// in their batch): the order stays, as every document moves by the same amount.
+/// `postings` (sorted, distinct) as a packed blob.
+fn pack(postings: &[Posting]) -> Vec<u8> {
+    let base = postings.iter().map(|p| p.1).min().unwrap_or(0);
+    let mut blob = Vec::with_capacity(HEADER + postings.len() * 5);
+    blob.extend_from_slice(&base.to_le_bytes());
+    blob.extend_from_slice(&(postings.len() as u32).to_le_bytes());
+    let mut previous = 0u64;
+    for &(key, doc) in postings {
+        put_varint(&mut blob, key - previous);
+        put_varint(&mut blob, (doc - base) as u64);
+        previous = key;
+    }
+    blob
+}
+
+/// Adds `first` to every document of a packed `blob` (made with documents numbered from 0 in
+/// their batch): only the header's smallest document changes.
 pub fn number_from(blob: &mut [u8], first: u32) {
-    for e in blob.chunks_exact_mut(ENTRY) {
-        let doc = u32::from_le_bytes(e[8..].try_into().unwrap_or_default());
-        e[8..].copy_from_slice(&(doc + first).to_le_bytes());
+    if let Some(head) = blob.get_mut(..4) {
+        let base = u32::from_le_bytes(head.try_into().unwrap_or_default());
+        head.copy_from_slice(&(base + first).to_le_bytes());
     }
 }
 
-/// The postings of one blob, in order.
-pub fn entries(blob: &[u8]) -> impl Iterator<Item = Posting> + '_ {
-    blob.chunks_exact(ENTRY).map(|e| {
-        let key = u64::from_le_bytes(e[..8].try_into().unwrap_or_default());
-        let doc = u32::from_le_bytes(e[8..].try_into().unwrap_or_default());
-        (key, doc)
+/// The postings of a packed blob, or `None` when it is cut short or its count is wrong.
+fn unpack(blob: &[u8]) -> Option<Vec<Posting>> {
+    let base = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?);
+    let n = u32::from_le_bytes(blob.get(4..HEADER)?.try_into().ok()?) as usize;
+    let mut out = Vec::with_capacity(n.min(blob.len()));
+    let mut at = HEADER;
+    let mut key = 0u64;
+    while at < blob.len() {
+        key = key.checked_add(varint(blob, &mut at)?)?;
+        let doc = base.checked_add(u32::try_from(varint(blob, &mut at)?).ok()?)?;
+        out.push((key, doc));
+    }
+    (out.len() == n).then_some(out)
+}
+
+/// The entries of a packed counts blob, or `None` when it is damaged.
+fn unpack_counts(blob: &[u8]) -> Option<Vec<(u32, i32)>> {
+    let n = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?) as usize;
+    let mut out = Vec::with_capacity(n.min(blob.len()));
+    let mut at = 4;
+    let mut hash = 0u32;
+    while at < blob.len() {
+        hash = hash.checked_add(u32::try_from(varint(blob, &mut at)?).ok()?)?;
+        let z = u32::try_from(varint(blob, &mut at)?).ok()?;
+        out.push((hash, ((z >> 1) as i32) ^ -((z & 1) as i32)));
+    }
+    (out.len() == n).then_some(out)
+}
+
+/// The (key, document or count) entries of a format 1 blob, or `None` when its length is not a
+/// whole number of entries.
+fn fixed(blob: &[u8]) -> Option<impl Iterator<Item = (u64, u32)> + '_> {
+    (blob.len() % FIXED_ENTRY == 0).then(|| {
+        blob.chunks_exact(FIXED_ENTRY).map(|e| {
+            let key = u64::from_le_bytes(e[..8].try_into().unwrap_or_default());
+            (key, u32::from_le_bytes(e[8..].try_into().unwrap_or_default()))
+        })
     })
 }
 
-/// Whether `blob` has a whole number of postings in order: a check that it was not damaged.
-pub fn well_formed(blob: &[u8]) -> bool {
-    blob.len() % ENTRY == 0 && entries(blob).zip(entries(blob).skip(1)).all(|(a, b)| a < b)
+/// Appends `value` as an LEB128 varint (7 bits a byte, low bits first).
+fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
 }
 
-/// The documents of `blob` holding `key`, by binary search; documents in `dead` are left out.
-pub fn holders(blob: &[u8], key: u64, dead: &AHashSet<u32>, out: &mut Vec<u32>) {
-    let n = blob.len() / ENTRY;
-    let key_at = |i: usize| u64::from_le_bytes(blob[i * ENTRY..i * ENTRY + 8].try_into().unwrap_or_default());
-    let (mut lo, mut hi) = (0, n);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if key_at(mid) < key {
-            lo = mid + 1;
-        } else {
-            hi = mid;
+/// Reads an LEB128 varint at `*at`, moving past it; `None` when cut short or too long.
+fn varint(blob: &[u8], at: &mut usize) -> Option<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *blob.get(*at)?;
+        *at += 1;
+        value |= ((byte & 0x7f) as u64) << shift;
+        if byte < 0x80 {
+            return Some(value);
         }
     }
-    let mut i = lo;
-    while i < n && key_at(i) == key {
-        let doc = u32::from_le_bytes(blob[i * ENTRY + 8..i * ENTRY + 12].try_into().unwrap_or_default());
-        if !dead.contains(&doc) {
-            out.push(doc);
+    None
+}
+
+/// The documents of `postings` (one blob's, in order) holding each of `keys` (ascending), by
+/// walking both; documents in `dead` are left out. Calls `found(key, document)`.
+pub fn holders(postings: &[Posting], keys: &[u64], dead: &AHashSet<u32>, mut found: impl FnMut(u64, u32)) {
+    let mut i = 0;
+    for &key in keys {
+        i += postings[i..].partition_point(|p| p.0 < key);
+        for &(k, doc) in &postings[i..] {
+            if k != key {
+                break;
+            }
+            if !dead.contains(&doc) {
+                found(key, doc);
+            }
         }
-        i += 1;
     }
 }
 
@@ -156,27 +268,59 @@ mod tests {
         let postings: Vec<Posting> = vec![(7, 1), (u64::MAX, 2), (7, 0), (7, 1), (1 << 63, 5), (3, 9)];
         let blobs = into_blobs(Kind::Band, postings);
         assert_eq!(blobs.len(), 3, "keys 3 and 7 share bucket 0");
-        assert!(blobs.iter().all(|(_, b)| well_formed(b)));
         let (_, first) = &blobs[0];
-        assert_eq!(entries(first).collect::<Vec<_>>(), vec![(3, 9), (7, 0), (7, 1)]);
+        let first = Layout::Packed.postings(first).unwrap();
+        assert_eq!(first, vec![(3, 9), (7, 0), (7, 1)]);
+        let (_, last) = &blobs[2];
+        assert_eq!(Layout::Packed.postings(last).unwrap(), vec![(u64::MAX, 2)]);
         let mut out = Vec::new();
-        holders(first, 7, &AHashSet::new(), &mut out);
-        assert_eq!(out, vec![0, 1]);
+        holders(&first, &[3, 7, 8], &AHashSet::new(), |k, d| out.push((k, d)));
+        assert_eq!(out, vec![(3, 9), (7, 0), (7, 1)]);
         out.clear();
-        holders(first, 7, &[0].into_iter().collect(), &mut out);
-        assert_eq!(out, vec![1], "removed documents are left out");
-        out.clear();
-        holders(first, 8, &AHashSet::new(), &mut out);
-        assert!(out.is_empty());
-        assert!(!well_formed(&first[..13]));
+        holders(&first, &[7], &[0].into_iter().collect(), |k, d| out.push((k, d)));
+        assert_eq!(out, vec![(7, 1)], "removed documents are left out");
+    }
+
+    #[test]
+    fn documents_are_numbered_from_the_batchs_first() {
+        let mut blobs = into_blobs(Kind::Anchor, vec![(5, 0), (5, 3), (9, 1)]);
+        number_from(&mut blobs[0].1, 1000);
+        assert_eq!(Layout::Packed.postings(&blobs[0].1).unwrap(), vec![(5, 1000), (5, 1003), (9, 1001)]);
+    }
+
+    #[test]
+    fn damaged_blobs_are_told_apart() {
+        let (_, blob) = into_blobs(Kind::Anchor, vec![(5, 0), (6, 3), (900, 1)]).remove(0);
+        assert!(Layout::Packed.postings(&blob).is_some());
+        for cut in 0..blob.len() {
+            assert!(Layout::Packed.postings(&blob[..cut]).is_none(), "cut at {cut}");
+        }
+        let mut wrong_count = blob.clone();
+        wrong_count[4] = 2;
+        assert!(Layout::Packed.postings(&wrong_count).is_none());
+        assert!(Layout::Packed.postings(&[0xff; 30]).is_none(), "a varint too long");
+        // Format 1: 12-byte entries, in order.
+        let mut v1 = Vec::new();
+        for (k, d) in [(3u64, 1u32), (3, 2), (8, 0)] {
+            v1.extend_from_slice(&k.to_le_bytes());
+            v1.extend_from_slice(&d.to_le_bytes());
+        }
+        assert_eq!(Layout::Fixed.postings(&v1).unwrap(), vec![(3, 1), (3, 2), (8, 0)]);
+        assert!(Layout::Fixed.postings(&v1[..13]).is_none());
+        let mut swapped = v1[12..24].to_vec();
+        swapped.extend_from_slice(&v1[..12]);
+        assert!(Layout::Fixed.postings(&swapped).is_none(), "out of order");
     }
 
     #[test]
     fn count_blobs_sum_changes_per_anchor() {
-        let blob = counts_blob([(5, 1), (3, 2), (5, 1), (9, 1), (9, -1)]);
-        assert_eq!(count_entries(&blob).collect::<Vec<_>>(), vec![(3, 2), (5, 2)]);
+        let blob = counts_blob([(5, 1), (3, 2), (5, 1), (9, 1), (9, -1), (u32::MAX, -7)]);
+        assert_eq!(Layout::Packed.counts(&blob).unwrap(), vec![(3, 2), (5, 2), (u32::MAX, -7)]);
+        assert_eq!(Layout::Packed.count_of(&blob), Some(3));
         let back = counts_blob([(5, -2), (3, 1)]);
-        assert_eq!(count_entries(&back).collect::<Vec<_>>(), vec![(3, 1), (5, -2)]);
+        assert_eq!(Layout::Packed.counts(&back).unwrap(), vec![(3, 1), (5, -2)]);
+        assert!(counts_blob([(1, 1), (1, -1)]).is_empty());
+        assert!(Layout::Packed.counts(&blob[..blob.len() - 1]).is_none());
     }
 
     #[test]

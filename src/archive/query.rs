@@ -98,7 +98,7 @@ impl Archive {
             *new_df.entry(key).or_default() += 1;
         }
         let wanted: AHashSet<u64> = new_df.keys().copied().collect();
-        let mut holders = lookup(&self.conn, &self.path, kind, &wanted, dead)?;
+        let mut holders = lookup(&self.conn, &self.path, self.layout, kind, &wanted, dead)?;
         Ok(new_df
             .into_iter()
             .map(|(key, new)| Held { key, new, archived: holders.remove(&key).unwrap_or_default() })
@@ -211,14 +211,10 @@ impl Archive {
                         q.query_map((Kind::SourceCounts as i64, lo, hi), |r| r.get::<_, Vec<u8>>(0)).map_err(&read)?;
                     for blob in rows {
                         let blob = blob.map_err(&read)?;
-                        if blob.len() % 12 != 0 {
-                            return Err(archive_error(path, "damaged counts"));
-                        }
+                        let entries = self.layout.counts(&blob).ok_or_else(|| archive_error(path, "damaged counts"))?;
                         match needed {
-                            None => archived.extend(postings::count_entries(&blob)),
-                            Some(hashes) => {
-                                archived.extend(postings::count_entries(&blob).filter(|e| hashes.contains(&e.0)))
-                            }
+                            None => archived.extend(entries),
+                            Some(hashes) => archived.extend(entries.into_iter().filter(|e| hashes.contains(&e.0))),
                         }
                         segments += 1;
                     }
@@ -292,6 +288,7 @@ fn shingle_anchor_hashes(corpus: &Corpus, cfg: &crate::config::ScanConfig) -> AH
 fn lookup(
     conn: &Connection,
     path: &Path,
+    layout: postings::Layout,
     kind: Kind,
     keys: &AHashSet<u64>,
     dead: &AHashSet<u32>,
@@ -305,22 +302,13 @@ fn lookup(
     buckets.sort_unstable();
     let mut q = conn.prepare_cached("SELECT entries FROM postings WHERE kind = ?1 AND bucket = ?2").map_err(&read)?;
     let mut out: AHashMap<u64, Vec<u32>> = AHashMap::new();
-    let mut found = Vec::new();
     for (bucket, mut wanted) in buckets {
         wanted.sort_unstable();
-        let rows = q.query_map((kind as i64, bucket as i64), |r| r.get::<_, Vec<u8>>(0)).map_err(&read)?;
-        for blob in rows {
-            let blob = blob.map_err(&read)?;
-            if blob.len() % 12 != 0 {
-                return Err(archive_error(path, "damaged postings"));
-            }
-            for &k in &wanted {
-                found.clear();
-                postings::holders(&blob, k, dead, &mut found);
-                if !found.is_empty() {
-                    out.entry(k).or_default().extend_from_slice(&found);
-                }
-            }
+        let mut rows = q.query((kind as i64, bucket as i64)).map_err(&read)?;
+        while let Some(row) = rows.next().map_err(&read)? {
+            let blob = row.get_ref(0).map_err(&read)?.as_blob().map_err(|e| read(e.into()))?;
+            let entries = layout.postings(blob).ok_or_else(|| archive_error(path, "damaged postings"))?;
+            postings::holders(&entries, &wanted, dead, |k, doc| out.entry(k).or_default().push(doc));
         }
     }
     for list in out.values_mut() {
@@ -395,6 +383,63 @@ mod tests {
             contained += full.pairs.iter().filter(|p| p.b as usize >= at && p.found_by == FoundBy::Containment).count();
         }
         assert!(contained > 0, "the splits must cut through containment pairs");
+    }
+
+    /// Rewrites the archive at `path` as format 1 stored it: 12-byte entries, format 1 in meta.
+    fn downgrade_to_format_1(path: &Path) {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        let rows: Vec<(i64, i64, i64, Vec<u8>)> = {
+            let mut q = conn.prepare("SELECT kind, bucket, segment, entries FROM postings").unwrap();
+            let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
+            rows.map(|r| r.unwrap()).collect()
+        };
+        for (kind, bucket, segment, blob) in rows {
+            let entries: Vec<(u64, u32)> = match kind == Kind::SourceCounts as i64 {
+                true => {
+                    postings::Layout::Packed.counts(&blob).unwrap().iter().map(|&(h, n)| (h as u64, n as u32)).collect()
+                }
+                false => postings::Layout::Packed.postings(&blob).unwrap(),
+            };
+            let fixed: Vec<u8> =
+                entries.iter().flat_map(|(k, d)| k.to_le_bytes().into_iter().chain(d.to_le_bytes())).collect();
+            conn.execute(
+                "UPDATE postings SET entries = ?4 WHERE kind = ?1 AND bucket = ?2 AND segment = ?3",
+                (kind, bucket, segment, fixed),
+            )
+            .unwrap();
+        }
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'format'", []).unwrap();
+    }
+
+    #[test]
+    fn format_1_archives_are_read_refused_writes_and_upgraded_by_compact() {
+        let docs = corpus(400, 37);
+        let cfg = ScanConfig::default();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let (old, new) = docs.split_at(300);
+        let old = Corpus { docs: old.to_vec(), ..Corpus::default() };
+        let new = Corpus { docs: new.to_vec(), ..Corpus::default() };
+        let answers = |archive: &Archive| -> Vec<String> {
+            let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
+            found.result.pairs.iter().map(|p| named(p, &found.corpus.docs)).collect()
+        };
+        let mut archive = Archive::create(&path, &cfg).unwrap();
+        archive.add(&old.docs, &old, OnExisting::Refuse, 100, &|_| {}).unwrap();
+        let want = answers(&archive);
+        assert!(want.len() > 10);
+        drop(archive);
+        downgrade_to_format_1(&path);
+        let mut archive = Archive::open(&path, true).unwrap();
+        assert_eq!(archive.stats().unwrap().format, 1);
+        assert_eq!(answers(&archive), want, "format 1 is read");
+        let refused = archive.add(&new.docs, &new, OnExisting::Refuse, 100, &|_| {}).unwrap_err().to_string();
+        assert!(refused.contains("format 1") && refused.contains("compact"), "{refused}");
+        assert!(archive.remove(&[old.docs[0].id.clone()]).is_err());
+        archive.compact().unwrap();
+        assert_eq!(archive.stats().unwrap().format, store::FORMAT);
+        assert_eq!(answers(&archive), want, "compact rewrites it in this format");
+        archive.add(&new.docs[..10], &new, OnExisting::Refuse, 100, &|_| {}).unwrap();
     }
 
     /// `n` made-up words from `from` on, distinct for distinct numbers.

@@ -19,8 +19,9 @@ use std::path::Path;
 /// `RPRT`: marks the SQLite file as a reprint archive.
 pub const APPLICATION_ID: i64 = 0x5250_5254;
 
-/// The layout this reprint writes and reads.
-pub const FORMAT: i64 = 1;
+/// The layout this reprint writes (it reads every earlier one too): 2 packs postings as varints
+/// (see [`super::postings`]), 1 stored them as 12-byte entries.
+pub const FORMAT: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -137,7 +138,7 @@ pub fn open(path: &Path, write: bool) -> Result<Connection> {
         return Err(archive_error(
             path,
             format!(
-                "made by a newer reprint ({}, archive format {format}); this reprint ({}) reads format {FORMAT}: upgrade reprint",
+                "made by a newer reprint ({}, archive format {format}); this reprint ({}) reads formats up to {FORMAT}: upgrade reprint",
                 by.unwrap_or_else(|| "unknown".into()),
                 env!("CARGO_PKG_VERSION")
             ),
