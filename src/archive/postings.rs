@@ -60,18 +60,67 @@ impl Layout {
 
     /// The postings of `blob` in order, or `None` when it is damaged (cut short, out of order).
     pub fn postings(self, blob: &[u8]) -> Option<Vec<Posting>> {
-        let out = match self {
-            Layout::Fixed => fixed(blob)?.collect(),
-            Layout::Packed => unpack(blob)?,
-        };
+        let mut out = Vec::new();
+        self.each_posting(blob, |k, d| out.push((k, d)))?;
         out.windows(2).all(|w| w[0] < w[1]).then_some(out)
+    }
+
+    /// Calls `f(key, document)` for the postings of `blob` in order, without collecting them;
+    /// `None` when it is damaged (cut short, keys out of order).
+    pub fn each_posting(self, blob: &[u8], mut f: impl FnMut(u64, u32)) -> Option<()> {
+        match self {
+            Layout::Fixed => {
+                let mut previous = 0;
+                for (key, doc) in fixed(blob)? {
+                    if key < previous {
+                        return None;
+                    }
+                    previous = key;
+                    f(key, doc);
+                }
+                Some(())
+            }
+            Layout::Packed => unpack(blob, f),
+        }
+    }
+
+    /// Calls `found(key, document)` for the postings of `blob` whose key is one of `keys`
+    /// (ascending), documents in `dead` left out, walking both in order; `None` when the blob is
+    /// damaged.
+    pub fn holders(
+        self,
+        blob: &[u8],
+        keys: &[u64],
+        dead: &AHashSet<u32>,
+        mut found: impl FnMut(u64, u32),
+    ) -> Option<()> {
+        let mut i = 0;
+        self.each_posting(blob, |key, doc| {
+            while i < keys.len() && keys[i] < key {
+                i += 1;
+            }
+            if i < keys.len() && keys[i] == key && !dead.contains(&doc) {
+                found(key, doc);
+            }
+        })
     }
 
     /// The (anchor hash, change) entries of a counts blob, or `None` when it is damaged.
     pub fn counts(self, blob: &[u8]) -> Option<Vec<(u32, i32)>> {
+        let mut out = Vec::new();
+        self.each_count(blob, |h, n| out.push((h, n)))?;
+        Some(out)
+    }
+
+    /// Calls `f(anchor hash, change)` for the entries of a counts blob in order; `None` when it
+    /// is damaged.
+    pub fn each_count(self, blob: &[u8], mut f: impl FnMut(u32, i32)) -> Option<()> {
         match self {
-            Layout::Fixed => Some(fixed(blob)?.map(|(k, n)| (k as u32, n as i32)).collect()),
-            Layout::Packed => unpack_counts(blob),
+            Layout::Fixed => {
+                fixed(blob)?.for_each(|(k, n)| f(k as u32, n as i32));
+                Some(())
+            }
+            Layout::Packed => unpack_counts(blob, f),
         }
     }
 
@@ -179,33 +228,36 @@ pub fn number_from(blob: &mut [u8], first: u32) {
     }
 }
 
-/// The postings of a packed blob, or `None` when it is cut short or its count is wrong.
-fn unpack(blob: &[u8]) -> Option<Vec<Posting>> {
+/// Calls `f` for each posting of a packed blob; `None` when it is cut short or its count is
+/// wrong.
+fn unpack(blob: &[u8], mut f: impl FnMut(u64, u32)) -> Option<()> {
     let base = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?);
     let n = u32::from_le_bytes(blob.get(4..HEADER)?.try_into().ok()?) as usize;
-    let mut out = Vec::with_capacity(n.min(blob.len()));
     let mut at = HEADER;
     let mut key = 0u64;
+    let mut seen = 0;
     while at < blob.len() {
         key = key.checked_add(varint(blob, &mut at)?)?;
         let doc = base.checked_add(u32::try_from(varint(blob, &mut at)?).ok()?)?;
-        out.push((key, doc));
+        f(key, doc);
+        seen += 1;
     }
-    (out.len() == n).then_some(out)
+    (seen == n).then_some(())
 }
 
-/// The entries of a packed counts blob, or `None` when it is damaged.
-fn unpack_counts(blob: &[u8]) -> Option<Vec<(u32, i32)>> {
+/// Calls `f` for each entry of a packed counts blob; `None` when it is damaged.
+fn unpack_counts(blob: &[u8], mut f: impl FnMut(u32, i32)) -> Option<()> {
     let n = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?) as usize;
-    let mut out = Vec::with_capacity(n.min(blob.len()));
     let mut at = 4;
     let mut hash = 0u32;
+    let mut seen = 0;
     while at < blob.len() {
         hash = hash.checked_add(u32::try_from(varint(blob, &mut at)?).ok()?)?;
         let z = u32::try_from(varint(blob, &mut at)?).ok()?;
-        out.push((hash, ((z >> 1) as i32) ^ -((z & 1) as i32)));
+        f(hash, ((z >> 1) as i32) ^ -((z & 1) as i32));
+        seen += 1;
     }
-    (out.len() == n).then_some(out)
+    (seen == n).then_some(())
 }
 
 /// The (key, document or count) entries of a format 1 blob, or `None` when its length is not a
@@ -242,23 +294,6 @@ fn varint(blob: &[u8], at: &mut usize) -> Option<u64> {
     None
 }
 
-/// The documents of `postings` (one blob's, in order) holding each of `keys` (ascending), by
-/// walking both; documents in `dead` are left out. Calls `found(key, document)`.
-pub fn holders(postings: &[Posting], keys: &[u64], dead: &AHashSet<u32>, mut found: impl FnMut(u64, u32)) {
-    let mut i = 0;
-    for &key in keys {
-        i += postings[i..].partition_point(|p| p.0 < key);
-        for &(k, doc) in &postings[i..] {
-            if k != key {
-                break;
-            }
-            if !dead.contains(&doc) {
-                found(key, doc);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,15 +304,14 @@ mod tests {
         let blobs = into_blobs(Kind::Band, postings);
         assert_eq!(blobs.len(), 3, "keys 3 and 7 share bucket 0");
         let (_, first) = &blobs[0];
-        let first = Layout::Packed.postings(first).unwrap();
-        assert_eq!(first, vec![(3, 9), (7, 0), (7, 1)]);
+        assert_eq!(Layout::Packed.postings(first).unwrap(), vec![(3, 9), (7, 0), (7, 1)]);
         let (_, last) = &blobs[2];
         assert_eq!(Layout::Packed.postings(last).unwrap(), vec![(u64::MAX, 2)]);
         let mut out = Vec::new();
-        holders(&first, &[3, 7, 8], &AHashSet::new(), |k, d| out.push((k, d)));
+        Layout::Packed.holders(first, &[3, 7, 8], &AHashSet::new(), |k, d| out.push((k, d))).unwrap();
         assert_eq!(out, vec![(3, 9), (7, 0), (7, 1)]);
         out.clear();
-        holders(&first, &[7], &[0].into_iter().collect(), |k, d| out.push((k, d)));
+        Layout::Packed.holders(first, &[2, 7], &[0].into_iter().collect(), |k, d| out.push((k, d))).unwrap();
         assert_eq!(out, vec![(7, 1)], "removed documents are left out");
     }
 

@@ -75,7 +75,7 @@ impl Archive {
         let sources = corpus.source_ids();
         // A small part (a few articles asked about): read only the counts of its shingles,
         // rather than all of its sources' counts.
-        let needed = (corpus.docs.len() <= SMALL_PART).then(|| shingle_anchor_hashes(&corpus, &cfg));
+        let needed = (corpus.docs.len() <= SMALL_PART).then(|| shingle_anchor_hashes(&corpus, &sources, &cfg));
         let boilerplate = self.boilerplate(&corpus, &sources, first_new, &keys, needed.as_ref())?;
         let whole = Whole {
             first_new: first_new as u32,
@@ -138,7 +138,7 @@ impl Archive {
 
     /// The boilerplate of the whole corpus (archive and new documents `corpus[first_new..]`,
     /// whose anchors are `keys`) for the sources in `corpus`, numbered as `sources` numbers them.
-    /// `needed`, when given, holds every shingle anchor hash of `corpus`: only those can be asked
+    /// `needed`, when given, holds each source's shingle anchor hashes in `corpus`: only those can be asked
     /// about, so only their counts are read.
     fn boilerplate(
         &self,
@@ -146,7 +146,7 @@ impl Archive {
         sources: &[Option<u32>],
         first_new: usize,
         keys: &[DocKeys],
-        needed: Option<&AHashSet<u32>>,
+        needed: Option<&AHashMap<u32, Vec<u32>>>,
     ) -> Result<Boilerplate> {
         let cfg = &self.cfg;
         let path = self.path.as_path();
@@ -190,12 +190,12 @@ impl Archive {
                 // threshold with every new document counted are kept.
                 let threshold = (cfg.boilerplate_share * total_docs as f64).ceil() as usize;
                 let floor = cfg.boilerplate_min_docs.max(threshold).saturating_sub(fresh).max(1) as i64;
-                // All of the source's counts, or only the parts the needed hashes fall in.
-                let ranges: Vec<(i64, i64)> = match needed {
+                // All of the source's counts, or only the parts its needed hashes fall in.
+                let wanted: Option<&[u32]> = needed.map(|n| n.get(&s).map_or(&[][..], Vec::as_slice));
+                let ranges: Vec<(i64, i64)> = match wanted {
                     None => vec![(postings::count_bucket(num, 0), postings::count_bucket(num, u32::MAX))],
                     Some(hashes) => {
                         let mut tops: Vec<u32> = hashes.iter().map(|h| h >> 24).collect();
-                        tops.sort_unstable();
                         tops.dedup();
                         tops.iter().map(|&t| postings::count_bucket(num, t << 24)).map(|b| (b, b)).collect()
                     }
@@ -207,15 +207,25 @@ impl Archive {
                 let mut archived: Vec<(u32, i32)> = Vec::new();
                 let mut segments = 0;
                 for (lo, hi) in ranges {
-                    let rows =
-                        q.query_map((Kind::SourceCounts as i64, lo, hi), |r| r.get::<_, Vec<u8>>(0)).map_err(&read)?;
-                    for blob in rows {
-                        let blob = blob.map_err(&read)?;
-                        let entries = self.layout.counts(&blob).ok_or_else(|| archive_error(path, "damaged counts"))?;
-                        match needed {
-                            None => archived.extend(entries),
-                            Some(hashes) => archived.extend(entries.into_iter().filter(|e| hashes.contains(&e.0))),
-                        }
+                    let mut rows = q.query((Kind::SourceCounts as i64, lo, hi)).map_err(&read)?;
+                    while let Some(row) = rows.next().map_err(&read)? {
+                        let blob = row.get_ref(0).map_err(&read)?.as_blob().map_err(|e| read(e.into()))?;
+                        let read_all = match wanted {
+                            None => self.layout.each_count(blob, |h, n| archived.push((h, n))),
+                            // Both in hash order: a walk, not a lookup per entry.
+                            Some(hashes) => {
+                                let mut i = 0;
+                                self.layout.each_count(blob, |h, n| {
+                                    while i < hashes.len() && hashes[i] < h {
+                                        i += 1;
+                                    }
+                                    if i < hashes.len() && hashes[i] == h {
+                                        archived.push((h, n));
+                                    }
+                                })
+                            }
+                        };
+                        read_all.ok_or_else(|| archive_error(path, "damaged counts"))?;
                         segments += 1;
                     }
                 }
@@ -267,18 +277,29 @@ pub(super) fn new_keys<X: Texts + ?Sized>(docs: &[Doc], texts: &X, cfg: &ScanCon
 /// shingles: past it, reading each source's counts whole is cheaper than finding the shingles.
 const SMALL_PART: usize = 2000;
 
-/// Every shingle anchor hash of `corpus`'s texts (what boilerplate can be asked about).
-fn shingle_anchor_hashes(corpus: &Corpus, cfg: &crate::config::ScanConfig) -> AHashSet<u32> {
+/// Each source's shingle anchor hashes in `corpus`'s texts, ascending (what boilerplate can be
+/// asked about: a document's shingles, with its source); sources numbered as `sources` numbers
+/// them.
+fn shingle_anchor_hashes(
+    corpus: &Corpus,
+    sources: &[Option<u32>],
+    cfg: &crate::config::ScanConfig,
+) -> AHashMap<u32, Vec<u32>> {
     let mut buf = String::new();
     let texts: Vec<String> = (0..corpus.docs.len()).map(|i| corpus.text(i, &mut buf).to_string()).collect();
     let fp = fingerprint(&texts, cfg);
     let k = fp.anchor_spec.map_or(cfg.anchor_k, |(k, _)| k);
-    let mut out = AHashSet::new();
+    let mut out: AHashMap<u32, Vec<u32>> = AHashMap::new();
     let mut shingles = Vec::new();
-    for words in &fp.words {
+    for (words, source) in fp.words.iter().zip(sources) {
+        let Some(s) = source else { continue };
         shingles.clear();
         crate::fingerprint::shingle::shingles_in_order(words, k, &mut shingles);
-        out.extend(shingles.iter().map(|&s| crate::fingerprint::winnow::anchor_hash(s)));
+        out.entry(*s).or_default().extend(shingles.iter().map(|&h| crate::fingerprint::winnow::anchor_hash(h)));
+    }
+    for hashes in out.values_mut() {
+        hashes.sort_unstable();
+        hashes.dedup();
     }
     out
 }
@@ -307,8 +328,9 @@ fn lookup(
         let mut rows = q.query((kind as i64, bucket as i64)).map_err(&read)?;
         while let Some(row) = rows.next().map_err(&read)? {
             let blob = row.get_ref(0).map_err(&read)?.as_blob().map_err(|e| read(e.into()))?;
-            let entries = layout.postings(blob).ok_or_else(|| archive_error(path, "damaged postings"))?;
-            postings::holders(&entries, &wanted, dead, |k, doc| out.entry(k).or_default().push(doc));
+            layout
+                .holders(blob, &wanted, dead, |k, doc| out.entry(k).or_default().push(doc))
+                .ok_or_else(|| archive_error(path, "damaged postings"))?;
         }
     }
     for list in out.values_mut() {
