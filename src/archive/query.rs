@@ -12,6 +12,7 @@ use crate::passage::boilerplate::Boilerplate;
 use crate::progress::Progress;
 use crate::scan::{scan_part, ScanResult, Whole};
 use ahash::{AHashMap, AHashSet};
+use rayon::prelude::*;
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -43,7 +44,8 @@ impl Archive {
         // Archived documents sharing a band bucket with a new one: all of them, so that each
         // bucket is the whole corpus's.
         let mut wanted: AHashSet<u32> = AHashSet::new();
-        for held in self.held(Kind::Band, keys.iter().flat_map(|k| k.bands.iter().copied()), &dead)? {
+        let bands = keys.iter().flat_map(|k| k.bands.iter().copied());
+        for held in self.held(Kind::Band, bands, &dead, usize::MAX)? {
             wanted.extend(held.archived);
         }
         // Anchors: held by how many documents of the whole; the holders of those held by at
@@ -51,7 +53,8 @@ impl Archive {
         let documents = archived + docs.len();
         let max_df = cfg.max_df_docs(documents);
         let mut frequent = AHashSet::new();
-        for held in self.held(Kind::Anchor, keys.iter().flat_map(|k| k.anchors.iter().map(|&h| h as u64)), &dead)? {
+        let anchors = keys.iter().flat_map(|k| k.anchors.iter().map(|&h| h as u64));
+        for held in self.held(Kind::Anchor, anchors, &dead, max_df + 1)? {
             if held.documents() > max_df {
                 frequent.insert(held.key as u32);
             } else {
@@ -62,7 +65,8 @@ impl Archive {
         // documents of the whole are skipped by the scan, the holders of the others loaded.
         let mut frequent_samples = AHashSet::new();
         if cfg.containment.is_some() {
-            for held in self.held(Kind::Sample, keys.iter().flat_map(|k| k.samples.iter().copied()), &dead)? {
+            let samples = keys.iter().flat_map(|k| k.samples.iter().copied());
+            for held in self.held(Kind::Sample, samples, &dead, cfg.containment_max_df + 1)? {
                 if held.documents() > cfg.containment_max_df {
                     frequent_samples.insert(held.key);
                 } else {
@@ -90,18 +94,28 @@ impl Archive {
     }
 
     /// The keys of `kind` the new documents hold (`keys`: each document's distinct keys, one
-    /// document after another), each with how many new documents hold it and its archived
-    /// holders (removed ones, `dead`, left out).
-    pub(super) fn held(&self, kind: Kind, keys: impl Iterator<Item = u64>, dead: &AHashSet<u32>) -> Result<Vec<Held>> {
+    /// document after another), each with how many new documents hold it, how many archived
+    /// ones, and the `keep` earliest of those (removed ones, `dead`, left out): a key held by
+    /// more documents than a query loads needs only its count.
+    pub(super) fn held(
+        &self,
+        kind: Kind,
+        keys: impl Iterator<Item = u64>,
+        dead: &AHashSet<u32>,
+        keep: usize,
+    ) -> Result<Vec<Held>> {
         let mut new_df: AHashMap<u64, usize> = AHashMap::new();
         for key in keys {
             *new_df.entry(key).or_default() += 1;
         }
         let wanted: AHashSet<u64> = new_df.keys().copied().collect();
-        let mut holders = lookup(&self.conn, &self.path, self.layout, kind, &wanted, dead)?;
+        let mut holders = lookup(&self.conn, &self.path, self.layout, kind, &wanted, dead, keep)?;
         Ok(new_df
             .into_iter()
-            .map(|(key, new)| Held { key, new, archived: holders.remove(&key).unwrap_or_default() })
+            .map(|(key, new)| {
+                let (count, archived) = holders.remove(&key).unwrap_or_default();
+                Held { key, new, count, archived }
+            })
             .collect())
     }
 
@@ -253,14 +267,16 @@ pub(super) struct Held {
     pub(super) key: u64,
     /// New documents holding it.
     pub(super) new: usize,
-    /// Archived documents holding it, in archive order.
+    /// Archived documents holding it.
+    pub(super) count: usize,
+    /// The earliest of them, in archive order (as many as asked for).
     pub(super) archived: Vec<u32>,
 }
 
 impl Held {
     /// Documents of the whole (archive and new) holding the key.
     pub(super) fn documents(&self) -> usize {
-        self.archived.len() + self.new
+        self.count + self.new
     }
 }
 
@@ -304,8 +320,8 @@ fn shingle_anchor_hashes(
     out
 }
 
-/// The archived holders of each of `keys` (postings of `kind`), the removed ones left out, in
-/// archive order.
+/// How many archived documents hold each of `keys` (postings of `kind`, blobs laid out as
+/// `layout`), and the `keep` earliest of them in archive order; removed ones (`dead`) left out.
 fn lookup(
     conn: &Connection,
     path: &Path,
@@ -313,7 +329,8 @@ fn lookup(
     kind: Kind,
     keys: &AHashSet<u64>,
     dead: &AHashSet<u32>,
-) -> Result<AHashMap<u64, Vec<u32>>> {
+    keep: usize,
+) -> Result<AHashMap<u64, (usize, Vec<u32>)>> {
     let read = store_error(path, "cannot read postings");
     let mut by_bucket: AHashMap<u32, Vec<u64>> = AHashMap::new();
     for &k in keys {
@@ -321,27 +338,36 @@ fn lookup(
     }
     let mut buckets: Vec<(u32, Vec<u64>)> = by_bucket.into_iter().collect();
     buckets.sort_unstable();
-    let mut q = conn.prepare_cached("SELECT entries FROM postings WHERE kind = ?1 AND bucket = ?2").map_err(&read)?;
-    let mut out: AHashMap<u64, Vec<u32>> = AHashMap::new();
+    // Segments come in order and documents in order within one, so the first holders seen are
+    // the earliest.
+    let mut q = conn
+        .prepare_cached("SELECT entries FROM postings WHERE kind = ?1 AND bucket = ?2 ORDER BY segment")
+        .map_err(&read)?;
+    let mut out: AHashMap<u64, (usize, Vec<u32>)> = AHashMap::new();
     for (bucket, mut wanted) in buckets {
         wanted.sort_unstable();
         let mut rows = q.query((kind as i64, bucket as i64)).map_err(&read)?;
         while let Some(row) = rows.next().map_err(&read)? {
             let blob = row.get_ref(0).map_err(&read)?.as_blob().map_err(|e| read(e.into()))?;
             layout
-                .holders(blob, &wanted, dead, |k, doc| out.entry(k).or_default().push(doc))
+                .holders(blob, &wanted, dead, |k, doc| {
+                    let (count, list) = out.entry(k).or_default();
+                    *count += 1;
+                    if list.len() < keep {
+                        list.push(doc);
+                    }
+                })
                 .ok_or_else(|| archive_error(path, "damaged postings"))?;
         }
-    }
-    for list in out.values_mut() {
-        list.sort_unstable();
-        list.dedup();
     }
     Ok(out)
 }
 
-/// The archived documents `nums` (ascending), texts decompressed.
+/// The archived documents `nums` (ascending), texts decompressed: read a chunk at a time (SQLite
+/// on one thread), each chunk's texts decompressed in parallel.
 fn load_docs(conn: &Connection, path: &Path, nums: &[u32]) -> Result<Vec<Doc>> {
+    /// Documents read before their texts are decompressed.
+    const CHUNK: usize = 4096;
     let read = store_error(path, "cannot read documents");
     let mut q = conn
         .prepare_cached(
@@ -350,11 +376,23 @@ fn load_docs(conn: &Connection, path: &Path, nums: &[u32]) -> Result<Vec<Doc>> {
         .map_err(&read)?;
     let origin = Origin { path: path.display().to_string(), line: None };
     let mut out = Vec::with_capacity(nums.len());
-    for &n in nums {
-        let row: (String, Option<String>, Option<String>, Option<String>, Vec<u8>) =
-            q.query_row([n as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).map_err(&read)?;
-        let text = store::decompress(path, &row.4)?;
-        out.push(Doc::new(row.0, row.1, row.2, row.3, text, origin.clone()));
+    type Row = (String, Option<String>, Option<String>, Option<String>, Vec<u8>);
+    for chunk in nums.chunks(CHUNK) {
+        let rows: Vec<Row> = chunk
+            .iter()
+            .map(|&n| q.query_row([n as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))))
+            .collect::<rusqlite::Result<_>>()
+            .map_err(&read)?;
+        let docs: Vec<Result<Doc>> = rows
+            .into_par_iter()
+            .map(|(id, source, date, title, blob)| {
+                let text = store::decompress(path, &blob)?;
+                Ok(Doc::new(id, source, date, title, text, origin.clone()))
+            })
+            .collect();
+        for d in docs {
+            out.push(d?);
+        }
     }
     Ok(out)
 }

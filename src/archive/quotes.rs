@@ -60,7 +60,8 @@ impl Archive {
         let (dead, already_archived, archived) = self.left_out(docs)?;
         let max_df = cfg.max_df_docs(archived + docs.len());
         let mut wanted: AHashSet<u32> = AHashSet::new();
-        for held in self.held(Kind::Anchor, keys.iter().flat_map(|k| k.anchors.iter().map(|&h| h as u64)), &dead)? {
+        let anchors = keys.iter().flat_map(|k| k.anchors.iter().map(|&h| h as u64));
+        for held in self.held(Kind::Anchor, anchors, &dead, max_df.max(EARLIEST_HOLDERS))? {
             let take =
                 if held.documents() > max_df { EARLIEST_HOLDERS.min(held.archived.len()) } else { held.archived.len() };
             wanted.extend(&held.archived[..take]);
