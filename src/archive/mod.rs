@@ -225,6 +225,7 @@ impl Archive {
             ("reprint", env!("CARGO_PKG_VERSION").to_string()),
             ("config", config),
             ("next_doc", "0".to_string()),
+            ("documents", "0".to_string()),
             ("next_segment", "0".to_string()),
         ];
         let conn = store::create(path, &meta)?;
@@ -460,6 +461,11 @@ impl Archive {
         put_counts(&tx, segment, source_counts).map_err(&w)?;
         let next = first + chosen.len() as i64;
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_doc'", [next.to_string()]).map_err(&w)?;
+        tx.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + ?1 WHERE key = 'documents'",
+            [chosen.len() as i64],
+        )
+        .map_err(&w)?;
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_segment'", [(segment + 1).to_string()]).map_err(&w)?;
         tx.commit().map_err(&w)?;
         Ok((chosen.len(), old.len()))
@@ -685,6 +691,7 @@ fn put_count_blobs(tx: &Connection, segment: i64, source: i64, blobs: Vec<(i64, 
 /// taken back by [`take_out`]).
 fn remove_doc(tx: &Connection, num: i64, source: Option<i64>) -> rusqlite::Result<()> {
     tx.execute("DELETE FROM docs WHERE num = ?1", [num])?;
+    tx.execute("UPDATE meta SET value = CAST(value AS INTEGER) - 1 WHERE key = 'documents'", [])?;
     tx.execute("INSERT OR IGNORE INTO deleted (num) VALUES (?1)", [num])?;
     if let Some(s) = source {
         tx.execute("UPDATE sources SET docs = docs - 1 WHERE num = ?1", [s])?;

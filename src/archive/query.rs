@@ -13,7 +13,7 @@ use crate::progress::Progress;
 use crate::scan::{scan_part, ScanResult, Whole};
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
 
 /// What a query found.
@@ -131,6 +131,22 @@ impl Archive {
         Ok(Corpus { docs: all, ..Corpus::default() })
     }
 
+    /// Documents archived: kept in `meta` (format 2), counted in older archives (a count of a
+    /// million rows reads every page of the documents' table).
+    fn documents(&self) -> Result<usize> {
+        let read = store_error(&self.path, "cannot read");
+        let kept: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'documents'", [], |r| r.get(0))
+            .optional()
+            .map_err(&read)?;
+        let count = match kept.and_then(|v| v.parse::<i64>().ok()) {
+            Some(n) => n,
+            None => self.conn.query_row("SELECT COUNT(*) FROM docs", [], |r| r.get(0)).map_err(&read)?,
+        };
+        Ok(count.max(0) as usize)
+    }
+
     /// The archived documents a query leaves out: removed ones, and those whose id a new
     /// document has (the new one stands in for it, which would otherwise match it word for
     /// word); then those ids, and how many archived documents are left.
@@ -144,9 +160,8 @@ impl Archive {
                 already_archived.push(d.id.clone());
             }
         }
-        let read = store_error(path, "cannot read");
-        let count: i64 = conn.query_row("SELECT COUNT(*) FROM docs", [], |r| r.get(0)).map_err(read)?;
-        let archived = count as usize - already_archived.len();
+        let count = self.documents()?;
+        let archived = count - already_archived.len();
         Ok((dead, already_archived, archived))
     }
 
