@@ -8,7 +8,10 @@
 //!   compressed (zstd) so the archive stands alone;
 //! - `sources`: each source's number and live document count;
 //! - `postings`: band and anchor postings, and each source's anchor counts (for boilerplate),
-//!   in segments (see [`super::postings`]);
+//!   in segments (see [`super::postings`]); a rowid table, so that a batch's blobs are
+//!   appended (a table keyed by bucket took each batch's rows into the middle of the tree and
+//!   left half-empty pages: 536 against 423 MB for 50,000 articles), found by an index on
+//!   (kind, bucket, segment);
 //! - `deleted`: removed documents still named in postings, until `compact`.
 
 use crate::error::{Error, Result};
@@ -39,9 +42,9 @@ CREATE TABLE postings (
     kind INTEGER NOT NULL,
     bucket INTEGER NOT NULL,
     segment INTEGER NOT NULL,
-    entries BLOB NOT NULL,
-    PRIMARY KEY (kind, bucket, segment)
-) WITHOUT ROWID;
+    entries BLOB NOT NULL
+);
+CREATE UNIQUE INDEX postings_by_key ON postings (kind, bucket, segment);
 CREATE TABLE deleted (num INTEGER PRIMARY KEY);
 ";
 
