@@ -39,6 +39,7 @@ impl Archive {
     pub fn query<X: Texts + ?Sized>(&self, docs: &[Doc], texts: &X, progress: &dyn Progress) -> Result<QueryResult> {
         let cfg = self.cfg.in_tokens();
         let (new_texts, keys) = new_keys(docs, texts, &cfg);
+        let snapshot = self.snapshot()?;
         let (dead, already_archived, archived) = self.left_out(docs)?;
 
         // Archived documents sharing a band bucket with a new one: all of them, so that each
@@ -81,6 +82,9 @@ impl Archive {
         // rather than all of its sources' counts.
         let needed = (corpus.docs.len() <= SMALL_PART).then(|| shingle_anchor_hashes(&corpus, &sources, &cfg));
         let boilerplate = self.boilerplate(&corpus, &sources, first_new, &keys, needed.as_ref())?;
+        // Everything is read: the scan needs no snapshot (holding it would keep an add's
+        // checkpoints from copying past it).
+        drop(snapshot);
         let whole = Whole {
             first_new: first_new as u32,
             end_new: corpus.docs.len() as u32,
@@ -119,9 +123,22 @@ impl Archive {
             .collect())
     }
 
+    /// A read transaction: the reads that follow, until it is dropped, see one committed state
+    /// of the archive (the last batch committed when the first of them runs), whatever an `add`
+    /// or `remove` commits meanwhile. A query's counts, postings and documents then agree.
+    pub(super) fn snapshot(&self) -> Result<rusqlite::Transaction<'_>> {
+        self.conn.unchecked_transaction().map_err(store_error(&self.path, "cannot read"))
+    }
+
     /// The part a query scans: the archived documents `wanted` (in archive order), then the new
     /// `docs` with their texts.
     pub(super) fn part_corpus(&self, wanted: AHashSet<u32>, docs: &[Doc], new_texts: Vec<String>) -> Result<Corpus> {
+        #[cfg(test)]
+        BEFORE_LOADING.with(|hook| {
+            if let Some(f) = hook.borrow_mut().as_mut() {
+                f()
+            }
+        });
         let mut wanted: Vec<u32> = wanted.into_iter().collect();
         wanted.sort_unstable();
         let mut all = load_docs(&self.conn, &self.path, &wanted)?;
@@ -274,6 +291,14 @@ impl Archive {
         }
         Ok(Boilerplate::from_anchors(set))
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Called when a query has looked its keys up and is about to load documents: a test
+    /// commits a change from another connection there.
+    pub(super) static BEFORE_LOADING: std::cell::RefCell<Option<Box<dyn FnMut()>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// A key the new documents of a query hold: how many of them, and its archived holders.
@@ -515,6 +540,46 @@ mod tests {
         assert_eq!(archive.stats().unwrap().format, store::FORMAT);
         assert_eq!(answers(&archive), want, "compact rewrites it in this format");
         archive.add(&new.docs[..10], &new, OnExisting::Refuse, 100, &|_| {}).unwrap();
+    }
+
+    #[test]
+    fn a_query_reads_one_committed_state_while_another_connection_writes() {
+        let docs = corpus(400, 41);
+        let cfg = ScanConfig::default();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let (old, new) = docs.split_at(300);
+        let old = Corpus { docs: old.to_vec(), ..Corpus::default() };
+        let new = Corpus { docs: new.to_vec(), ..Corpus::default() };
+        Archive::create(&path, &cfg).unwrap().add(&old.docs[..250], &old, OnExisting::Refuse, 100, &|_| {}).unwrap();
+        let reader = Archive::open(&path, false).unwrap();
+        let answers = |found: &QueryResult| -> Vec<String> {
+            found.result.pairs.iter().map(|p| named(p, &found.corpus.docs)).collect()
+        };
+        let before = reader.query(&new.docs, &new, &NoProgress).unwrap();
+        let loaded: Vec<String> = before.corpus.docs[..before.first_new].iter().map(|d| d.id.clone()).collect();
+        assert!(!loaded.is_empty() && !before.result.pairs.is_empty());
+        // Between the lookups and the loading, another connection removes every archived
+        // document the query wants and adds fifty more: the query still reads the state it began in.
+        let mut writer = Some(Archive::open(&path, true).unwrap());
+        let (gone, more) = (loaded.clone(), Corpus { docs: old.docs[250..].to_vec(), ..Corpus::default() });
+        BEFORE_LOADING.with(|hook| {
+            *hook.borrow_mut() = Some(Box::new(move || {
+                if let Some(mut w) = writer.take() {
+                    w.remove(&gone).unwrap();
+                    w.add(&more.docs, &more, OnExisting::Refuse, 100, &|_| {}).unwrap();
+                }
+            }))
+        });
+        let during = reader.query(&new.docs, &new, &NoProgress);
+        BEFORE_LOADING.with(|hook| *hook.borrow_mut() = None);
+        let during = during.unwrap();
+        assert_eq!(answers(&during), answers(&before));
+        assert_eq!(during.archived, 250);
+        // The next query sees the changes.
+        let after = reader.query(&new.docs, &new, &NoProgress).unwrap();
+        assert_eq!(after.archived, 250 - loaded.len() + 50);
+        assert!(after.corpus.docs[..after.first_new].iter().all(|d| !loaded.contains(&d.id)));
     }
 
     /// `n` made-up words from `from` on, distinct for distinct numbers.

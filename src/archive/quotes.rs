@@ -57,6 +57,7 @@ impl Archive {
             )));
         }
         let (new_texts, keys) = new_keys(docs, texts, &cfg);
+        let snapshot = self.snapshot()?;
         let (dead, already_archived, archived) = self.left_out(docs)?;
         let max_df = cfg.max_df_docs(archived + docs.len());
         let mut wanted: AHashSet<u32> = AHashSet::new();
@@ -67,6 +68,7 @@ impl Archive {
             wanted.extend(&held.archived[..take]);
         }
         let corpus = self.part_corpus(wanted, docs, new_texts)?;
+        drop(snapshot);
         let first_new = corpus.docs.len() - docs.len();
         let mut result = find_quotes(&corpus.docs, &corpus, qcfg, progress);
         result.clusters.retain(|c| c.occurrences.iter().any(|o| o.doc as usize >= first_new));
