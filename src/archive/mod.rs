@@ -348,7 +348,19 @@ impl Archive {
             let keys = doc_keys(&fingerprint(&texts, &cfg), &cfg);
             let ((blobs, counts), compressed) = rayon::join(
                 || Prepared::blobs(docs, &chosen, keys),
-                || texts.par_iter().map(|t| store::compress(path, t)).collect::<Result<Vec<_>>>(),
+                || {
+                    texts
+                        .par_iter()
+                        .map_init(
+                            || store::Compressor::new(path),
+                            |zstd, t| match zstd {
+                                Ok(zstd) => zstd.compress(t),
+                                // No context: one per text, which gives the error.
+                                Err(_) => store::compress(path, t),
+                            },
+                        )
+                        .collect::<Result<Vec<_>>>()
+                },
             );
             let bytes = texts.iter().map(|t| t.len() as i64).collect();
             compressed.map(|compressed| Prepared { start, end, chosen, bytes, compressed, blobs, counts })

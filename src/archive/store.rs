@@ -265,7 +265,32 @@ impl Drop for Checkpointer {
 
 /// Compresses a text for the `docs` table: one zstd frame (level 1), its size in the header.
 pub fn compress(path: &Path, text: &str) -> Result<Vec<u8>> {
-    zstd::bulk::compress(text.as_bytes(), 1).map_err(|e| archive_error(path, format!("cannot compress a text: {e}")))
+    Compressor::new(path)?.compress(text)
+}
+
+/// Compresses texts for the `docs` table as [`compress`] does, keeping one zstd context for many
+/// texts (making one per text was 4% of an `add`).
+pub struct Compressor<'a> {
+    /// The archive, for errors.
+    path: &'a Path,
+    /// libzstd's context, level 1.
+    zstd: zstd::bulk::Compressor<'static>,
+}
+
+impl<'a> Compressor<'a> {
+    /// A compressor for texts of the archive at `path`.
+    pub fn new(path: &'a Path) -> Result<Self> {
+        let zstd =
+            zstd::bulk::Compressor::new(1).map_err(|e| archive_error(path, format!("cannot compress a text: {e}")))?;
+        Ok(Compressor { path, zstd })
+    }
+
+    /// One text as one zstd frame, its size in the header.
+    pub fn compress(&mut self, text: &str) -> Result<Vec<u8>> {
+        self.zstd
+            .compress(text.as_bytes())
+            .map_err(|e| archive_error(self.path, format!("cannot compress a text: {e}")))
+    }
 }
 
 /// A text from the `docs` table.
