@@ -459,6 +459,17 @@ mod tests {
         format!("{a} {b} {near} {p:?}")
     }
 
+    /// A query's pairs, [`named`].
+    fn named_pairs(found: &QueryResult) -> Vec<String> {
+        found.result.pairs.iter().map(|p| named(p, &found.corpus.docs)).collect()
+    }
+
+    /// `docs` cut at `at`: the archived part and the new one, each a corpus.
+    fn split(docs: &[Doc], at: usize) -> (Corpus, Corpus) {
+        let part = |d: &[Doc]| Corpus { docs: d.to_vec(), ..Corpus::default() };
+        (part(&docs[..at]), part(&docs[at..]))
+    }
+
     #[test]
     fn containment_queries_give_the_full_scans_pairs() {
         let docs = corpus(900, 31);
@@ -472,11 +483,10 @@ mod tests {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("a.db");
             let mut archive = Archive::create(&path, &cfg).unwrap();
-            let old = Corpus { docs: docs[..at].to_vec(), ..Corpus::default() };
+            let (old, new) = split(&docs, at);
             archive.add(&old.docs, &old, OnExisting::Refuse, 200, &|_| {}).unwrap();
-            let new = Corpus { docs: docs[at..].to_vec(), ..Corpus::default() };
             let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
-            let got: Vec<String> = found.result.pairs.iter().map(|p| named(p, &found.corpus.docs)).collect();
+            let got = named_pairs(&found);
             let want: Vec<String> =
                 full.pairs.iter().filter(|p| p.b as usize >= at).map(|p| named(p, &whole.docs)).collect();
             assert_eq!(got, want, "split at {at}");
@@ -517,13 +527,8 @@ mod tests {
         let cfg = ScanConfig::default();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.db");
-        let (old, new) = docs.split_at(300);
-        let old = Corpus { docs: old.to_vec(), ..Corpus::default() };
-        let new = Corpus { docs: new.to_vec(), ..Corpus::default() };
-        let answers = |archive: &Archive| -> Vec<String> {
-            let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
-            found.result.pairs.iter().map(|p| named(p, &found.corpus.docs)).collect()
-        };
+        let (old, new) = split(&docs, 300);
+        let answers = |archive: &Archive| named_pairs(&archive.query(&new.docs, &new, &NoProgress).unwrap());
         let mut archive = Archive::create(&path, &cfg).unwrap();
         archive.add(&old.docs, &old, OnExisting::Refuse, 100, &|_| {}).unwrap();
         let want = answers(&archive);
@@ -548,21 +553,16 @@ mod tests {
         let cfg = ScanConfig::default();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.db");
-        let (old, new) = docs.split_at(300);
-        let old = Corpus { docs: old.to_vec(), ..Corpus::default() };
-        let new = Corpus { docs: new.to_vec(), ..Corpus::default() };
+        let (old, new) = split(&docs, 300);
         Archive::create(&path, &cfg).unwrap().add(&old.docs[..250], &old, OnExisting::Refuse, 100, &|_| {}).unwrap();
         let reader = Archive::open(&path, false).unwrap();
-        let answers = |found: &QueryResult| -> Vec<String> {
-            found.result.pairs.iter().map(|p| named(p, &found.corpus.docs)).collect()
-        };
         let before = reader.query(&new.docs, &new, &NoProgress).unwrap();
         let loaded: Vec<String> = before.corpus.docs[..before.first_new].iter().map(|d| d.id.clone()).collect();
         assert!(!loaded.is_empty() && !before.result.pairs.is_empty());
         // Between the lookups and the loading, another connection removes every archived
         // document the query wants and adds fifty more: the query still reads the state it began in.
         let mut writer = Some(Archive::open(&path, true).unwrap());
-        let (gone, more) = (loaded.clone(), Corpus { docs: old.docs[250..].to_vec(), ..Corpus::default() });
+        let (gone, more) = (loaded.clone(), split(&old.docs, 250).1);
         BEFORE_LOADING.with(|hook| {
             *hook.borrow_mut() = Some(Box::new(move || {
                 if let Some(mut w) = writer.take() {
@@ -574,7 +574,7 @@ mod tests {
         let during = reader.query(&new.docs, &new, &NoProgress);
         BEFORE_LOADING.with(|hook| *hook.borrow_mut() = None);
         let during = during.unwrap();
-        assert_eq!(answers(&during), answers(&before));
+        assert_eq!(named_pairs(&during), named_pairs(&before));
         assert_eq!(during.archived, 250);
         // The next query sees the changes.
         let after = reader.query(&new.docs, &new, &NoProgress).unwrap();
@@ -627,7 +627,7 @@ mod tests {
         archive.add(&old.docs, &old, OnExisting::Refuse, 5, &|_| {}).unwrap();
         let new = Corpus { docs: new, ..Corpus::default() };
         let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
-        let got: Vec<String> = found.result.pairs.iter().map(|p| named(p, &found.corpus.docs)).collect();
+        let got = named_pairs(&found);
         assert_eq!(got, want);
     }
 }
