@@ -243,13 +243,11 @@ impl Checkpointer {
 
     /// Waits for the last copies, stops the thread and gives `writer` its automatic
     /// checkpoints back.
-    pub fn finish(mut self, writer: &Connection, path: &Path) -> Result<()> {
+    pub fn finish(self, writer: &Connection, path: &Path) -> Result<()> {
         let waited = self.wait();
+        // The thread stops when `self` is dropped (see `Drop`), here.
+        drop(self);
         writer.pragma_update(None, "wal_autocheckpoint", 1000).map_err(store_error(path, "cannot configure"))?;
-        self.ask = None;
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
         waited
     }
 }
