@@ -272,7 +272,7 @@ fn fixed(blob: &[u8]) -> Option<impl Iterator<Item = (u64, u32)> + '_> {
 }
 
 /// Appends `value` as an LEB128 varint (7 bits a byte, low bits first).
-fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push((value as u8) | 0x80);
         value >>= 7;
@@ -281,7 +281,7 @@ fn put_varint(out: &mut Vec<u8>, mut value: u64) {
 }
 
 /// Reads an LEB128 varint at `*at`, moving past it; `None` when cut short or too long.
-fn varint(blob: &[u8], at: &mut usize) -> Option<u64> {
+pub(crate) fn varint(blob: &[u8], at: &mut usize) -> Option<u64> {
     let mut value = 0u64;
     for shift in (0..64).step_by(7) {
         let byte = *blob.get(*at)?;

@@ -1,10 +1,12 @@
-//! `reprint part keys|scan`: the tasks of a cluster job, run by the Spark driver in `spark/` on
-//! its executors (see [`reprint::part`]). Both read JSON Lines on stdin and write lines on
-//! stdout; a bad line is an error naming its line, and nothing is written after it.
+//! `reprint part keys|group|scan`: the tasks of a cluster job, run by the Spark driver in
+//! `spark/` on its executors (see [`reprint::part`]). `keys` and `scan` read JSON Lines on stdin
+//! (a bad line is an error naming its line, and nothing is written after it); `keys` and `group`
+//! write [frames](reprint::part::shuffle::write_frame), `scan` lines.
 
 use super::scan::ScanOptions;
 use super::{fail, set_threads};
 use reprint::config::ScanConfig;
+use reprint::part::shuffle::{self, GroupRules, Tag};
 use reprint::part::{check_config, keys, scan_block, settings, summary, PartDoc, SummaryCounts, WholeFacts};
 use serde::Deserialize;
 use std::io::{self, BufRead, BufWriter, Write};
@@ -14,8 +16,13 @@ use std::process::ExitCode;
 /// Subcommands of `reprint part`.
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
-    /// Band keys and anchors of documents: `{"n","id","text",...}` lines in, `{"n","bands","anchors"}` out.
+    /// Band keys and anchors of documents: `{"n","id","text",...}` lines in; out, frames of
+    /// postings blobs (one per reducer that gets any) and the batches' counts.
     Keys(KeysArgs),
+    /// Group one reducer's postings blobs (each a u32 length and the blob, on stdin): out, a
+    /// frame of facts (frequent anchors, boilerplate, oversized buckets) and one of wanted
+    /// `(member, block)` pairs per route.
+    Group(GroupArgs),
     /// Scan blocks: a `{"first_new","end_new","docs"}` line, then that many document lines, for
     /// each block; out, a line per pair (`a b jaccard containment words near record`, tab
     /// separated) and a `#stats` line per block.
@@ -23,7 +30,33 @@ pub enum Command {
     /// The settings the driver groups keys by, for `--documents N` documents, as JSON.
     Settings(SettingsArgs),
     /// The summary record from the job's counts (JSON on stdin).
-    Summary(KeysArgs),
+    Summary(SummaryArgs),
+}
+
+/// Options of `reprint part summary`.
+#[derive(clap::Args, Debug)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    scan: ScanOptions,
+}
+
+/// Options of `reprint part group`.
+#[derive(clap::Args, Debug)]
+pub struct GroupArgs {
+    #[command(flatten)]
+    scan: ScanOptions,
+    /// Documents in the corpus.
+    #[arg(long, value_name = "N")]
+    documents: usize,
+    /// Documents per block.
+    #[arg(long, value_name = "N")]
+    block: u64,
+    /// Routes to cut the wanted pairs into (a document's route is its number modulo this).
+    #[arg(long, value_name = "N")]
+    routes: u64,
+    /// Documents per source in the corpus, as JSON `[[source hash, documents], ...]`.
+    #[arg(long, value_name = "FILE")]
+    sources: PathBuf,
 }
 
 /// Options of `reprint part settings`.
@@ -44,6 +77,9 @@ pub struct KeysArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 1)]
     threads: usize,
+    /// Reducers the postings are cut for.
+    #[arg(long, value_name = "N")]
+    reducers: usize,
 }
 
 /// Options of `reprint part scan`.
@@ -63,6 +99,7 @@ pub struct ScanArgs {
 pub fn run(command: Command) -> ExitCode {
     let (scan, threads) = match &command {
         Command::Keys(a) => (&a.scan, a.threads),
+        Command::Group(a) => (&a.scan, 1),
         Command::Scan(a) => (&a.scan, a.threads),
         Command::Settings(a) => (&a.scan, 1),
         Command::Summary(a) => (&a.scan, 1),
@@ -73,7 +110,8 @@ pub fn run(command: Command) -> ExitCode {
     }
     let out = &mut BufWriter::new(io::stdout().lock());
     let done = match command {
-        Command::Keys(_) => run_keys(&cfg, out),
+        Command::Keys(a) => run_keys(&cfg, a.reducers, out),
+        Command::Group(a) => run_group(&a, &cfg, out),
         Command::Scan(a) => run_scan(&a.whole, &cfg, out),
         Command::Settings(a) => write_json(out, &settings(&cfg, a.documents)),
         Command::Summary(_) => serde_json::from_reader(io::stdin().lock())
@@ -94,7 +132,8 @@ fn parse<'a, T: Deserialize<'a>>(text: &'a str, line: usize) -> Result<T, String
     serde_json::from_str(text).map_err(|e| format!("stdin line {line}: {e}"))
 }
 
-fn run_keys(cfg: &ScanConfig, out: &mut impl Write) -> Result<(), String> {
+fn run_keys(cfg: &ScanConfig, reducers: usize, out: &mut impl Write) -> Result<(), String> {
+    let write = |e: io::Error| format!("cannot write: {e}");
     let mut lines = io::stdin().lock().lines().enumerate();
     loop {
         let mut docs: Vec<PartDoc> = Vec::with_capacity(KEYS_BATCH);
@@ -108,11 +147,46 @@ fn run_keys(cfg: &ScanConfig, out: &mut impl Write) -> Result<(), String> {
         if docs.is_empty() {
             return Ok(());
         }
-        for k in keys(&docs, cfg) {
-            serde_json::to_writer(&mut *out, &k).map_err(|e| format!("cannot write: {e}"))?;
-            out.write_all(b"\n").map_err(|e| format!("cannot write: {e}"))?;
+        let (blobs, counts) = shuffle::postings_blobs(&docs, &keys(&docs, cfg), reducers);
+        for (r, blob) in blobs {
+            shuffle::write_frame(out, Tag::Postings, r as u64, &blob).map_err(write)?;
+        }
+        let counts = serde_json::to_vec(&counts).map_err(|e| format!("cannot write: {e}"))?;
+        shuffle::write_frame(out, Tag::Counts, 0, &counts).map_err(write)?;
+    }
+}
+
+fn run_group(a: &GroupArgs, cfg: &ScanConfig, out: &mut impl Write) -> Result<(), String> {
+    let sources: Vec<(u64, usize)> = std::fs::read(&a.sources)
+        .map_err(|e| format!("{}: {e}", a.sources.display()))
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("{}: {e}", a.sources.display())))?;
+    let rules = GroupRules {
+        block: a.block,
+        routes: a.routes,
+        max_bucket: cfg.max_bucket,
+        max_df: cfg.max_df_docs(a.documents),
+        boilerplate_min_docs: cfg.boilerplate_min_docs,
+        boilerplate_share: cfg.boilerplate_share,
+        source_docs: sources.into_iter().collect(),
+    };
+    let mut blobs = Vec::new();
+    let stdin = &mut io::stdin().lock();
+    while let Some(blob) = shuffle::read_blob(stdin).map_err(|e| format!("stdin, blob {}: {e}", blobs.len() + 1))? {
+        blobs.push(blob);
+    }
+    let grouped = shuffle::group(&blobs, &rules).map_err(|e| format!("stdin: {e}"))?;
+    let write = |e: io::Error| format!("cannot write: {e}");
+    let facts = serde_json::to_vec(&grouped.facts).map_err(|e| format!("cannot write: {e}"))?;
+    shuffle::write_frame(out, Tag::Facts, 0, &facts).map_err(write)?;
+    // Frames of at most 64 MiB: the driver holds one at a time.
+    for (route, pairs) in grouped.wanted {
+        for chunk in pairs.chunks(1 << 22) {
+            let bytes: Vec<u8> =
+                chunk.iter().flat_map(|&(m, b)| [m.to_le_bytes(), b.to_le_bytes()]).flatten().collect();
+            shuffle::write_frame(out, Tag::Wanted, route, &bytes).map_err(write)?;
         }
     }
+    Ok(())
 }
 
 /// The line that opens a block.

@@ -1,18 +1,20 @@
 //! A scan split across machines (the Spark job in `spark/`): what one task does. The job reads
 //! the corpus and numbers its documents, then:
 //!
-//! 1. [`keys`]: each partition's documents' LSH band keys and anchors;
-//! 2. the job groups them by key, counts how many documents hold each anchor (the frequent ones
-//!    are left out, as a scan leaves them out) and each source's anchors (its boilerplate),
-//!    and cuts the documents into blocks of consecutive numbers; a block's *part* is its own
-//!    documents, every member of their band buckets and every holder of their other anchors;
+//! 1. [`keys`]: each partition's documents' LSH band keys and anchors, cut into one postings
+//!    blob per reducer ([`shuffle::postings_blobs`]);
+//! 2. each reducer groups its share ([`shuffle::group`]): how many documents hold each anchor
+//!    (the frequent ones are left out, as a scan leaves them out), each source's anchors (its
+//!    boilerplate), and, with the documents cut into blocks of consecutive numbers, each block's
+//!    *part*: its own documents, every member of their band buckets and every earlier holder of
+//!    their other anchors;
 //! 3. [`scan_block`]: a part scanned as [`crate::scan::scan_part`] does it, keeping the pairs
 //!    whose later document is in the block: together, exactly the pairs of a scan of the whole
 //!    corpus, each found once;
 //! 4. the job joins near-duplicate pairs into clusters and sorts the records as a scan does.
 //!
-//! Documents travel as [`PartDoc`] lines, keys as [`PartKeys`] lines, and the facts about the
-//! whole corpus as one [`WholeFacts`] file.
+//! Documents travel as [`PartDoc`] lines, keys as packed postings blobs grouped by reducers
+//! ([`shuffle`]), and the facts about the whole corpus as one [`WholeFacts`] file.
 
 use crate::archive::{doc_keys, fingerprint};
 use crate::config::ScanConfig;
@@ -23,6 +25,8 @@ use crate::progress::NoProgress;
 use crate::report::{encode_pairs, for_format, Format, Summary};
 use crate::scan::{scan_part, Whole};
 use serde::{Deserialize, Serialize};
+
+pub mod shuffle;
 
 /// One document as the job hands it to a task: its number in the whole corpus (input order) and
 /// its fields as the reader gives them.
@@ -117,6 +121,8 @@ pub struct BlockStats {
     pub passages: usize,
     /// Passages dropped for being short outside quotation marks.
     pub unquoted_dropped: usize,
+    /// Documents in the block's part (its own and those it was sent for its pairs).
+    pub part_documents: usize,
 }
 
 /// Scans one part: `docs` in ascending number, of which `docs[first_new..end_new]` are the block.
@@ -136,6 +142,7 @@ pub fn scan_block(
         )));
     }
     let numbers: Vec<u64> = docs.iter().map(|d| d.n).collect();
+    let part_documents = docs.len();
     let origin = Origin { path: "part".into(), line: None };
     let corpus = Corpus {
         docs: docs.into_iter().map(|d| Doc::new(d.id, d.source, d.date, d.title, d.text, origin.clone())).collect(),
@@ -174,6 +181,7 @@ pub fn scan_block(
         aligned_pairs: s.aligned_pairs,
         passages: s.passages,
         unquoted_dropped: s.unquoted_dropped,
+        part_documents,
     };
     let pairs = result
         .pairs
@@ -295,6 +303,7 @@ pub fn settings(cfg: &ScanConfig, documents: usize) -> JobSettings {
 mod tests {
     use super::*;
     use ahash::{AHashMap, AHashSet};
+    use std::collections::{BTreeMap, BTreeSet};
 
     /// A synthetic corpus (planted copies, passages, boilerplate) as the job would number it.
     fn corpus(docs: usize, seed: u64) -> Vec<PartDoc> {
@@ -312,69 +321,76 @@ mod tests {
             .collect()
     }
 
-    fn blocks(docs: &[PartDoc], cfg: &ScanConfig, block: u64) -> (WholeFacts, Vec<(u64, Vec<u64>)>) {
-        let keys = keys(docs, cfg);
-        let mut wanted: AHashMap<u64, AHashSet<u64>> = AHashMap::new();
-        let mut add = |members: &[u64]| {
-            for b in members.iter().map(|m| m / block).collect::<AHashSet<_>>() {
-                wanted.entry(b).or_default().extend(members);
+    /// Each block and its part's documents.
+    type Parts = Vec<(u64, Vec<u64>)>;
+
+    /// The job's grouping as the driver runs it: keys cut into postings blobs per batch of
+    /// `batch` documents for `reducers` reducers, each reducer's share grouped, the facts merged
+    /// (oversized buckets counted once per member list) and each block's members gathered.
+    fn blocks(
+        docs: &[PartDoc],
+        cfg: &ScanConfig,
+        block: u64,
+        batch: usize,
+        reducers: usize,
+    ) -> (WholeFacts, Parts, (usize, usize)) {
+        let mut shares: Vec<Vec<Vec<u8>>> = vec![Vec::new(); reducers];
+        let mut names: AHashMap<u64, String> = AHashMap::new();
+        let mut source_docs: AHashMap<u64, usize> = AHashMap::new();
+        for chunk in docs.chunks(batch) {
+            let (blobs, counts) = shuffle::postings_blobs(chunk, &keys(chunk, cfg), reducers);
+            for (r, blob) in blobs {
+                shares[r].push(blob);
             }
+            for (name, hash, n) in counts.sources {
+                names.insert(hash, name);
+                *source_docs.entry(hash).or_default() += n;
+            }
+        }
+        let rules = shuffle::GroupRules {
+            block,
+            routes: 3,
+            max_bucket: cfg.max_bucket,
+            max_df: cfg.max_df_docs(docs.len()),
+            boilerplate_min_docs: cfg.boilerplate_min_docs,
+            boilerplate_share: cfg.boilerplate_share,
+            source_docs,
         };
-        let mut buckets: AHashMap<(usize, u64), Vec<u64>> = AHashMap::new();
-        let mut holders: AHashMap<u32, Vec<u64>> = AHashMap::new();
-        for k in &keys {
-            for (band, &key) in k.bands.iter().enumerate() {
-                buckets.entry((band, key)).or_default().push(k.n);
-            }
-            for &h in &k.anchors {
-                holders.entry(h).or_default().push(k.n);
-            }
-        }
-        buckets.values().for_each(|m| add(m));
-        let max_df = cfg.max_df_docs(docs.len());
-        let mut frequent = Vec::new();
-        for (&h, m) in &holders {
-            if m.len() > max_df {
-                frequent.push(h);
-            } else {
-                add(m);
-            }
-        }
-        let mut per_source: AHashMap<&str, usize> = AHashMap::new();
-        let mut counts: AHashMap<(&str, u32), usize> = AHashMap::new();
-        for (d, k) in docs.iter().zip(&keys) {
-            if let Some(s) = d.source.as_deref() {
-                *per_source.entry(s).or_default() += 1;
-                for &h in &k.anchors {
-                    *counts.entry((s, h)).or_default() += 1;
-                }
-            }
-        }
-        let (min_docs, share) = (cfg.boilerplate_min_docs, cfg.boilerplate_share);
-        let boilerplate = counts
-            .into_iter()
-            .filter(|&((s, _), n)| n >= min_docs && n as f64 >= share * per_source[s] as f64)
-            .map(|((s, h), _)| (s.to_string(), h))
-            .collect();
+        let mut facts = WholeFacts { documents: docs.len(), ..WholeFacts::default() };
+        let mut wanted: BTreeMap<u64, BTreeSet<u64>> = BTreeMap::new();
         for d in docs {
             wanted.entry(d.n / block).or_default().insert(d.n);
         }
-        let mut parts: Vec<(u64, Vec<u64>)> = wanted
-            .into_iter()
-            .map(|(b, m)| {
-                let mut m: Vec<u64> = m.into_iter().collect();
-                m.sort_unstable();
-                (b, m)
-            })
-            .collect();
-        parts.sort_unstable();
-        (WholeFacts { documents: docs.len(), frequent, boilerplate }, parts)
+        let mut oversized = BTreeSet::new();
+        for share in &shares {
+            let g = shuffle::group(share, &rules).unwrap();
+            facts.frequent.extend(g.facts.frequent);
+            facts.boilerplate.extend(g.facts.boilerplate.iter().map(|&(s, h)| (names[&s].clone(), h)));
+            oversized.extend(g.facts.oversized);
+            for (route, pairs) in g.wanted {
+                for (m, b) in pairs {
+                    assert_eq!(m % 3, route);
+                    wanted.entry(b).or_default().insert(m);
+                }
+            }
+        }
+        let largest = oversized.iter().map(|o| o.2).max().unwrap_or(0);
+        let parts = wanted.into_iter().map(|(b, m)| (b, m.into_iter().collect())).collect();
+        (facts, parts, (oversized.len(), largest))
     }
 
     #[test]
     fn blocks_together_find_the_whole_scans_pairs_once_each() {
         let docs = corpus(400, 21);
-        let cfg = ScanConfig::default();
+        // Defaults, and rules that make stock phrases frequent and near-duplicate buckets
+        // oversized.
+        let tight = ScanConfig { max_df: 3.0, max_bucket: 2, ..ScanConfig::default() };
+        for cfg in [ScanConfig::default(), tight] {
+            blocks_find_the_scans_pairs(&docs, &cfg);
+        }
+    }
+
+    fn blocks_find_the_scans_pairs(docs: &[PartDoc], cfg: &ScanConfig) {
         let whole_corpus = Corpus {
             docs: docs
                 .iter()
@@ -391,7 +407,7 @@ mod tests {
                 .collect(),
             ..Corpus::default()
         };
-        let scan = crate::scan::scan(&whole_corpus, &whole_corpus.source_ids(), &cfg, &NoProgress);
+        let scan = crate::scan::scan(&whole_corpus, &whole_corpus.source_ids(), cfg, &NoProgress);
         let mut want: Vec<(u64, u64, usize, f64)> = scan
             .pairs
             .iter()
@@ -399,8 +415,11 @@ mod tests {
             .collect();
         want.sort_by_key(|x| (x.0, x.1));
         assert!(want.len() > 100, "the corpus shares text: {}", want.len());
-        for block in [7, 64, 1000] {
-            let (facts, parts) = blocks(&docs, &cfg, block);
+        for (block, batch, reducers) in [(7, 1000, 1), (64, 150, 4), (1000, 33, 7)] {
+            let (facts, parts, (oversized, largest)) = blocks(docs, cfg, block, batch, reducers);
+            assert_eq!(facts.frequent.len(), scan.stats.frequent_anchors, "block {block}");
+            assert_eq!(facts.boilerplate.len(), scan.stats.boilerplate_anchors, "block {block}");
+            assert_eq!((oversized, largest), (scan.stats.oversized_buckets, scan.stats.largest_bucket));
             let frequent: AHashSet<u32> = facts.frequent.iter().copied().collect();
             let mut got = Vec::new();
             let mut candidates = 0;
@@ -408,7 +427,7 @@ mod tests {
                 let part: Vec<PartDoc> = members.iter().map(|&n| docs[n as usize].clone()).collect();
                 let first = members.iter().position(|&n| n >= b * block).unwrap();
                 let end = members.iter().position(|&n| n >= (b + 1) * block).unwrap_or(members.len());
-                let (pairs, stats) = scan_block(part, first, end, &facts, &frequent, &cfg).unwrap();
+                let (pairs, stats) = scan_block(part, first, end, &facts, &frequent, cfg).unwrap();
                 candidates += stats.candidates;
                 got.extend(pairs.into_iter().map(|p| (p.a, p.b, p.words, p.jaccard)));
             }

@@ -1,0 +1,428 @@
+//! The job's shuffle in bytes. Grouping keys is where a cluster job spends its time when every
+//! band key and anchor is a record of its own (a Python tuple per posting, pickled into Spark's
+//! shuffle): hundreds of records per document. Here each task cuts its documents' postings into
+//! one packed blob per reducer ([`postings_blobs`]), Spark moves the blobs, and each reducer
+//! groups its share in one call ([`group`]): the anchors held by more than `max_df` documents, each
+//! source's boilerplate, the oversized buckets, and which documents each block needs.
+//!
+//! Tasks talk to the driver in [frames](write_frame): a tag, a key and a payload, so that binary
+//! blobs travel through the pipes as they are.
+
+use super::{PartDoc, PartKeys};
+use crate::archive::postings::{put_varint, varint};
+use ahash::AHashMap;
+use serde::{Deserialize, Serialize};
+use std::io::{self, Read, Write};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
+
+/// What a frame holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Tag {
+    /// Postings for the reducer named by the key ([`postings_blobs`]).
+    Postings = 0,
+    /// A JSON [`KeysCounts`] of a batch of documents.
+    Counts = 1,
+    /// A reducer's JSON [`GroupFacts`].
+    Facts = 2,
+    /// `(member, block)` pairs as little-endian u64s, for the route named by the key: the blocks
+    /// that need each document.
+    Wanted = 3,
+}
+
+/// Writes one frame: tag (1 byte), key (u64), payload length (u32), all little-endian, then the
+/// payload.
+pub fn write_frame(out: &mut impl Write, tag: Tag, key: u64, payload: &[u8]) -> io::Result<()> {
+    let len = u32::try_from(payload.len()).map_err(|_| io::Error::other("a frame over 4 GiB"))?;
+    out.write_all(&[tag as u8])?;
+    out.write_all(&key.to_le_bytes())?;
+    out.write_all(&len.to_le_bytes())?;
+    out.write_all(payload)
+}
+
+/// Reads one blob as the driver hands it to [`group`]: a u32 little-endian length, then the blob;
+/// `None` at the end of the input, an error when it ends inside a blob.
+pub fn read_blob(input: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
+    let mut len = [0u8; 4];
+    match input.read_exact(&mut len[..1]) {
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        other => other?,
+    }
+    input.read_exact(&mut len[1..])?;
+    let mut blob = vec![0u8; u32::from_le_bytes(len) as usize];
+    input.read_exact(&mut blob)?;
+    Ok(Some(blob))
+}
+
+/// A source as postings name it: the xxh3 of its name (the driver checks that no two names
+/// share one).
+pub fn source_hash(name: &str) -> u64 {
+    xxh3_64(name.as_bytes())
+}
+
+/// Counts of a batch of documents, for the summary and the boilerplate rule.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KeysCounts {
+    /// Documents without a shingle.
+    pub wordless: usize,
+    /// Bytes of text.
+    pub bytes: u64,
+    /// `(name, hash, documents)` of each source in the batch.
+    pub sources: Vec<(String, u64, usize)>,
+}
+
+/// The reducer a band bucket or an anchor goes to.
+fn reducer_of(key: u64, reducers: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize % reducers
+}
+
+fn band_reducer(band: usize, key: u64, reducers: usize) -> usize {
+    reducer_of(key ^ (band as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F), reducers)
+}
+
+/// The postings of `docs` (with their `keys`, in the same order) cut into one blob per reducer
+/// that gets any, as `(reducer, blob)`, and the batch's counts.
+///
+/// A blob: the smallest document number `n0`; the source hashes it names; a line per document
+/// (`n - n0`, source index + 1 or 0); band postings (band, key as 8 bytes, `n - n0`) sorted; anchor
+/// postings (anchor as a difference from the one before, `n - n0`) sorted. Numbers are LEB128
+/// varints.
+pub fn postings_blobs(docs: &[PartDoc], keys: &[PartKeys], reducers: usize) -> (Vec<(usize, Vec<u8>)>, KeysCounts) {
+    let reducers = reducers.max(1);
+    let n0 = docs.iter().map(|d| d.n).min().unwrap_or(0);
+    let mut counts = KeysCounts::default();
+    let mut index: AHashMap<&str, usize> = AHashMap::new();
+    let mut hashes = Vec::new();
+    let mut doc_source = Vec::with_capacity(docs.len());
+    for (d, k) in docs.iter().zip(keys) {
+        counts.bytes += d.text.len() as u64;
+        counts.wordless += k.bands.is_empty() as usize;
+        doc_source.push(d.source.as_deref().map(|name| {
+            *index.entry(name).or_insert_with(|| {
+                hashes.push(source_hash(name));
+                counts.sources.push((name.to_string(), source_hash(name), 0));
+                hashes.len() - 1
+            })
+        }));
+        if let Some(&i) = d.source.as_deref().and_then(|name| index.get(name)) {
+            counts.sources[i].2 += 1;
+        }
+    }
+    let mut bands: Vec<Vec<(usize, u64, u64)>> = vec![Vec::new(); reducers];
+    let mut anchors: Vec<Vec<(u32, u64)>> = vec![Vec::new(); reducers];
+    for k in keys {
+        for (band, &key) in k.bands.iter().enumerate() {
+            bands[band_reducer(band, key, reducers)].push((band, key, k.n - n0));
+        }
+        for &h in &k.anchors {
+            anchors[reducer_of(h as u64, reducers)].push((h, k.n - n0));
+        }
+    }
+    let blobs = bands
+        .into_iter()
+        .zip(anchors)
+        .enumerate()
+        .filter(|(_, (b, a))| !b.is_empty() || !a.is_empty())
+        .map(|(r, (mut b, mut a))| {
+            b.sort_unstable();
+            a.sort_unstable();
+            let mut out = Vec::new();
+            put_varint(&mut out, n0);
+            put_varint(&mut out, hashes.len() as u64);
+            for h in &hashes {
+                out.extend_from_slice(&h.to_le_bytes());
+            }
+            put_varint(&mut out, docs.len() as u64);
+            for (d, s) in docs.iter().zip(&doc_source) {
+                put_varint(&mut out, d.n - n0);
+                put_varint(&mut out, s.map_or(0, |s| s as u64 + 1));
+            }
+            put_varint(&mut out, b.len() as u64);
+            for (band, key, n) in b {
+                put_varint(&mut out, band as u64);
+                out.extend_from_slice(&key.to_le_bytes());
+                put_varint(&mut out, n);
+            }
+            put_varint(&mut out, a.len() as u64);
+            let mut last = 0u32;
+            for (h, n) in a {
+                put_varint(&mut out, (h - last) as u64);
+                put_varint(&mut out, n);
+                last = h;
+            }
+            (r, out)
+        })
+        .collect();
+    (blobs, counts)
+}
+
+/// The rules a reducer groups by: a scan's, for the whole corpus.
+#[derive(Debug, Clone)]
+pub struct GroupRules {
+    /// Documents per block.
+    pub block: u64,
+    /// Routes the wanted lists are cut into (a document's route: its number modulo this).
+    pub routes: u64,
+    /// Buckets with more members than this are oversized.
+    pub max_bucket: usize,
+    /// Anchors held by more documents than this are frequent.
+    pub max_df: usize,
+    /// The boilerplate rule: fewest documents of a source holding an anchor...
+    pub boilerplate_min_docs: usize,
+    /// ... and the share of the source's documents they must be.
+    pub boilerplate_share: f64,
+    /// Documents of each source (by [`source_hash`]) in the whole corpus.
+    pub source_docs: AHashMap<u64, usize>,
+}
+
+/// What one reducer found about the whole corpus.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupFacts {
+    /// Anchors held by more than `max_df` documents.
+    pub frequent: Vec<u32>,
+    /// Boilerplate as (source hash, anchor).
+    pub boilerplate: Vec<(u64, u32)>,
+    /// Oversized buckets as (xxh3-128 of the member list, as two u64s, and its length): the
+    /// driver counts distinct member lists, as the scan does.
+    pub oversized: Vec<(u64, u64, usize)>,
+}
+
+/// What [`group`] gives: the facts, and per route the `(member, block)` pairs, sorted.
+#[derive(Debug, Clone, Default)]
+pub struct Grouped {
+    /// The facts.
+    pub facts: GroupFacts,
+    /// `(route, pairs)` for each route with any.
+    pub wanted: Vec<(u64, Vec<(u64, u64)>)>,
+}
+
+/// A damaged blob.
+fn damaged() -> String {
+    "a postings blob is damaged (cut short or not one of reprint's)".to_string()
+}
+
+/// Groups one reducer's `blobs` (from [`postings_blobs`]): a bucket's members are wanted by every
+/// block that holds one of them (all of them: the part must see whether the bucket is oversized);
+/// an anchor that is not frequent is wanted by every block that holds one of its documents, which
+/// gets its holders up to the block's end (a block keeps the pairs whose later document it holds,
+/// so a later holder is never one of them).
+pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
+    let mut bands: Vec<(usize, u64, u64)> = Vec::new();
+    let mut anchors: Vec<(u32, u64, Option<u64>)> = Vec::new();
+    for blob in blobs {
+        read_postings(blob, &mut bands, &mut anchors).ok_or_else(damaged)?;
+    }
+    bands.sort_unstable();
+    bands.dedup();
+    anchors.sort_unstable();
+    anchors.dedup();
+    let block = rules.block.max(1);
+    let mut wanted: Vec<(u64, u64)> = Vec::new();
+    let mut facts = GroupFacts::default();
+    let mut members: Vec<u64> = Vec::new();
+    let mut blocks: Vec<u64> = Vec::new();
+    for run in bands.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).filter(|r| r.len() > 1) {
+        members.clear();
+        members.extend(run.iter().map(|x| x.2));
+        if members.len() > rules.max_bucket {
+            let bytes: Vec<u8> = members.iter().flat_map(|m| m.to_le_bytes()).collect();
+            let h = xxh3_128(&bytes);
+            facts.oversized.push(((h >> 64) as u64, h as u64, members.len()));
+        }
+        blocks_of(&members, block, &mut blocks);
+        for &b in &blocks {
+            wanted.extend(members.iter().map(|&m| (m, b)));
+        }
+    }
+    let mut per_source: Vec<u64> = Vec::new();
+    for run in anchors.chunk_by(|x, y| x.0 == y.0) {
+        let hash = run[0].0;
+        if run.len() >= rules.boilerplate_min_docs {
+            per_source.clear();
+            per_source.extend(run.iter().filter_map(|x| x.2));
+            per_source.sort_unstable();
+            for s in per_source.chunk_by(|x, y| x == y) {
+                let docs = rules.source_docs.get(&s[0]).copied().unwrap_or(0);
+                if s.len() >= rules.boilerplate_min_docs && s.len() as f64 >= rules.boilerplate_share * docs as f64 {
+                    facts.boilerplate.push((s[0], hash));
+                }
+            }
+        }
+        if run.len() > rules.max_df {
+            facts.frequent.push(hash);
+        } else if run.len() > 1 {
+            members.clear();
+            members.extend(run.iter().map(|x| x.1));
+            blocks_of(&members, block, &mut blocks);
+            for &b in &blocks {
+                let end = (b + 1).saturating_mul(block);
+                wanted.extend(members.iter().take_while(|&&m| m < end).map(|&m| (m, b)));
+            }
+        }
+    }
+    wanted.sort_unstable_by_key(|&(m, b)| (m % rules.routes.max(1), m, b));
+    wanted.dedup();
+    let routes = rules.routes.max(1);
+    let wanted = wanted.chunk_by(|x, y| x.0 % routes == y.0 % routes).map(|r| (r[0].0 % routes, r.to_vec())).collect();
+    Ok(Grouped { facts, wanted })
+}
+
+/// The distinct blocks of `members` (ascending), into `out`.
+fn blocks_of(members: &[u64], block: u64, out: &mut Vec<u64>) {
+    out.clear();
+    out.extend(members.iter().map(|m| m / block));
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// Appends a blob's band postings `(band, key, n)` and anchor postings `(anchor, n, source
+/// hash)`; `None` when it is damaged.
+fn read_postings(
+    blob: &[u8],
+    bands: &mut Vec<(usize, u64, u64)>,
+    anchors: &mut Vec<(u32, u64, Option<u64>)>,
+) -> Option<()> {
+    let at = &mut 0;
+    let n0 = varint(blob, at)?;
+    let sources = varint(blob, at)? as usize;
+    let mut hashes = Vec::with_capacity(sources.min(blob.len() / 8));
+    for _ in 0..sources {
+        hashes.push(u64::from_le_bytes(blob.get(*at..*at + 8)?.try_into().ok()?));
+        *at += 8;
+    }
+    let docs = varint(blob, at)? as usize;
+    let mut source_of: AHashMap<u64, Option<u64>> = AHashMap::with_capacity(docs.min(blob.len()));
+    for _ in 0..docs {
+        let n = varint(blob, at)?;
+        let s = varint(blob, at)? as usize;
+        let hash = match s {
+            0 => None,
+            s => Some(*hashes.get(s - 1)?),
+        };
+        source_of.insert(n, hash);
+    }
+    let count = varint(blob, at)? as usize;
+    bands.reserve(count.min(blob.len()));
+    for _ in 0..count {
+        let band = varint(blob, at)? as usize;
+        let key = u64::from_le_bytes(blob.get(*at..*at + 8)?.try_into().ok()?);
+        *at += 8;
+        bands.push((band, key, n0.checked_add(varint(blob, at)?)?));
+    }
+    let count = varint(blob, at)? as usize;
+    anchors.reserve(count.min(blob.len()));
+    let mut hash = 0u32;
+    for _ in 0..count {
+        hash = hash.checked_add(u32::try_from(varint(blob, at)?).ok()?)?;
+        let n = varint(blob, at)?;
+        anchors.push((hash, n0.checked_add(n)?, *source_of.get(&n)?));
+    }
+    (*at == blob.len()).then_some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(n: u64, source: Option<&str>) -> PartDoc {
+        PartDoc { n, id: format!("d{n}"), text: "x".into(), source: source.map(String::from), date: None, title: None }
+    }
+
+    fn rules(block: u64) -> GroupRules {
+        GroupRules {
+            block,
+            routes: 2,
+            max_bucket: 2,
+            max_df: 3,
+            boilerplate_min_docs: 2,
+            boilerplate_share: 0.5,
+            source_docs: [(source_hash("a"), 3), (source_hash("b"), 10)].into_iter().collect(),
+        }
+    }
+
+    /// Documents 10-15: anchor 7 in 10, 11, 12 (two of source a's three: its boilerplate; one of
+    /// b's ten is not), anchor 9 in every one (frequent; a's boilerplate too), a bucket of 13,
+    /// 14, 15 (oversized).
+    fn postings(reducers: usize) -> Vec<Vec<Vec<u8>>> {
+        let docs: Vec<PartDoc> = [Some("a"), Some("a"), Some("b"), Some("b"), None, Some("a")]
+            .into_iter()
+            .enumerate()
+            .map(|(n, s)| doc(n as u64 + 10, s))
+            .collect();
+        let keys: Vec<PartKeys> = (0..6u64)
+            .map(|i| PartKeys {
+                n: i + 10,
+                bands: if i >= 3 { vec![42, i] } else { vec![i, 1000 + i] },
+                anchors: if i < 3 { vec![7, 9] } else { vec![9] },
+            })
+            .collect();
+        let mut shares = vec![Vec::new(); reducers];
+        for (from, to) in [(0, 4), (4, 6)] {
+            let (blobs, counts) = postings_blobs(&docs[from..to], &keys[from..to], reducers);
+            assert!(counts.sources.iter().all(|(name, hash, _)| *hash == source_hash(name)));
+            for (r, blob) in blobs {
+                shares[r].push(blob);
+            }
+        }
+        shares
+    }
+
+    #[test]
+    fn grouping_finds_frequent_anchors_boilerplate_oversized_buckets_and_parts() {
+        for reducers in [1, 3] {
+            let mut facts = GroupFacts::default();
+            let mut wanted = Vec::new();
+            for share in postings(reducers) {
+                let g = group(&share, &rules(2)).unwrap();
+                facts.frequent.extend(g.facts.frequent);
+                facts.boilerplate.extend(g.facts.boilerplate);
+                facts.oversized.extend(g.facts.oversized);
+                for (route, pairs) in g.wanted {
+                    assert!(pairs.iter().all(|&(m, _)| m % 2 == route));
+                    wanted.extend(pairs);
+                }
+            }
+            wanted.sort_unstable();
+            facts.boilerplate.sort_unstable();
+            assert_eq!(facts.frequent, vec![9]);
+            assert_eq!(facts.boilerplate, vec![(source_hash("a"), 7), (source_hash("a"), 9)]);
+            assert_eq!(facts.oversized.iter().map(|o| o.2).collect::<Vec<_>>(), vec![3]);
+            // Blocks of two: 10-11 (block 5), 12-13 (6), 14-15 (7). Anchor 7 (10, 11, 12): block 5
+            // gets 10 and 11, block 6 all three; the bucket (13, 14, 15): blocks 6 and 7 get all
+            // three.
+            let mut want = vec![(10, 5), (11, 5), (10, 6), (11, 6), (12, 6), (13, 6), (14, 6), (15, 6)];
+            want.extend([(13, 7), (14, 7), (15, 7)]);
+            want.sort_unstable();
+            assert_eq!(wanted, want, "{reducers} reducers");
+        }
+    }
+
+    #[test]
+    fn a_damaged_blob_is_an_error() {
+        let blob = postings(1).remove(0).remove(0);
+        for cut in [1, blob.len() / 2, blob.len() - 1] {
+            assert!(group(&[blob[..cut].to_vec()], &rules(2)).is_err(), "cut at {cut}");
+        }
+        let mut longer = blob.clone();
+        longer.push(0);
+        assert!(group(&[longer], &rules(2)).is_err());
+        assert!(group(&[vec![0xff; 12]], &rules(2)).is_err());
+    }
+
+    #[test]
+    fn frames_and_blobs_read_back() {
+        let mut out = Vec::new();
+        write_frame(&mut out, Tag::Wanted, 7, b"abc").unwrap();
+        assert_eq!(out[0], Tag::Wanted as u8);
+        assert_eq!(u64::from_le_bytes(out[1..9].try_into().unwrap()), 7);
+        assert_eq!(&out[9..13], &3u32.to_le_bytes());
+        assert_eq!(&out[13..], b"abc");
+        let mut input: Vec<u8> = [2u32.to_le_bytes().as_slice(), b"hi", 0u32.to_le_bytes().as_slice()].concat();
+        let reader = &mut input.as_slice();
+        assert_eq!(read_blob(reader).unwrap(), Some(b"hi".to_vec()));
+        assert_eq!(read_blob(reader).unwrap(), Some(Vec::new()));
+        assert_eq!(read_blob(reader).unwrap(), None);
+        input.truncate(5);
+        assert!(read_blob(&mut input.as_slice()).is_err());
+    }
+}
