@@ -7,9 +7,10 @@ writes the records of `reprint scan --format jsonl` into OUT as text part files:
 (`cat OUT/part-*`), they are the single-machine output, byte for byte. The reprint binary is
 shipped to the executors by Spark (`SparkContext.addFile`); it must run there (build it for the
 executors' platform). Scan options (`--threshold`, `--shingle`, `--ocr`, ...) are reprint's own and
-passed through to it. The stages (see `src/part.rs`):
+passed through to it. The stages (see `src/part/`):
 
-1. read and number the documents in input order;
+1. `reprint part read` per partition of the input (the CLI's own JSON Lines reader): every line
+   parsed once, counted in one pass, and the documents numbered in input order;
 2. `reprint part keys` per partition: each document's LSH band keys and anchors, packed into one
    binary blob per reducer (never a Python record per key);
 3. `reprint part group` per reducer, on the blobs Spark shuffled to it: oversized buckets,
@@ -35,9 +36,8 @@ import threading
 import uuid
 from array import array
 
-from pyspark import SparkConf, SparkContext, SparkFiles
+from pyspark import AccumulatorParam, SparkConf, SparkContext, SparkFiles, StorageLevel
 
-BINARY = "reprint"
 
 
 def parse_args(argv):
@@ -51,7 +51,7 @@ def parse_args(argv):
         "--block",
         type=int,
         default=0,
-        help="documents per block (step 4; 0: two blocks per partition, from 2,000 to 100,000 documents each)",
+        help="documents per block (step 4; 0: one block per partition, at least 2,000 documents)",
     )
     ap.add_argument("--partitions", type=int, default=0, help="partitions of each stage (0: Spark's default parallelism)")
     ap.add_argument("--task-threads", type=int, default=1, help="threads of each reprint task")
@@ -65,50 +65,18 @@ def parse_args(argv):
 # ---- reading ------------------------------------------------------------------------------
 
 
-def scalar(value):
-    """A JSON value as reprint reads an id, source, date or title: text as is, numbers and
-    booleans printed, null missing."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, str)):
-        return str(value) if not isinstance(value, str) else value
-    raise ValueError("an object or array where text is expected")
-
-
-def parse_line(raw, first):
-    """One input line (`first`: the file's first, which may open with a byte order mark):
-    ("doc", dict, named) / ("blank",) / ("empty", named) / ("bad", message). An unnamed
-    document's id is filled in with its place once line numbers are known."""
-    if first and raw.startswith("\ufeff"):
-        raw = raw[1:]
-    if not raw.strip():
-        return ("blank",)
-    try:
-        obj = json.loads(raw)
-    except ValueError as e:
-        return ("bad", f"malformed JSON: {e.msg} at column {e.colno}")
-    if not isinstance(obj, dict):
-        return ("bad", "not a JSON object")
-    try:
-        text = obj.get("text")
-        if not isinstance(text, str):
-            return ("bad", "missing text field `text`")
-        doc_id = scalar(obj.get("id"))
-        source = scalar(obj["series"]) if obj.get("series") is not None else scalar(obj.get("source"))
-        doc = {
-            "id": doc_id,
-            "text": text,
-            "source": source,
-            "date": scalar(obj.get("date")),
-            "title": scalar(obj.get("title")),
-        }
-    except ValueError as e:
-        return ("bad", str(e))
-    if not text.strip():
-        return ("empty", bool(doc_id))
-    return ("doc", doc, bool(doc_id))
+def read_line(out):
+    """A line of `reprint part read`: ("doc", id as JSON, fields as JSON, named) / ("empty",
+    named) / ("bad", message) / ("blank",)."""
+    kind = out[:1]
+    if kind == "D":
+        _, id_json, fields = out.split("\t", 2)
+        return ("doc", id_json, fields, id_json != "null")
+    if kind == "E":
+        return ("empty", out[2:] == "1")
+    if kind == "B":
+        return ("bad", out[2:])
+    return ("blank",)
 
 
 def partition_summary(parsed):
@@ -132,16 +100,41 @@ def partition_summary(parsed):
     return lines, docs, empty, bad, shown, unnamed, first_unnamed
 
 
-def read_corpus(sc, inputs, partitions):
-    """The documents as (n, doc) in input order (not yet computed) and the reading problems:
-    every line is parsed once, into a cache, and counted in one pass; lines are numbered from
+class PartitionSummaries(AccumulatorParam):
+    """Partition summaries gathered by partition number."""
+
+    def zero(self, value):
+        return {}
+
+    def addInPlace(self, value1, value2):
+        value1.update(value2)
+        return value1
+
+
+def read_corpus(sc, inputs, partitions, binary):
+    """The documents as (n, id, line for reprint) in input order (not yet computed, from the
+    cached parsed lines) and the reading problems: every line is parsed once by `reprint part
+    read` (the CLI's own reader), into a cache, and counted as it is; lines are numbered from
     the counts of the partitions before."""
     rdds = [sc.textFile(path, minPartitions=partitions or None) for path in inputs]
     place = [(path, i) for path, rdd in zip(inputs, rdds) for i in range(rdd.getNumPartitions())]
-    parsed = sc.union(
-        [rdd.mapPartitionsWithIndex(lambda i, it: ((k, parse_line(raw, i == 0 and k == 0)) for k, raw in enumerate(it))) for rdd in rdds]
-    ).cache()
-    summaries = dict(parsed.mapPartitionsWithIndex(lambda g, it: [(g, partition_summary(it))]).collect())
+    def parse(i, raw):
+        out = run_reprint([binary, "part", "read", *(["--file-start"] if i == 0 else [])], raw)
+        return ((k, read_line(line)) for k, line in enumerate(out))
+
+    # Each partition's counts come back in an accumulator as the cache is filled (keyed by
+    # partition, so a task run twice counts once); what does not fit in memory goes to disk.
+    counted = sc.accumulator({}, PartitionSummaries())
+
+    def summarized(g, items):
+        items = list(items)
+        counted.add({g: partition_summary(items)})
+        return items
+
+    parsed = sc.union([rdd.mapPartitionsWithIndex(parse) for rdd in rdds]).mapPartitionsWithIndex(summarized)
+    parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
+    parsed.count()
+    summaries = counted.value
     line_at, doc_at = [], []
     lines_before, docs_before = {}, 0
     for g, (path, _) in enumerate(place):
@@ -162,13 +155,14 @@ def read_corpus(sc, inputs, partitions):
             unnamed[path] = (count + u, at)
 
     def number(g, items):
+        """(n, id, line for reprint) of each document."""
         n = doc_at[g]
         for k, r in items:
             if r[0] == "doc":
-                doc = r[1]
-                if not r[2]:
-                    doc = {**doc, "id": f"{place[g][0]}:{line_at[g] + k}"}
-                yield n, doc
+                _, id_json, fields, named = r
+                doc_id = json.loads(id_json) if named else f"{place[g][0]}:{line_at[g] + k}"
+                id_json = id_json if named else json.dumps(doc_id, ensure_ascii=False)
+                yield n, doc_id, f'{{"n":{n},"id":{id_json},{fields[1:]}'
                 n += 1
 
     docs = parsed.mapPartitionsWithIndex(number)
@@ -182,12 +176,13 @@ POSTINGS, COUNTS, FACTS, WANTED = 0, 1, 2, 3
 
 
 def start_reprint(args, chunks):
-    """Starts the shipped reprint with `args`, feeding it `chunks` (bytes) on stdin from a
+    """Starts the shipped reprint with `args` (the first: the binary's name, as Spark ships
+    it), feeding it `chunks` (bytes) on stdin from a
     thread; returns the process and a function that waits for it and raises on failure."""
-    binary = SparkFiles.get(BINARY)
+    binary = SparkFiles.get(args[0])
     if not os.access(binary, os.X_OK):
         os.chmod(binary, 0o755)
-    proc = subprocess.Popen([binary, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([binary, *args[1:]], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     failure = []
     # stderr is drained as it comes, so that a chatty task cannot block on a full pipe.
     err = []
@@ -216,7 +211,7 @@ def start_reprint(args, chunks):
         drain.join()
         message = b"".join(err).decode("utf-8", "replace").strip()
         if proc.wait() != 0 or failure:
-            raise RuntimeError(f"reprint {' '.join(args[:2])} failed ({proc.returncode}): {message} {failure}")
+            raise RuntimeError(f"reprint {' '.join(args[1:3])} failed ({proc.returncode}): {message} {failure}")
 
     return proc, finish
 
@@ -240,11 +235,11 @@ def run_frames(args, chunks):
         if not head:
             break
         if len(head) < 13:
-            raise RuntimeError(f"reprint {' '.join(args[:2])}: output cut inside a frame")
+            raise RuntimeError(f"reprint {' '.join(args[1:3])}: output cut inside a frame")
         tag, key, size = struct.unpack("<BQI", head)
         payload = read(size)
         if len(payload) < size:
-            raise RuntimeError(f"reprint {' '.join(args[:2])}: output cut inside a frame")
+            raise RuntimeError(f"reprint {' '.join(args[1:3])}: output cut inside a frame")
         yield tag, key, payload
     finish()
 
@@ -275,27 +270,29 @@ def duplicate_ids(ids, parts):
     )
 
 
-def doc_postings(lines, scan_args, reducers):
+def doc_postings(lines, scan_args, reducers, binary):
     """Step 2: every document's band keys and anchors, from reprint on the executors, as frames:
     a postings blob per batch of documents and reducer, and each batch's counts."""
-    args = ["part", "keys", "--reducers", str(reducers), *scan_args]
+    args = [binary, "part", "keys", "--reducers", str(reducers), *scan_args]
     return lines.mapPartitions(lambda it: run_frames(args, (line.encode("utf-8") + b"\n" for _, line in it)))
 
 
 def batch_counts(frames):
-    """The counts of every batch, summed: documents without words, bytes, and the documents of
-    each source as {hash: (name, documents)} (two names with one hash are an error)."""
-    wordless, size, sources = 0, 0, {}
+    """The counts of every batch, summed: documents without words, bytes of text, bytes of
+    postings, and the documents of each source as {hash: (name, documents)} (two names with one
+    hash are an error)."""
+    wordless, size, shuffled, sources = 0, 0, 0, {}
     for payload in frames.filter(lambda f: f[0] == COUNTS).map(lambda f: f[2]).collect():
         counts = json.loads(payload)
         wordless += counts["wordless"]
         size += counts["bytes"]
+        shuffled += counts["postings_bytes"]
         for name, hash_, docs in counts["sources"]:
             known, total = sources.get(hash_, (name, 0))
             if known != name:
                 raise RuntimeError(f"sources {known!r} and {name!r} share a hash; rename one")
             sources[hash_] = (name, total + docs)
-    return wordless, size, sources
+    return wordless, size, shuffled, sources
 
 
 def group_keys(frames, reducers, group_args, sources_name):
@@ -313,7 +310,7 @@ def group_keys(frames, reducers, group_args, sources_name):
         .map(lambda f: (f[1], f[2]))
         .partitionBy(reducers, lambda r: r)
         .mapPartitions(lambda it: run_frames([*group_args, "--sources", SparkFiles.get(sources_name)], blobs(it)))
-        .cache()
+        .persist(StorageLevel.MEMORY_AND_DISK)
     )
     facts = grouped.filter(lambda f: f[0] == FACTS).map(lambda f: json.loads(f[2])).collect()
     wanted = grouped.filter(lambda f: f[0] == WANTED).map(lambda f: (f[1], f[2]))
@@ -358,31 +355,21 @@ def route_docs(lines, wanted, routes, block):
     return wanted.union(keyed).partitionBy(routes, lambda q: q).mapPartitions(route)
 
 
-def block_lines(b, members, block):
-    """A block's lines for `reprint part scan`: its header, then its part's documents in order."""
-    lo, hi = b * block, (b + 1) * block
-    first = next(i for i, (n, _) in enumerate(members) if n >= lo)
-    end = next((i for i, (n, _) in enumerate(members) if n >= hi), len(members))
-    yield json.dumps({"first_new": first, "end_new": end, "docs": len(members)})
-    for _, line in members:
-        yield line
-
-
-def scan_blocks(routed, parts, block, scan_args, facts_name):
-    """Step 4: every block's part scanned where it meets; its pairs as (a, b, jaccard,
+def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary):
+    """Step 4: every block's part scanned where it meets (a partition per block, streamed to
+    reprint as it comes: reprint puts the part in order); its pairs as (a, b, jaccard,
     containment, words, near, record) and its counts."""
-    args = ["part", "scan", *scan_args]
+    args = [binary, "part", "scan", *scan_args]
 
-    def scan_partition(items):
-        items = sorted(items, key=lambda x: (x[0], x[1][0]))
-        lines = (
-            line
-            for b, members in itertools.groupby(items, key=lambda x: x[0])
-            for line in block_lines(b, [m for _, m in members], block)
-        )
+    def scan_partition(b, items):
+        head = [f"#block\t{b * block}\t{(b + 1) * block}"]
+        lines = itertools.chain(head, (line for _, (_, line) in items))
         yield from run_reprint([*args, "--whole", SparkFiles.get(facts_name)], lines)
 
-    found = routed.partitionBy(parts, lambda b: b).mapPartitions(scan_partition).cache()
+    # A block's output is spread over `parts` partitions before it is kept: one block's pairs
+    # and passages can be gigabytes, more than one cached piece may be.
+    found = routed.partitionBy(blocks, lambda b: b).mapPartitionsWithIndex(scan_partition).repartition(parts)
+    found = found.persist(StorageLevel.MEMORY_AND_DISK)
     stats = found.filter(lambda l: l.startswith("#stats\t")).map(lambda l: json.loads(l[7:])).collect()
     pairs = (
         found.filter(lambda l: not l.startswith("#"))
@@ -446,7 +433,7 @@ def pair_records(pairs, cluster_of, parts):
     near = pairs.filter(lambda p: p[5]).map(lambda p: (p[0], p)).join(cluster_of, parts).values()
     others = pairs.filter(lambda p: not p[5]).map(lambda p: (p, None))
     # Cached: sortByKey samples its input in a job of its own before it sorts it.
-    keyed = near.union(others).map(placed).cache()
+    keyed = near.union(others).map(placed).persist(StorageLevel.MEMORY_AND_DISK)
     return keyed.sortByKey(numPartitions=parts).values()
 
 
@@ -466,10 +453,12 @@ def main(argv=None):
 
 
 def auto_block(documents, parts):
-    """Documents per block when not given: two blocks per partition, so that both halves of each
-    core's share keep it busy, but at least 2,000 (a block's own documents should outnumber the
-    earlier ones it is sent) and at most 100,000 (a part is scanned in one task's memory)."""
-    return min(max(-(-documents // (2 * parts)), 2000), 100_000)
+    """Documents per block when not given: one block per partition, at least 2,000. A block's
+    part holds its own documents and every earlier one that shares a key with them; where
+    coincidental anchors link most documents (as in synthetic text), blocks scan about
+    documents * (blocks + 1) / 2 documents in all, so fewer, larger blocks do less work, and a
+    block's memory is that of a scan of its part."""
+    return max(-(-documents // parts), 2000)
 
 
 def fail(messages):
@@ -486,7 +475,9 @@ def run(sc, args, scan_options):
 
 
 def job(sc, args, scan_options, facts_dir):
-    """`run`, keeping its files in `facts_dir`."""
+    """`run`, keeping its files in `facts_dir`. What the job keeps between stages that may be
+    large (parsed lines, postings, pairs) is kept in memory and on disk where memory runs out:
+    Spark would otherwise drop it and compute it again."""
     parts = args.partitions or sc.defaultParallelism
     reprint = os.path.abspath(args.reprint)
 
@@ -498,12 +489,13 @@ def job(sc, args, scan_options, facts_dir):
         print(check.stderr.strip(), file=sys.stderr)
         return 2
     sc.addFile(reprint)
+    binary = os.path.basename(reprint)
     # Functions of this module travel by name when it is imported (tests, notebooks): ship it.
     sc.addPyFile(os.path.abspath(__file__))
     scan_args = [*scan_options, "--threads", str(args.task_threads)]
 
     # 1. reading
-    docs, bad, empty, unnamed, parsed = read_corpus(sc, args.inputs, args.partitions)
+    docs, bad, empty, unnamed, parsed = read_corpus(sc, args.inputs, args.partitions, binary)
     bad_count, bad_shown = bad
     if bad_count and not args.skip_bad_lines:
         return fail([f"{m} (use --skip-bad-lines to skip such lines)" for m in bad_shown])
@@ -511,12 +503,12 @@ def job(sc, args, scan_options, facts_dir):
         print(f"reprint: warning: {m}; line skipped", file=sys.stderr)
     if bad_count > len(bad_shown):
         print(f"reprint: warning: {bad_count - len(bad_shown)} more malformed lines skipped", file=sys.stderr)
-    # Each document's line for reprint, made once; its id apart for the checks and the clusters.
-    rows = docs.map(lambda x: (x[0], x[1]["id"], doc_line(x[0], x[1]))).cache()
+    # Each document's line for reprint is made from the cached parsed lines where it is needed;
+    # its id is kept apart for the checks and the clusters.
+    rows = docs
     ids = rows.map(lambda r: (r[0], r[1])).cache()
     dups = duplicate_ids(ids, parts).cache()
     dropped = dups.map(lambda x: len(x[1]) - 1).sum() if not dups.isEmpty() else 0
-    parsed.unpersist()
     if dropped and not args.dedupe_ids:
         shown = dups.take(10)
         return fail([f'duplicate document id "{i}" (documents {ns[0]} and {ns[1]} in input order; use --dedupe-ids to keep the first)' for i, ns in shown])
@@ -524,7 +516,7 @@ def job(sc, args, scan_options, facts_dir):
         later = set(dups.flatMap(lambda x: x[1][1:]).collect())
         print(f"reprint: warning: {dropped} documents repeating an earlier id dropped", file=sys.stderr)
         kept = rows.filter(lambda r: r[0] not in later).zipWithIndex()
-        rows = kept.map(lambda x: (x[1], x[0][1], renumbered(x[0][2], x[1]))).cache()
+        rows = kept.map(lambda x: (x[1], x[0][1], renumbered(x[0][2], x[1]))).persist(StorageLevel.MEMORY_AND_DISK)
         ids = rows.map(lambda r: (r[0], r[1])).cache()
     n_docs = ids.count()
     if n_docs == 0:
@@ -540,14 +532,14 @@ def job(sc, args, scan_options, facts_dir):
 
     # 2 and 3. postings, grouped by reducers; the counts of sources first (the boilerplate rule
     # needs each source's size).
-    frames = doc_postings(lines, scan_args, parts).cache()
-    wordless, n_bytes, sources = batch_counts(frames)
+    frames = doc_postings(lines, scan_args, parts, binary).persist(StorageLevel.MEMORY_AND_DISK)
+    wordless, n_bytes, shuffled, sources = batch_counts(frames)
     sources_name = f"sources-{uuid.uuid4().hex}.json"
     sources_path = os.path.join(facts_dir, sources_name)
     with open(sources_path, "w", encoding="utf-8") as f:
         json.dump(sorted((h, docs) for h, (_, docs) in sources.items()), f)
     sc.addFile(sources_path)
-    group_args = ["part", "group", *scan_options, "--documents", str(n_docs), "--block", str(block), "--routes", str(parts)]
+    group_args = [binary, "part", "group", *scan_options, "--documents", str(n_docs), "--block", str(block), "--routes", str(parts)]
     facts, wanted = group_keys(frames, parts, group_args, sources_name)
     frequent, boilerplate, oversized, largest = merge_facts(facts, sources)
     routed = route_docs(lines, wanted, parts, block)
@@ -559,12 +551,12 @@ def job(sc, args, scan_options, facts_dir):
     with open(facts_path, "w", encoding="utf-8") as f:
         json.dump({"documents": n_docs, "frequent": frequent, "boilerplate": boilerplate}, f, ensure_ascii=False)
     sc.addFile(facts_path)
-    pairs, block_totals = scan_blocks(routed, parts, block, scan_args, facts_name)
-    pairs = pairs.cache()
+    pairs, block_totals = scan_blocks(routed, -(-n_docs // block), block, parts, scan_args, facts_name, binary)
+    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
 
     # 5. clusters and order
     numbered, cluster_of, clusters = clusters_of(ids, pairs, parts)
-    ordered = pair_records(pairs, cluster_of, parts).cache()
+    ordered = pair_records(pairs, cluster_of, parts).persist(StorageLevel.MEMORY_AND_DISK)
     n_pairs, n_clusters = ordered.count(), numbered.count()
     counts = {
         "documents": n_docs,
@@ -589,8 +581,11 @@ def job(sc, args, scan_options, facts_dir):
         [reprint, "part", "summary", *scan_options], input=json.dumps(counts), check=True, capture_output=True, text=True
     ).stdout.rstrip("\n")
     sc.parallelize([summary], 1).union(ordered).union(clusters).saveAsTextFile(args.out)
+    for kept in (parsed, frames, pairs, ordered):
+        kept.unpersist()
     print(
-        f"reprint: {n_docs} documents ({block_totals['part_documents']} sent to {block_totals['blocks']} blocks): "
+        f"reprint: {n_docs} documents ({shuffled / 1e6:.1f} MB of postings shuffled; "
+        f"{block_totals['part_documents']} sent to {block_totals['blocks']} blocks): "
         f"{n_pairs} pairs, {n_clusters} clusters written to {args.out}",
         file=sys.stderr,
     )

@@ -6,8 +6,9 @@
 use super::scan::ScanOptions;
 use super::{fail, set_threads};
 use reprint::config::ScanConfig;
+use reprint::corpus::{read_job_line, CorpusBuilder, Doc, JobLine, DEFAULT_SPILL_OVER_MB};
 use reprint::part::shuffle::{self, GroupRules, Tag};
-use reprint::part::{check_config, keys, scan_block, settings, summary, PartDoc, SummaryCounts, WholeFacts};
+use reprint::part::{check_config, keys, scan_corpus, settings, summary, PartDoc, SummaryCounts, WholeFacts};
 use serde::Deserialize;
 use std::io::{self, BufRead, BufWriter, Write};
 use std::path::PathBuf;
@@ -16,6 +17,11 @@ use std::process::ExitCode;
 /// Subcommands of `reprint part`.
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
+    /// Read JSON Lines as the CLI does, one output line per input line: `D<TAB>ID<TAB>DOC` for a
+    /// document (ID as JSON, null when the line names none; DOC its fields as JSON, without id),
+    /// `E<TAB>1` or `E<TAB>0` for an empty text (whether named), `B<TAB>MESSAGE` for a malformed
+    /// line, `-` for a blank one.
+    Read(ReadArgs),
     /// Band keys and anchors of documents: `{"n","id","text",...}` lines in; out, frames of
     /// postings blobs (one per reducer that gets any) and the batches' counts.
     Keys(KeysArgs),
@@ -23,14 +29,22 @@ pub enum Command {
     /// frame of facts (frequent anchors, boilerplate, oversized buckets) and one of wanted
     /// `(member, block)` pairs per route.
     Group(GroupArgs),
-    /// Scan blocks: a `{"first_new","end_new","docs"}` line, then that many document lines, for
-    /// each block; out, a line per pair (`a b jaccard containment words near record`, tab
-    /// separated) and a `#stats` line per block.
+    /// Scan blocks: for each, a `#block<TAB>FIRST<TAB>END` line (the numbers of the block's own
+    /// documents), then its part's document lines in any order; out, a line per pair (`a
+    /// b jaccard containment words near record`, tab separated) and a `#stats` line per block.
     Scan(ScanArgs),
     /// The settings the driver groups keys by, for `--documents N` documents, as JSON.
     Settings(SettingsArgs),
     /// The summary record from the job's counts (JSON on stdin).
     Summary(SummaryArgs),
+}
+
+/// Options of `reprint part read`.
+#[derive(clap::Args, Debug)]
+pub struct ReadArgs {
+    /// The input's first line is its file's first (which may open with a byte order mark).
+    #[arg(long)]
+    file_start: bool,
 }
 
 /// Options of `reprint part summary`.
@@ -90,6 +104,10 @@ pub struct ScanArgs {
     /// The facts about the whole corpus (documents, frequent anchors, boilerplate), as JSON.
     #[arg(long, value_name = "FILE")]
     whole: PathBuf,
+    /// Once a part's texts pass this many MB, later ones wait in an unlinked temporary file in
+    /// TMPDIR (0: always).
+    #[arg(long, default_value_t = DEFAULT_SPILL_OVER_MB, value_name = "MB")]
+    spill_over: u64,
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 1)]
     threads: usize,
@@ -97,12 +115,20 @@ pub struct ScanArgs {
 
 /// Runs `reprint part`.
 pub fn run(command: Command) -> ExitCode {
+    if let Command::Read(a) = &command {
+        let out = &mut BufWriter::new(io::stdout().lock());
+        return match run_read(a.file_start, out).and_then(|()| out.flush().map_err(|e| format!("cannot write: {e}"))) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        };
+    }
     let (scan, threads) = match &command {
         Command::Keys(a) => (&a.scan, a.threads),
         Command::Group(a) => (&a.scan, 1),
         Command::Scan(a) => (&a.scan, a.threads),
         Command::Settings(a) => (&a.scan, 1),
         Command::Summary(a) => (&a.scan, 1),
+        Command::Read(_) => unreachable!("read before"),
     };
     let cfg = scan.config();
     if let Err(e) = check_config(&cfg).and_then(|()| set_threads(threads, true)) {
@@ -112,8 +138,9 @@ pub fn run(command: Command) -> ExitCode {
     let done = match command {
         Command::Keys(a) => run_keys(&cfg, a.reducers, out),
         Command::Group(a) => run_group(&a, &cfg, out),
-        Command::Scan(a) => run_scan(&a.whole, &cfg, out),
+        Command::Scan(a) => run_scan(&a.whole, a.spill_over.saturating_mul(1_000_000), &cfg, out),
         Command::Settings(a) => write_json(out, &settings(&cfg, a.documents)),
+        Command::Read(_) => unreachable!("read before"),
         Command::Summary(_) => serde_json::from_reader(io::stdin().lock())
             .map_err(|e| format!("stdin: {e}"))
             .and_then(|counts: SummaryCounts| write_json(out, &summary(&cfg, &counts))),
@@ -122,6 +149,41 @@ pub fn run(command: Command) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
     }
+}
+
+/// A document's fields as `part read` writes them (its number and id are the driver's to add).
+#[derive(serde::Serialize)]
+struct ReadDoc<'a> {
+    text: &'a str,
+    source: Option<&'a str>,
+    date: Option<&'a str>,
+    title: Option<&'a str>,
+}
+
+fn run_read(file_start: bool, out: &mut impl Write) -> Result<(), String> {
+    let write = |e: io::Error| format!("cannot write: {e}");
+    for (i, line) in io::stdin().lock().lines().enumerate() {
+        let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
+        match read_job_line(&line, file_start && i == 0) {
+            JobLine::Doc(id, d) => {
+                out.write_all(b"D\t").map_err(write)?;
+                serde_json::to_writer(&mut *out, &id).map_err(|e| format!("cannot write: {e}"))?;
+                out.write_all(b"\t").map_err(write)?;
+                let fields = ReadDoc {
+                    text: &d.text,
+                    source: d.source.as_deref(),
+                    date: d.date.as_deref(),
+                    title: d.title.as_deref(),
+                };
+                serde_json::to_writer(&mut *out, &fields).map_err(|e| format!("cannot write: {e}"))?;
+            }
+            JobLine::Empty(named) => write!(out, "E\t{}", named as u8).map_err(write)?,
+            JobLine::Bad(message) => write!(out, "B\t{}", message.replace(['\n', '\r'], " ")).map_err(write)?,
+            JobLine::Blank => out.write_all(b"-").map_err(write)?,
+        }
+        out.write_all(b"\n").map_err(write)?;
+    }
+    Ok(())
 }
 
 /// Documents read at a time by `keys`.
@@ -189,32 +251,42 @@ fn run_group(a: &GroupArgs, cfg: &ScanConfig, out: &mut impl Write) -> Result<()
     Ok(())
 }
 
-/// The line that opens a block.
-#[derive(Deserialize)]
-struct BlockHeader {
-    first_new: usize,
-    end_new: usize,
-    docs: usize,
+/// The numbers of a block's documents, from the line that opens it: `#block\tFIRST\tEND`.
+fn block_header(line: &str) -> Option<(u64, u64)> {
+    let mut fields = line.strip_prefix("#block\t")?.split('\t');
+    let range = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
+    fields.next().is_none().then_some(range)
 }
 
-fn run_scan(whole: &PathBuf, cfg: &ScanConfig, out: &mut impl Write) -> Result<(), String> {
+fn run_scan(whole: &PathBuf, spill_over: u64, cfg: &ScanConfig, out: &mut impl Write) -> Result<(), String> {
     let facts: WholeFacts = std::fs::read(whole)
         .map_err(|e| format!("{}: {e}", whole.display()))
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("{}: {e}", whole.display())))?;
     let frequent: ahash::AHashSet<u32> = facts.frequent.iter().copied().collect();
     let write = |e: io::Error| format!("cannot write: {e}");
-    let mut lines = io::stdin().lock().lines().enumerate();
+    let mut lines = io::stdin().lock().lines().enumerate().peekable();
     while let Some((i, line)) = lines.next() {
         let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
-        let header: BlockHeader = parse(&line, i + 1)?;
-        let mut docs = Vec::with_capacity(header.docs);
-        for _ in 0..header.docs {
-            let (j, line) =
-                lines.next().ok_or_else(|| format!("stdin ends inside the block that starts at line {}", i + 1))?;
+        let (first, end) = block_header(&line)
+            .ok_or_else(|| format!("stdin line {}: a block opens with `#block<TAB>FIRST<TAB>END`", i + 1))?;
+        // Texts past `spill_over` wait in a temporary file, as the scan's do.
+        let mut part = CorpusBuilder::new(Some(spill_over));
+        let mut numbers = Vec::new();
+        while let Some((j, line)) = lines.next_if(|(_, l)| l.as_ref().map_or(true, |l| !l.starts_with("#block\t"))) {
             let line = line.map_err(|e| format!("stdin line {}: {e}", j + 1))?;
-            docs.push(parse::<PartDoc>(&line, j + 1)?);
+            let doc = parse::<PartDoc>(&line, j + 1)?;
+            numbers.push(doc.n);
+            part.push(doc.into_doc()).map_err(|e| format!("temporary file: {e}"))?;
         }
-        let (pairs, stats) = scan_block(docs, header.first_new, header.end_new, &facts, &frequent, cfg)
+        let mut corpus = part.finish().map_err(|e| format!("temporary file: {e}"))?;
+        // In order of number (the job sends a part as it comes); a number twice is refused below.
+        let mut order: Vec<(u64, Doc)> = numbers.into_iter().zip(std::mem::take(&mut corpus.docs)).collect();
+        order.sort_by_key(|(n, _)| *n);
+        let (numbers, docs): (Vec<u64>, Vec<Doc>) = order.into_iter().unzip();
+        corpus.docs = docs;
+        let first_new = numbers.partition_point(|&n| n < first);
+        let end_new = numbers.partition_point(|&n| n < end);
+        let (pairs, stats) = scan_corpus(corpus, &numbers, first_new, end_new, &facts, &frequent, cfg)
             .map_err(|e| format!("block at stdin line {}: {e}", i + 1))?;
         for p in pairs {
             write!(out, "{}\t{}\t{}\t{}\t{}\t{}\t", p.a, p.b, p.jaccard, p.containment, p.words, p.near as u8)
@@ -233,4 +305,17 @@ fn run_scan(whole: &PathBuf, cfg: &ScanConfig, out: &mut impl Write) -> Result<(
 fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), String> {
     serde_json::to_writer(&mut *out, value).map_err(|e| format!("cannot write: {e}"))?;
     out.write_all(b"\n").map_err(|e| format!("cannot write: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::block_header;
+
+    #[test]
+    fn a_block_header_names_its_numbers() {
+        assert_eq!(block_header("#block\t2000\t4000"), Some((2000, 4000)));
+        for bad in ["#block\t2000", "#block\t1\t2\t3", "#block\tx\t2", "{\"n\":1}", "#stats\t1\t2"] {
+            assert_eq!(block_header(bad), None, "{bad}");
+        }
+    }
 }

@@ -246,6 +246,32 @@ fn parse_line(line: &str, origin: Origin, fields: &Fields) -> Parsed {
     Parsed::Doc(Doc::new(id, source, date, title, text, origin), named)
 }
 
+/// One JSON Lines line as a cluster job reads it (`reprint part read`): by the CLI's rules, with
+/// the default fields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobLine {
+    /// A document; its id is `None` when the line names none (the job names it `FILE:LINE`).
+    Doc(Option<String>, Box<Doc>),
+    /// A document whose text is empty or white space, skipped as the CLI skips it; whether the
+    /// line named an id.
+    Empty(bool),
+    /// A blank line.
+    Blank,
+    /// A malformed line: what is wrong with it.
+    Bad(String),
+}
+
+/// Reads one line of a JSON Lines file as [`JobLine`]; `first_of_file` strips a byte order mark.
+pub fn read_job_line(line: &str, first_of_file: bool) -> JobLine {
+    let line = if first_of_file { line.strip_prefix('\u{feff}').unwrap_or(line) } else { line };
+    match parse_line(line, Origin::default(), &Fields::default()) {
+        Parsed::Blank => JobLine::Blank,
+        Parsed::Bad(message) => JobLine::Bad(message),
+        Parsed::Doc(d, named) if d.text.trim().is_empty() => JobLine::Empty(named),
+        Parsed::Doc(d, named) => JobLine::Doc(named.then(|| d.id.clone()), Box::new(d)),
+    }
+}
+
 /// A plain JSON Lines input file kept open, so that texts moved out of memory are read again
 /// from their own lines (and parsed again) instead of being written to a temporary file.
 #[derive(Debug)]
@@ -430,6 +456,23 @@ mod tests {
 
     fn parse(line: &str) -> Parsed {
         parse_line(line, Origin { path: "f.jsonl".into(), line: Some(3) }, &Fields::default())
+    }
+
+    #[test]
+    fn a_job_reads_lines_as_the_cli_does() {
+        let doc = read_job_line("\u{feff}{\"id\": \"a\", \"series\": \"s\", \"text\": \"hi there\"}", true);
+        let JobLine::Doc(Some(id), d) = doc else { panic!("a named document: {doc:?}") };
+        assert_eq!((id.as_str(), d.source.as_deref(), d.text.as_str()), ("a", Some("s"), "hi there"));
+        // A byte order mark is the file's first line's only.
+        assert!(matches!(read_job_line("\u{feff}{\"text\": \"x\"}", false), JobLine::Bad(_)));
+        assert!(matches!(read_job_line("{\"id\": \"\", \"text\": \"x\"}", false), JobLine::Doc(None, _)));
+        assert_eq!(read_job_line("{\"id\": \"b\", \"text\": \" \\n\"}", false), JobLine::Empty(true));
+        assert_eq!(read_job_line("{\"text\": \"\"}", false), JobLine::Empty(false));
+        assert_eq!(read_job_line("   ", false), JobLine::Blank);
+        let JobLine::Bad(message) = read_job_line("{\"id\": 1}", false) else { panic!("no text") };
+        assert_eq!(message, "missing text field `text`");
+        let JobLine::Bad(message) = read_job_line("{\"text\": ", false) else { panic!("cut short") };
+        assert!(message.starts_with("malformed JSON at column"), "{message}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ use std::fmt;
 
 pub use html::html_to_text;
 pub use jsonl::Fields;
+pub use jsonl::{read_job_line, JobLine};
 
 /// Texts read past this many MB leave memory by default (`--spill-over`; see
 /// [`ReadOptions::spill_over`]).
@@ -303,6 +304,52 @@ pub struct Corpus {
     /// Plain JSON Lines inputs kept open: texts moved out of memory are read again from their
     /// lines (see [`Stored::Line`]), and only other texts go to the temporary file.
     pub input_lines: Vec<InputLines>,
+}
+
+/// A corpus built one document at a time (a cluster job's part): once `limit` bytes of text are
+/// held, later texts go to an unlinked temporary file, as reading files does past
+/// `--spill-over`.
+#[derive(Debug)]
+pub struct CorpusBuilder {
+    corpus: Corpus,
+    held: u64,
+    limit: Option<u64>,
+    spilling: Option<spill::SpillWriter>,
+}
+
+impl CorpusBuilder {
+    /// An empty corpus that holds at most `limit` bytes of text in memory (`None`: all).
+    pub fn new(limit: Option<u64>) -> Self {
+        CorpusBuilder { corpus: Corpus::default(), held: 0, limit, spilling: None }
+    }
+
+    /// Adds `doc`, moving its text out of memory once the limit is passed.
+    pub fn push(&mut self, mut doc: Doc) -> std::io::Result<()> {
+        self.held += doc.text.len() as u64;
+        if self.limit.is_some_and(|limit| self.held > limit) {
+            if self.spilling.is_none() {
+                self.spilling = Some(spill::SpillWriter::create()?);
+            }
+            if let Some(w) = &mut self.spilling {
+                doc.stored = Some(Stored::Spill(w.push(&mut doc.text)?));
+            }
+        }
+        self.corpus.docs.push(doc);
+        Ok(())
+    }
+
+    /// The documents pushed so far.
+    pub fn docs(&self) -> &[Doc] {
+        &self.corpus.docs
+    }
+
+    /// The corpus, its moved texts readable.
+    pub fn finish(mut self) -> std::io::Result<Corpus> {
+        if let Some(w) = self.spilling.take() {
+            self.corpus.spill_file = Some(Arc::new(w.finish()?));
+        }
+        Ok(self.corpus)
+    }
 }
 
 impl Corpus {

@@ -135,19 +135,40 @@ pub fn scan_block(
     frequent: &ahash::AHashSet<u32>,
     cfg: &ScanConfig,
 ) -> Result<(Vec<PartPair>, BlockStats)> {
-    if first_new > end_new || end_new > docs.len() || docs.windows(2).any(|w| w[0].n >= w[1].n) {
+    let numbers: Vec<u64> = docs.iter().map(|d| d.n).collect();
+    let corpus = Corpus { docs: docs.into_iter().map(PartDoc::into_doc).collect(), ..Corpus::default() };
+    scan_corpus(corpus, &numbers, first_new, end_new, facts, frequent, cfg)
+}
+
+impl PartDoc {
+    /// The document as a corpus holds it.
+    pub fn into_doc(self) -> Doc {
+        Doc::new(self.id, self.source, self.date, self.title, self.text, Origin { path: "part".into(), line: None })
+    }
+}
+
+/// [`scan_block`] of a part already made a corpus (its texts may be out of memory), `numbers[i]`
+/// being document `i`'s number.
+pub fn scan_corpus(
+    corpus: Corpus,
+    numbers: &[u64],
+    first_new: usize,
+    end_new: usize,
+    facts: &WholeFacts,
+    frequent: &ahash::AHashSet<u32>,
+    cfg: &ScanConfig,
+) -> Result<(Vec<PartPair>, BlockStats)> {
+    if first_new > end_new
+        || end_new > corpus.docs.len()
+        || numbers.len() != corpus.docs.len()
+        || numbers.windows(2).any(|w| w[0] >= w[1])
+    {
         return Err(Error::Option(format!(
             "a block needs documents in ascending number and its range inside them (got {first_new}..{end_new} of {})",
-            docs.len()
+            corpus.docs.len()
         )));
     }
-    let numbers: Vec<u64> = docs.iter().map(|d| d.n).collect();
-    let part_documents = docs.len();
-    let origin = Origin { path: "part".into(), line: None };
-    let corpus = Corpus {
-        docs: docs.into_iter().map(|d| Doc::new(d.id, d.source, d.date, d.title, d.text, origin.clone())).collect(),
-        ..Corpus::default()
-    };
+    let part_documents = corpus.docs.len();
     let sources = corpus.source_ids();
     let mut local: ahash::AHashMap<&str, u32> = ahash::AHashMap::new();
     for (d, s) in corpus.docs.iter().zip(&sources) {
@@ -435,6 +456,24 @@ mod tests {
             assert_eq!(got, want, "block {block}");
             assert_eq!(candidates, scan.stats.lsh_candidates, "block {block}");
         }
+    }
+
+    #[test]
+    fn a_part_whose_texts_wait_on_disk_gives_the_same_pairs() {
+        let docs = corpus(150, 5);
+        let numbers: Vec<u64> = docs.iter().map(|d| d.n).collect();
+        let cfg = ScanConfig::default();
+        let facts = WholeFacts { documents: docs.len(), ..WholeFacts::default() };
+        let (held, _) = scan_block(docs.clone(), 40, 150, &facts, &AHashSet::new(), &cfg).unwrap();
+        let mut part = crate::corpus::CorpusBuilder::new(Some(10_000));
+        for d in docs {
+            part.push(d.into_doc()).unwrap();
+        }
+        assert!(part.docs().iter().filter(|d| d.stored.is_some()).count() > 100, "most texts moved out");
+        let corpus = part.finish().unwrap();
+        let (spilled, _) = scan_corpus(corpus, &numbers, 40, 150, &facts, &AHashSet::new(), &cfg).unwrap();
+        assert!(held.len() > 10, "{} pairs", held.len());
+        assert_eq!(held, spilled);
     }
 
     #[test]

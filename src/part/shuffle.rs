@@ -69,6 +69,8 @@ pub struct KeysCounts {
     pub bytes: u64,
     /// `(name, hash, documents)` of each source in the batch.
     pub sources: Vec<(String, u64, usize)>,
+    /// Bytes of the batch's postings blobs (what the job shuffles).
+    pub postings_bytes: u64,
 }
 
 /// The reducer a band bucket or an anchor goes to.
@@ -152,7 +154,8 @@ pub fn postings_blobs(docs: &[PartDoc], keys: &[PartKeys], reducers: usize) -> (
             }
             (r, out)
         })
-        .collect();
+        .collect::<Vec<_>>();
+    counts.postings_bytes = blobs.iter().map(|(_, b)| b.len() as u64).sum();
     (blobs, counts)
 }
 
@@ -208,13 +211,15 @@ fn damaged() -> String {
 /// so a later holder is never one of them).
 pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
     let mut bands: Vec<(usize, u64, u64)> = Vec::new();
-    let mut anchors: Vec<(u32, u64, Option<u64>)> = Vec::new();
+    // (anchor, source, n): 16 bytes a posting, sources numbered here (u32::MAX: none).
+    let mut anchors: Vec<(u32, u32, u64)> = Vec::new();
+    let mut sources = Sources::default();
     for blob in blobs {
-        read_postings(blob, &mut bands, &mut anchors).ok_or_else(damaged)?;
+        read_postings(blob, &mut bands, &mut anchors, &mut sources).ok_or_else(damaged)?;
     }
     bands.sort_unstable();
     bands.dedup();
-    anchors.sort_unstable();
+    anchors.sort_unstable_by_key(|&(h, _, n)| (h, n));
     anchors.dedup();
     let block = rules.block.max(1);
     let mut wanted: Vec<(u64, u64)> = Vec::new();
@@ -234,17 +239,18 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
             wanted.extend(members.iter().map(|&m| (m, b)));
         }
     }
-    let mut per_source: Vec<u64> = Vec::new();
+    let mut per_source: Vec<u32> = Vec::new();
     for run in anchors.chunk_by(|x, y| x.0 == y.0) {
         let hash = run[0].0;
         if run.len() >= rules.boilerplate_min_docs {
             per_source.clear();
-            per_source.extend(run.iter().filter_map(|x| x.2));
+            per_source.extend(run.iter().filter(|x| x.1 != u32::MAX).map(|x| x.1));
             per_source.sort_unstable();
             for s in per_source.chunk_by(|x, y| x == y) {
-                let docs = rules.source_docs.get(&s[0]).copied().unwrap_or(0);
+                let source = sources.hashes[s[0] as usize];
+                let docs = rules.source_docs.get(&source).copied().unwrap_or(0);
                 if s.len() >= rules.boilerplate_min_docs && s.len() as f64 >= rules.boilerplate_share * docs as f64 {
-                    facts.boilerplate.push((s[0], hash));
+                    facts.boilerplate.push((source, hash));
                 }
             }
         }
@@ -252,7 +258,7 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
             facts.frequent.push(hash);
         } else if run.len() > 1 {
             members.clear();
-            members.extend(run.iter().map(|x| x.1));
+            members.extend(run.iter().map(|x| x.2));
             blocks_of(&members, block, &mut blocks);
             for &b in &blocks {
                 let end = (b + 1).saturating_mul(block);
@@ -275,31 +281,48 @@ fn blocks_of(members: &[u64], block: u64, out: &mut Vec<u64>) {
     out.dedup();
 }
 
-/// Appends a blob's band postings `(band, key, n)` and anchor postings `(anchor, n, source
-/// hash)`; `None` when it is damaged.
+/// The sources a reducer meets, numbered in the order met.
+#[derive(Default)]
+struct Sources {
+    hashes: Vec<u64>,
+    numbers: AHashMap<u64, u32>,
+}
+
+impl Sources {
+    fn number(&mut self, hash: u64) -> u32 {
+        *self.numbers.entry(hash).or_insert_with(|| {
+            self.hashes.push(hash);
+            self.hashes.len() as u32 - 1
+        })
+    }
+}
+
+/// Appends a blob's band postings `(band, key, n)` and anchor postings `(anchor, source number
+/// in `sources` or u32::MAX, n)`; `None` when it is damaged.
 fn read_postings(
     blob: &[u8],
     bands: &mut Vec<(usize, u64, u64)>,
-    anchors: &mut Vec<(u32, u64, Option<u64>)>,
+    anchors: &mut Vec<(u32, u32, u64)>,
+    sources: &mut Sources,
 ) -> Option<()> {
     let at = &mut 0;
     let n0 = varint(blob, at)?;
-    let sources = varint(blob, at)? as usize;
-    let mut hashes = Vec::with_capacity(sources.min(blob.len() / 8));
-    for _ in 0..sources {
+    let named = varint(blob, at)? as usize;
+    let mut hashes = Vec::with_capacity(named.min(blob.len() / 8));
+    for _ in 0..named {
         hashes.push(u64::from_le_bytes(blob.get(*at..*at + 8)?.try_into().ok()?));
         *at += 8;
     }
     let docs = varint(blob, at)? as usize;
-    let mut source_of: AHashMap<u64, Option<u64>> = AHashMap::with_capacity(docs.min(blob.len()));
+    let mut source_of: AHashMap<u64, u32> = AHashMap::with_capacity(docs.min(blob.len()));
     for _ in 0..docs {
         let n = varint(blob, at)?;
         let s = varint(blob, at)? as usize;
-        let hash = match s {
-            0 => None,
-            s => Some(*hashes.get(s - 1)?),
+        let number = match s {
+            0 => u32::MAX,
+            s => sources.number(*hashes.get(s - 1)?),
         };
-        source_of.insert(n, hash);
+        source_of.insert(n, number);
     }
     let count = varint(blob, at)? as usize;
     bands.reserve(count.min(blob.len()));
@@ -315,7 +338,7 @@ fn read_postings(
     for _ in 0..count {
         hash = hash.checked_add(u32::try_from(varint(blob, at)?).ok()?)?;
         let n = varint(blob, at)?;
-        anchors.push((hash, n0.checked_add(n)?, *source_of.get(&n)?));
+        anchors.push((hash, *source_of.get(&n)?, n0.checked_add(n)?));
     }
     (*at == blob.len()).then_some(())
 }
