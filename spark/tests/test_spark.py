@@ -58,7 +58,7 @@ def run_job(sc, out, corpus, *options, block=2000, partitions=0):
     return reprint_spark.run(sc, args, scan_options)
 
 
-@pytest.mark.parametrize("partitions,block", [(1, 5000), (5, 64)])
+@pytest.mark.parametrize("partitions,block", [(1, 5000), (5, 64), (2, 0)])
 def test_local_job_equals_the_scan(local_sc, corpus, tmp_path, partitions, block):
     assert run_job(local_sc, tmp_path / "out", corpus, block=block, partitions=partitions) == 0
     got = job_output(tmp_path / "out")
