@@ -244,20 +244,9 @@ def run_frames(args, chunks):
     finish()
 
 
-def doc_line(n, doc):
-    return json.dumps(
-        {"n": n, "id": doc["id"], "text": doc["text"], "source": doc["source"], "date": doc["date"], "title": doc["title"]},
-        ensure_ascii=False,
-    )
-
-
-# ---- the stages ------------------------------------------------------------------------------
-
-
 def renumbered(line, n):
-    """A document's line with its number changed to `n`."""
-    doc = json.loads(line)
-    return doc_line(n, doc)
+    """A document's line for reprint (`{"n":OLD,...}`, as `read_corpus` makes it) numbered `n`."""
+    return f'{{"n":{n},{line[line.index(",") + 1:]}'
 
 
 def duplicate_ids(ids, parts):
@@ -505,7 +494,7 @@ def job(sc, args, scan_options, facts_dir):
         print(f"reprint: warning: {bad_count - len(bad_shown)} more malformed lines skipped", file=sys.stderr)
     # Each document's line for reprint is made from the cached parsed lines where it is needed;
     # its id is kept apart for the checks and the clusters.
-    rows = docs
+    rows = docs  # (n, id, line); renumbered below when repeated ids are dropped
     ids = rows.map(lambda r: (r[0], r[1])).cache()
     dups = duplicate_ids(ids, parts).cache()
     dropped = dups.map(lambda x: len(x[1]) - 1).sum() if not dups.isEmpty() else 0
