@@ -73,6 +73,34 @@ fn a_query_gives_the_full_scans_pairs_on_several_splits() {
 }
 
 #[test]
+fn a_compacted_archive_that_grew_since_gives_the_full_scans_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "1200", "15", &["--words", "250"]);
+    let corpus = lines(&dir.path().join("corpus.jsonl"));
+    let all_path = write(dir.path(), "all.jsonl", corpus.join("\n"));
+    // Compacted, then grown a little (a query may read each source's heavy counts alone) or
+    // much (it must read them all): either way the full scan's pairs.
+    for (compacted, at) in [(1100, 1150), (300, 1100)] {
+        let archive = dir.path().join(format!("c{compacted}.db"));
+        let first = write(dir.path(), "first.jsonl", corpus[..compacted].join("\n"));
+        let then = write(dir.path(), "then.jsonl", corpus[compacted..at].join("\n"));
+        let new_path = write(dir.path(), "new.jsonl", corpus[at..].join("\n"));
+        for args in [
+            vec!["index", "add", s(&archive), s(&first), "-q", "--batch", "200"],
+            vec!["index", "compact", s(&archive)],
+            vec!["index", "add", s(&archive), s(&then), "-q", "--batch", "100"],
+        ] {
+            let r = reprint(&args);
+            assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        }
+        let query = reprint(&["index", "query", s(&archive), s(&new_path), "-q", "--format", "jsonl"]);
+        let full = pairs_of(&reprint(&["scan", s(&all_path), "-q", "--format", "jsonl"]), Some(&ids(&corpus[at..])));
+        assert!(full.len() > 10, "{}", full.len());
+        assert_eq!(pairs_of(&query, None), full, "compacted at {compacted}, queried at {at}");
+    }
+}
+
+#[test]
 fn an_ocr_archive_gives_the_full_scans_pairs() {
     let dir = tempfile::tempdir().unwrap();
     synth(dir.path(), "400", "12", &["--words", "200", "--ocr-cer", "0.05"]);
@@ -251,7 +279,7 @@ fn what_is_not_a_usable_archive_is_refused_clearly() {
     refuse(&archive, &["query", s(&doc)], "newer reprint");
     // Postings whose packed entries are cut short.
     let conn = rusqlite::Connection::open(&archive).unwrap();
-    conn.execute("UPDATE meta SET value = '2' WHERE key = 'format'", []).unwrap();
+    conn.execute("UPDATE meta SET value = '3' WHERE key = 'format'", []).unwrap();
     conn.execute("UPDATE postings SET entries = substr(entries, 1, length(entries) - 1)", []).unwrap();
     drop(conn);
     refuse(&archive, &["query", s(&doc)], "damaged postings");

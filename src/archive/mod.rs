@@ -17,6 +17,7 @@
 pub mod postings;
 mod query;
 mod quotes;
+mod runs;
 pub mod store;
 
 pub use query::QueryResult;
@@ -128,8 +129,8 @@ struct SourceBatch {
     name: String,
     /// Its documents in the batch.
     docs: usize,
-    /// Its anchor counts cut by the hash's top byte ([`postings::count_blobs`] of source 0).
-    blobs: Vec<(i64, Vec<u8>)>,
+    /// Its anchor counts as runs ([`postings::count_runs`]): (first hash, blob).
+    blobs: Vec<(u32, Vec<u8>)>,
 }
 
 impl Prepared {
@@ -162,7 +163,9 @@ impl Prepared {
                 lists
                     .into_par_iter()
                     .flat_map_iter(|(kind, list)| {
-                        postings::into_blobs(kind, list).into_iter().map(move |(b, blob)| (kind, b, blob))
+                        postings::into_runs(list)
+                            .into_iter()
+                            .map(move |(first, blob)| (kind, postings::run_bucket(first), blob))
                     })
                     .collect()
             },
@@ -172,7 +175,7 @@ impl Prepared {
                     .map(|(name, docs, changes)| SourceBatch {
                         name: name.to_string(),
                         docs,
-                        blobs: postings::count_blobs(0, changes),
+                        blobs: postings::count_runs(changes),
                     })
                     .collect()
             },
@@ -181,8 +184,9 @@ impl Prepared {
     }
 }
 
-/// A blob of postings: (kind, bucket, entries).
-type Blob = (Kind, u32, Vec<u8>);
+/// A run of postings: (kind, bucket column (its first key, see [`postings::run_bucket`]),
+/// entries).
+type Blob = (Kind, i64, Vec<u8>);
 
 /// Count changes: (anchor hash, documents more or fewer).
 type CountChanges = Vec<(u32, i32)>;
@@ -229,7 +233,7 @@ impl Archive {
             ("next_segment", "0".to_string()),
         ];
         let conn = store::create(path, &meta)?;
-        Ok(Archive { conn, path: path.to_path_buf(), cfg: cfg.clone(), layout: postings::Layout::Packed })
+        Ok(Archive { conn, path: path.to_path_buf(), cfg: cfg.clone(), layout: postings::Layout::Runs })
     }
 
     /// Opens the archive at `path`; `write` for add, remove and compact.
@@ -276,17 +280,19 @@ impl Archive {
     /// An error unless the archive is in this reprint's format (an older one is read, not
     /// written to: `compact` rewrites it).
     fn check_writable(&self) -> Result<()> {
-        match self.layout {
-            postings::Layout::Packed => Ok(()),
-            postings::Layout::Fixed => Err(archive_error(
-                &self.path,
-                format!(
-                    "made by an earlier reprint in archive format 1, which this reprint reads but does not add to or remove from: `reprint index compact {}` rewrites it in format {}",
-                    self.path.display(),
-                    store::FORMAT
-                ),
-            )),
-        }
+        let format = match self.layout {
+            postings::Layout::Runs => return Ok(()),
+            postings::Layout::Fixed => 1,
+            postings::Layout::Packed => 2,
+        };
+        Err(archive_error(
+            &self.path,
+            format!(
+                "made by an earlier reprint in archive format {format}, which this reprint reads but does not add to or remove from: `reprint index compact {}` rewrites it in format {}",
+                self.path.display(),
+                store::FORMAT
+            ),
+        ))
     }
 
     fn err(&self, doing: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
@@ -423,6 +429,7 @@ impl Archive {
         for c in &counts {
             let num = source_num(&tx, &c.name).map_err(&w)?;
             tx.execute("UPDATE sources SET docs = docs + ?2 WHERE num = ?1", (num, c.docs as i64)).map_err(&w)?;
+            tx.execute("UPDATE heavy SET added = added + ?2 WHERE source = ?1", (num, c.docs as i64)).map_err(&w)?;
             numbers.insert(c.name.clone(), num);
         }
         {
@@ -454,7 +461,7 @@ impl Archive {
                 .map_err(&w)?;
             for (kind, bucket, blob) in &mut blobs {
                 postings::number_from(blob, first as u32);
-                put.execute((*kind as i64, *bucket as i64, segment, &*blob)).map_err(&w)?;
+                put.execute((*kind as i64, *bucket, segment, &*blob)).map_err(&w)?;
             }
         }
         for SourceBatch { name, blobs, .. } in counts {
@@ -463,7 +470,7 @@ impl Archive {
                 // A replaced document of this source: its counts out, in the same blobs.
                 Some(mut changes) => {
                     for (_, b) in &blobs {
-                        changes.extend(postings::Layout::Packed.counts(b).unwrap_or_default());
+                        changes.extend(postings::Layout::Runs.counts(b).unwrap_or_default());
                     }
                     source_counts.insert(num, changes);
                 }
@@ -571,8 +578,8 @@ impl Archive {
     /// Entries of the source counts, from their blobs' headers.
     fn source_anchors(&self) -> Result<u64> {
         let read = store_error(&self.path, "cannot read");
-        let mut q = self.conn.prepare("SELECT entries FROM postings WHERE kind = ?1").map_err(&read)?;
-        let mut rows = q.query([Kind::SourceCounts as i64]).map_err(&read)?;
+        let mut q = self.conn.prepare("SELECT entries FROM postings WHERE kind = ?1 OR kind = ?2").map_err(&read)?;
+        let mut rows = q.query([Kind::SourceCounts as i64, Kind::HeavyCounts as i64]).map_err(&read)?;
         let mut total = 0;
         while let Some(row) = rows.next().map_err(&read)? {
             let blob = row.get_ref(0).map_err(&read)?.as_blob().unwrap_or_default();
@@ -589,61 +596,59 @@ impl Archive {
         let w = store_error(&path, "cannot compact");
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&w)?;
         let dead = store::removed(&tx, &path)?;
-        let buckets: Vec<(i64, i64)> = {
-            let mut q = tx.prepare("SELECT DISTINCT kind, bucket FROM postings").map_err(&w)?;
-            let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&w)?;
-            rows.collect::<std::result::Result<_, _>>().map_err(&w)?
-        };
-        for (kind, bucket) in buckets {
-            let blobs: Vec<Vec<u8>> = {
-                let mut q = tx.prepare("SELECT entries FROM postings WHERE kind = ?1 AND bucket = ?2").map_err(&w)?;
-                let rows = q.query_map((kind, bucket), |r| r.get(0)).map_err(&w)?;
-                rows.collect::<std::result::Result<_, _>>().map_err(&w)?
-            };
-            let damaged = || archive_error(&path, "damaged postings: run `reprint index add` into a new archive");
-            tx.execute("DELETE FROM postings WHERE kind = ?1 AND bucket = ?2", (kind, bucket)).map_err(&w)?;
-            if kind == Kind::SourceCounts as i64 {
-                // Counts: summed over segments, those down to zero dropped.
+        // Every segment is merged into a new one, numbered past them, then they are deleted.
+        let segment = store::meta_number(&tx, &path, "next_segment")?;
+        let segments = match self.layout {
+            postings::Layout::Runs => {
                 let mut all = Vec::new();
-                for b in &blobs {
-                    all.extend(self.layout.counts(b).ok_or_else(damaged)?);
+                for kind in [Kind::Band, Kind::Anchor, Kind::Sample, Kind::SourceCounts, Kind::HeavyCounts] {
+                    all.extend(runs::segments(&tx, &path, kind)?);
                 }
-                let blob = postings::counts_blob(all);
-                if !blob.is_empty() {
-                    tx.execute(
-                        "INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, 0, ?3)",
-                        (kind, bucket, blob),
-                    )
-                    .map_err(&w)?;
-                }
-                continue;
+                all.sort_unstable();
+                all.dedup();
+                all
             }
-            let mut merged: Vec<postings::Posting> = Vec::new();
-            for b in &blobs {
-                merged
-                    .extend(self.layout.postings(b).ok_or_else(damaged)?.into_iter().filter(|p| !dead.contains(&p.1)));
-            }
-            let Some(k) = Kind::of_postings(kind) else {
-                return Err(archive_error(
-                    &path,
-                    format!("damaged postings (kind {kind}): run `reprint index add` into a new archive"),
-                ));
-            };
-            for (b, blob) in postings::into_blobs(k, merged) {
-                tx.execute(
-                    "INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, 0, ?3)",
-                    (kind, b as i64, blob),
-                )
+            _ => Vec::new(),
+        };
+        // Each source's mark: a quarter of its boilerplate threshold now.
+        tx.execute_batch(store::HEAVY_TABLE).map_err(&w)?;
+        tx.execute("DELETE FROM heavy", []).map_err(&w)?;
+        let marks: AHashMap<i64, i64> = {
+            let mut q = tx.prepare("SELECT num, docs FROM sources WHERE docs > 0").map_err(&w)?;
+            let rows = q.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))).map_err(&w)?;
+            let rows: Vec<(i64, i64)> = rows.collect::<rusqlite::Result<_>>().map_err(&w)?;
+            rows.into_iter().map(|(num, docs)| (num, runs::mark(&self.cfg, docs as usize))).collect()
+        };
+        for (&num, &mark) in &marks {
+            tx.execute("INSERT INTO heavy (source, segment, mark, added) VALUES (?1, ?2, ?3, 0)", (num, segment, mark))
                 .map_err(&w)?;
-            }
+        }
+        runs::Merger { tx: &tx, path: &path, layout: self.layout, segment, dead: &dead, segments, marks }
+            .merge_all()?;
+        tx.execute("DELETE FROM postings WHERE segment < ?1", [segment]).map_err(&w)?;
+        if self.layout != postings::Layout::Runs {
+            // An earlier format's index (by bucket, then segment) gives way to format 3's.
+            tx.execute_batch(
+                "DROP INDEX IF EXISTS postings_by_key; CREATE UNIQUE INDEX postings_by_run ON postings (kind, segment, bucket);",
+            )
+            .map_err(&w)?;
         }
         tx.execute("DELETE FROM deleted", []).map_err(&w)?;
-        tx.execute("UPDATE meta SET value = '1' WHERE key = 'next_segment'", []).map_err(&w)?;
-        // Every blob is rewritten packed: an archive of an earlier format is now this one's.
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'next_segment'", [(segment + 1).to_string()]).map_err(&w)?;
+        // Every blob is rewritten as runs: an archive of an earlier format is now this one's.
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'format'", [store::FORMAT.to_string()]).map_err(&w)?;
         tx.commit().map_err(&w)?;
-        self.layout = postings::Layout::Packed;
-        self.conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);").map_err(&w)?;
+        self.layout = postings::Layout::Runs;
+        // The merge is committed: a failure past here (VACUUM writes a copy of the file, so it
+        // needs about the file's size free) leaves a whole archive that only takes more room.
+        self.conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);").map_err(|e| {
+            archive_error(
+                &path,
+                format!(
+                    "compacted, but the file could not be shrunk ({e}): the archive is whole and usable; with about its size free on disk, `reprint index compact` gives the space back"
+                ),
+            )
+        })?;
         Ok(())
     }
 }
@@ -683,17 +688,18 @@ fn take_out(tx: &Connection, old: &[(i64, Option<i64>, DocKeys)]) -> rusqlite::R
 /// Writes the count changes `changes` as segment `segment`'s count blobs.
 fn put_counts(tx: &Connection, segment: i64, changes: SourceCounts) -> rusqlite::Result<()> {
     for (source, changes) in changes {
-        put_count_blobs(tx, segment, source, postings::count_blobs(0, changes))?;
+        put_count_blobs(tx, segment, source, postings::count_runs(changes))?;
     }
     Ok(())
 }
 
-/// Writes one source's count blobs (cut as [`postings::count_blobs`] cuts them for source 0) as
-/// segment `segment`'s.
-fn put_count_blobs(tx: &Connection, segment: i64, source: i64, blobs: Vec<(i64, Vec<u8>)>) -> rusqlite::Result<()> {
+/// Writes one source's count runs ((first hash, blob), see [`postings::count_runs`]) as segment
+/// `segment`'s.
+fn put_count_blobs(tx: &Connection, segment: i64, source: i64, blobs: Vec<(u32, Vec<u8>)>) -> rusqlite::Result<()> {
     let mut put = tx.prepare_cached("INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)")?;
-    for (top, blob) in blobs {
-        put.execute((Kind::SourceCounts as i64, postings::count_bucket(source, 0) | top, segment, blob))?;
+    for (first, blob) in blobs {
+        let bucket = postings::run_bucket(postings::count_key(source, first));
+        put.execute((Kind::SourceCounts as i64, bucket, segment, blob))?;
     }
     Ok(())
 }

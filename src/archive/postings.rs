@@ -30,6 +30,10 @@ pub enum Kind {
     /// A containment sample (a shingle hash kept by FracMinHash sampling, see
     /// [`crate::neardup::containment`]): the documents holding it.
     Sample = 3,
+    /// A source's counts that had reached its mark when the archive was compacted (format 3),
+    /// kept apart from the others: while the source's boilerplate threshold stays above the
+    /// mark plus the documents added since, a query needs only these (see [`super::runs`]).
+    HeavyCounts = 4,
 }
 
 impl Kind {
@@ -44,17 +48,20 @@ impl Kind {
 pub enum Layout {
     /// Format 1: fixed 12-byte entries (`u64` key or hash, `u32` document or `i32` count).
     Fixed,
-    /// Format 2: packed varints (see the module's documentation).
+    /// Format 2: packed varints (see the module's documentation), blobs by bucket.
     Packed,
+    /// Format 3: packed as format 2, blobs are runs in key order (see [`into_runs`]), each
+    /// found by its first key.
+    Runs,
 }
 
 impl Layout {
     /// The layout of archive format `format`.
     pub fn of_format(format: i64) -> Layout {
-        if format < 2 {
-            Layout::Fixed
-        } else {
-            Layout::Packed
+        match format {
+            ..2 => Layout::Fixed,
+            2 => Layout::Packed,
+            _ => Layout::Runs,
         }
     }
 
@@ -80,7 +87,7 @@ impl Layout {
                 }
                 Some(())
             }
-            Layout::Packed => unpack(blob, f),
+            Layout::Packed | Layout::Runs => unpack(blob, f),
         }
     }
 
@@ -120,15 +127,29 @@ impl Layout {
                 fixed(blob)?.for_each(|(k, n)| f(k as u32, n as i32));
                 Some(())
             }
-            Layout::Packed => unpack_counts(blob, f),
+            Layout::Packed | Layout::Runs => unpack_counts(blob, f),
         }
+    }
+
+    /// The last key of a postings blob (`None` when it is empty or damaged).
+    pub fn last_key(self, blob: &[u8]) -> Option<u64> {
+        let mut last = None;
+        self.each_posting(blob, |k, _| last = Some(k))?;
+        last
+    }
+
+    /// The last hash of a counts blob (`None` when it is empty or damaged).
+    pub fn last_hash(self, blob: &[u8]) -> Option<u32> {
+        let mut last = None;
+        self.each_count(blob, |h, _| last = Some(h))?;
+        last
     }
 
     /// Entries of a counts blob, from its header alone (`None` when it has none).
     pub fn count_of(self, blob: &[u8]) -> Option<u32> {
         match self {
             Layout::Fixed => Some((blob.len() / FIXED_ENTRY) as u32),
-            Layout::Packed => Some(u32::from_le_bytes(blob.get(..4)?.try_into().ok()?)),
+            Layout::Packed | Layout::Runs => Some(u32::from_le_bytes(blob.get(..4)?.try_into().ok()?)),
         }
     }
 }
@@ -162,7 +183,7 @@ const HEADER: usize = 8;
 pub fn bucket(kind: Kind, key: u64) -> u32 {
     match kind {
         Kind::Band => (key >> (64 - BUCKET_BITS)) as u32,
-        Kind::Anchor | Kind::SourceCounts => (key >> (32 - BUCKET_BITS)) as u32,
+        Kind::Anchor | Kind::SourceCounts | Kind::HeavyCounts => (key >> (32 - BUCKET_BITS)) as u32,
         // Samples are the hashes below a cut (their top bits are zero): spread them by a mix.
         Kind::Sample => (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BUCKET_BITS)) as u32,
     }
@@ -171,7 +192,11 @@ pub fn bucket(kind: Kind, key: u64) -> u32 {
 /// One source's count changes as a packed blob: (anchor hash, change) summed per hash, sorted,
 /// zero changes left out; empty when nothing is left.
 pub fn counts_blob(changes: impl IntoIterator<Item = (u32, i32)>) -> Vec<u8> {
-    let mut all: Vec<(u32, i32)> = changes.into_iter().collect();
+    pack_counts(&summed_counts(changes.into_iter().collect()))
+}
+
+/// Count changes summed per hash, sorted by hash, zero sums left out.
+pub fn summed_counts(mut all: Vec<(u32, i32)>) -> Vec<(u32, i32)> {
     all.sort_unstable_by_key(|c| c.0);
     let mut summed: Vec<(u32, i32)> = Vec::with_capacity(all.len());
     for run in all.chunk_by(|x, y| x.0 == y.0) {
@@ -180,13 +205,70 @@ pub fn counts_blob(changes: impl IntoIterator<Item = (u32, i32)>) -> Vec<u8> {
             summed.push((run[0].0, n));
         }
     }
+    summed
+}
+
+/// Entries of a run (archive format 3): a run of postings closes at the first new key past this
+/// many entries (a key's holders stay in one run); a run of counts holds this many. About the
+/// entries of one bucket of format 2 in a batch of 5,000 articles, so that a batch writes as
+/// many blobs as before, while a lookup in a compacted archive reads a few KB whatever its size.
+/// The library's own tests cut runs of 8, so that their small archives have many runs.
+pub const RUN_ENTRIES: usize = if cfg!(test) { 8 } else { 512 };
+
+/// The `bucket` column of a run whose first key is `key`: SQLite's integers are signed, so the
+/// top bit is flipped to keep `u64` order.
+pub fn run_bucket(key: u64) -> i64 {
+    (key ^ (1 << 63)) as i64
+}
+
+/// The first key of the run whose `bucket` column is `bucket` (see [`run_bucket`]).
+pub fn run_key(bucket: i64) -> u64 {
+    (bucket as u64) ^ (1 << 63)
+}
+
+/// The key of source `source`'s count of anchor `hash` in archive format 3: runs of counts are
+/// ordered by source, then hash.
+pub fn count_key(source: i64, hash: u32) -> u64 {
+    ((source as u64) << 32) | hash as u64
+}
+
+/// Cuts `postings` (any order) into runs (archive format 3): sorted by (key, document), each of
+/// whole keys and about [`RUN_ENTRIES`] entries, as (first key, packed blob).
+pub fn into_runs(mut postings: Vec<Posting>) -> Vec<(u64, Vec<u8>)> {
+    postings.sort_unstable();
+    postings.dedup();
+    cut_runs(&postings)
+}
+
+/// Sorted, distinct `postings` cut into runs of whole keys (see [`into_runs`]).
+pub fn cut_runs(postings: &[Posting]) -> Vec<(u64, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=postings.len() {
+        let close = i == postings.len() || (i - start >= RUN_ENTRIES && postings[i].0 != postings[i - 1].0);
+        if close {
+            out.push((postings[start].0, pack(&postings[start..i])));
+            start = i;
+        }
+    }
+    out
+}
+
+/// One source's count changes as runs (archive format 3): summed per hash, zero sums left out,
+/// [`RUN_ENTRIES`] entries a run, as (first hash, packed counts blob).
+pub fn count_runs(changes: Vec<(u32, i32)>) -> Vec<(u32, Vec<u8>)> {
+    summed_counts(changes).chunks(RUN_ENTRIES).map(|run| (run[0].0, pack_counts(run))).collect()
+}
+
+/// Summed, sorted count entries as a packed counts blob (empty when there are none).
+fn pack_counts(summed: &[(u32, i32)]) -> Vec<u8> {
     if summed.is_empty() {
         return Vec::new();
     }
     let mut blob = Vec::with_capacity(4 + summed.len() * 4);
     blob.extend_from_slice(&(summed.len() as u32).to_le_bytes());
     let mut previous = 0u32;
-    for (hash, n) in summed {
+    for &(hash, n) in summed {
         put_varint(&mut blob, (hash - previous) as u64);
         put_varint(&mut blob, ((n << 1) ^ (n >> 31)) as u32 as u64);
         previous = hash;
@@ -297,6 +379,44 @@ pub(crate) fn varint(blob: &[u8], at: &mut usize) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_hold_whole_keys_in_order_and_counts_summed() {
+        // Keys held by 1 to 20 documents: some longer than a run.
+        let mut list: Vec<Posting> = Vec::new();
+        for key in 0..60u64 {
+            for doc in 0..(key * 7 % 20 + 1) as u32 {
+                list.push((key * 1_000_003 + (1 << 63), 1000 + doc * 3));
+            }
+        }
+        let mut shuffled = list.clone();
+        shuffled.reverse();
+        shuffled.extend_from_slice(&list[..50]);
+        let runs = into_runs(shuffled);
+        assert!(runs.len() > 10);
+        let mut back = Vec::new();
+        for (first, blob) in &runs {
+            let run = Layout::Runs.postings(blob).unwrap();
+            assert_eq!(run[0].0, *first);
+            assert_eq!(Layout::Runs.last_key(blob), Some(run.last().unwrap().0));
+            // A run closes at a new key once full: never more than one key's holders past it.
+            let first_key_ends = run.iter().filter(|p| p.0 == run.last().unwrap().0).count();
+            assert!(run.len() < RUN_ENTRIES + first_key_ends, "{}", run.len());
+            back.extend(run);
+        }
+        list.sort_unstable();
+        assert_eq!(back, list, "every posting once, in order");
+        assert!(runs.windows(2).all(|w| run_bucket(w[0].0) < run_bucket(w[1].0)), "buckets keep key order");
+        // Counts: summed per hash, zero sums dropped, runs of RUN_ENTRIES.
+        let mut changes: Vec<(u32, i32)> = (0..100u32).flat_map(|h| [(h * 3, 1), (h * 3, 1)]).collect();
+        changes.push((150, -2));
+        let runs = count_runs(changes);
+        let all: Vec<(u32, i32)> = runs.iter().flat_map(|(_, b)| Layout::Runs.counts(b).unwrap()).collect();
+        let want: Vec<(u32, i32)> = (0..100u32).filter(|&h| h != 50).map(|h| (h * 3, 2)).collect();
+        assert_eq!(all, want, "summed, the one down to zero dropped");
+        assert!(runs.iter().all(|(first, b)| Layout::Runs.counts(b).unwrap()[0].0 == *first));
+        assert_eq!(runs.len(), 99usize.div_ceil(RUN_ENTRIES));
+    }
 
     #[test]
     fn blobs_hold_every_posting_once_and_find_them_by_key() {

@@ -4,7 +4,7 @@
 
 use super::postings::{self, Kind};
 use super::store::{self, archive_error, store_error};
-use super::{doc_keys, fingerprint, Archive, DocKeys};
+use super::{doc_keys, fingerprint, runs, Archive, DocKeys};
 use crate::config::ScanConfig;
 use crate::corpus::{Corpus, Doc, Origin, Texts};
 use crate::error::Result;
@@ -238,43 +238,11 @@ impl Archive {
                 let floor = cfg.boilerplate_min_docs.max(threshold).saturating_sub(fresh).max(1) as i64;
                 // All of the source's counts, or only the parts its needed hashes fall in.
                 let wanted: Option<&[u32]> = needed.map(|n| n.get(&s).map_or(&[][..], Vec::as_slice));
-                let ranges: Vec<(i64, i64)> = match wanted {
-                    None => vec![(postings::count_bucket(num, 0), postings::count_bucket(num, u32::MAX))],
-                    Some(hashes) => {
-                        let mut tops: Vec<u32> = hashes.iter().map(|h| h >> 24).collect();
-                        tops.dedup();
-                        tops.iter().map(|&t| postings::count_bucket(num, t << 24)).map(|b| (b, b)).collect()
-                    }
-                };
-                let mut q = self
-                    .conn
-                    .prepare_cached("SELECT entries FROM postings WHERE kind = ?1 AND bucket >= ?2 AND bucket <= ?3")
-                    .map_err(&read)?;
                 let mut archived: Vec<(u32, i32)> = Vec::new();
-                let mut segments = 0;
-                for (lo, hi) in ranges {
-                    let mut rows = q.query((Kind::SourceCounts as i64, lo, hi)).map_err(&read)?;
-                    while let Some(row) = rows.next().map_err(&read)? {
-                        let blob = row.get_ref(0).map_err(&read)?.as_blob().map_err(|e| read(e.into()))?;
-                        let read_all = match wanted {
-                            None => self.layout.each_count(blob, |h, n| archived.push((h, n))),
-                            // Both in hash order: a walk, not a lookup per entry.
-                            Some(hashes) => {
-                                let mut i = 0;
-                                self.layout.each_count(blob, |h, n| {
-                                    while i < hashes.len() && hashes[i] < h {
-                                        i += 1;
-                                    }
-                                    if i < hashes.len() && hashes[i] == h {
-                                        archived.push((h, n));
-                                    }
-                                })
-                            }
-                        };
-                        read_all.ok_or_else(|| archive_error(path, "damaged counts"))?;
-                        segments += 1;
-                    }
-                }
+                let segments = match self.layout {
+                    postings::Layout::Runs => self.read_count_runs(num, wanted, floor, &mut archived)?,
+                    _ => self.read_count_buckets(num, wanted, &mut archived)?,
+                };
                 // Each blob is sorted by hash, and blobs come in bucket order: one segment needs no
                 // sort, several are summed hash by hash.
                 if segments > 1 {
@@ -291,10 +259,137 @@ impl Archive {
         }
         Ok(Boilerplate::from_anchors(set))
     }
+
+    /// Source `num`'s count changes in an archive of fixed buckets (formats 1 and 2), of the
+    /// anchors `wanted` (ascending) or all: appended to `archived` (blobs in bucket order);
+    /// gives the number of blobs read.
+    fn read_count_buckets(&self, num: i64, wanted: Option<&[u32]>, archived: &mut Vec<(u32, i32)>) -> Result<usize> {
+        let path = self.path.as_path();
+        let read = store_error(path, "cannot read");
+        let ranges: Vec<(i64, i64)> = match wanted {
+            None => vec![(postings::count_bucket(num, 0), postings::count_bucket(num, u32::MAX))],
+            Some(hashes) => {
+                let mut tops: Vec<u32> = hashes.iter().map(|h| h >> 24).collect();
+                tops.dedup();
+                tops.iter().map(|&t| postings::count_bucket(num, t << 24)).map(|b| (b, b)).collect()
+            }
+        };
+        let mut q = self
+            .conn
+            .prepare_cached("SELECT entries FROM postings WHERE kind = ?1 AND bucket >= ?2 AND bucket <= ?3")
+            .map_err(&read)?;
+        let mut segments = 0;
+        for (lo, hi) in ranges {
+            let mut rows = q.query((Kind::SourceCounts as i64, lo, hi)).map_err(&read)?;
+            while let Some(row) = rows.next().map_err(&read)? {
+                let blob = row.get_ref(0).map_err(&read)?.as_blob().map_err(|e| read(e.into()))?;
+                let read_all = match wanted {
+                    None => self.layout.each_count(blob, |h, n| archived.push((h, n))),
+                    // Both in hash order: a walk, not a lookup per entry.
+                    Some(hashes) => {
+                        let mut i = 0;
+                        self.layout.each_count(blob, |h, n| {
+                            while i < hashes.len() && hashes[i] < h {
+                                i += 1;
+                            }
+                            if i < hashes.len() && hashes[i] == h {
+                                archived.push((h, n));
+                            }
+                        })
+                    }
+                };
+                read_all.ok_or_else(|| archive_error(path, "damaged counts"))?;
+                segments += 1;
+            }
+        }
+        Ok(segments)
+    }
+
+    /// [`Self::read_count_buckets`] in an archive of sorted runs (format 3), where only counts
+    /// of at least `floor` matter: when the source's mark at the last compaction, plus the
+    /// documents it gained since, stays below `floor`, only its heavy counts can reach it, and
+    /// only they (with their changes since) are read; otherwise each segment's runs that may
+    /// hold the anchors `wanted` (found by seeks, or walked, for many), or all the source's.
+    /// Gives the number of (kind, segment) lists read.
+    fn read_count_runs(
+        &self,
+        num: i64,
+        wanted: Option<&[u32]>,
+        floor: i64,
+        archived: &mut Vec<(u32, i32)>,
+    ) -> Result<usize> {
+        let path = self.path.as_path();
+        let read = store_error(path, "cannot read");
+        let damaged = || archive_error(path, "damaged counts");
+        let (lo, hi) = (postings::count_key(num, 0), postings::count_key(num, u32::MAX));
+        let heavy: Option<(i64, i64, i64)> = self
+            .conn
+            .prepare_cached("SELECT segment, mark, added FROM heavy WHERE source = ?1")
+            .and_then(|mut q| q.query_row([num], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional())
+            .map_err(&read)?;
+        let mut lists = 0;
+        let mut keys: Option<Vec<u64>> =
+            wanted.map(|hashes| hashes.iter().map(|&h| postings::count_key(num, h)).collect());
+        let mut only_later_than = None;
+        if let Some((segment, mark, added)) = heavy {
+            if mark - 1 + added < floor {
+                // A count below the mark at compaction is at most mark - 1 + added now.
+                #[cfg(test)]
+                HEAVY_ONLY.with(|n| n.set(n.get() + 1));
+                let mut heavy: Vec<(u32, i32)> = Vec::new();
+                runs::each_run_between(&self.conn, path, Kind::HeavyCounts, segment, lo, hi, |blob| {
+                    self.layout.each_count(blob, |h, n| heavy.push((h, n))).ok_or_else(damaged)
+                })?;
+                keys = Some(heavy.iter().map(|&(h, _)| postings::count_key(num, h)).collect());
+                archived.extend(heavy);
+                lists += 1;
+                only_later_than = Some(segment);
+            }
+        }
+        let kinds: &[Kind] = match only_later_than {
+            Some(_) => &[Kind::SourceCounts],
+            None => &[Kind::SourceCounts, Kind::HeavyCounts],
+        };
+        for &kind in kinds {
+            for segment in runs::segments(&self.conn, path, kind)? {
+                if only_later_than.is_some_and(|s| segment <= s) {
+                    continue;
+                }
+                lists += 1;
+                match &keys {
+                    Some(keys) => {
+                        let end = |first, blob: &[u8]| runs::run_end(kind, first, blob);
+                        runs::each_run(&self.conn, path, kind, segment, keys, end, |blob, keys| {
+                            // Both in key order: a walk, not a lookup per entry.
+                            let mut i = 0;
+                            self.layout
+                                .each_count(blob, |h, n| {
+                                    let key = postings::count_key(num, h);
+                                    while i < keys.len() && keys[i] < key {
+                                        i += 1;
+                                    }
+                                    if i < keys.len() && keys[i] == key {
+                                        archived.push((h, n));
+                                    }
+                                })
+                                .ok_or_else(damaged)
+                        })?;
+                    }
+                    None => runs::each_run_between(&self.conn, path, kind, segment, lo, hi, |blob| {
+                        self.layout.each_count(blob, |h, n| archived.push((h, n))).ok_or_else(damaged)
+                    })?,
+                }
+            }
+        }
+        Ok(lists)
+    }
 }
 
 #[cfg(test)]
 thread_local! {
+    /// Sources whose counts a query read from their heavy counts alone.
+    pub(super) static HEAVY_ONLY: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+
     /// Called when a query has looked its keys up and is about to load documents: a test
     /// commits a change from another connection there.
     pub(super) static BEFORE_LOADING: std::cell::RefCell<Option<Box<dyn FnMut()>>> =
@@ -371,6 +466,9 @@ fn lookup(
     dead: &AHashSet<u32>,
     keep: usize,
 ) -> Result<AHashMap<u64, (usize, Vec<u32>)>> {
+    if layout == postings::Layout::Runs {
+        return lookup_runs(conn, path, kind, keys, dead, keep);
+    }
     let read = store_error(path, "cannot read postings");
     let mut by_bucket: AHashMap<u32, Vec<u64>> = AHashMap::new();
     for &k in keys {
@@ -399,6 +497,38 @@ fn lookup(
                 })
                 .ok_or_else(|| archive_error(path, "damaged postings"))?;
         }
+    }
+    Ok(out)
+}
+
+/// [`lookup`] in an archive of sorted runs (format 3): each segment in order, its runs that may
+/// hold the keys found by seeks (or walked in order, for many keys).
+fn lookup_runs(
+    conn: &Connection,
+    path: &Path,
+    kind: Kind,
+    keys: &AHashSet<u64>,
+    dead: &AHashSet<u32>,
+    keep: usize,
+) -> Result<AHashMap<u64, (usize, Vec<u32>)>> {
+    let mut wanted: Vec<u64> = keys.iter().copied().collect();
+    wanted.sort_unstable();
+    let mut out: AHashMap<u64, (usize, Vec<u32>)> = AHashMap::new();
+    // Segments come in order and documents in order within one, so the first holders seen are
+    // the earliest.
+    for segment in runs::segments(conn, path, kind)? {
+        let end = |first, blob: &[u8]| runs::run_end(kind, first, blob);
+        runs::each_run(conn, path, kind, segment, &wanted, end, |blob, keys| {
+            postings::Layout::Runs
+                .holders(blob, keys, dead, |k, doc| {
+                    let (count, list) = out.entry(k).or_default();
+                    *count += 1;
+                    if list.len() < keep {
+                        list.push(doc);
+                    }
+                })
+                .ok_or_else(|| archive_error(path, "damaged postings"))
+        })?;
     }
     Ok(out)
 }
@@ -465,6 +595,11 @@ mod tests {
     }
 
     /// `docs` cut at `at`: the archived part and the new one, each a corpus.
+    /// The documents `range` of `docs` as a corpus of their own.
+    fn part(docs: &[Doc], range: std::ops::Range<usize>) -> Corpus {
+        Corpus { docs: docs[range].to_vec(), ..Corpus::default() }
+    }
+
     fn split(docs: &[Doc], at: usize) -> (Corpus, Corpus) {
         let part = |d: &[Doc]| Corpus { docs: d.to_vec(), ..Corpus::default() };
         (part(&docs[..at]), part(&docs[at..]))
@@ -495,56 +630,161 @@ mod tests {
         assert!(contained > 0, "the splits must cut through containment pairs");
     }
 
-    /// Rewrites the archive at `path` as format 1 stored it: 12-byte entries, format 1 in meta.
-    fn downgrade_to_format_1(path: &Path) {
+    /// Rewrites the archive at `path` (format 3) as format `format` (1 or 2) stored it: postings
+    /// and counts in fixed buckets by key, packed (2) or as 12-byte entries (1), the index by
+    /// (kind, bucket, segment), the format in meta.
+    fn downgrade(path: &Path, format: i64) {
         let conn = rusqlite::Connection::open(path).unwrap();
         let rows: Vec<(i64, i64, i64, Vec<u8>)> = {
             let mut q = conn.prepare("SELECT kind, bucket, segment, entries FROM postings").unwrap();
             let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
             rows.map(|r| r.unwrap()).collect()
         };
+        // Per (kind, segment, source): the entries of its runs.
+        let mut all: std::collections::BTreeMap<(i64, i64, i64), Vec<(u64, u32)>> = Default::default();
         for (kind, bucket, segment, blob) in rows {
-            let entries: Vec<(u64, u32)> = match kind == Kind::SourceCounts as i64 {
+            let layout = postings::Layout::Runs;
+            match kind == Kind::SourceCounts as i64 {
                 true => {
-                    postings::Layout::Packed.counts(&blob).unwrap().iter().map(|&(h, n)| (h as u64, n as u32)).collect()
+                    let source = (postings::run_key(bucket) >> 32) as i64;
+                    let entries = layout.counts(&blob).unwrap().into_iter().map(|(h, n)| (h as u64, n as u32));
+                    all.entry((kind, segment, source)).or_default().extend(entries);
                 }
-                false => postings::Layout::Packed.postings(&blob).unwrap(),
-            };
-            let fixed: Vec<u8> =
-                entries.iter().flat_map(|(k, d)| k.to_le_bytes().into_iter().chain(d.to_le_bytes())).collect();
-            conn.execute(
-                "UPDATE postings SET entries = ?4 WHERE kind = ?1 AND bucket = ?2 AND segment = ?3",
-                (kind, bucket, segment, fixed),
-            )
-            .unwrap();
+                false => all.entry((kind, segment, 0)).or_default().extend(layout.postings(&blob).unwrap()),
+            }
         }
-        conn.execute("UPDATE meta SET value = '1' WHERE key = 'format'", []).unwrap();
+        conn.execute_batch(
+            "DELETE FROM postings; DROP INDEX postings_by_run; CREATE UNIQUE INDEX postings_by_key ON postings (kind, bucket, segment);",
+        )
+        .unwrap();
+        for ((kind, segment, source), entries) in all {
+            let blobs: Vec<(i64, Vec<u8>)> = match Kind::of_postings(kind) {
+                Some(k) => postings::into_blobs(k, entries).into_iter().map(|(b, blob)| (b as i64, blob)).collect(),
+                None => postings::count_blobs(source, entries.iter().map(|&(h, n)| (h as u32, n as i32)).collect()),
+            };
+            for (bucket, blob) in blobs {
+                let blob = match (format, Kind::of_postings(kind)) {
+                    (2, _) => blob,
+                    (_, Some(_)) => fixed(postings::Layout::Packed.postings(&blob).unwrap()),
+                    (_, None) => fixed(
+                        postings::Layout::Packed.counts(&blob).unwrap().into_iter().map(|(h, n)| (h as u64, n as u32)),
+                    ),
+                };
+                conn.execute(
+                    "INSERT INTO postings (kind, bucket, segment, entries) VALUES (?1, ?2, ?3, ?4)",
+                    (kind, bucket, segment, blob),
+                )
+                .unwrap();
+            }
+        }
+        conn.execute("UPDATE meta SET value = ?1 WHERE key = 'format'", [format.to_string()]).unwrap();
+    }
+
+    /// Entries as format 1 stored them: a `u64` key and a `u32` each.
+    fn fixed(entries: impl IntoIterator<Item = (u64, u32)>) -> Vec<u8> {
+        entries.into_iter().flat_map(|(k, d)| k.to_le_bytes().into_iter().chain(d.to_le_bytes())).collect()
     }
 
     #[test]
-    fn format_1_archives_are_read_refused_writes_and_upgraded_by_compact() {
+    fn earlier_formats_are_read_refused_writes_and_every_format_compacted() {
         let docs = corpus(400, 37);
         let cfg = ScanConfig::default();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.db");
         let (old, new) = split(&docs, 300);
         let answers = |archive: &Archive| named_pairs(&archive.query(&new.docs, &new, &NoProgress).unwrap());
+        for format in [1, 2, store::FORMAT] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("a.db");
+            let mut archive = Archive::create(&path, &cfg).unwrap();
+            // Three segments, one with a removal.
+            for batch in [part(&old.docs, 0..150), part(&old.docs, 150..300)] {
+                archive.add(&batch.docs, &batch, OnExisting::Refuse, 100, &|_| {}).unwrap();
+            }
+            archive.remove(&[old.docs[7].id.clone()]).unwrap();
+            let want = answers(&archive);
+            assert!(want.len() > 10);
+            drop(archive);
+            if format < store::FORMAT {
+                downgrade(&path, format);
+            }
+            let mut archive = Archive::open(&path, true).unwrap();
+            assert_eq!(archive.stats().unwrap().format, format);
+            assert_eq!(answers(&archive), want, "format {format} is read");
+            if format < store::FORMAT {
+                let refused = archive.add(&new.docs, &new, OnExisting::Refuse, 100, &|_| {}).unwrap_err().to_string();
+                assert!(refused.contains(&format!("format {format}")) && refused.contains("compact"), "{refused}");
+                assert!(archive.remove(&[old.docs[0].id.clone()]).is_err());
+            }
+            archive.compact().unwrap();
+            assert_eq!(archive.stats().unwrap().format, store::FORMAT);
+            assert_eq!(archive.stats().unwrap().segments, 1);
+            assert_eq!(answers(&archive), want, "compact rewrites format {format} in this one");
+            archive.add(&new.docs[..10], &new, OnExisting::Refuse, 100, &|_| {}).unwrap();
+        }
+    }
+
+    #[test]
+    fn after_compact_a_few_articles_read_only_heavy_counts_and_get_the_full_scans_pairs() {
+        let docs = corpus(800, 43);
+        let cfg = ScanConfig::default();
+        let whole = Corpus { docs: docs.clone(), ..Corpus::default() };
+        let full = crate::scan::scan(&whole, &whole.source_ids(), &cfg, &NoProgress);
+        assert!(full.stats.boilerplate_anchors > 0, "the outlets' footers must be boilerplate");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
         let mut archive = Archive::create(&path, &cfg).unwrap();
-        archive.add(&old.docs, &old, OnExisting::Refuse, 100, &|_| {}).unwrap();
-        let want = answers(&archive);
-        assert!(want.len() > 10);
-        drop(archive);
-        downgrade_to_format_1(&path);
-        let mut archive = Archive::open(&path, true).unwrap();
-        assert_eq!(archive.stats().unwrap().format, 1);
-        assert_eq!(answers(&archive), want, "format 1 is read");
-        let refused = archive.add(&new.docs, &new, OnExisting::Refuse, 100, &|_| {}).unwrap_err().to_string();
-        assert!(refused.contains("format 1") && refused.contains("compact"), "{refused}");
-        assert!(archive.remove(&[old.docs[0].id.clone()]).is_err());
+        // Compacted at 730, then 30 more added: the query of the last 40 may read heavy counts
+        // alone (its sources grew by a few documents since).
+        let first = part(&docs, 0..400);
+        archive.add(&first.docs, &first, OnExisting::Refuse, 100, &|_| {}).unwrap();
+        archive.remove(&[docs[3].id.clone()]).unwrap();
+        let second = part(&docs, 400..730);
+        archive.add(&second.docs, &second, OnExisting::Refuse, 100, &|_| {}).unwrap();
         archive.compact().unwrap();
-        assert_eq!(archive.stats().unwrap().format, store::FORMAT);
-        assert_eq!(answers(&archive), want, "compact rewrites it in this format");
-        archive.add(&new.docs[..10], &new, OnExisting::Refuse, 100, &|_| {}).unwrap();
+        let third = part(&docs, 730..760);
+        archive.add(&third.docs, &third, OnExisting::Refuse, 10, &|_| {}).unwrap();
+        let kept: Vec<Doc> = docs.iter().enumerate().filter(|&(i, _)| i != 3).map(|(_, d)| d.clone()).collect();
+        let whole = Corpus { docs: kept.clone(), ..Corpus::default() };
+        let full = crate::scan::scan(&whole, &whole.source_ids(), &cfg, &NoProgress);
+        let (_, new) = split(&kept, 759);
+        HEAVY_ONLY.with(|n| n.set(0));
+        let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
+        assert!(HEAVY_ONLY.with(|n| n.get()) > 5, "most sources read their heavy counts alone");
+        let want: Vec<String> = full.pairs.iter().filter(|p| p.b as usize >= 759).map(|p| named(p, &kept)).collect();
+        assert!(want.len() > 3, "{}", want.len());
+        assert_eq!(named_pairs(&found), want);
+        assert!(found.result.stats.boilerplate_anchors > 0, "the query's part knows the footers");
+    }
+
+    #[test]
+    fn boilerplate_that_appears_after_compact_is_found_as_a_full_scan_finds_it() {
+        // One outlet: 200 articles archived and compacted, then 100 more that all carry a new
+        // footer (a third of the whole: boilerplate), the last 20 of them queried.
+        let footer = " Subscribe to the Valley Courier for the full story and local weather, sports and obituaries delivered every single morning to your door.";
+        let docs: Vec<Doc> = corpus(300, 47)
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let text = if i >= 200 { format!("{}{footer}", d.text) } else { d.text.clone() };
+                Doc::new(d.id.clone(), Some("courier".into()), d.date.clone(), None, text, d.origin.clone())
+            })
+            .collect();
+        let cfg = ScanConfig::default();
+        let whole = Corpus { docs: docs.clone(), ..Corpus::default() };
+        let full = crate::scan::scan(&whole, &whole.source_ids(), &cfg, &NoProgress);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let mut archive = Archive::create(&path, &cfg).unwrap();
+        let first = part(&docs, 0..200);
+        archive.add(&first.docs, &first, OnExisting::Refuse, 100, &|_| {}).unwrap();
+        archive.compact().unwrap();
+        let then = part(&docs, 200..280);
+        archive.add(&then.docs, &then, OnExisting::Refuse, 100, &|_| {}).unwrap();
+        let new = part(&docs, 280..300);
+        let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
+        let want: Vec<String> = full.pairs.iter().filter(|p| p.b >= 280).map(|p| named(p, &docs)).collect();
+        assert_eq!(named_pairs(&found), want);
+        // Without the footer as boilerplate, every new article would pair with the 80 before.
+        assert!(want.len() < 100, "{}", want.len());
     }
 
     #[test]

@@ -8,11 +8,14 @@
 //!   compressed (zstd) so the archive stands alone;
 //! - `sources`: each source's number and live document count;
 //! - `postings`: band and anchor postings, and each source's anchor counts (for boilerplate),
-//!   in segments (see [`super::postings`]); a rowid table, so that a batch's blobs are
-//!   appended (a table keyed by bucket took each batch's rows into the middle of the tree and
-//!   left half-empty pages: 536 against 423 MB for 50,000 articles), found by an index on
-//!   (kind, bucket, segment);
-//! - `deleted`: removed documents still named in postings, until `compact`.
+//!   in segments of sorted runs (see [`super::runs`]); a rowid table, so that a batch's blobs
+//!   are appended (a table keyed by bucket took each batch's rows into the middle of the tree
+//!   and left half-empty pages: 536 against 423 MB for 50,000 articles), found by an index on
+//!   (kind, segment, first key) (formats 1 and 2: (kind, bucket, segment));
+//! - `deleted`: removed documents still named in postings, until `compact`;
+//! - `heavy`: per source, when the archive was last compacted: the segment written, the mark
+//!   (counts at or above it went to [`super::postings::Kind::HeavyCounts`]) and the documents
+//!   added since (see [`super::runs`]).
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -22,9 +25,10 @@ use std::path::Path;
 /// `RPRT`: marks the SQLite file as a reprint archive.
 pub const APPLICATION_ID: i64 = 0x5250_5254;
 
-/// The layout this reprint writes (it reads every earlier one too): 2 packs postings as varints
-/// (see [`super::postings`]), 1 stored them as 12-byte entries.
-pub const FORMAT: i64 = 2;
+/// The layout this reprint writes (it reads every earlier one too): 3 keeps each segment's
+/// postings as sorted runs found by their first key (see [`super::runs`]), 2 packed them as
+/// varints in fixed buckets (see [`super::postings`]), 1 stored them as 12-byte entries.
+pub const FORMAT: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,9 +48,13 @@ CREATE TABLE postings (
     segment INTEGER NOT NULL,
     entries BLOB NOT NULL
 );
-CREATE UNIQUE INDEX postings_by_key ON postings (kind, bucket, segment);
+CREATE UNIQUE INDEX postings_by_run ON postings (kind, segment, bucket);
 CREATE TABLE deleted (num INTEGER PRIMARY KEY);
+CREATE TABLE heavy (source INTEGER PRIMARY KEY, segment INTEGER NOT NULL, mark INTEGER NOT NULL, added INTEGER NOT NULL);
 ";
+
+/// The table of each source's heavy mark (format 3; made by `compact` in an upgraded archive).
+pub const HEAVY_TABLE: &str = "CREATE TABLE IF NOT EXISTS heavy (source INTEGER PRIMARY KEY, segment INTEGER NOT NULL, mark INTEGER NOT NULL, added INTEGER NOT NULL);";
 
 /// An [`Error::Archive`] for `path`.
 pub fn archive_error(path: &Path, message: impl Into<String>) -> Error {
