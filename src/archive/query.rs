@@ -9,7 +9,7 @@ use crate::config::ScanConfig;
 use crate::corpus::{Corpus, Doc, Origin, Texts};
 use crate::error::Result;
 use crate::passage::boilerplate::Boilerplate;
-use crate::progress::Progress;
+use crate::progress::{Progress, Unit};
 use crate::scan::{scan_part, ScanResult, Whole};
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
@@ -38,7 +38,10 @@ impl Archive {
     /// them.
     pub fn query<X: Texts + ?Sized>(&self, docs: &[Doc], texts: &X, progress: &dyn Progress) -> Result<QueryResult> {
         let cfg = self.cfg.in_tokens();
+        progress.start("fingerprint", None, Unit::Docs);
         let (new_texts, keys) = new_keys(docs, texts, &cfg);
+        progress.finish();
+        progress.start("look up", None, Unit::Docs);
         let snapshot = self.snapshot()?;
         let (dead, already_archived, archived) = self.left_out(docs)?;
 
@@ -75,13 +78,18 @@ impl Archive {
                 }
             }
         }
+        progress.finish();
+        progress.start("load", None, Unit::Docs);
         let corpus = self.part_corpus(wanted, docs, new_texts)?;
+        progress.finish();
         let first_new = corpus.docs.len() - docs.len();
         let sources = corpus.source_ids();
         // A small part (a few articles asked about): read only the counts of its shingles,
         // rather than all of its sources' counts.
         let needed = (corpus.docs.len() <= SMALL_PART).then(|| shingle_anchor_hashes(&corpus, &sources, &cfg));
+        progress.start("counts", None, Unit::Docs);
         let boilerplate = self.boilerplate(&corpus, &sources, first_new, &keys, needed.as_ref())?;
+        progress.finish();
         // Everything is read: the scan needs no snapshot (holding it would keep an add's
         // checkpoints from copying past it).
         drop(snapshot);
@@ -340,6 +348,10 @@ impl Archive {
                 runs::each_run_between(&self.conn, path, Kind::HeavyCounts, segment, lo, hi, |blob| {
                     self.layout.each_count(blob, |h, n| heavy.push((h, n))).ok_or_else(damaged)
                 })?;
+                // Only those asked about (when a few articles are), as the other path reads them.
+                if let Some(hashes) = wanted {
+                    heavy.retain(|&(h, _)| hashes.binary_search(&h).is_ok());
+                }
                 keys = Some(heavy.iter().map(|&(h, _)| postings::count_key(num, h)).collect());
                 archived.extend(heavy);
                 lists += 1;

@@ -1,5 +1,5 @@
 //! Sorted runs (archive format 3): each segment holds, per kind, its postings (or its sources'
-//! anchor counts) in key order, cut into blobs of about [`postings::RUN_ENTRIES`] entries; a
+//! anchor counts) in key order, cut into blobs of about [`postings::RUN_BYTES`] bytes; a
 //! blob's `bucket` is its first key, and an index on (kind, segment, bucket) finds the blob
 //! that may hold a key with one seek (the last blob starting at or before it), in the manner of
 //! an LSM tree's sorted runs and their block index. A lookup then reads a few KB per key and
@@ -64,16 +64,20 @@ pub(super) fn each_run(
         )
         .map_err(&read)?;
     let range = (kind as i64, segment, floor, postings::run_bucket(hi));
-    let walk = keys.len() > SEEK_UP_TO && {
-        let mut count = conn
+    // A seek costs about two runs read in order: walk when the keys span fewer than twice as
+    // many runs as there are keys (counted no further than that).
+    let walk = keys.len() > SEEK_UP_TO
+        && {
+            let mut count = conn
             .prepare_cached(
-                "SELECT COUNT(*) FROM postings WHERE kind = ?1 AND segment = ?2 AND bucket >= ?3 AND bucket <= ?4",
+                "SELECT COUNT(*) FROM (SELECT 1 FROM postings WHERE kind = ?1 AND segment = ?2 AND bucket >= ?3 AND bucket <= ?4 LIMIT ?5)",
             )
             .map_err(&read)?;
-        let runs: i64 = count.query_row(range, |r| r.get(0)).map_err(&read)?;
-        // A seek costs about two blobs read in order.
-        (runs as usize) < keys.len() * 2
-    };
+            let limit = keys.len() as i64 * 2;
+            let (kind, segment, from, to) = range;
+            let runs: i64 = count.query_row((kind, segment, from, to, limit), |r| r.get(0)).map_err(&read)?;
+            runs < limit
+        };
     let mut i = 0;
     if walk {
         let mut q = conn
