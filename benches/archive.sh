@@ -24,21 +24,4 @@ T "scan of archive + 10,000 new:      " "$B" scan -q --format jsonl "$W/all.json
 T "index query of the 10,000 new:     " "$B" index query "$W/a.db" "$W/new.jsonl" -q --format jsonl > "$W/query.jsonl"
 T "index query of one article:        " "$B" index query "$W/a.db" "$W/one.jsonl" -q --format jsonl > /dev/null
 "$B" index stats "$W/a.db"
-python3 - "$W" <<'PY'
-import json, sys
-w = sys.argv[1]
-new = {json.loads(l)["id"] for l in open(f"{w}/new.jsonl")}
-def pairs(path, only_new):
-    out = []
-    for l in open(path):
-        r = json.loads(l)
-        if r.get("type") != "pair" or (only_new and r["b"] not in new):
-            continue
-        r["cluster"] = r["cluster"] is not None
-        out.append(r)
-    return out
-full, query = pairs(f"{w}/full.jsonl", True), pairs(f"{w}/query.jsonl", False)
-same = full == query
-print(f"query pairs {len(query)}, full-scan pairs involving a new article {len(full)}: {'identical' if same else 'DIFFERENT'}")
-sys.exit(0 if same else 1)
-PY
+python3 "$(dirname "$0")/archive_same.py" "$W/new.jsonl" "$W/full.jsonl" "$W/query.jsonl"

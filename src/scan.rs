@@ -86,6 +86,12 @@ pub struct Whole {
     /// Containment samples held by more than `containment_max_df` documents of the whole (only
     /// those the new documents hold need be here; empty without containment search).
     pub frequent_samples: ahash::AHashSet<u64>,
+    /// Documents of the part that share no LSH band bucket and no containment sample with one
+    /// asked about, only anchors (empty: none). They can be in no LSH or containment candidate
+    /// pair of a document asked about, so they get no MinHash signature, the most costly part of
+    /// fingerprinting; a pair of one found through passages has its `minhash` from a signature
+    /// made then, the same values.
+    pub anchors_only: Vec<bool>,
 }
 
 /// Fingerprints `texts` and finds their near-duplicate (and, if configured, containment) pairs
@@ -117,7 +123,10 @@ pub fn scan_part<X: Texts + ?Sized>(
     let total_bytes: u64 = (0..texts.count()).map(|i| texts.text_len(i)).sum();
     progress.start("fingerprinting", Some(total_bytes), Unit::Bytes);
     let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
-    let fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total_bytes, &|n| progress.advance(n));
+    let unsigned = whole.map_or(&[][..], |w| &w.anchors_only[..]);
+    let fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total_bytes, unsigned, &|n| {
+        progress.advance(n)
+    });
     progress.finish();
     let mut fp = fp;
     let mut result = find_pairs_from(texts, &mut fp, cfg, whole, progress);
@@ -160,7 +169,7 @@ fn add_passages<X: Texts + ?Sized>(
         let (k, win) = fp.anchor_spec.unwrap_or((cfg.anchor_k, cfg.winnow));
         w.boilerplate.positions_from_words(&fp.words, sources, k, win)
     });
-    let index = AnchorIndex::of_fingerprints(fp);
+    let index = AnchorIndex::of_fingerprints(fp, whole.map_or(0..u32::MAX, |w| w.first_new..w.end_new));
     let found_here;
     let boilerplate = match whole {
         Some(w) => &w.boilerplate,
@@ -175,7 +184,9 @@ fn add_passages<X: Texts + ?Sized>(
     let frequent_in_whole = |h: u32| whole.is_some_and(|w| w.frequent.contains(&h));
     let ignore = |d: usize, h: u32| (!cfg.show_boilerplate && is_boilerplate(d as u32, h)) || frequent_in_whole(h);
     let max_df = cfg.max_df_docs(whole.map_or(n, |w| w.documents));
-    result.stats.frequent_anchors = index.frequent(max_df);
+    // A part counts the anchors its documents asked about hold that are too common in the whole
+    // (its index holds only anchors those hold, and the others' holders are not loaded).
+    result.stats.frequent_anchors = whole.map_or_else(|| index.frequent(max_df), |w| w.frequent.len());
     let boilerplate_at = match boilerplate_at_part {
         Some(at) => at,
         None => boilerplate.positions(&index, sources, n),
@@ -233,15 +244,21 @@ fn add_passages<X: Texts + ?Sized>(
     let fp = &*fp;
     // Freed signatures are made again, one per document (a document is often in many such
     // pairs), from its set: the same values (a minimum ignores order and repeats).
-    let remade: Vec<Box<[u32]>> = match fp.signatures.is_empty() {
+    // So are those of documents that never had one (`Whole::anchors_only`).
+    let unsigned = whole.map_or(&[][..], |w| &w.anchors_only[..]);
+    let remake = |d: usize| fp.signatures.is_empty() || unsigned.get(d).copied().unwrap_or(false);
+    let remade: Vec<Box<[u32]>> = match fp.signatures.is_empty() || unsigned.contains(&true) {
         true => (0..fp.len())
             .into_par_iter()
             .zip(wanted)
-            .map(|(d, w)| if w { hasher.signature(&fp.shingles[d]).into() } else { Box::default() })
+            .map(|(d, w)| if w && remake(d) { hasher.signature(&fp.shingles[d]).into() } else { Box::default() })
             .collect(),
         false => Vec::new(),
     };
-    let signature = |d: u32| if remade.is_empty() { fp.signature(d as usize) } else { &remade[d as usize][..] };
+    let signature = |d: u32| match remake(d as usize) {
+        true => &remade[d as usize][..],
+        false => fp.signature(d as usize),
+    };
     let new_pairs: Vec<Pair> = new
         .into_par_iter()
         .map(|(a, b, passages)| {
@@ -286,7 +303,7 @@ fn find_pairs_from<X: Texts + ?Sized>(
 ) -> ScanResult {
     let new = whole.map_or(0..u32::MAX, |w| w.first_new..w.end_new);
     let n = fp.len();
-    let skip: Vec<bool> = fp.counts.iter().map(|&c| c == 0).collect();
+    let mut skip: Vec<bool> = fp.counts.iter().map(|&c| c == 0).collect();
     let params = cfg.lsh_params();
     let mut stats = ScanStats {
         documents: n,
@@ -297,6 +314,10 @@ fn find_pairs_from<X: Texts + ?Sized>(
     };
 
     progress.start("candidates", None, Unit::Pairs);
+    // Documents without a signature are in no bucket.
+    for (s, &unsigned) in skip.iter_mut().zip(whole.map_or(&[][..], |w| &w.anchors_only[..])) {
+        *s |= unsigned;
+    }
     let lsh = band::candidate_pairs(&fp.signatures, fp.perms, params, cfg.max_bucket, &skip);
     // A part counts the candidates it is asked about: summed over parts, the whole's.
     let whole_part = new == (0..u32::MAX);
@@ -457,7 +478,7 @@ mod tests {
         let run = |keep: usize| {
             let total = texts.iter().map(|t| t.len() as u64).sum();
             let anchors = Some((cfg.anchor_k, cfg.winnow));
-            let mut fp = fingerprint_all(&texts, cfg.unit(), cfg.shingle, &hasher, anchors, total, &|_| {});
+            let mut fp = fingerprint_all(&texts, cfg.unit(), cfg.shingle, &hasher, anchors, total, &[], &|_| {});
             let mut r = find_pairs(&texts, &mut fp, &cfg, &NoProgress);
             add_passages(&texts, &[], &mut fp, &hasher, &cfg, None, &NoProgress, &mut r, keep);
             r

@@ -723,7 +723,7 @@ pub(crate) fn fingerprint(texts: &[String], cfg: &ScanConfig) -> Fingerprints {
     let hasher = MinHasher::new(cfg.perms, cfg.seed);
     let total: u64 = texts.iter().map(|t| t.len() as u64).sum();
     let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
-    let mut fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total, &|_| {});
+    let mut fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total, &[], &|_| {});
     if cfg.containment.is_some() {
         fp.make_all_sets(texts);
     }

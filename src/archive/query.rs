@@ -52,6 +52,8 @@ impl Archive {
         for held in self.held(Kind::Band, bands, &dead, usize::MAX)? {
             wanted.extend(held.archived);
         }
+        // Those that may pair with a new one through LSH or containment need a signature.
+        let mut signed = wanted.clone();
         // Anchors: held by how many documents of the whole; the holders of those held by at
         // most `max_df` may seed a pair with a new document.
         let documents = archived + docs.len();
@@ -74,13 +76,18 @@ impl Archive {
                 if held.documents() > cfg.containment_max_df {
                     frequent_samples.insert(held.key);
                 } else {
+                    signed.extend(&held.archived);
                     wanted.extend(held.archived);
                 }
             }
         }
         progress.finish();
         progress.start("load", None, Unit::Docs);
-        let corpus = self.part_corpus(wanted, docs, new_texts)?;
+        let mut wanted: Vec<u32> = wanted.into_iter().collect();
+        wanted.sort_unstable();
+        let mut anchors_only: Vec<bool> = wanted.iter().map(|n| !signed.contains(n)).collect();
+        anchors_only.resize(wanted.len() + docs.len(), false);
+        let corpus = self.part_corpus(&wanted, docs, new_texts)?;
         progress.finish();
         let first_new = corpus.docs.len() - docs.len();
         let sources = corpus.source_ids();
@@ -100,6 +107,7 @@ impl Archive {
             frequent,
             boilerplate,
             frequent_samples,
+            anchors_only,
         };
         let result = scan_part(&corpus, &sources, &self.cfg, Some(&whole), progress);
         Ok(QueryResult { corpus, result, first_new, archived, already_archived })
@@ -138,18 +146,16 @@ impl Archive {
         self.conn.unchecked_transaction().map_err(store_error(&self.path, "cannot read"))
     }
 
-    /// The part a query scans: the archived documents `wanted` (in archive order), then the new
+    /// The part a query scans: the archived documents `wanted` (ascending archive numbers), then the new
     /// `docs` with their texts.
-    pub(super) fn part_corpus(&self, wanted: AHashSet<u32>, docs: &[Doc], new_texts: Vec<String>) -> Result<Corpus> {
+    pub(super) fn part_corpus(&self, wanted: &[u32], docs: &[Doc], new_texts: Vec<String>) -> Result<Corpus> {
         #[cfg(test)]
         BEFORE_LOADING.with(|hook| {
             if let Some(f) = hook.borrow_mut().as_mut() {
                 f()
             }
         });
-        let mut wanted: Vec<u32> = wanted.into_iter().collect();
-        wanted.sort_unstable();
-        let mut all = load_docs(&self.conn, &self.path, &wanted)?;
+        let mut all = load_docs(&self.conn, &self.path, wanted)?;
         all.extend(docs.iter().zip(new_texts).map(|(d, text)| {
             Doc::new(d.id.clone(), d.source.clone(), d.date.clone(), d.title.clone(), text, d.origin.clone())
         }));

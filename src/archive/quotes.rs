@@ -67,7 +67,9 @@ impl Archive {
                 if held.documents() > max_df { EARLIEST_HOLDERS.min(held.archived.len()) } else { held.archived.len() };
             wanted.extend(&held.archived[..take]);
         }
-        let corpus = self.part_corpus(wanted, docs, new_texts)?;
+        let mut wanted: Vec<u32> = wanted.into_iter().collect();
+        wanted.sort_unstable();
+        let corpus = self.part_corpus(&wanted, docs, new_texts)?;
         drop(snapshot);
         let first_new = corpus.docs.len() - docs.len();
         let mut result = find_quotes(&corpus.docs, &corpus, qcfg, progress);

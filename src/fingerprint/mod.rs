@@ -145,7 +145,10 @@ impl Fingerprints {
 
 /// Fingerprints `texts` with shingles of `shingle` tokens (`unit`: words or letters) and `hasher`, and their passage anchors when
 /// `anchors` says how. Each text is tokenized once. `total_bytes` (the texts' length, summed) sizes
-/// the anchor bitsets. `on_done(bytes)` is called as documents finish (for progress display).
+/// the anchor bitsets. Documents `unsigned` marks (none when it is empty) get no signature: theirs
+/// is left zero, for callers that never ask for it. `on_done(bytes)` is called as documents
+/// finish (for progress display).
+#[allow(clippy::too_many_arguments)]
 pub fn fingerprint_all<X: Texts + ?Sized>(
     texts: &X,
     unit: TokenUnit,
@@ -153,6 +156,7 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
     hasher: &MinHasher,
     anchors: AnchorSpec,
     total_bytes: u64,
+    unsigned: &[bool],
     on_done: &(dyn Fn(u64) + Sync),
 ) -> Fingerprints {
     let perms = hasher.perms();
@@ -201,7 +205,9 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
                 };
                 // The signature does not need a set (a minimum ignores order and repeats); sets
                 // are made later, for the documents verified (`make_sets`).
-                hasher.signature_into(in_order, sig);
+                if !unsigned.get(i).copied().unwrap_or(false) {
+                    hasher.signature_into(in_order, sig);
+                }
                 on_done(text.len() as u64);
                 (in_order.len().min(u32::MAX as usize) as u32, kept)
             },
@@ -227,9 +233,9 @@ mod tests {
             format!("{shared} and then something else entirely about weather"),
         ];
         let hasher = MinHasher::new(64, 7);
-        let mut fp = fingerprint_all(&texts[..], TokenUnit::Words, 5, &hasher, Some((5, 2)), 300, &|_| {});
+        let mut fp = fingerprint_all(&texts[..], TokenUnit::Words, 5, &hasher, Some((5, 2)), 300, &[], &|_| {});
         assert!(fp.words.iter().all(|w| !w.is_empty()), "every document's words kept until indexing");
-        let index = crate::passage::anchor::AnchorIndex::of_fingerprints(&mut fp);
+        let index = crate::passage::anchor::AnchorIndex::of_fingerprints(&mut fp, 0..u32::MAX);
         assert!(fp.seen.is_none(), "marks freed");
         assert_eq!(index.indexed_docs(3), vec![true, false, true]);
         assert!(fp.words[1].is_empty() && !fp.words[0].is_empty() && !fp.words[2].is_empty());
@@ -240,6 +246,37 @@ mod tests {
     }
 
     #[test]
+    fn a_parts_anchor_index_keeps_only_anchors_the_documents_asked_about_hold() {
+        let (p, q) = (
+            "the minister said the summit would open a new chapter",
+            "markets fell sharply in the third quarter as growth slowed",
+        );
+        let texts = [
+            format!("alpha beta gamma delta {p} epsilon zeta"),
+            format!("{p} then {q} and more"),
+            format!("eta theta iota {q} kappa lambda"),
+            "a story of its own with no words in common with any other story here at all".to_string(),
+        ];
+        let hasher = MinHasher::new(64, 7);
+        let index = |asked: std::ops::Range<u32>, unsigned: &[bool]| {
+            let mut fp =
+                fingerprint_all(&texts[..], TokenUnit::Words, 5, &hasher, Some((5, 2)), 400, unsigned, &|_| {});
+            let index = crate::passage::anchor::AnchorIndex::of_fingerprints(&mut fp, asked);
+            let docs = index.indexed_docs(4);
+            let pairs: Vec<(u32, u32)> = index.seed_pairs(10, &|_, _| false).pairs.iter().map(|s| (s.0, s.1)).collect();
+            (fp, docs, pairs)
+        };
+        let (_, docs, pairs) = index(0..u32::MAX, &[]);
+        assert_eq!((docs, pairs), (vec![true, true, true, false], vec![(0, 1), (1, 2)]));
+        // Asked about the third only: the first's phrase, held by no document asked about, is
+        // not indexed, and the first drops out.
+        let (fp, docs, pairs) = index(2..3, &[true, false, false, false]);
+        assert_eq!((docs, pairs), (vec![false, true, true, false], vec![(1, 2)]));
+        assert!(fp.signature(0).iter().all(|&v| v == 0), "left unsigned");
+        assert_eq!(fp.signature(1), hasher.signature(&shingle_set(&texts[1], 5, &mut Vec::new())).as_slice());
+    }
+
+    #[test]
     fn signatures_of_shingles_in_order_equal_signatures_of_sets_and_sets_come_on_demand() {
         let texts = [
             "the minister said the minister said the minister said it again and again and again today",
@@ -247,7 +284,7 @@ mod tests {
             "",
         ];
         let hasher = MinHasher::new(128, 7);
-        let mut fp = fingerprint_all(&texts[..], TokenUnit::Words, 5, &hasher, None, 0, &|_| {});
+        let mut fp = fingerprint_all(&texts[..], TokenUnit::Words, 5, &hasher, None, 0, &[], &|_| {});
         let mut scratch = Vec::new();
         for (i, t) in texts.iter().enumerate() {
             let set = shingle_set(t, 5, &mut scratch);

@@ -265,6 +265,39 @@ fn doc_count(g: &[Posting]) -> usize {
     g.chunk_by(|x, y| x.doc == y.doc).count()
 }
 
+/// The anchor hashes some documents hold, as a bitset of about 16 bits per anchor: a hash they
+/// hold is always found, one they do not about one time in sixteen (the index then keeps an
+/// anchor no pair asked about needs, which costs only room).
+struct AnchorBits {
+    bits: Vec<u64>,
+    mask: u32,
+}
+
+impl AnchorBits {
+    /// The bits of the anchors (`k`, `w` as the scan's) of the documents with word hashes `docs`.
+    fn of(docs: &[Box<[u32]>], k: usize, w: usize) -> Self {
+        let (mut in_order, mut anchors) = (Vec::new(), Vec::new());
+        let tokens: usize = docs.iter().map(|d| d.len()).sum();
+        let size = (tokens as u64 * 16).next_power_of_two().clamp(1 << 12, 1 << 32);
+        let mut bits = AnchorBits { bits: vec![0; (size / 64) as usize], mask: (size - 1) as u32 };
+        for words in docs {
+            anchors.clear();
+            anchors_of(words, k, w, &mut in_order, &mut anchors);
+            for a in &anchors {
+                let b = a.hash & bits.mask;
+                bits.bits[(b >> 6) as usize] |= 1 << (b & 63);
+            }
+        }
+        bits
+    }
+
+    /// Whether `hash` may be one of them.
+    fn contains(&self, hash: u32) -> bool {
+        let b = hash & self.mask;
+        self.bits[(b >> 6) as usize] & (1 << (b & 63)) != 0
+    }
+}
+
 /// Builds the index over `anchors` and returns the seeds of every document pair (see
 /// [`AnchorIndex::seed_pairs`]).
 pub fn seed_pairs(anchors: &[Vec<Anchor>], max_df: usize, ignore: &(dyn Fn(usize, u32) -> bool + Sync)) -> SeedPairs {
@@ -273,17 +306,25 @@ pub fn seed_pairs(anchors: &[Vec<Anchor>], max_df: usize, ignore: &(dyn Fn(usize
 
 impl AnchorIndex {
     /// The inverted index of passage anchors of `fp`: each document's winnowed anchors (found again
-    /// from its word hashes) that another document may hold. Frees the marks, and the word
-    /// hashes of the documents left without anchors (they are in no pair). Empty when anchors
-    /// were not asked for.
-    pub fn of_fingerprints(fp: &mut Fingerprints) -> AnchorIndex {
+    /// from its word hashes) that another document may hold, and, when only pairs whose later
+    /// document is in `asked` are wanted (part of a corpus: `0..u32::MAX` for all), that one of
+    /// those holds. Frees the marks, and the word hashes of the documents left without anchors
+    /// (they are in no pair). Empty when anchors were not asked for.
+    pub fn of_fingerprints(fp: &mut Fingerprints, asked: std::ops::Range<u32>) -> AnchorIndex {
         let (Some((k, w)), Some(seen)) = (fp.anchor_spec, fp.seen.take()) else {
             return AnchorIndex::default();
         };
         let seen = seen.into_repeated();
         let words = &fp.words;
+        // A part of an archive query holds half a million archived articles that share an anchor
+        // with its ten thousand new ones: their other anchors would make most of the index.
+        let asked_hold = (asked.start > 0 || (asked.end as usize) < words.len())
+            .then(|| AnchorBits::of(&words[asked.start as usize..words.len().min(asked.end as usize)], k, w));
         let index = AnchorIndex::build_with(words.len(), |d, in_order: &mut Vec<u64>, out| {
             anchors_of(&words[d], k, w, in_order, out);
+            if let Some(bits) = &asked_hold {
+                out.retain(|a| bits.contains(a.hash));
+            }
             // Branch-free: the lookups miss the caches at scale, and with no branch on their
             // results the processor keeps several of them in flight.
             let mut kept = 0;
