@@ -92,16 +92,16 @@ impl Layout {
     }
 
     /// Calls `found(key, document)` for the postings of `blob` whose key is one of `keys`
-    /// (ascending), documents in `dead` left out, walking both in order; `None` when the blob is
-    /// damaged.
+    /// (ascending), documents in `dead` left out, walking both in order; gives back the blob's
+    /// last key (`None` inside when it is empty), or `None` when the blob is damaged.
     pub fn holders(
         self,
         blob: &[u8],
         keys: &[u64],
         dead: &AHashSet<u32>,
         mut found: impl FnMut(u64, u32),
-    ) -> Option<()> {
-        let mut i = 0;
+    ) -> Option<Option<u64>> {
+        let (mut i, mut last) = (0, None);
         self.each_posting(blob, |key, doc| {
             while i < keys.len() && keys[i] < key {
                 i += 1;
@@ -109,7 +109,9 @@ impl Layout {
             if i < keys.len() && keys[i] == key && !dead.contains(&doc) {
                 found(key, doc);
             }
-        })
+            last = Some(key);
+        })?;
+        Some(last)
     }
 
     /// The (anchor hash, change) entries of a counts blob, or `None` when it is damaged.
@@ -129,20 +131,6 @@ impl Layout {
             }
             Layout::Packed | Layout::Runs => unpack_counts(blob, f),
         }
-    }
-
-    /// The last key of a postings blob (`None` when it is empty or damaged).
-    pub fn last_key(self, blob: &[u8]) -> Option<u64> {
-        let mut last = None;
-        self.each_posting(blob, |k, _| last = Some(k))?;
-        last
-    }
-
-    /// The last hash of a counts blob (`None` when it is empty or damaged).
-    pub fn last_hash(self, blob: &[u8]) -> Option<u32> {
-        let mut last = None;
-        self.each_count(blob, |h, _| last = Some(h))?;
-        last
     }
 
     /// Entries of a counts blob, from its header alone (`None` when it has none).
@@ -426,7 +414,6 @@ mod tests {
         for (first, blob) in &runs {
             let run = Layout::Runs.postings(blob).unwrap();
             assert_eq!(run[0].0, *first);
-            assert_eq!(Layout::Runs.last_key(blob), Some(run.last().unwrap().0));
             // A run closes at a new key once full: without its last key, it is not full.
             let last_key = run.iter().filter(|p| p.0 == run.last().unwrap().0).count();
             assert!(pack(&run[..run.len() - last_key]).len() < RUN_BYTES, "{}", blob.len());

@@ -376,10 +376,9 @@ impl Archive {
                 lists += 1;
                 match &keys {
                     Some(keys) => {
-                        let end = |first, blob: &[u8]| runs::run_end(kind, first, blob);
-                        runs::each_run(&self.conn, path, kind, segment, keys, end, |blob, keys| {
+                        runs::each_run(&self.conn, path, kind, segment, keys, |blob, keys| {
                             // Both in key order: a walk, not a lookup per entry.
-                            let mut i = 0;
+                            let (mut i, mut last) = (0, None);
                             self.layout
                                 .each_count(blob, |h, n| {
                                     let key = postings::count_key(num, h);
@@ -389,8 +388,10 @@ impl Archive {
                                     if i < keys.len() && keys[i] == key {
                                         archived.push((h, n));
                                     }
+                                    last = Some(key);
                                 })
-                                .ok_or_else(damaged)
+                                .ok_or_else(damaged)?;
+                            Ok(last)
                         })?;
                     }
                     None => runs::each_run_between(&self.conn, path, kind, segment, lo, hi, |blob| {
@@ -535,8 +536,7 @@ fn lookup_runs(
     // Segments come in order and documents in order within one, so the first holders seen are
     // the earliest.
     for segment in runs::segments(conn, path, kind)? {
-        let end = |first, blob: &[u8]| runs::run_end(kind, first, blob);
-        runs::each_run(conn, path, kind, segment, &wanted, end, |blob, keys| {
+        runs::each_run(conn, path, kind, segment, &wanted, |blob, keys| {
             postings::Layout::Runs
                 .holders(blob, keys, dead, |k, doc| {
                     let (count, list) = out.entry(k).or_default();

@@ -37,16 +37,15 @@ const SEEK_UP_TO: usize = if cfg!(test) { 4 } else { 64 };
 
 /// Calls `f(blob, keys)` once for each run of `kind` in `segment` that may hold one of `keys`
 /// (ascending, distinct; counts' keys as [`postings::count_key`] makes them), with the keys
-/// that fall between its first and last key; `last(first, blob)` gives a run's last key
-/// (`None`: damaged).
+/// from its first on; `f` reads the whole run and gives back its last key (`None`: empty), which
+/// tells where the next run's keys begin (each run is decoded once).
 pub(super) fn each_run(
     conn: &Connection,
     path: &Path,
     kind: Kind,
     segment: i64,
     keys: &[u64],
-    last: impl Fn(u64, &[u8]) -> Option<u64>,
-    mut f: impl FnMut(&[u8], &[u64]) -> Result<()>,
+    mut f: impl FnMut(&[u8], &[u64]) -> Result<Option<u64>>,
 ) -> Result<()> {
     let (Some(&lo), Some(&hi)) = (keys.first(), keys.last()) else { return Ok(()) };
     let read = store_error(path, "cannot read postings");
@@ -95,12 +94,8 @@ pub(super) fn each_run(
                 break;
             }
             let blob = row.get_ref(1).map_err(&read)?.as_blob().map_err(|e| read(e.into()))?;
-            let end = last(first, blob).ok_or_else(damaged)?;
-            let j = i + keys[i..].partition_point(|&k| k <= end);
-            if j > i {
-                f(blob, &keys[i..j])?;
-            }
-            i = j;
+            let end = f(blob, &keys[i..])?.ok_or_else(damaged)?;
+            i += keys[i..].partition_point(|&k| k <= end);
         }
         return Ok(());
     }
@@ -118,11 +113,8 @@ pub(super) fn each_run(
             continue;
         }
         let blob = row.get_ref(1).map_err(&read)?.as_blob().map_err(|e| read(e.into()))?;
-        let end = last(first, blob).ok_or_else(damaged)?;
+        let end = f(blob, &keys[i..])?.ok_or_else(damaged)?;
         let j = i + keys[i..].partition_point(|&k| k <= end);
-        if j > i {
-            f(blob, &keys[i..j])?;
-        }
         previous = Some(first);
         i = j.max(i + 1);
     }
@@ -152,15 +144,6 @@ pub(super) fn each_run_between(
         f(row.get_ref(0).map_err(&read)?.as_blob().map_err(|e| read(e.into()))?)?;
     }
     Ok(())
-}
-
-/// The last key of a run of `kind` that starts at `first` (counts: the source's part of the
-/// key is the first key's).
-pub(super) fn run_end(kind: Kind, first: u64, blob: &[u8]) -> Option<u64> {
-    match kind {
-        Kind::SourceCounts | Kind::HeavyCounts => Some((first & !0xffff_ffff) | Layout::Runs.last_hash(blob)? as u64),
-        _ => Layout::Runs.last_key(blob),
-    }
 }
 
 /// Rewrites every segment of postings and counts as one new segment (`index compact`): removed
