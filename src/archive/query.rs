@@ -376,12 +376,15 @@ impl Archive {
                 lists += 1;
                 match &keys {
                     Some(keys) => {
-                        runs::each_run(&self.conn, path, kind, segment, keys, |blob, keys| {
-                            // Both in key order: a walk, not a lookup per entry.
+                        runs::each_run(&self.conn, path, kind, segment, keys, |first, blob, keys| {
+                            // Both in key order: a walk, not a lookup per entry. The run's
+                            // source is its first key's (the run before this source's first
+                            // may be asked about: it ends before the keys).
+                            let source = first & !0xffff_ffff;
                             let (mut i, mut last) = (0, None);
                             self.layout
                                 .each_count(blob, |h, n| {
-                                    let key = postings::count_key(num, h);
+                                    let key = source | h as u64;
                                     while i < keys.len() && keys[i] < key {
                                         i += 1;
                                     }
@@ -536,7 +539,7 @@ fn lookup_runs(
     // Segments come in order and documents in order within one, so the first holders seen are
     // the earliest.
     for segment in runs::segments(conn, path, kind)? {
-        runs::each_run(conn, path, kind, segment, &wanted, |blob, keys| {
+        runs::each_run(conn, path, kind, segment, &wanted, |_, blob, keys| {
             postings::Layout::Runs
                 .holders(blob, keys, dead, |k, doc| {
                     let (count, list) = out.entry(k).or_default();

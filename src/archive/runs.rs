@@ -35,17 +35,19 @@ pub(super) fn segments(conn: &Connection, path: &Path, kind: Kind) -> Result<Vec
 /// past 4, so that both ways are taken.
 const SEEK_UP_TO: usize = if cfg!(test) { 4 } else { 64 };
 
-/// Calls `f(blob, keys)` once for each run of `kind` in `segment` that may hold one of `keys`
-/// (ascending, distinct; counts' keys as [`postings::count_key`] makes them), with the keys
-/// from its first on; `f` reads the whole run and gives back its last key (`None`: empty), which
-/// tells where the next run's keys begin (each run is decoded once).
+/// Calls `f(first, blob, keys)` once for each run of `kind` in `segment` that may hold one of
+/// `keys` (ascending, distinct; counts' keys as [`postings::count_key`] makes them), with its
+/// first key and the keys from its first on; `f` reads the whole run and gives back its last key
+/// (`None`: empty), which tells where the next run's keys begin (each run is decoded once). A
+/// run may belong to another source than the keys' (counts: the last run before a source's
+/// first), which only its first key tells.
 pub(super) fn each_run(
     conn: &Connection,
     path: &Path,
     kind: Kind,
     segment: i64,
     keys: &[u64],
-    mut f: impl FnMut(&[u8], &[u64]) -> Result<Option<u64>>,
+    mut f: impl FnMut(u64, &[u8], &[u64]) -> Result<Option<u64>>,
 ) -> Result<()> {
     let (Some(&lo), Some(&hi)) = (keys.first(), keys.last()) else { return Ok(()) };
     let read = store_error(path, "cannot read postings");
@@ -94,7 +96,7 @@ pub(super) fn each_run(
                 break;
             }
             let blob = row.get_ref(1).map_err(&read)?.as_blob().map_err(|e| read(e.into()))?;
-            let end = f(blob, &keys[i..])?.ok_or_else(damaged)?;
+            let end = f(first, blob, &keys[i..])?.ok_or_else(damaged)?;
             i += keys[i..].partition_point(|&k| k <= end);
         }
         return Ok(());
@@ -113,7 +115,7 @@ pub(super) fn each_run(
             continue;
         }
         let blob = row.get_ref(1).map_err(&read)?.as_blob().map_err(|e| read(e.into()))?;
-        let end = f(blob, &keys[i..])?.ok_or_else(damaged)?;
+        let end = f(first, blob, &keys[i..])?.ok_or_else(damaged)?;
         let j = i + keys[i..].partition_point(|&k| k <= end);
         previous = Some(first);
         i = j.max(i + 1);
