@@ -101,6 +101,26 @@ fn a_compacted_archive_that_grew_since_gives_the_full_scans_pairs() {
 }
 
 #[test]
+fn add_suggests_compacting_once_segments_pile_up() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "60", "3", &[]);
+    let corpus = lines(&dir.path().join("corpus.jsonl"));
+    let archive = dir.path().join("a.db");
+    let few = write(dir.path(), "few.jsonl", corpus[..10].join("\n"));
+    let many = write(dir.path(), "many.jsonl", corpus[10..56].join("\n"));
+    let more = write(dir.path(), "more.jsonl", corpus[56..].join("\n"));
+    let add = |path: &Path| reprint(&["index", "add", s(&archive), s(path), "--batch", "2"]);
+    let hint = "posting segments (one per batch since the last compaction)";
+    let r = add(&few);
+    assert!(r.code == 0 && !r.stderr.contains(hint), "5 segments: {}", r.stderr);
+    let r = add(&many);
+    assert!(r.code == 0 && r.stderr.contains("28 posting segments"), "28 segments: {}", r.stderr);
+    assert_eq!(reprint(&["index", "compact", s(&archive)]).code, 0);
+    let r = add(&more);
+    assert!(r.code == 0 && !r.stderr.contains(hint), "compacted, then 2 more: {}", r.stderr);
+}
+
+#[test]
 fn an_ocr_archive_gives_the_full_scans_pairs() {
     let dir = tempfile::tempdir().unwrap();
     synth(dir.path(), "400", "12", &["--words", "200", "--ocr-cer", "0.05"]);

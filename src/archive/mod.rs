@@ -546,6 +546,12 @@ impl Archive {
         Ok(old.len())
     }
 
+    /// Posting segments a query reads: one per batch added since the last compaction (a seek
+    /// per segment for each band key; cheap, unlike [`Archive::stats`]).
+    pub fn segments(&self) -> Result<usize> {
+        Ok(runs::segments(&self.conn, &self.path, Kind::Band)?.len())
+    }
+
     /// What the archive holds.
     pub fn stats(&self) -> Result<ArchiveStats> {
         let one = |sql: &str| -> Result<u64> {
