@@ -43,6 +43,10 @@ fn check_split(dir: &Path, corpus: &[String], at: usize, batch: &str, scan_opts:
     let r = reprint(&add);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let query = reprint(&["index", "query", s(&archive), s(&new_path), "-q", "--format", "jsonl"]);
+    // Every archived text loaded moved out of memory at once: the same records.
+    let spilled =
+        reprint(&["index", "query", s(&archive), s(&new_path), "-q", "--format", "jsonl", "--spill-over", "0"]);
+    assert_eq!((spilled.code, &spilled.stdout), (0, &query.stdout), "split at {at}, texts in a temporary file");
     let mut scan = vec!["scan", s(&all_path), "-q", "--format", "jsonl"];
     scan.extend_from_slice(scan_opts);
     let full = pairs_of(&reprint(&scan), Some(&ids(new)));

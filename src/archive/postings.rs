@@ -32,7 +32,7 @@ pub enum Kind {
     Sample = 3,
     /// A source's counts that had reached its mark when the archive was compacted (format 3),
     /// kept apart from the others: while the source's boilerplate threshold stays above the
-    /// mark plus the documents added since, a query needs only these (see [`super::runs`]).
+    /// mark plus the documents added since, a query needs only these (see the `runs` module).
     HeavyCounts = 4,
 }
 

@@ -6,7 +6,7 @@ use super::postings::{self, Kind};
 use super::store::{self, archive_error, store_error};
 use super::{doc_keys, fingerprint, runs, Archive, DocKeys};
 use crate::config::ScanConfig;
-use crate::corpus::{Corpus, Doc, Origin, Texts};
+use crate::corpus::{Corpus, CorpusBuilder, Doc, Origin, Texts};
 use crate::error::Result;
 use crate::passage::boilerplate::Boilerplate;
 use crate::progress::{Progress, Unit};
@@ -155,11 +155,15 @@ impl Archive {
                 f()
             }
         });
-        let mut all = load_docs(&self.conn, &self.path, wanted)?;
-        all.extend(docs.iter().zip(new_texts).map(|(d, text)| {
-            Doc::new(d.id.clone(), d.source.clone(), d.date.clone(), d.title.clone(), text, d.origin.clone())
-        }));
-        Ok(Corpus { docs: all, ..Corpus::default() })
+        let mut part = CorpusBuilder::new(self.spill_over);
+        let spill =
+            |e: std::io::Error| archive_error(&self.path, format!("cannot hold the texts in a temporary file: {e}"));
+        load_docs(&self.conn, &self.path, wanted, |doc| part.push(doc).map_err(spill))?;
+        for (d, text) in docs.iter().zip(new_texts) {
+            let doc = Doc::new(d.id.clone(), d.source.clone(), d.date.clone(), d.title.clone(), text, d.origin.clone());
+            part.push(doc).map_err(spill)?;
+        }
+        part.finish().map_err(spill)
     }
 
     /// Documents archived: kept in `meta` (format 2), counted in older archives (a count of a
@@ -554,9 +558,9 @@ fn lookup_runs(
     Ok(out)
 }
 
-/// The archived documents `nums` (ascending), texts decompressed: read a chunk at a time (SQLite
-/// on one thread), each chunk's texts decompressed in parallel.
-fn load_docs(conn: &Connection, path: &Path, nums: &[u32]) -> Result<Vec<Doc>> {
+/// The archived documents `nums` (ascending), texts decompressed, each given to `keep` in turn:
+/// read a chunk at a time (SQLite on one thread), each chunk's texts decompressed in parallel.
+fn load_docs(conn: &Connection, path: &Path, nums: &[u32], mut keep: impl FnMut(Doc) -> Result<()>) -> Result<()> {
     /// Documents read before their texts are decompressed.
     const CHUNK: usize = 4096;
     let read = store_error(path, "cannot read documents");
@@ -566,7 +570,6 @@ fn load_docs(conn: &Connection, path: &Path, nums: &[u32]) -> Result<Vec<Doc>> {
         )
         .map_err(&read)?;
     let origin = Origin { path: path.display().to_string(), line: None };
-    let mut out = Vec::with_capacity(nums.len());
     type Row = (String, Option<String>, Option<String>, Option<String>, Vec<u8>);
     for chunk in nums.chunks(CHUNK) {
         let rows: Vec<Row> = chunk
@@ -582,10 +585,10 @@ fn load_docs(conn: &Connection, path: &Path, nums: &[u32]) -> Result<Vec<Doc>> {
             })
             .collect();
         for d in docs {
-            out.push(d?);
+            keep(d?)?;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -646,6 +649,11 @@ mod tests {
             let want: Vec<String> =
                 full.pairs.iter().filter(|p| p.b as usize >= at).map(|p| named(p, &whole.docs)).collect();
             assert_eq!(got, want, "split at {at}");
+            // The archived texts loaded held in a temporary file instead: the same pairs.
+            archive.hold_texts_up_to(Some(0));
+            let spilled = archive.query(&new.docs, &new, &NoProgress).unwrap();
+            assert!(spilled.corpus.spill_file.is_some() && spilled.corpus.docs.iter().all(|d| d.text.is_empty()));
+            assert_eq!(named_pairs(&spilled), want, "split at {at}, texts in a temporary file");
             contained += full.pairs.iter().filter(|p| p.b as usize >= at && p.found_by == FoundBy::Containment).count();
         }
         assert!(contained > 0, "the splits must cut through containment pairs");

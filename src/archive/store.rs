@@ -8,14 +8,14 @@
 //!   compressed (zstd) so the archive stands alone;
 //! - `sources`: each source's number and live document count;
 //! - `postings`: band and anchor postings, and each source's anchor counts (for boilerplate),
-//!   in segments of sorted runs (see [`super::runs`]); a rowid table, so that a batch's blobs
+//!   in segments of sorted runs (see the `runs` module); a rowid table, so that a batch's blobs
 //!   are appended (a table keyed by bucket took each batch's rows into the middle of the tree
 //!   and left half-empty pages: 536 against 423 MB for 50,000 articles), found by an index on
 //!   (kind, segment, first key) (formats 1 and 2: (kind, bucket, segment));
 //! - `deleted`: removed documents still named in postings, until `compact`;
 //! - `heavy`: per source, when the archive was last compacted: the segment written, the mark
 //!   (counts at or above it went to [`super::postings::Kind::HeavyCounts`]) and the documents
-//!   added since (see [`super::runs`]).
+//!   added since (see the `runs` module).
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -26,7 +26,7 @@ use std::path::Path;
 pub const APPLICATION_ID: i64 = 0x5250_5254;
 
 /// The layout this reprint writes (it reads every earlier one too): 3 keeps each segment's
-/// postings as sorted runs found by their first key (see [`super::runs`]), 2 packed them as
+/// postings as sorted runs found by their first key (see the `runs` module), 2 packed them as
 /// varints in fixed buckets (see [`super::postings`]), 1 stored them as 12-byte entries.
 pub const FORMAT: i64 = 3;
 

@@ -131,6 +131,7 @@ fn add(args: AddArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     if args.report {
+        archive.hold_texts_up_to(args.work.spill_over_bytes(args.out.format));
         let found = match archive.query(&corpus.docs, &corpus, &bars) {
             Ok(q) => q,
             Err(e) => return fail(e),
@@ -227,6 +228,9 @@ fn quotes(args: QuotesArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     warn_already_archived(&found.already_archived, out.quiet);
+    if let Some(e) = found.corpus.spill_failure() {
+        return fail(e);
+    }
     let summary = QuoteSummary::new(&found.corpus.docs, &cfg, &found.result);
     let title = "reprint: index quotes";
     if let Some(code) = write_quotes(&out, title, &found.corpus.docs, &summary, &found.result) {
@@ -257,7 +261,8 @@ fn open_and_read(
     set_threads(work.threads, out.quiet).map_err(fail)?;
     let started = Instant::now();
     let bars = Bars::new(out.quiet);
-    let archive = Archive::open(path, false).map_err(fail)?;
+    let mut archive = Archive::open(path, false).map_err(fail)?;
+    archive.hold_texts_up_to(work.spill_over_bytes(out.format));
     let corpus = input.read(&bars, out.quiet, work.spill_over_bytes(out.format)).map_err(fail)?;
     Ok((archive, corpus, bars, started))
 }
@@ -283,7 +288,17 @@ fn write_query(archive: &Archive, found: &QueryResult, out: &OutputArgs, bars: &
         Err(e) => return Some(fail(e)),
     };
     let title = "reprint: index query";
-    write_failure(write_scan(out.format, writer, title, &found.corpus, &summary, &found.result, bars))
+    // Archived texts past `--spill-over` were read back from a temporary file: a failed read
+    // leaves a text empty, and what was found or written with it is not reported as a success.
+    if let Some(e) = found.corpus.spill_failure() {
+        return Some(fail(e));
+    }
+    if let Some(code) =
+        write_failure(write_scan(out.format, writer, title, &found.corpus, &summary, &found.result, bars))
+    {
+        return Some(code);
+    }
+    found.corpus.spill_failure().map(fail)
 }
 
 fn stats(path: &Path, json: bool, compact: bool) -> ExitCode {
