@@ -94,6 +94,16 @@ pub struct Whole {
     pub anchors_only: Vec<bool>,
 }
 
+/// The documents whose pairs are asked about: a part's `first_new..end_new`, or all.
+fn asked(whole: Option<&Whole>) -> std::ops::Range<u32> {
+    whole.map_or(0..u32::MAX, |w| w.first_new..w.end_new)
+}
+
+/// Which documents get no signature ([`Whole::anchors_only`]; empty: none).
+fn unsigned(whole: Option<&Whole>) -> &[bool] {
+    whole.map_or(&[][..], |w| &w.anchors_only[..])
+}
+
 /// Fingerprints `texts` and finds their near-duplicate (and, if configured, containment) pairs
 /// and shared passages. `sources[i]` numbers the source of text `i` (for boilerplate; may be
 /// empty). `cfg` must have passed [`ScanConfig::validate`].
@@ -123,8 +133,7 @@ pub fn scan_part<X: Texts + ?Sized>(
     let total_bytes: u64 = (0..texts.count()).map(|i| texts.text_len(i)).sum();
     progress.start("fingerprinting", Some(total_bytes), Unit::Bytes);
     let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
-    let unsigned = whole.map_or(&[][..], |w| &w.anchors_only[..]);
-    let fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total_bytes, unsigned, &|n| {
+    let fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total_bytes, unsigned(whole), &|n| {
         progress.advance(n)
     });
     progress.finish();
@@ -169,7 +178,7 @@ fn add_passages<X: Texts + ?Sized>(
         let (k, win) = fp.anchor_spec.unwrap_or((cfg.anchor_k, cfg.winnow));
         w.boilerplate.positions_from_words(&fp.words, sources, k, win)
     });
-    let index = AnchorIndex::of_fingerprints(fp, whole.map_or(0..u32::MAX, |w| w.first_new..w.end_new));
+    let index = AnchorIndex::of_fingerprints(fp, asked(whole));
     let found_here;
     let boilerplate = match whole {
         Some(w) => &w.boilerplate,
@@ -198,7 +207,7 @@ fn add_passages<X: Texts + ?Sized>(
     result.stats.boilerplate_anchors = boilerplate.len();
     progress.start("aligning", Some(n as u64), Unit::Docs);
     let input = PassageInput {
-        new: whole.map_or(0..u32::MAX, |w| w.first_new..w.end_new),
+        new: asked(whole),
         boilerplate_at: &boilerplate_at,
         is_boilerplate: &is_boilerplate,
         has_boilerplate: &|d: u32| boilerplate.has_any(source(d as usize)),
@@ -245,7 +254,7 @@ fn add_passages<X: Texts + ?Sized>(
     // Freed signatures are made again, one per document (a document is often in many such
     // pairs), from its set: the same values (a minimum ignores order and repeats).
     // So are those of documents that never had one (`Whole::anchors_only`).
-    let unsigned = whole.map_or(&[][..], |w| &w.anchors_only[..]);
+    let unsigned = unsigned(whole);
     let remake = |d: usize| fp.signatures.is_empty() || unsigned.get(d).copied().unwrap_or(false);
     let remade: Vec<Box<[u32]>> = match fp.signatures.is_empty() || unsigned.contains(&true) {
         true => (0..fp.len())
@@ -301,7 +310,7 @@ fn find_pairs_from<X: Texts + ?Sized>(
     whole: Option<&Whole>,
     progress: &dyn Progress,
 ) -> ScanResult {
-    let new = whole.map_or(0..u32::MAX, |w| w.first_new..w.end_new);
+    let new = asked(whole);
     let n = fp.len();
     let mut skip: Vec<bool> = fp.counts.iter().map(|&c| c == 0).collect();
     let params = cfg.lsh_params();
@@ -315,7 +324,7 @@ fn find_pairs_from<X: Texts + ?Sized>(
 
     progress.start("candidates", None, Unit::Pairs);
     // Documents without a signature are in no bucket.
-    for (s, &unsigned) in skip.iter_mut().zip(whole.map_or(&[][..], |w| &w.anchors_only[..])) {
+    for (s, &unsigned) in skip.iter_mut().zip(unsigned(whole)) {
         *s |= unsigned;
     }
     let lsh = band::candidate_pairs(&fp.signatures, fp.perms, params, cfg.max_bucket, &skip);

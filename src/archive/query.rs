@@ -649,6 +649,13 @@ mod tests {
         Corpus { docs: docs[range].to_vec(), ..Corpus::default() }
     }
 
+    /// `docs` as one corpus, and its full scan with `cfg`: what a query must agree with.
+    fn scanned(docs: &[Doc], cfg: &ScanConfig) -> (Corpus, ScanResult) {
+        let whole = Corpus { docs: docs.to_vec(), ..Corpus::default() };
+        let full = crate::scan::scan(&whole, &whole.source_ids(), cfg, &NoProgress);
+        (whole, full)
+    }
+
     fn split(docs: &[Doc], at: usize) -> (Corpus, Corpus) {
         let part = |d: &[Doc]| Corpus { docs: d.to_vec(), ..Corpus::default() };
         (part(&docs[..at]), part(&docs[at..]))
@@ -660,8 +667,7 @@ mod tests {
         // segments, and only their sum reaches the threshold.
         let docs = corpus(800, 17);
         let cfg = ScanConfig::default();
-        let whole = Corpus { docs: docs.clone(), ..Corpus::default() };
-        let full = crate::scan::scan(&whole, &whole.source_ids(), &cfg, &NoProgress);
+        let (whole, full) = scanned(&docs, &cfg);
         assert!(full.stats.boilerplate_anchors > 0, "the corpus must have boilerplate");
         let dir = tempfile::tempdir().unwrap();
         let mut archive = Archive::create(&dir.path().join("a.db"), &cfg).unwrap();
@@ -681,8 +687,7 @@ mod tests {
         let docs = corpus(900, 31);
         // A small containment_max_df: footers' samples are frequent in the whole, not in a part.
         let cfg = ScanConfig { containment: Some(0.7), containment_max_df: 8, ..ScanConfig::default() };
-        let whole = Corpus { docs: docs.clone(), ..Corpus::default() };
-        let full = crate::scan::scan(&whole, &whole.source_ids(), &cfg, &NoProgress);
+        let (whole, full) = scanned(&docs, &cfg);
         assert!(full.stats.containment_skipped_postings > 0, "some samples must be frequent");
         let mut contained = 0;
         for at in [300, 650] {
@@ -802,8 +807,7 @@ mod tests {
     fn after_compact_a_few_articles_read_only_heavy_counts_and_get_the_full_scans_pairs() {
         let docs = corpus(800, 43);
         let cfg = ScanConfig::default();
-        let whole = Corpus { docs: docs.clone(), ..Corpus::default() };
-        let full = crate::scan::scan(&whole, &whole.source_ids(), &cfg, &NoProgress);
+        let (_, full) = scanned(&docs, &cfg);
         assert!(full.stats.boilerplate_anchors > 0, "the outlets' footers must be boilerplate");
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.db");
@@ -845,8 +849,7 @@ mod tests {
             })
             .collect();
         let cfg = ScanConfig::default();
-        let whole = Corpus { docs: docs.clone(), ..Corpus::default() };
-        let full = crate::scan::scan(&whole, &whole.source_ids(), &cfg, &NoProgress);
+        let (_, full) = scanned(&docs, &cfg);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.db");
         let mut archive = Archive::create(&path, &cfg).unwrap();
