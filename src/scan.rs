@@ -92,11 +92,25 @@ pub struct Whole {
     /// fingerprinting; a pair of one found through passages has its `minhash` from a signature
     /// made then, the same values.
     pub anchors_only: Vec<bool>,
+    /// Only pairs whose earlier document is before `first_new` are found, and the part's counts
+    /// (documents, shingles) are of those documents alone: a chunk of the archived documents an
+    /// archive query loads, scanned with the new documents, whose pairs among themselves another
+    /// part finds.
+    pub earlier_only: bool,
 }
 
 /// The documents whose pairs are asked about: a part's `first_new..end_new`, or all.
 fn asked(whole: Option<&Whole>) -> std::ops::Range<u32> {
     whole.map_or(0..u32::MAX, |w| w.first_new..w.end_new)
+}
+
+/// The documents whose pairs with one asked about are asked about: a chunk's archived ones
+/// ([`Whole::earlier_only`]), or all.
+fn earlier(whole: Option<&Whole>) -> std::ops::Range<u32> {
+    match whole {
+        Some(w) if w.earlier_only => 0..w.first_new,
+        _ => 0..u32::MAX,
+    }
 }
 
 /// Which documents get no signature ([`Whole::anchors_only`]; empty: none).
@@ -208,6 +222,7 @@ fn add_passages<X: Texts + ?Sized>(
     progress.start("aligning", Some(n as u64), Unit::Docs);
     let input = PassageInput {
         new: asked(whole),
+        earlier: earlier(whole),
         boilerplate_at: &boilerplate_at,
         is_boilerplate: &is_boilerplate,
         has_boilerplate: &|d: u32| boilerplate.has_any(source(d as usize)),
@@ -310,14 +325,16 @@ fn find_pairs_from<X: Texts + ?Sized>(
     whole: Option<&Whole>,
     progress: &dyn Progress,
 ) -> ScanResult {
-    let new = asked(whole);
+    let (new, earlier) = (asked(whole), earlier(whole));
     let n = fp.len();
     let mut skip: Vec<bool> = fp.counts.iter().map(|&c| c == 0).collect();
     let params = cfg.lsh_params();
+    // The documents this part answers for: its earlier ones alone when they are a chunk.
+    let counted = n.min(earlier.end as usize);
     let mut stats = ScanStats {
-        documents: n,
-        documents_without_words: skip.iter().filter(|&&s| s).count(),
-        shingles: fp.counts.iter().map(|&c| c as u64).sum(),
+        documents: counted,
+        documents_without_words: skip[..counted].iter().filter(|&&s| s).count(),
+        shingles: fp.counts[..counted].iter().map(|&c| c as u64).sum(),
         lsh: Some(params),
         ..ScanStats::default()
     };
@@ -329,9 +346,10 @@ fn find_pairs_from<X: Texts + ?Sized>(
     }
     let lsh = band::candidate_pairs(&fp.signatures, fp.perms, params, cfg.max_bucket, &skip);
     // A part counts the candidates it is asked about: summed over parts, the whole's.
-    let whole_part = new == (0..u32::MAX);
+    let whole_part = new == (0..u32::MAX) && earlier == (0..u32::MAX);
+    let asked_pair = |a: u32, b: u32| new.contains(&b) && earlier.contains(&a);
     stats.lsh_candidates =
-        if whole_part { lsh.pairs.len() } else { lsh.pairs.iter().filter(|p| new.contains(&p.1)).count() };
+        if whole_part { lsh.pairs.len() } else { lsh.pairs.iter().filter(|p| asked_pair(p.0, p.1)).count() };
     stats.oversized_buckets = lsh.oversized.len();
     stats.largest_bucket = lsh.oversized.iter().map(|b| b.members.len()).max().unwrap_or(0);
     let mut candidates: Vec<(u32, u32, FoundBy)> = lsh.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Lsh)).collect();
@@ -344,7 +362,7 @@ fn find_pairs_from<X: Texts + ?Sized>(
         // The estimate is noisy for short documents; verification below is exact.
         let frequent = whole.map(|w| &w.frequent_samples);
         let found = containment::candidate_pairs(&samples, c * 0.6, cfg.containment_max_df, frequent);
-        stats.containment_candidates = found.pairs.iter().filter(|p| whole_part || new.contains(&p.1)).count();
+        stats.containment_candidates = found.pairs.iter().filter(|p| whole_part || asked_pair(p.0, p.1)).count();
         stats.containment_skipped_postings = found.skipped_postings;
         candidates.extend(found.pairs.iter().map(|&(a, b)| (a, b, FoundBy::Containment)));
     }
@@ -353,7 +371,7 @@ fn find_pairs_from<X: Texts + ?Sized>(
         candidates.extend(bucket.members[1..].iter().map(|&m| (rep, m, FoundBy::Bucket)));
     }
     if !whole_part {
-        candidates.retain(|c| new.contains(&c.1));
+        candidates.retain(|c| asked_pair(c.0, c.1));
     }
     candidates.par_sort_unstable();
     candidates.dedup_by_key(|c| (c.0, c.1));

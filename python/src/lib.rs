@@ -382,7 +382,7 @@ fn archive_query<'py>(
         let archive = Archive::open(&path, false).map_err(|e| e.to_string())?;
         let c = corpus(rows, paths, false, false)?;
         let found = archive.query(&c.docs, &c, progress).map_err(|e| e.to_string())?;
-        let summary = Summary::new(&found.corpus, archive.config(), &found.result);
+        let summary = found.summary(archive.config());
         Ok((found, summary, problems(&c)))
     })?;
     let out = records(py, |r| emit_scan(r, &found.corpus, &summary, &found.result))?;

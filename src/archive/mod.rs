@@ -15,11 +15,13 @@
 //! in it; every later add and query uses them.
 
 pub mod postings;
+mod parts;
 mod query;
 mod quotes;
 mod runs;
 pub mod store;
 
+pub use parts::QUERY_PART_BYTES;
 pub use query::QueryResult;
 pub use quotes::{QuotesFound, EARLIEST_HOLDERS};
 
@@ -104,6 +106,9 @@ pub struct Archive {
     /// Bytes of archived text a query holds in memory before the rest goes to a temporary file
     /// (`None`: all held; see [`Archive::hold_texts_up_to`]).
     spill_over: Option<u64>,
+    /// Text bytes of archived documents sharing only anchors with the new ones that a query
+    /// scans in one part (see [`Archive::scan_in_parts_of`]).
+    part_bytes: u64,
 }
 
 /// A batch ready to be written: which documents, their compressed texts, and their postings and
@@ -242,6 +247,7 @@ impl Archive {
             cfg: cfg.clone(),
             layout: postings::Layout::Runs,
             spill_over: None,
+            part_bytes: QUERY_PART_BYTES,
         })
     }
 
@@ -253,7 +259,7 @@ impl Archive {
             serde_json::from_str(&config).map_err(|e| archive_error(path, format!("damaged options: {e}")))?;
         cfg.validate().map_err(|e| archive_error(path, format!("damaged options: {e}")))?;
         let layout = postings::Layout::of_format(store::meta_number(&conn, path, "format")?);
-        Ok(Archive { conn, path: path.to_path_buf(), cfg, layout, spill_over: None })
+        Ok(Archive { conn, path: path.to_path_buf(), cfg, layout, spill_over: None, part_bytes: QUERY_PART_BYTES })
     }
 
     /// Opens the archive at `path` for adding, or creates it fixed to `cfg`. Options `cfg` sets
@@ -561,6 +567,14 @@ impl Archive {
     /// million loads half a million archived ones, 2.7 GB of text.
     pub fn hold_texts_up_to(&mut self, bytes: Option<u64>) {
         self.spill_over = bytes;
+    }
+
+    /// Lets a query scan the archived documents that share only anchors with the new ones (on a
+    /// large archive, most of those it loads) in parts of about `bytes` of text each, with the
+    /// new documents, instead of [`QUERY_PART_BYTES`]: its memory follows the part, not the
+    /// archive. The answer is the same whatever the size.
+    pub fn scan_in_parts_of(&mut self, bytes: u64) {
+        self.part_bytes = bytes.max(1);
     }
 
     /// Posting segments a query reads: one per batch added since the last compaction (a seek

@@ -8,9 +8,10 @@ use super::{doc_keys, fingerprint, runs, Archive, DocKeys};
 use crate::config::ScanConfig;
 use crate::corpus::{Corpus, CorpusBuilder, Doc, Origin, Texts};
 use crate::error::Result;
-use crate::passage::boilerplate::Boilerplate;
 use crate::progress::{Progress, Unit};
-use crate::scan::{scan_part, ScanResult, Whole};
+use crate::report::Summary;
+use crate::scan::ScanResult;
+use super::parts::{NewCounts, Wanted};
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension};
@@ -18,19 +19,40 @@ use std::path::Path;
 
 /// What a query found.
 pub struct QueryResult {
-    /// The archived documents that share a band key or anchor with a new one (in archive order),
-    /// then the new documents (in input order): the pairs' `a` and `b` number these.
+    /// The archived documents that a pair or cluster names (in archive order), then the new
+    /// documents (in input order): the pairs' `a` and `b` number these.
     pub corpus: Corpus,
     /// The pairs that involve a new document, as a full scan gives them (cluster numbers are
     /// the query's own).
     pub result: ScanResult,
     /// Index of the first new document in `corpus`.
     pub first_new: usize,
+    /// Archived documents scanned with the new ones: those sharing a band key, an anchor or
+    /// (with containment search) a sample with one.
+    pub loaded: usize,
+    /// Text bytes scanned, archived and new.
+    pub bytes: u64,
+    /// Distinct sources among the documents scanned.
+    pub sources: usize,
+    /// Parts the documents were scanned in (see [`Archive::scan_in_parts_of`]).
+    pub parts: usize,
     /// Documents in the archive.
     pub archived: usize,
     /// Ids of new documents the archive holds already: their archived versions were left out,
     /// as if the new ones replaced them (the boilerplate counts still hold the old versions).
     pub already_archived: Vec<String>,
+}
+
+impl QueryResult {
+    /// The summary of the query as `scan` writes it, its documents, sources and bytes those
+    /// scanned (not only those `corpus` holds), with the archive's options `cfg`.
+    pub fn summary(&self, cfg: &ScanConfig) -> Summary {
+        let mut summary = Summary::new(&self.corpus, cfg, &self.result);
+        summary.documents = self.loaded + (self.corpus.docs.len() - self.first_new);
+        summary.sources = self.sources;
+        summary.bytes = self.bytes;
+        summary
+    }
 }
 
 impl Archive {
@@ -53,7 +75,7 @@ impl Archive {
             wanted.extend(held.archived);
         }
         // Those that may pair with a new one through LSH or containment need a signature.
-        let mut signed = wanted.clone();
+        let mut signed: AHashSet<u32> = wanted.clone();
         // Anchors: held by how many documents of the whole; the holders of those held by at
         // most `max_df` may seed a pair with a new document.
         let documents = archived + docs.len();
@@ -82,35 +104,23 @@ impl Archive {
             }
         }
         progress.finish();
+        let mut docs_wanted: Vec<u32> = wanted.into_iter().collect();
+        docs_wanted.sort_unstable();
+        let wanted = Wanted { docs: docs_wanted, signed, documents, frequent, frequent_samples };
+        let scanned = self.scan_parts(docs, &new_texts, &keys, &wanted, progress)?;
+        drop(wanted);
+        // The documents the pairs name, read again (few, beside those scanned).
         progress.start("load", None, Unit::Docs);
-        let mut wanted: Vec<u32> = wanted.into_iter().collect();
-        wanted.sort_unstable();
-        let mut anchors_only: Vec<bool> = wanted.iter().map(|n| !signed.contains(n)).collect();
-        anchors_only.resize(wanted.len() + docs.len(), false);
-        let corpus = self.part_corpus(&wanted, docs, new_texts)?;
+        let named = scanned.archived_named();
+        let (corpus, _) = self.part_corpus(&named, None, docs, new_texts)?;
         progress.finish();
-        let first_new = corpus.docs.len() - docs.len();
-        let sources = corpus.source_ids();
-        // A small part (a few articles asked about): read only the counts of its shingles,
-        // rather than all of its sources' counts.
-        let needed = (corpus.docs.len() <= SMALL_PART).then(|| shingle_anchor_hashes(&corpus, &sources, &cfg));
-        progress.start("counts", None, Unit::Docs);
-        let boilerplate = self.boilerplate(&corpus, &sources, first_new, &keys, needed.as_ref())?;
-        progress.finish();
-        // Everything is read: the scan needs no snapshot (holding it would keep an add's
-        // checkpoints from copying past it).
+        // Everything is read: the snapshot is let go (holding it keeps an add's checkpoints
+        // from copying past it).
         drop(snapshot);
-        let whole = Whole {
-            first_new: first_new as u32,
-            end_new: corpus.docs.len() as u32,
-            documents,
-            frequent,
-            boilerplate,
-            frequent_samples,
-            anchors_only,
-        };
-        let result = scan_part(&corpus, &sources, &self.cfg, Some(&whole), progress);
-        Ok(QueryResult { corpus, result, first_new, archived, already_archived })
+        let (loaded, bytes, sources, parts) = (scanned.loaded, scanned.bytes, scanned.sources, scanned.parts);
+        let result = scanned.result(&named);
+        let first_new = named.len();
+        Ok(QueryResult { corpus, result, first_new, loaded, bytes, sources, parts, archived, already_archived })
     }
 
     /// The keys of `kind` the new documents hold (`keys`: each document's distinct keys, one
@@ -146,9 +156,16 @@ impl Archive {
         self.conn.unchecked_transaction().map_err(store_error(&self.path, "cannot read"))
     }
 
-    /// The part a query scans: the archived documents `wanted` (ascending archive numbers), then the new
-    /// `docs` with their texts.
-    pub(super) fn part_corpus(&self, wanted: &[u32], docs: &[Doc], new_texts: Vec<String>) -> Result<Corpus> {
+    /// The part a query scans: archived documents from `wanted` (ascending archive numbers), all
+    /// of them or, given a `budget`, those read until their texts reach it; then the new `docs`
+    /// with their texts. Gives the part and how many of `wanted` it holds.
+    pub(super) fn part_corpus(
+        &self,
+        wanted: &[u32],
+        budget: Option<u64>,
+        docs: &[Doc],
+        new_texts: Vec<String>,
+    ) -> Result<(Corpus, usize)> {
         #[cfg(test)]
         BEFORE_LOADING.with(|hook| {
             if let Some(f) = hook.borrow_mut().as_mut() {
@@ -158,12 +175,17 @@ impl Archive {
         let mut part = CorpusBuilder::new(self.spill_over);
         let spill =
             |e: std::io::Error| archive_error(&self.path, format!("cannot hold the texts in a temporary file: {e}"));
-        load_docs(&self.conn, &self.path, wanted, |doc| part.push(doc).map_err(spill))?;
+        let mut bytes = 0;
+        let taken = load_docs(&self.conn, &self.path, wanted, |doc| {
+            bytes += doc.byte_len();
+            part.push(doc).map_err(spill)?;
+            Ok(budget.is_none_or(|b| bytes < b))
+        })?;
         for (d, text) in docs.iter().zip(new_texts) {
             let doc = Doc::new(d.id.clone(), d.source.clone(), d.date.clone(), d.title.clone(), text, d.origin.clone());
             part.push(doc).map_err(spill)?;
         }
-        part.finish().map_err(spill)
+        Ok((part.finish().map_err(spill)?, taken))
     }
 
     /// Documents archived: kept in `meta` (format 2), counted in older archives (a count of a
@@ -200,55 +222,36 @@ impl Archive {
         Ok((dead, already_archived, archived))
     }
 
-    /// The boilerplate of the whole corpus (archive and new documents `corpus[first_new..]`,
-    /// whose anchors are `keys`) for the sources in `corpus`, numbered as `sources` numbers them.
-    /// `needed`, when given, holds each source's shingle anchor hashes in `corpus`: only those can be asked
-    /// about, so only their counts are read.
-    fn boilerplate(
+    /// The boilerplate of the whole corpus (archive and new documents, whose share of each
+    /// source's counts is `new`) for the sources `named` (number and name): (source, anchor)
+    /// entries. `needed`, when given, holds each source's shingle anchor hashes in the part
+    /// scanned: only those can be asked about, so only their counts are read.
+    pub(super) fn boilerplate(
         &self,
-        corpus: &Corpus,
-        sources: &[Option<u32>],
-        first_new: usize,
-        keys: &[DocKeys],
+        named: &[(u32, &str)],
+        new: &NewCounts,
         needed: Option<&AHashMap<u32, Vec<u32>>>,
-    ) -> Result<Boilerplate> {
+    ) -> Result<AHashSet<(u32, u32)>> {
         let cfg = &self.cfg;
         let path = self.path.as_path();
         let read = store_error(path, "cannot read");
-        // Per local source: its name, new documents, and their anchor counts.
-        let mut names: AHashMap<u32, &str> = AHashMap::new();
-        let mut new_docs: AHashMap<u32, usize> = AHashMap::new();
-        let mut new_counts: AHashMap<(u32, u32), usize> = AHashMap::new();
-        for (d, doc) in corpus.docs.iter().enumerate() {
-            let (Some(s), Some(name)) = (sources[d], doc.source.as_deref()) else { continue };
-            names.insert(s, name);
-            if d >= first_new {
-                *new_docs.entry(s).or_default() += 1;
-                for &h in &keys[d - first_new].anchors {
-                    *new_counts.entry((s, h)).or_default() += 1;
-                }
-            }
-        }
         let mut set = AHashSet::new();
-        let mut by_source: AHashMap<u32, Vec<(u32, usize)>> = AHashMap::new();
-        for (&(s, h), &n) in &new_counts {
-            by_source.entry(s).or_default().push((h, n));
-        }
-        for (&s, &name) in &names {
+        for &(s, name) in named {
             let row: Option<(i64, i64)> = self
                 .conn
                 .query_row("SELECT num, docs FROM sources WHERE name = ?1", [name], |r| Ok((r.get(0)?, r.get(1)?)))
                 .map(Some)
                 .or_else(|e| if matches!(e, rusqlite::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })
                 .map_err(&read)?;
-            let fresh = new_docs.get(&s).copied().unwrap_or(0);
+            let fresh = new.docs.get(&s).copied().unwrap_or(0);
             let total_docs = row.map_or(0, |r| r.1 as usize) + fresh;
             if total_docs < cfg.boilerplate_min_docs {
                 continue;
             }
             let is_bp =
                 |n: usize| n >= cfg.boilerplate_min_docs && n as f64 >= cfg.boilerplate_share * total_docs as f64;
-            let mut counts: AHashMap<u32, usize> = by_source.remove(&s).unwrap_or_default().into_iter().collect();
+            let mut counts: AHashMap<u32, usize> =
+                new.anchors.get(&s).map_or_else(AHashMap::new, |a| a.iter().copied().collect());
             if let Some((num, _)) = row {
                 // The source's counts, summed over segments; only anchors that may reach the
                 // threshold with every new document counted are kept.
@@ -275,7 +278,7 @@ impl Archive {
             }
             set.extend(counts.into_iter().filter(|&(_, n)| is_bp(n)).map(|(h, _)| (s, h)));
         }
-        Ok(Boilerplate::from_anchors(set))
+        Ok(set)
     }
 
     /// Source `num`'s count changes in an archive of fixed buckets (formats 1 and 2), of the
@@ -477,12 +480,12 @@ pub(super) fn new_keys<X: Texts + ?Sized>(docs: &[Doc], texts: &X, cfg: &ScanCon
 /// Documents (new and archived together) up to which a query reads only the counts of their own
 /// shingles: past it, reading each source's counts whole is cheaper than finding the shingles.
 /// The library's own tests read counts whole past 50, so that their small archives take both ways.
-const SMALL_PART: usize = if cfg!(test) { 50 } else { 2000 };
+pub(super) const SMALL_PART: usize = if cfg!(test) { 50 } else { 2000 };
 
 /// Each source's shingle anchor hashes in `corpus`'s texts, ascending (what boilerplate can be
 /// asked about: a document's shingles, with its source); sources numbered as `sources` numbers
 /// them.
-fn shingle_anchor_hashes(
+pub(super) fn shingle_anchor_hashes(
     corpus: &Corpus,
     sources: &[Option<u32>],
     cfg: &crate::config::ScanConfig,
@@ -585,9 +588,10 @@ fn lookup_runs(
 
 /// The archived documents `nums` (ascending), texts decompressed, each given to `keep` in turn:
 /// read a chunk at a time (SQLite on one thread), each chunk's texts decompressed in parallel.
-fn load_docs(conn: &Connection, path: &Path, nums: &[u32], mut keep: impl FnMut(Doc) -> Result<()>) -> Result<()> {
+/// Stops after the first document of which `keep` says it wants no more; gives how many it kept.
+fn load_docs(conn: &Connection, path: &Path, nums: &[u32], mut keep: impl FnMut(Doc) -> Result<bool>) -> Result<usize> {
     /// Documents read before their texts are decompressed.
-    const CHUNK: usize = 4096;
+    const CHUNK: usize = 1024;
     let read = store_error(path, "cannot read documents");
     let mut q = conn
         .prepare_cached(
@@ -596,6 +600,7 @@ fn load_docs(conn: &Connection, path: &Path, nums: &[u32], mut keep: impl FnMut(
         .map_err(&read)?;
     let origin = Origin { path: path.display().to_string(), line: None };
     type Row = (String, Option<String>, Option<String>, Option<String>, Vec<u8>);
+    let mut taken = 0;
     for chunk in nums.chunks(CHUNK) {
         let rows: Vec<Row> = chunk
             .iter()
@@ -610,10 +615,13 @@ fn load_docs(conn: &Connection, path: &Path, nums: &[u32], mut keep: impl FnMut(
             })
             .collect();
         for d in docs {
-            keep(d?)?;
+            taken += 1;
+            if !keep(d?)? {
+                return Ok(taken);
+            }
         }
     }
-    Ok(())
+    Ok(taken)
 }
 
 #[cfg(test)]
@@ -675,11 +683,49 @@ mod tests {
         archive.add(&old.docs, &old, OnExisting::Refuse, 20, &|_| {}).unwrap();
         assert!(archive.segments().unwrap() >= 30);
         let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
-        assert!(found.corpus.docs.len() > SMALL_PART, "every count of each source is read");
+        assert!(found.loaded + new.docs.len() > SMALL_PART, "every count of each source is read");
         assert_eq!(found.result.stats.boilerplate_anchors, full.stats.boilerplate_anchors);
         let want: Vec<String> =
             full.pairs.iter().filter(|p| p.b as usize >= 600).map(|p| named(p, &whole.docs)).collect();
         assert_eq!(named_pairs(&found), want);
+    }
+
+    #[test]
+    fn a_query_scanned_in_small_parts_gives_the_same_answer_as_in_one() {
+        let docs = corpus(900, 23);
+        let cfg = ScanConfig::default();
+        let (whole, full) = scanned(&docs, &cfg);
+        let dir = tempfile::tempdir().unwrap();
+        let mut archive = Archive::create(&dir.path().join("a.db"), &cfg).unwrap();
+        let (old, new) = split(&docs, 700);
+        archive.add(&old.docs, &old, OnExisting::Refuse, 100, &|_| {}).unwrap();
+        let want: Vec<String> =
+            full.pairs.iter().filter(|p| p.b as usize >= 700).map(|p| named(p, &whole.docs)).collect();
+        let one = archive.query(&new.docs, &new, &NoProgress).unwrap();
+        assert_eq!(one.parts, 2, "the signed documents, then the others in one part");
+        assert_eq!(named_pairs(&one), want);
+        let passages_only = one.result.pairs.iter().filter(|p| p.found_by == FoundBy::Passage).count();
+        assert!(passages_only > 0 && one.loaded > 200, "{passages_only} {}", one.loaded);
+        let summary = serde_json::to_string(&one.summary(&cfg)).unwrap();
+        for bytes in [1, 20_000, 150_000] {
+            archive.scan_in_parts_of(bytes);
+            let parts = archive.query(&new.docs, &new, &NoProgress).unwrap();
+            assert!(parts.parts > 2, "{bytes} bytes a part: {} parts", parts.parts);
+            assert_eq!(named_pairs(&parts), want, "{bytes} bytes a part");
+            assert_eq!(parts.result.stats, one.result.stats, "{bytes} bytes a part");
+            assert_eq!(serde_json::to_string(&parts.summary(&cfg)).unwrap(), summary);
+            let clusters = |q: &QueryResult| -> Vec<Vec<String>> {
+                let ids = |c: &crate::neardup::cluster::Cluster| {
+                    c.members.iter().map(|&m| q.corpus.docs[m as usize].id.clone()).collect()
+                };
+                q.result.clusters.iter().map(ids).collect()
+            };
+            assert_eq!(clusters(&parts), clusters(&one));
+        }
+        // The corpus holds the archived documents the pairs name, and the new ones.
+        let named_docs: AHashSet<u32> = one.result.pairs.iter().flat_map(|p| [p.a, p.b]).collect();
+        assert!((0..one.first_new as u32).all(|d| named_docs.contains(&d)));
+        assert_eq!(one.corpus.docs.len() - one.first_new, new.docs.len());
     }
 
     #[test]

@@ -69,7 +69,7 @@ impl Archive {
         }
         let mut wanted: Vec<u32> = wanted.into_iter().collect();
         wanted.sort_unstable();
-        let corpus = self.part_corpus(&wanted, docs, new_texts)?;
+        let (corpus, _) = self.part_corpus(&wanted, None, docs, new_texts)?;
         drop(snapshot);
         let first_new = corpus.docs.len() - docs.len();
         let mut result = find_quotes(&corpus.docs, &corpus, qcfg, progress);

@@ -5,10 +5,10 @@ use super::progress::Bars;
 use super::quotes::write_quotes;
 use super::scan::ScanOptions;
 use super::{fail, set_threads, EXIT_OK, EXIT_PARTIAL};
-use reprint::archive::{Archive, OnExisting, QueryResult, DEFAULT_BATCH};
+use reprint::archive::{Archive, OnExisting, QueryResult, DEFAULT_BATCH, QUERY_PART_BYTES};
 use reprint::corpus::Corpus;
 use reprint::progress::{Progress, Unit};
-use reprint::report::{write_scan, QuoteSummary, Summary};
+use reprint::report::{write_scan, QuoteSummary};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -53,6 +53,8 @@ pub struct AddArgs {
     /// daily job in one step.
     #[arg(long)]
     report: bool,
+    #[command(flatten)]
+    part: PartArgs,
     /// Scan options, fixed when the archive is created.
     #[command(flatten)]
     scan: ScanOptions,
@@ -70,9 +72,29 @@ pub struct QueryArgs {
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
+    part: PartArgs,
+    #[command(flatten)]
     work: WorkArgs,
     #[command(flatten)]
     out: OutputArgs,
+}
+
+/// How a query holds the archived documents it loads.
+#[derive(clap::Args, Debug)]
+pub struct PartArgs {
+    /// MB of archived text a query scans at once beyond the articles that may be
+    /// near-duplicates of new ones: those sharing only phrases with a new one are scanned in
+    /// parts of this size, so that memory follows the part, not the archive (the answer is the
+    /// same whatever the size).
+    #[arg(long, default_value_t = QUERY_PART_BYTES / 1_000_000, value_name = "MB")]
+    query_part: u64,
+}
+
+impl PartArgs {
+    /// Sets `archive`'s part size.
+    fn apply(&self, archive: &mut Archive) {
+        archive.scan_in_parts_of(self.query_part.saturating_mul(1_000_000));
+    }
 }
 
 /// Options of `reprint index quotes`: the archive, then those of `reprint quotes`.
@@ -132,6 +154,7 @@ fn add(args: AddArgs) -> ExitCode {
     };
     if args.report {
         archive.hold_texts_up_to(args.work.spill_over_bytes(args.out.format));
+        args.part.apply(&mut archive);
         let found = match archive.query(&corpus.docs, &corpus, &bars) {
             Ok(q) => q,
             Err(e) => return fail(e),
@@ -188,10 +211,11 @@ fn add(args: AddArgs) -> ExitCode {
 const SEGMENTS_HINT: usize = 20;
 
 fn query(args: QueryArgs) -> ExitCode {
-    let (archive, corpus, bars, started) = match open_and_read(&args.archive, &args.input, &args.work, &args.out) {
+    let (mut archive, corpus, bars, started) = match open_and_read(&args.archive, &args.input, &args.work, &args.out) {
         Ok(opened) => opened,
         Err(code) => return code,
     };
+    args.part.apply(&mut archive);
     let found = match archive.query(&corpus.docs, &corpus, &bars) {
         Ok(q) => q,
         Err(e) => return fail(e),
@@ -201,10 +225,12 @@ fn query(args: QueryArgs) -> ExitCode {
     }
     if !args.out.quiet {
         eprintln!(
-            "reprint: {} new documents against {} archived ({} loaded as possible matches): {} pairs in {:.2} s ({})",
+            "reprint: {} new documents against {} archived ({} loaded as possible matches, scanned in {} part{}): {} pairs in {:.2} s ({})",
             corpus.docs.len(),
             found.archived,
-            found.first_new,
+            found.loaded,
+            found.parts,
+            if found.parts == 1 { "" } else { "s" },
             found.result.pairs.len(),
             started.elapsed().as_secs_f64(),
             bars.timings()
@@ -282,7 +308,7 @@ fn warn_already_archived(ids: &[String], quiet: bool) {
 /// Writes a query's pairs as `scan` does (the HTML page with the quotes the documents share).
 fn write_query(archive: &Archive, found: &QueryResult, out: &OutputArgs, bars: &Bars) -> Option<ExitCode> {
     warn_already_archived(&found.already_archived, out.quiet);
-    let summary = Summary::new(&found.corpus, archive.config(), &found.result);
+    let summary = found.summary(archive.config());
     let writer = match out.open() {
         Ok(w) => w,
         Err(e) => return Some(fail(e)),

@@ -188,6 +188,7 @@ pub fn scan_corpus(
         // Containment is refused by `check_config`: a cluster job has no sampled index yet.
         frequent_samples: ahash::AHashSet::new(),
         anchors_only: Vec::new(),
+        earlier_only: false,
     };
     let mut result = scan_part(&corpus, &sources, cfg, Some(&whole), &NoProgress);
     // The part's cluster numbers are its own: which pairs join clusters is kept, the numbers

@@ -56,6 +56,9 @@ pub struct PassageInput<'a> {
     /// Only pairs whose later document is in this range are aligned (`0..u32::MAX`: every pair;
     /// a scan of part of a corpus sets it to its new documents).
     pub new: std::ops::Range<u32>,
+    /// Only pairs whose earlier document is in this range are aligned (`0..u32::MAX`: every
+    /// pair; a chunk of archived documents scanned with new ones sets it to the chunk).
+    pub earlier: std::ops::Range<u32>,
     /// Positions of each document's boilerplate anchors, sorted (see
     /// [`crate::passage::boilerplate::Boilerplate::positions`]).
     pub boilerplate_at: &'a [Vec<u32>],
@@ -332,6 +335,10 @@ pub fn find_passages<X: Texts + ?Sized>(
     let found = (0..seeds.docs() as u32)
         .into_par_iter()
         .map_init(PairScratch::default, |scratch, a| {
+            if !input.earlier.contains(&a) {
+                on_doc();
+                return Vec::new();
+            }
             seeds.pairs_of(a, &mut scratch.seeds);
             if input.new.start > a + 1 || input.new.end < u32::MAX {
                 scratch.seeds.retain(|s| input.new.contains(&s.b));
