@@ -6,7 +6,7 @@ use crate::config::ScanConfig;
 use crate::corpus::Texts;
 use crate::fingerprint::shingle::{overlap, Overlap};
 use crate::fingerprint::signature::{estimate_jaccard, MinHasher};
-use crate::fingerprint::{fingerprint_all, Fingerprints};
+use crate::fingerprint::{fingerprint_all, Fingerprinted, Fingerprints};
 use crate::neardup::band::{self, LshParams};
 use crate::neardup::cluster::{clusters, Cluster};
 use crate::neardup::containment;
@@ -142,22 +142,66 @@ pub fn scan_part<X: Texts + ?Sized>(
     whole: Option<&Whole>,
     progress: &dyn Progress,
 ) -> ScanResult {
+    scan_part_with(texts, sources, cfg, whole, None, progress)
+}
+
+/// The fingerprints [`scan_part_with`] can take for a part's last documents: `texts`
+/// fingerprinted once with `cfg`'s options, for several parts.
+pub fn fingerprint_once<X: Texts + ?Sized>(texts: &X, cfg: &ScanConfig) -> Fingerprinted {
+    let cfg = &cfg.in_tokens();
+    let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
+    Fingerprinted::of(texts, cfg.unit(), cfg.shingle, anchors)
+}
+
+/// [`scan_part`] where the part's last `known.len()` documents come fingerprinted already (by
+/// [`fingerprint_once`] with the same options; they must be [`Whole::anchors_only`]).
+pub fn scan_part_with<X: Texts + ?Sized>(
+    texts: &X,
+    sources: &[Option<u32>],
+    cfg: &ScanConfig,
+    whole: Option<&Whole>,
+    known: Option<&Fingerprinted>,
+    progress: &dyn Progress,
+) -> ScanResult {
     let cfg = &cfg.in_tokens();
     let hasher = MinHasher::new(cfg.perms, cfg.seed);
-    let total_bytes: u64 = (0..texts.count()).map(|i| texts.text_len(i)).sum();
+    let own = First { texts, count: texts.count() - known.map_or(0, Fingerprinted::len) };
+    let own_bytes: u64 = (0..own.count).map(|i| texts.text_len(i)).sum();
+    let total_bytes = own_bytes + known.map_or(0, Fingerprinted::bytes);
     progress.start("fingerprinting", Some(total_bytes), Unit::Bytes);
     let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
-    let fp = fingerprint_all(texts, cfg.unit(), cfg.shingle, &hasher, anchors, total_bytes, unsigned(whole), &|n| {
+    let mut fp = fingerprint_all(&own, cfg.unit(), cfg.shingle, &hasher, anchors, total_bytes, unsigned(whole), &|n| {
         progress.advance(n)
     });
+    if let Some(known) = known {
+        known.append_to(&mut fp);
+        progress.advance(known.bytes());
+    }
     progress.finish();
-    let mut fp = fp;
     let mut result = find_pairs_from(texts, &mut fp, cfg, whole, progress);
     if cfg.passages {
         let keep = KEEP_SIGNATURES_BYTES;
         add_passages(texts, sources, &mut fp, &hasher, cfg, whole, progress, &mut result, keep);
     }
     result
+}
+
+/// The first `count` of `texts`.
+struct First<'a, X: ?Sized> {
+    texts: &'a X,
+    count: usize,
+}
+
+impl<X: Texts + ?Sized> Texts for First<'_, X> {
+    fn count(&self) -> usize {
+        self.count
+    }
+    fn text<'a>(&'a self, i: usize, buf: &'a mut String) -> &'a str {
+        self.texts.text(i, buf)
+    }
+    fn text_len(&self, i: usize) -> u64 {
+        self.texts.text_len(i)
+    }
 }
 
 /// Signatures up to this size (bytes) are kept through the passage stage rather than made again

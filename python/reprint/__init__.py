@@ -229,10 +229,12 @@ class Archive:
         _warn(problems)
         return json.loads(out)
 
-    def query(self, docs: Any = None, *, paths: Any = None, threads: int = 0) -> ScanResult:
-        """The new documents against the archive and each other, without adding them."""
+    def query(self, docs: Any = None, *, paths: Any = None, threads: int = 0, part_mb: int = 1000) -> ScanResult:
+        """The new documents against the archive and each other, without adding them.
+        ``part_mb``: MB of archived text scanned at once beyond the near-duplicate candidates
+        (memory follows it, not the archive; the answer is the same)."""
         rows, paths = _input(docs, paths)
-        out, problems = _reprint.archive_query(self.path, rows, paths, threads)
+        out, problems = _reprint.archive_query(self.path, rows, paths, threads, part_mb)
         _warn(problems)
         return ScanResult(out)
 

@@ -112,7 +112,9 @@ class Archive:
         boilerplate_share: float = 0.2,
         show_boilerplate: bool = False,
     ) -> dict: ...
-    def query(self, docs: Docs = None, *, paths: Optional[Paths] = None, threads: int = 0) -> ScanResult: ...
+    def query(
+        self, docs: Docs = None, *, paths: Optional[Paths] = None, threads: int = 0, part_mb: int = 1000
+    ) -> ScanResult: ...
     def quotes(
         self,
         docs: Docs = None,

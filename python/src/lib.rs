@@ -8,7 +8,7 @@
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
-use reprint::archive::{Archive, OnExisting, DEFAULT_BATCH};
+use reprint::archive::{Archive, OnExisting, DEFAULT_BATCH, QUERY_PART_BYTES};
 use reprint::config::ScanConfig;
 use reprint::corpus::{read_paths, Corpus, Doc, Origin, ReadOptions};
 use reprint::progress::{Progress, Unit};
@@ -368,18 +368,21 @@ fn archive_add(
     })
 }
 
-/// `reprint index query`: returns (the pairs' records, reading problems).
+/// `reprint index query`: returns (the pairs' records, reading problems). `part_mb`: MB of
+/// archived text scanned at once (see `Archive::scan_in_parts_of`).
 #[pyfunction]
-#[pyo3(signature = (path, rows, paths, threads=0))]
+#[pyo3(signature = (path, rows, paths, threads=0, part_mb=QUERY_PART_BYTES / 1_000_000))]
 fn archive_query<'py>(
     py: Python<'py>,
     path: PathBuf,
     rows: Option<Vec<Row>>,
     paths: Option<Vec<String>>,
     threads: usize,
+    part_mb: u64,
 ) -> PyResult<(Bound<'py, PyList>, Vec<String>)> {
     let (found, summary, problems) = run(py, threads, move |progress| {
-        let archive = Archive::open(&path, false).map_err(|e| e.to_string())?;
+        let mut archive = Archive::open(&path, false).map_err(|e| e.to_string())?;
+        archive.scan_in_parts_of(part_mb.saturating_mul(1_000_000));
         let c = corpus(rows, paths, false, false)?;
         let found = archive.query(&c.docs, &c, progress).map_err(|e| e.to_string())?;
         let summary = found.summary(archive.config());

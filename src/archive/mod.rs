@@ -6,16 +6,16 @@
 //! [`postings`]), and per source how many documents hold each anchor (for boilerplate). A query
 //! fingerprints the new documents, looks their band keys, anchors and samples up, loads the
 //! archived documents that share one, and scans those with the new ones
-//! ([`crate::scan::scan_part`]), taking what only the whole archive knows (how many documents
-//! hold an anchor or a sample, each source's boilerplate) from the archive's postings and
-//! counts. Its pairs are then the pairs a full scan of archive and new documents gives those
+//! ([`crate::scan::scan_part`]), in parts of bounded size (`parts`), taking what only the whole
+//! archive knows (how many documents hold an anchor or a sample, each source's boilerplate)
+//! from the archive's postings and counts. Its pairs are then the pairs a full scan of archive and new documents gives those
 //! documents (tested).
 //!
 //! The scan options that shape fingerprints are fixed when the archive is created and stored
 //! in it; every later add and query uses them.
 
-pub mod postings;
 mod parts;
+pub mod postings;
 mod query;
 mod quotes;
 mod runs;
@@ -514,10 +514,11 @@ impl Archive {
             self.conn.prepare("SELECT source, text FROM docs WHERE num = ?1").map_err(self.err("cannot read"))?;
         let mut meta = Vec::new();
         let mut texts = Vec::new();
+        let mut zstd = store::Decompressor::default();
         for &num in nums {
             let (source, blob): (Option<i64>, Vec<u8>) =
                 get.query_row([num], |r| Ok((r.get(0)?, r.get(1)?))).map_err(store_error(&self.path, "cannot read"))?;
-            texts.push(store::decompress(&self.path, &blob)?);
+            texts.push(zstd.decompress(&self.path, &blob)?);
             meta.push((num, source));
         }
         let keys = self.keys(&texts);

@@ -20,13 +20,15 @@ use crate::neardup::cluster::Cluster;
 use crate::neardup::{sort_pairs, Pair};
 use crate::passage::boilerplate::Boilerplate;
 use crate::progress::{Progress, Unit};
-use crate::scan::{scan_part, ScanResult, ScanStats, Whole};
+use crate::scan::{fingerprint_once, scan_part, scan_part_with, ScanResult, ScanStats, Whole};
 use ahash::{AHashMap, AHashSet};
 
 /// Text bytes of the archived documents that only share anchors with new ones scanned in one
-/// part by default. A query held about 13 KB per 4.5 KB article loaded (BENCHMARKS.md): a part
-/// of 400 MB of such text, about 90,000 articles, holds about 1.2 GB.
-pub const QUERY_PART_BYTES: u64 = 400_000_000;
+/// part by default. Each part costs a fingerprint of the new documents again, and holds about
+/// 2.7 bytes per byte of text loaded (BENCHMARKS.md, "An archive query in parts": 10,000 new
+/// articles against a million held 5.3 GB in one part; in parts of 400 MB, 1.8 GB and 15% more
+/// time; of 1 GB, the default, about 3.3 GB and 5% more).
+pub const QUERY_PART_BYTES: u64 = 1_000_000_000;
 
 /// What the archive's lookups found for a query: which archived documents to load, and what
 /// only the whole archive knows.
@@ -141,6 +143,8 @@ impl Archive {
         // Chunks find no candidate pairs (none of their documents has a signature), and need no
         // containment samples.
         let chunk_cfg = crate::config::ScanConfig { containment: None, ..self.cfg.clone() };
+        // The new documents, fingerprinted once for every chunk.
+        let known = (!rest.is_empty()).then(|| fingerprint_once(new_texts, &chunk_cfg));
         let mut out = Scanned { bytes: docs.iter().map(|d| d.byte_len()).sum(), ..Scanned::default() };
         let mut next = 0;
         let mut first = true;
@@ -179,8 +183,10 @@ impl Archive {
                 anchors_only: if first { Vec::new() } else { vec![true; corpus.docs.len()] },
                 earlier_only: !first,
             };
-            let cfg = if first { &self.cfg } else { &chunk_cfg };
-            let result = scan_part(&corpus, &sources, cfg, Some(&whole), progress);
+            let result = match first {
+                true => scan_part(&corpus, &sources, &self.cfg, Some(&whole), progress),
+                false => scan_part_with(&corpus, &sources, &chunk_cfg, Some(&whole), known.as_ref(), progress),
+            };
             // A text that could not be read back from the temporary file was scanned empty.
             if let Some(e) = corpus.spill_failure() {
                 return Err(archive_error(&self.path, e));

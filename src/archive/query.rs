@@ -2,6 +2,7 @@
 //! search) containment samples up, load the archived documents that share one, and scan them
 //! together as part of the whole (see [`crate::scan::Whole`]).
 
+use super::parts::{NewCounts, Wanted};
 use super::postings::{self, Kind};
 use super::store::{self, archive_error, store_error};
 use super::{doc_keys, fingerprint, runs, Archive, DocKeys};
@@ -11,7 +12,6 @@ use crate::error::Result;
 use crate::progress::{Progress, Unit};
 use crate::report::Summary;
 use crate::scan::ScanResult;
-use super::parts::{NewCounts, Wanted};
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension};
@@ -609,8 +609,8 @@ fn load_docs(conn: &Connection, path: &Path, nums: &[u32], mut keep: impl FnMut(
             .map_err(&read)?;
         let docs: Vec<Result<Doc>> = rows
             .into_par_iter()
-            .map(|(id, source, date, title, blob)| {
-                let text = store::decompress(path, &blob)?;
+            .map_init(store::Decompressor::default, |zstd, (id, source, date, title, blob)| {
+                let text = zstd.decompress(path, &blob)?;
                 Ok(Doc::new(id, source, date, title, text, origin.clone()))
             })
             .collect();

@@ -219,6 +219,76 @@ pub fn fingerprint_all<X: Texts + ?Sized>(
     Fingerprints { perms, shingle, unit, counts, shingles, is_set, signatures, anchor_spec: anchors, seen, words }
 }
 
+/// Documents fingerprinted once for several scans: an archive query's new documents, scanned
+/// with each part of the archived documents it loads (tokenizing them again for each part was
+/// most of a part's fixed cost). Their shingle counts and token hashes, and the hashes of their
+/// anchors, to mark in each scan's bitsets; no signatures (see [`Fingerprinted::append_to`]).
+#[derive(Debug, Default)]
+pub struct Fingerprinted {
+    counts: Vec<u32>,
+    words: Vec<Box<[u32]>>,
+    anchors: Vec<Box<[u32]>>,
+    bytes: u64,
+}
+
+impl Fingerprinted {
+    /// Fingerprints `texts` as [`fingerprint_all`] does with `unit`, `shingle` and `anchors`,
+    /// without signatures.
+    pub fn of<X: Texts + ?Sized>(texts: &X, unit: TokenUnit, shingle: usize, anchors: AnchorSpec) -> Self {
+        let bytes = (0..texts.count()).map(|i| texts.text_len(i)).sum();
+        let unsigned = vec![true; texts.count()];
+        let fp = fingerprint_all(texts, unit, shingle, &MinHasher::new(1, 0), anchors, bytes, &unsigned, &|_| {});
+        let hashes = match anchors {
+            Some((k, w)) => fp
+                .words
+                .par_iter()
+                .map_init(
+                    || (Vec::new(), Vec::new()),
+                    |(in_order, found), words| {
+                        found.clear();
+                        winnow::anchors_of(words, k, w, in_order, found);
+                        found.iter().map(|a| a.hash).collect()
+                    },
+                )
+                .collect(),
+            None => Vec::new(),
+        };
+        Fingerprinted { counts: fp.counts, words: fp.words, anchors: hashes, bytes }
+    }
+
+    /// Documents held.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// Bytes of their texts.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Appends these documents to `fp`, made with the same options and its anchor bitsets sized
+    /// for these documents' text too: their anchors are marked, their counts and token hashes
+    /// copied; their signatures are left zero (ask for none: the documents must be
+    /// [`crate::scan::Whole::anchors_only`]). `fp` is then what [`fingerprint_all`] gives for
+    /// its texts and these after them.
+    pub fn append_to(&self, fp: &mut Fingerprints) {
+        if let Some(seen) = &fp.seen {
+            self.anchors.par_iter().for_each(|hashes| hashes.iter().for_each(|&h| seen.mark(h)));
+        }
+        let n = self.len();
+        fp.counts.extend(&self.counts);
+        fp.shingles.extend(std::iter::repeat_with(Box::default).take(n));
+        fp.is_set.extend(std::iter::repeat_n(false, n));
+        fp.signatures.resize(fp.signatures.len() + n * fp.perms, 0);
+        fp.words.extend(self.words.iter().cloned());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +313,39 @@ mod tests {
         assert_eq!(seeds.len(), 1);
         assert_eq!((seeds[0].0, seeds[0].1), (0, 2));
         assert!(seeds[0].2.iter().all(|&(a, b)| a == b + 5), "seeds lie on the copy's diagonal: {:?}", seeds[0].2);
+    }
+
+    #[test]
+    fn documents_fingerprinted_once_and_appended_index_as_if_fingerprinted_with_the_rest() {
+        let docs = crate::synth::test_docs(60, 5);
+        let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+        let (first, last) = texts.split_at(40);
+        let spec = Some((5, 2));
+        let hasher = MinHasher::new(64, 7);
+        let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
+        let all = vec![true; texts.len()];
+        let mut whole = fingerprint_all(&texts, TokenUnit::Words, 5, &hasher, spec, bytes, &all, &|_| {});
+        let once = Fingerprinted::of(last, TokenUnit::Words, 5, spec);
+        for (words, hashes) in once.words.iter().zip(&once.anchors) {
+            let (mut in_order, mut found) = (Vec::new(), Vec::new());
+            winnow::anchors_of(words, 5, 2, &mut in_order, &mut found);
+            assert_eq!(
+                found.iter().map(|a| a.hash).collect::<Vec<_>>(),
+                hashes.to_vec(),
+                "each document's own anchors"
+            );
+        }
+        let mut parts = fingerprint_all(first, TokenUnit::Words, 5, &hasher, spec, bytes, &all, &|_| {});
+        once.append_to(&mut parts);
+        assert_eq!((&parts.counts, &parts.words), (&whole.counts, &whole.words));
+        assert_eq!(parts.signatures.len(), whole.signatures.len());
+        let seeds = |fp: &mut Fingerprints| {
+            let index = crate::passage::anchor::AnchorIndex::of_fingerprints(fp, 0..u32::MAX);
+            index.seed_pairs(10, &|_, _| false).pairs
+        };
+        let want = seeds(&mut whole);
+        assert!(want.iter().any(|p| p.0 < 40 && p.1 >= 40), "pairs across the two sets");
+        assert_eq!(seeds(&mut parts), want);
     }
 
     #[test]

@@ -276,19 +276,25 @@ struct AnchorBits {
 impl AnchorBits {
     /// The bits of the anchors (`k`, `w` as the scan's) of the documents with word hashes `docs`.
     fn of(docs: &[Box<[u32]>], k: usize, w: usize) -> Self {
-        let (mut in_order, mut anchors) = (Vec::new(), Vec::new());
         let tokens: usize = docs.iter().map(|d| d.len()).sum();
         let size = (tokens as u64 * 16).next_power_of_two().clamp(1 << 12, 1 << 32);
-        let mut bits = AnchorBits { bits: vec![0; (size / 64) as usize], mask: (size - 1) as u32 };
-        for words in docs {
-            anchors.clear();
-            anchors_of(words, k, w, &mut in_order, &mut anchors);
-            for a in &anchors {
-                let b = a.hash & bits.mask;
-                bits.bits[(b >> 6) as usize] |= 1 << (b & 63);
-            }
-        }
-        bits
+        let mask = (size - 1) as u32;
+        let bits: Vec<std::sync::atomic::AtomicU64> =
+            (0..size / 64).map(|_| std::sync::atomic::AtomicU64::new(0)).collect();
+        // Winnowing ten thousand articles takes a tenth of a second: in parallel, the bits set
+        // with atomic ORs (a bit set twice is the same bit).
+        docs.par_iter().for_each_init(
+            || (Vec::new(), Vec::new()),
+            |(in_order, anchors), words| {
+                anchors.clear();
+                anchors_of(words, k, w, in_order, anchors);
+                for a in anchors.iter() {
+                    let b = a.hash & mask;
+                    bits[(b >> 6) as usize].fetch_or(1 << (b & 63), std::sync::atomic::Ordering::Relaxed);
+                }
+            },
+        );
+        AnchorBits { bits: bits.into_iter().map(|b| b.into_inner()).collect(), mask }
     }
 
     /// Whether `hash` may be one of them.
