@@ -600,26 +600,41 @@ fn load_docs(conn: &Connection, path: &Path, nums: &[u32], mut keep: impl FnMut(
         .map_err(&read)?;
     let origin = Origin { path: path.display().to_string(), line: None };
     type Row = (String, Option<String>, Option<String>, Option<String>, Vec<u8>);
-    let mut taken = 0;
-    for chunk in nums.chunks(CHUNK) {
-        let rows: Vec<Row> = chunk
+    let mut rows_of = |chunk: &[u32]| -> Result<Vec<Row>> {
+        chunk
             .iter()
             .map(|&n| q.query_row([n as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))))
             .collect::<rusqlite::Result<_>>()
-            .map_err(&read)?;
-        let docs: Vec<Result<Doc>> = rows
-            .into_par_iter()
+            .map_err(&read)
+    };
+    let docs_of = |rows: Vec<Row>| -> Vec<Result<Doc>> {
+        rows.into_par_iter()
             .map_init(store::Decompressor::default, |zstd, (id, source, date, title, blob)| {
                 let text = zstd.decompress(path, &blob)?;
                 Ok(Doc::new(id, source, date, title, text, origin.clone()))
             })
-            .collect();
+            .collect()
+    };
+    let mut chunks = nums.chunks(CHUNK);
+    let mut pending = chunks.next().map(&mut rows_of).transpose()?;
+    let mut taken = 0;
+    while let Some(rows) = pending.take() {
+        // SQLite reads the next chunk on this thread while the others decompress this one (in
+        // turn, one core waited for the other).
+        let next = chunks.next();
+        let (docs, next_rows) = std::thread::scope(|s| {
+            let docs = s.spawn(|| docs_of(rows));
+            let next_rows = next.map(&mut rows_of).transpose();
+            (docs.join(), next_rows)
+        });
+        let docs = docs.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         for d in docs {
             taken += 1;
             if !keep(d?)? {
                 return Ok(taken);
             }
         }
+        pending = next_rows?;
     }
     Ok(taken)
 }
