@@ -49,8 +49,7 @@ fn check_split(dir: &Path, corpus: &[String], at: usize, batch: &str, scan_opts:
     assert_eq!((spilled.code, &spilled.stdout), (0, &query.stdout), "split at {at}, texts in a temporary file");
     // The archived articles sharing only phrases with new ones scanned one by one, each with the
     // new articles: the same records, summary included.
-    let parts =
-        reprint(&["index", "query", s(&archive), s(&new_path), "--format", "jsonl", "--query-part", "0"]);
+    let parts = reprint(&["index", "query", s(&archive), s(&new_path), "--format", "jsonl", "--query-part", "0"]);
     assert_eq!((parts.code, &parts.stdout), (0, &query.stdout), "split at {at}, in parts");
     assert!(parts.stderr.contains(" parts)"), "{}", parts.stderr);
     let mut scan = vec!["scan", s(&all_path), "-q", "--format", "jsonl"];
