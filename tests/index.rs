@@ -47,11 +47,11 @@ fn check_split(dir: &Path, corpus: &[String], at: usize, batch: &str, scan_opts:
     let spilled =
         reprint(&["index", "query", s(&archive), s(&new_path), "-q", "--format", "jsonl", "--spill-over", "0"]);
     assert_eq!((spilled.code, &spilled.stdout), (0, &query.stdout), "split at {at}, texts in a temporary file");
-    // The archived articles sharing only phrases with new ones scanned one by one, each with the
-    // new articles: the same records, summary included.
-    let parts = reprint(&["index", "query", s(&archive), s(&new_path), "--format", "jsonl", "--query-part", "0"]);
+    // The smallest parts asked for: the same records, summary included (a query of at most
+    // 2,000 articles, archived and new, is one part whatever the size; the library's tests
+    // cut small queries into parts).
+    let parts = reprint(&["index", "query", s(&archive), s(&new_path), "-q", "--format", "jsonl", "--query-part", "0"]);
     assert_eq!((parts.code, &parts.stdout), (0, &query.stdout), "split at {at}, in parts");
-    assert!(parts.stderr.contains(" parts)"), "{}", parts.stderr);
     let mut scan = vec!["scan", s(&all_path), "-q", "--format", "jsonl"];
     scan.extend_from_slice(scan_opts);
     let full = pairs_of(&reprint(&scan), Some(&ids(new)));

@@ -131,7 +131,7 @@ def test_the_archive_answers_as_the_cli(tmp_path, synthetic):
     subprocess.run([cli_binary(), "index", "add", str(cli_db), str(old), "-q", "--batch", "100"], check=True)
     got = a.query(rows_of(new))
     assert got.records == cli("index", "query", cli_db, new)
-    # Scanned in parts of 1 MB of text: the same records.
+    # Parts of 1 MB of text asked for (a query this small is one part): the same records.
     assert a.query(rows_of(new), part_mb=1).records == got.records
     assert a.quotes(paths=[new], min_sources=1).records == cli("index", "quotes", cli_db, new, "--min-sources", "1")
     assert a.stats()["documents"] == 450

@@ -9,7 +9,8 @@
 //! nothing else. They are scanned in chunks of at most [`Archive::scan_in_parts_of`] bytes of
 //! text, each with the new documents, asked only for the pairs whose earlier document is in the
 //! chunk ([`Whole::earlier_only`]). Sources are numbered once for every part, so that each
-//! source's boilerplate is read from the archive once.
+//! source's boilerplate is read from the archive once. A small query (at most `SMALL_PART`
+//! documents, archived and new) is one part, which reads only the counts of its own shingles.
 
 use super::query::{shingle_anchor_hashes, SMALL_PART};
 use super::store::archive_error;
@@ -134,7 +135,13 @@ impl Archive {
         wanted: &Wanted,
         progress: &dyn Progress,
     ) -> Result<Scanned> {
-        let (signed, rest): (Vec<u32>, Vec<u32>) = wanted.docs.iter().partition(|n| wanted.signed.contains(n));
+        // A small query is one part, all its archived documents with the new ones: it then reads
+        // only the counts of its own shingles.
+        let small = wanted.docs.len() + docs.len() <= SMALL_PART;
+        let (signed, rest): (Vec<u32>, Vec<u32>) = match small {
+            true => (wanted.docs.clone(), Vec::new()),
+            false => wanted.docs.iter().partition(|n| wanted.signed.contains(n)),
+        };
         let mut names = SourceNumbers::default();
         let new_sources: Vec<Option<u32>> = docs.iter().map(|d| names.number(d.source.as_deref())).collect();
         let new_counts = NewCounts::of(&new_sources, keys);
@@ -167,9 +174,7 @@ impl Archive {
                     }
                 }
             }
-            // A small query in one part: only the counts of its documents' shingles are read.
-            let one_small_part = rest.is_empty() && corpus.docs.len() <= SMALL_PART;
-            let needed = one_small_part.then(|| shingle_anchor_hashes(&corpus, &sources, &self.cfg));
+            let needed = small.then(|| shingle_anchor_hashes(&corpus, &sources, &self.cfg.in_tokens()));
             progress.start("counts", None, Unit::Docs);
             boilerplate.extend(self.boilerplate(&fresh, &new_counts, needed.as_ref())?);
             progress.finish();
@@ -180,7 +185,11 @@ impl Archive {
                 frequent: wanted.frequent.clone(),
                 boilerplate: Boilerplate::from_anchors(boilerplate.clone()),
                 frequent_samples: wanted.frequent_samples.clone(),
-                anchors_only: if first { Vec::new() } else { vec![true; corpus.docs.len()] },
+                anchors_only: match first {
+                    // Those sharing no bucket or sample with a new one need no signature.
+                    true => nums.iter().map(|n| !wanted.signed.contains(n)).chain(docs.iter().map(|_| false)).collect(),
+                    false => vec![true; corpus.docs.len()],
+                },
                 earlier_only: !first,
             };
             let result = match first {

@@ -708,39 +708,45 @@ mod tests {
     #[test]
     fn a_query_scanned_in_small_parts_gives_the_same_answer_as_in_one() {
         let docs = corpus(900, 23);
-        let cfg = ScanConfig::default();
-        let (whole, full) = scanned(&docs, &cfg);
-        let dir = tempfile::tempdir().unwrap();
-        let mut archive = Archive::create(&dir.path().join("a.db"), &cfg).unwrap();
-        let (old, new) = split(&docs, 700);
-        archive.add(&old.docs, &old, OnExisting::Refuse, 100, &|_| {}).unwrap();
-        let want: Vec<String> =
-            full.pairs.iter().filter(|p| p.b as usize >= 700).map(|p| named(p, &whole.docs)).collect();
-        let one = archive.query(&new.docs, &new, &NoProgress).unwrap();
-        assert_eq!(one.parts, 2, "the signed documents, then the others in one part");
-        assert_eq!(named_pairs(&one), want);
-        let passages_only = one.result.pairs.iter().filter(|p| p.found_by == FoundBy::Passage).count();
-        assert!(passages_only > 0 && one.loaded > 200, "{passages_only} {}", one.loaded);
-        let summary = serde_json::to_string(&one.summary(&cfg)).unwrap();
-        for bytes in [1, 20_000, 150_000] {
-            archive.scan_in_parts_of(bytes);
-            let parts = archive.query(&new.docs, &new, &NoProgress).unwrap();
-            assert!(parts.parts > 2, "{bytes} bytes a part: {} parts", parts.parts);
-            assert_eq!(named_pairs(&parts), want, "{bytes} bytes a part");
-            assert_eq!(parts.result.stats, one.result.stats, "{bytes} bytes a part");
-            assert_eq!(serde_json::to_string(&parts.summary(&cfg)).unwrap(), summary);
-            let clusters = |q: &QueryResult| -> Vec<Vec<String>> {
-                let ids = |c: &crate::neardup::cluster::Cluster| {
-                    c.members.iter().map(|&m| q.corpus.docs[m as usize].id.clone()).collect()
+        // Words, and letters (OCR; at the default threshold, so that most documents loaded share
+        // only anchors): the parts' options in tokens as the whole's.
+        let letters = ScanConfig { threshold: 0.5, ..ScanConfig::ocr_default() };
+        for cfg in [ScanConfig::default(), letters] {
+            let (whole, full) = scanned(&docs, &cfg);
+            let dir = tempfile::tempdir().unwrap();
+            let mut archive = Archive::create(&dir.path().join("a.db"), &cfg).unwrap();
+            let (old, new) = split(&docs, 700);
+            archive.add(&old.docs, &old, OnExisting::Refuse, 100, &|_| {}).unwrap();
+            let want: Vec<String> =
+                full.pairs.iter().filter(|p| p.b as usize >= 700).map(|p| named(p, &whole.docs)).collect();
+            let one = archive.query(&new.docs, &new, &NoProgress).unwrap();
+            assert_eq!(one.parts, 2, "the signed documents, then the others in one part");
+            assert_eq!(named_pairs(&one), want);
+            let passages_only = one.result.pairs.iter().filter(|p| p.found_by == FoundBy::Passage).count();
+            assert!(passages_only > 0 && one.loaded > 200, "{passages_only} {}", one.loaded);
+            let summary = serde_json::to_string(&one.summary(&cfg)).unwrap();
+            // One article a part, and a few; letters are slower to scan: a few a part only.
+            let sizes: &[u64] = if cfg.ocr.is_some() { &[100_000] } else { &[1, 20_000, 150_000] };
+            for &bytes in sizes {
+                archive.scan_in_parts_of(bytes);
+                let parts = archive.query(&new.docs, &new, &NoProgress).unwrap();
+                assert!(parts.parts > 2, "{bytes} bytes a part: {} parts", parts.parts);
+                assert_eq!(named_pairs(&parts), want, "{bytes} bytes a part");
+                assert_eq!(parts.result.stats, one.result.stats, "{bytes} bytes a part");
+                assert_eq!(serde_json::to_string(&parts.summary(&cfg)).unwrap(), summary);
+                let clusters = |q: &QueryResult| -> Vec<Vec<String>> {
+                    let ids = |c: &crate::neardup::cluster::Cluster| {
+                        c.members.iter().map(|&m| q.corpus.docs[m as usize].id.clone()).collect()
+                    };
+                    q.result.clusters.iter().map(ids).collect()
                 };
-                q.result.clusters.iter().map(ids).collect()
-            };
-            assert_eq!(clusters(&parts), clusters(&one));
+                assert_eq!(clusters(&parts), clusters(&one));
+            }
+            // The corpus holds the archived documents the pairs name, and the new ones.
+            let named_docs: AHashSet<u32> = one.result.pairs.iter().flat_map(|p| [p.a, p.b]).collect();
+            assert!((0..one.first_new as u32).all(|d| named_docs.contains(&d)));
+            assert_eq!(one.corpus.docs.len() - one.first_new, new.docs.len());
         }
-        // The corpus holds the archived documents the pairs name, and the new ones.
-        let named_docs: AHashSet<u32> = one.result.pairs.iter().flat_map(|p| [p.a, p.b]).collect();
-        assert!((0..one.first_new as u32).all(|d| named_docs.contains(&d)));
-        assert_eq!(one.corpus.docs.len() - one.first_new, new.docs.len());
     }
 
     #[test]
