@@ -684,6 +684,21 @@ mod tests {
         (part(&docs[..at]), part(&docs[at..]))
     }
 
+    /// An archive at `dir`/a.db made with `cfg` from `docs[..at]`, added in batches of `batch`;
+    /// and the rest, `docs[at..]`, as the new documents.
+    fn archived(dir: &Path, docs: &[Doc], at: usize, cfg: &ScanConfig, batch: usize) -> (Archive, Corpus) {
+        let mut archive = Archive::create(&dir.join("a.db"), cfg).unwrap();
+        let (old, new) = split(docs, at);
+        archive.add(&old.docs, &old, OnExisting::Refuse, batch, &|_| {}).unwrap();
+        (archive, new)
+    }
+
+    /// The pairs of a full scan of `docs` whose later document is `from` or after, [`named`]:
+    /// what a query of those documents must give.
+    fn pairs_from(full: &ScanResult, docs: &[Doc], from: usize) -> Vec<String> {
+        full.pairs.iter().filter(|p| p.b as usize >= from).map(|p| named(p, docs)).collect()
+    }
+
     #[test]
     fn boilerplate_spread_thin_over_many_batches_is_found_as_a_full_scan_finds_it() {
         // Batches of 20 articles from 20 outlets: a footer's count is one or two in each of 30
@@ -693,15 +708,12 @@ mod tests {
         let (whole, full) = scanned(&docs, &cfg);
         assert!(full.stats.boilerplate_anchors > 0, "the corpus must have boilerplate");
         let dir = tempfile::tempdir().unwrap();
-        let mut archive = Archive::create(&dir.path().join("a.db"), &cfg).unwrap();
-        let (old, new) = split(&docs, 600);
-        archive.add(&old.docs, &old, OnExisting::Refuse, 20, &|_| {}).unwrap();
+        let (archive, new) = archived(dir.path(), &docs, 600, &cfg, 20);
         assert!(archive.segments().unwrap() >= 30);
         let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
         assert!(found.loaded + new.docs.len() > SMALL_PART, "every count of each source is read");
         assert_eq!(found.result.stats.boilerplate_anchors, full.stats.boilerplate_anchors);
-        let want: Vec<String> =
-            full.pairs.iter().filter(|p| p.b as usize >= 600).map(|p| named(p, &whole.docs)).collect();
+        let want = pairs_from(&full, &whole.docs, 600);
         assert_eq!(named_pairs(&found), want);
     }
 
@@ -714,11 +726,8 @@ mod tests {
         for cfg in [ScanConfig::default(), letters] {
             let (whole, full) = scanned(&docs, &cfg);
             let dir = tempfile::tempdir().unwrap();
-            let mut archive = Archive::create(&dir.path().join("a.db"), &cfg).unwrap();
-            let (old, new) = split(&docs, 700);
-            archive.add(&old.docs, &old, OnExisting::Refuse, 100, &|_| {}).unwrap();
-            let want: Vec<String> =
-                full.pairs.iter().filter(|p| p.b as usize >= 700).map(|p| named(p, &whole.docs)).collect();
+            let (mut archive, new) = archived(dir.path(), &docs, 700, &cfg, 100);
+            let want = pairs_from(&full, &whole.docs, 700);
             let one = archive.query(&new.docs, &new, &NoProgress).unwrap();
             assert_eq!(one.parts, 2, "the signed documents, then the others in one part");
             assert_eq!(named_pairs(&one), want);
@@ -759,14 +768,10 @@ mod tests {
         let mut contained = 0;
         for at in [300, 650] {
             let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("a.db");
-            let mut archive = Archive::create(&path, &cfg).unwrap();
-            let (old, new) = split(&docs, at);
-            archive.add(&old.docs, &old, OnExisting::Refuse, 200, &|_| {}).unwrap();
+            let (mut archive, new) = archived(dir.path(), &docs, at, &cfg, 200);
             let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
             let got = named_pairs(&found);
-            let want: Vec<String> =
-                full.pairs.iter().filter(|p| p.b as usize >= at).map(|p| named(p, &whole.docs)).collect();
+            let want = pairs_from(&full, &whole.docs, at);
             assert_eq!(got, want, "split at {at}");
             // The archived texts loaded held in a temporary file instead: the same pairs.
             archive.hold_texts_up_to(Some(0));
@@ -896,7 +901,7 @@ mod tests {
         HEAVY_ONLY.with(|n| n.set(0));
         let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
         assert!(HEAVY_ONLY.with(|n| n.get()) > 5, "most sources read their heavy counts alone");
-        let want: Vec<String> = full.pairs.iter().filter(|p| p.b as usize >= 759).map(|p| named(p, &kept)).collect();
+        let want = pairs_from(&full, &kept, 759);
         assert!(want.len() > 3, "{}", want.len());
         assert_eq!(named_pairs(&found), want);
         assert!(found.result.stats.boilerplate_anchors > 0, "the query's part knows the footers");
@@ -927,7 +932,7 @@ mod tests {
         archive.add(&then.docs, &then, OnExisting::Refuse, 100, &|_| {}).unwrap();
         let new = part(&docs, 280..300);
         let found = archive.query(&new.docs, &new, &NoProgress).unwrap();
-        let want: Vec<String> = full.pairs.iter().filter(|p| p.b >= 280).map(|p| named(p, &docs)).collect();
+        let want = pairs_from(&full, &docs, 280);
         assert_eq!(named_pairs(&found), want);
         // Without the footer as boilerplate, every new article would pair with the 80 before.
         assert!(want.len() < 100, "{}", want.len());
