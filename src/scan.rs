@@ -145,16 +145,8 @@ pub fn scan_part<X: Texts + ?Sized>(
     scan_part_with(texts, sources, cfg, whole, None, progress)
 }
 
-/// The fingerprints [`scan_part_with`] can take for a part's last documents: `texts`
-/// fingerprinted once with `cfg`'s options, for several parts.
-pub fn fingerprint_once<X: Texts + ?Sized>(texts: &X, cfg: &ScanConfig) -> Fingerprinted {
-    let cfg = &cfg.in_tokens();
-    let anchors = cfg.passages.then_some((cfg.anchor_k, cfg.winnow));
-    Fingerprinted::of(texts, cfg.unit(), cfg.shingle, anchors)
-}
-
-/// [`scan_part`] where the part's last `known.len()` documents come fingerprinted already (by
-/// [`fingerprint_once`] with the same options; they must be [`Whole::anchors_only`]).
+/// [`scan_part`] where the part's last `known.len()` documents come fingerprinted already, with
+/// the same options (see [`Fingerprinted::of`]; they must be [`Whole::anchors_only`]).
 pub fn scan_part_with<X: Texts + ?Sized>(
     texts: &X,
     sources: &[Option<u32>],

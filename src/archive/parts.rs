@@ -17,11 +17,12 @@ use super::store::archive_error;
 use super::{Archive, DocKeys};
 use crate::corpus::Doc;
 use crate::error::Result;
+use crate::fingerprint::{Fingerprinted, Fingerprints};
 use crate::neardup::cluster::Cluster;
 use crate::neardup::{sort_pairs, Pair};
 use crate::passage::boilerplate::Boilerplate;
 use crate::progress::{Progress, Unit};
-use crate::scan::{fingerprint_once, scan_part, scan_part_with, ScanResult, ScanStats, Whole};
+use crate::scan::{scan_part, scan_part_with, ScanResult, ScanStats, Whole};
 use ahash::{AHashMap, AHashSet};
 
 /// Text bytes of the archived documents that only share anchors with new ones scanned in one
@@ -125,13 +126,14 @@ impl NewCounts {
 
 impl Archive {
     /// Scans the archived documents `wanted` with the new `docs` (their texts `new_texts`,
-    /// keys `keys`), part by part (see the module's doc), under the read transaction the
-    /// caller holds.
+    /// keys `keys`, fingerprints `new_fp`), part by part (see the module's doc), under the read
+    /// transaction the caller holds.
     pub(super) fn scan_parts(
         &self,
         docs: &[Doc],
         new_texts: &[String],
         keys: &[DocKeys],
+        new_fp: Fingerprints,
         wanted: &Wanted,
         progress: &dyn Progress,
     ) -> Result<Scanned> {
@@ -150,8 +152,9 @@ impl Archive {
         // Chunks find no candidate pairs (none of their documents has a signature), and need no
         // containment samples.
         let chunk_cfg = crate::config::ScanConfig { containment: None, ..self.cfg.clone() };
-        // The new documents, fingerprinted once for every chunk.
-        let known = (!rest.is_empty()).then(|| fingerprint_once(new_texts, &chunk_cfg));
+        // The new documents, fingerprinted once (for their keys) for every chunk.
+        let bytes = new_texts.iter().map(|t| t.len() as u64).sum();
+        let known = (!rest.is_empty()).then(|| Fingerprinted::of(new_fp, bytes));
         let mut out = Scanned { bytes: docs.iter().map(|d| d.byte_len()).sum(), ..Scanned::default() };
         let mut next = 0;
         let mut first = true;

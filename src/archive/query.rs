@@ -9,6 +9,7 @@ use super::{doc_keys, fingerprint, runs, Archive, DocKeys};
 use crate::config::ScanConfig;
 use crate::corpus::{Corpus, CorpusBuilder, Doc, Origin, Texts};
 use crate::error::Result;
+use crate::fingerprint::Fingerprints;
 use crate::progress::{Progress, Unit};
 use crate::report::Summary;
 use crate::scan::ScanResult;
@@ -61,7 +62,7 @@ impl Archive {
     pub fn query<X: Texts + ?Sized>(&self, docs: &[Doc], texts: &X, progress: &dyn Progress) -> Result<QueryResult> {
         let cfg = self.cfg.in_tokens();
         progress.start("fingerprint", None, Unit::Docs);
-        let (new_texts, keys) = new_keys(docs, texts, &cfg);
+        let (new_texts, keys, new_fp) = new_keys(docs, texts, &cfg);
         progress.finish();
         progress.start("look up", None, Unit::Docs);
         let snapshot = self.snapshot()?;
@@ -107,7 +108,7 @@ impl Archive {
         let mut docs_wanted: Vec<u32> = wanted.into_iter().collect();
         docs_wanted.sort_unstable();
         let wanted = Wanted { docs: docs_wanted, signed, documents, frequent, frequent_samples };
-        let scanned = self.scan_parts(docs, &new_texts, &keys, &wanted, progress)?;
+        let scanned = self.scan_parts(docs, &new_texts, &keys, new_fp, &wanted, progress)?;
         drop(wanted);
         // The documents the pairs name, read again (few, beside those scanned).
         progress.start("load", None, Unit::Docs);
@@ -468,13 +469,17 @@ impl Held {
     }
 }
 
-/// The new documents' texts (from `texts`) and keys, with the archive's options `cfg` (in
-/// tokens).
-pub(super) fn new_keys<X: Texts + ?Sized>(docs: &[Doc], texts: &X, cfg: &ScanConfig) -> (Vec<String>, Vec<DocKeys>) {
+/// The new documents' texts (from `texts`), keys and fingerprints, with the archive's options
+/// `cfg` (in tokens).
+pub(super) fn new_keys<X: Texts + ?Sized>(
+    docs: &[Doc],
+    texts: &X,
+    cfg: &ScanConfig,
+) -> (Vec<String>, Vec<DocKeys>, Fingerprints) {
     let mut buf = String::new();
     let new_texts: Vec<String> = (0..docs.len()).map(|i| texts.text(i, &mut buf).to_string()).collect();
-    let keys = doc_keys(&fingerprint(&new_texts, cfg), cfg);
-    (new_texts, keys)
+    let fp = fingerprint(&new_texts, cfg);
+    (new_texts, doc_keys(&fp, cfg), fp)
 }
 
 /// Documents (new and archived together) up to which a query reads only the counts of their own

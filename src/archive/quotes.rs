@@ -56,7 +56,7 @@ impl Archive {
                 self.path.display()
             )));
         }
-        let (new_texts, keys) = new_keys(docs, texts, &cfg);
+        let (new_texts, keys, _) = new_keys(docs, texts, &cfg);
         let snapshot = self.snapshot()?;
         let (dead, already_archived, archived) = self.left_out(docs)?;
         let max_df = cfg.max_df_docs(archived + docs.len());

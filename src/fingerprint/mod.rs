@@ -232,13 +232,10 @@ pub struct Fingerprinted {
 }
 
 impl Fingerprinted {
-    /// Fingerprints `texts` as [`fingerprint_all`] does with `unit`, `shingle` and `anchors`,
-    /// without signatures.
-    pub fn of<X: Texts + ?Sized>(texts: &X, unit: TokenUnit, shingle: usize, anchors: AnchorSpec) -> Self {
-        let bytes = (0..texts.count()).map(|i| texts.text_len(i)).sum();
-        let unsigned = vec![true; texts.count()];
-        let fp = fingerprint_all(texts, unit, shingle, &MinHasher::new(1, 0), anchors, bytes, &unsigned, &|_| {});
-        let hashes = match anchors {
+    /// The documents `fp` holds, their texts `bytes` long (summed), kept for several scans with
+    /// the options `fp` was made with: its signatures and sets are let go.
+    pub fn of(fp: Fingerprints, bytes: u64) -> Self {
+        let hashes = match fp.anchor_spec {
             Some((k, w)) => fp
                 .words
                 .par_iter()
@@ -325,7 +322,9 @@ mod tests {
         let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
         let all = vec![true; texts.len()];
         let mut whole = fingerprint_all(&texts, TokenUnit::Words, 5, &hasher, spec, bytes, &all, &|_| {});
-        let once = Fingerprinted::of(last, TokenUnit::Words, 5, spec);
+        let last_bytes = last.iter().map(|t| t.len() as u64).sum();
+        let last_fp = fingerprint_all(last, TokenUnit::Words, 5, &hasher, spec, last_bytes, &[], &|_| {});
+        let once = Fingerprinted::of(last_fp, last_bytes);
         for (words, hashes) in once.words.iter().zip(&once.anchors) {
             let (mut in_order, mut found) = (Vec::new(), Vec::new());
             winnow::anchors_of(words, 5, 2, &mut in_order, &mut found);
