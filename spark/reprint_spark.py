@@ -58,6 +58,22 @@ def parse_args(argv):
     ap.add_argument("--master", default=None, help="Spark master (default: spark-submit's)")
     ap.add_argument("--skip-bad-lines", action="store_true", help="skip malformed lines with a warning (as reprint scan)")
     ap.add_argument("--dedupe-ids", action="store_true", help="keep the first document of a repeated id (as reprint scan)")
+    ap.add_argument(
+        "--texts",
+        choices=("auto", "files", "spark"),
+        default="auto",
+        help="how texts reach the tasks: files (the tasks read the input files themselves, by byte "
+        "range and by document; every executor must see them at the same path, as Spark's own "
+        "file:// paths require), spark (texts travel through Spark: HDFS, S3), auto (files when "
+        "every input is a local path)",
+    )
+    ap.add_argument(
+        "--driver-clusters",
+        type=int,
+        default=2_000_000,
+        help="near-duplicate pairs up to which clusters are joined on the driver; past it, by "
+        "label propagation on the executors (default 2,000,000)",
+    )
     args, scan_options = ap.parse_known_args(argv)
     return args, scan_options
 
@@ -72,6 +88,9 @@ def read_line(out):
     if kind == "D":
         _, id_json, fields = out.split("\t", 2)
         return ("doc", id_json, fields, id_json != "null")
+    if kind == "R":
+        _, id_json, offset, size = out.split("\t")
+        return ("doc", id_json, (int(offset), int(size)), id_json != "null")
     if kind == "E":
         return ("empty", out[2:] == "1")
     if kind == "B":
@@ -111,16 +130,55 @@ class PartitionSummaries(AccumulatorParam):
         return value1
 
 
-def read_corpus(sc, inputs, partitions, binary):
+def local_path(path):
+    """`path` as a local file's path when it names one (no scheme, or file:), else None."""
+    if path.startswith("file://"):
+        path = path[len("file://"):]
+    elif path.startswith("file:"):
+        path = path[len("file:"):]
+    elif "://" in path:
+        return None
+    return os.path.abspath(path) if os.path.isfile(path) else None
+
+
+# Bytes of input per read task when the tasks read the files themselves (Hadoop's local splits
+# are 32 MB; a read task's output is small, so larger ranges cost nothing).
+RANGE_BYTES = 64 << 20
+
+
+def byte_ranges(paths, partitions):
+    """(input number, start, end) cutting each file into ranges of about RANGE_BYTES, at least
+    `partitions` in all (and one per file)."""
+    sizes = [os.path.getsize(p) for p in paths]
+    step = max(1, min(RANGE_BYTES, -(-sum(sizes) // max(partitions, 1))))
+    return [(f, start, min(start + step, size)) for f, size in enumerate(sizes) for start in range(0, max(size, 1), step)]
+
+
+def read_corpus(sc, inputs, partitions, binary, files):
     """The documents as (n, id, line for reprint) in input order (not yet computed, from the
     cached parsed lines) and the reading problems: every line is parsed once by `reprint part
     read` (the CLI's own reader), into a cache, and counted as it is; lines are numbered from
-    the counts of the partitions before."""
-    rdds = [sc.textFile(path, minPartitions=partitions or None) for path in inputs]
-    place = [(path, i) for path, rdd in zip(inputs, rdds) for i in range(rdd.getNumPartitions())]
-    def parse(i, raw):
-        out = run_reprint([binary, "part", "read", *(["--file-start"] if i == 0 else [])], raw)
-        return ((k, read_line(line)) for k, line in enumerate(out))
+    the counts of the partitions before. With `files` (the inputs' local paths), the tasks read
+    byte ranges of the files themselves and a document's line for reprint names where its line
+    is (`"at"`), not its fields: texts never cross Spark."""
+    if files:
+        ranges = byte_ranges(files, partitions or sc.defaultParallelism)
+        place = [(inputs[f], f) for f, _, _ in ranges]
+        rdds = [sc.parallelize(ranges, len(ranges))]
+
+        def parse(i, items):
+            out = itertools.chain.from_iterable(
+                run_reprint([binary, "part", "read", "--input", files[f], "--range", str(start), str(end)], ())
+                for f, start, end in items
+            )
+            return ((k, read_line(line)) for k, line in enumerate(out))
+    else:
+        rdds = [sc.textFile(path, minPartitions=partitions or None) for path in inputs]
+        place = [(path, f) for f, (path, rdd) in enumerate(zip(inputs, rdds)) for _ in range(rdd.getNumPartitions())]
+
+        def parse(i, raw):
+            out = run_reprint([binary, "part", "read", *(["--file-start"] if i == 0 else [])], raw)
+            return ((k, read_line(line)) for k, line in enumerate(out))
 
     # Each partition's counts come back in an accumulator as the cache is filled (keyed by
     # partition, so a task run twice counts once); what does not fit in memory goes to disk.
@@ -162,7 +220,10 @@ def read_corpus(sc, inputs, partitions, binary):
                 _, id_json, fields, named = r
                 doc_id = json.loads(id_json) if named else f"{place[g][0]}:{line_at[g] + k}"
                 id_json = id_json if named else json.dumps(doc_id, ensure_ascii=False)
-                yield n, doc_id, f'{{"n":{n},"id":{id_json},{fields[1:]}'
+                if isinstance(fields, tuple):
+                    yield n, doc_id, f'{{"n":{n},"id":{id_json},"at":[{place[g][1]},{fields[0]},{fields[1]}]}}'
+                else:
+                    yield n, doc_id, f'{{"n":{n},"id":{id_json},{fields[1:]}'
                 n += 1
 
     docs = parsed.mapPartitionsWithIndex(number)
@@ -222,6 +283,15 @@ def run_reprint(args, lines):
     proc, finish = start_reprint(args, (line.encode("utf-8") + b"\n" for line in lines))
     for out in proc.stdout:
         yield out.decode("utf-8").rstrip("\n")
+    finish()
+
+
+def run_lines(args, lines):
+    """Runs the shipped reprint with `args` on `lines` (strings without newline) and yields its
+    output lines as bytes, without their newline."""
+    proc, finish = start_reprint(args, (line.encode("utf-8") + b"\n" for line in lines))
+    for out in proc.stdout:
+        yield out[:-1] if out.endswith(b"\n") else out
     finish()
 
 
@@ -344,29 +414,49 @@ def route_docs(lines, wanted, routes, block):
     return wanted.union(keyed).partitionBy(routes, lambda q: q).mapPartitions(route)
 
 
+class BlockStats(AccumulatorParam):
+    """Block counts gathered by block number (a block scanned twice counts once)."""
+
+    def zero(self, value):
+        return {}
+
+    def addInPlace(self, value1, value2):
+        value1.update(value2)
+        return value1
+
+
 def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary):
     """Step 4: every block's part scanned where it meets (a partition per block, streamed to
     reprint as it comes: reprint puts the part in order); its pairs as (a, b, jaccard,
-    containment, words, near, record) and its counts."""
+    containment, words, near, record as bytes), kept, and the blocks' counts (with the pairs,
+    near-duplicate pairs and pairs with passages each found), gathered as the pairs are kept."""
     args = [binary, "part", "scan", *scan_args]
+    counted = routed.context.accumulator({}, BlockStats())
 
     def scan_partition(b, items):
         head = [f"#block\t{b * block}\t{(b + 1) * block}"]
         lines = itertools.chain(head, (line for _, (_, line) in items))
-        yield from run_reprint([*args, "--whole", SparkFiles.get(facts_name)], lines)
+        found = {"pairs": 0, "near_pairs": 0, "pairs_with_passages": 0}
+        for line in run_lines([*args, "--whole", SparkFiles.get(facts_name)], lines):
+            if line.startswith(b"#stats\t"):
+                found.update(json.loads(line[7:]))
+                continue
+            f = line.split(b"\t", 6)
+            pair = (int(f[0]), int(f[1]), float(f[2]), float(f[3]), int(f[4]), f[5] == b"1", f[6])
+            found["pairs"] += 1
+            found["near_pairs"] += pair[5]
+            found["pairs_with_passages"] += pair[4] > 0
+            yield pair
+        counted.add({b: found})
 
     # A block's output is spread over `parts` partitions before it is kept: one block's pairs
     # and passages can be gigabytes, more than one cached piece may be.
-    found = routed.partitionBy(blocks, lambda b: b).mapPartitionsWithIndex(scan_partition).repartition(parts)
-    found = found.persist(StorageLevel.MEMORY_AND_DISK)
-    stats = found.filter(lambda l: l.startswith("#stats\t")).map(lambda l: json.loads(l[7:])).collect()
-    pairs = (
-        found.filter(lambda l: not l.startswith("#"))
-        .map(lambda l: l.split("\t", 6))
-        .map(lambda f: (int(f[0]), int(f[1]), float(f[2]), float(f[3]), int(f[4]), f[5] == "1", f[6]))
-    )
+    pairs = routed.partitionBy(blocks, lambda b: b).mapPartitionsWithIndex(scan_partition).repartition(parts)
+    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
+    pairs.foreachPartition(lambda _: None)
+    stats = counted.value.values()
     names = ("candidates", "aligned_pairs", "passages", "unquoted_dropped", "part_documents")
-    totals = {k: sum(s.get(k, 0) for s in stats) for k in names}
+    totals = {k: sum(s.get(k, 0) for s in stats) for k in (*names, "pairs", "near_pairs", "pairs_with_passages")}
     totals["blocks"] = len(stats)
     return pairs, totals
 
@@ -385,14 +475,57 @@ def components(edges, parts):
             return labels
 
 
+def driver_components(edges):
+    """Connected components of `edges` (pairs of numbers), on the driver: the members of each,
+    in order, the components in order of their first member."""
+    parent = {}
+
+    def root(x):
+        top = x
+        while parent[top] != top:
+            top = parent[top]
+        while parent[x] != top:
+            parent[x], x = top, parent[x]
+        return top
+
+    for a, b in edges:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups = {}
+    for v in sorted(parent):
+        groups.setdefault(root(v), []).append(v)
+    return [groups[r] for r in sorted(groups)]
+
+
 def record_json(value):
     """A record as serde_json writes it (no spaces, non-ASCII as is)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def cluster_record(number, names):
+    """The `cluster` record of cluster `number` whose members are named `names`, in order."""
+    return record_json({"type": "cluster", "id": number, "size": len(names), "members": names})
+
+
+def clusters_on_driver(sc, ids, pairs):
+    """Step 5, where the near-duplicate pairs are few enough to collect: clusters numbered from
+    0 in input order of their first member; each member's cluster (a dict); the `cluster`
+    records in order (a list); the documents clustered."""
+    members = driver_components(pairs.filter(lambda p: p[5]).map(lambda p: (p[0], p[1])).collect())
+    cluster_of = {m: c for c, group in enumerate(members) for m in group}
+    wanted = sc.broadcast(cluster_of)
+    names = dict(ids.filter(lambda x: x[0] in wanted.value).collect())
+    wanted.destroy()
+    records = [cluster_record(c, [names[m] for m in group]) for c, group in enumerate(members)]
+    return cluster_of, records, len(cluster_of)
+
+
 def clusters_of(ids, pairs, parts):
-    """Step 5: clusters numbered from 0 in input order of their first member, as (id, members)
-    pairs; each member's cluster; and the `cluster` records in order."""
+    """Step 5 on the executors: clusters numbered from 0 in input order of their first member,
+    as (id, members) pairs; each member's cluster; and the `cluster` records in order."""
     labels = components(pairs.filter(lambda p: p[5]).map(lambda p: (p[0], p[1])), parts)
     groups = labels.map(lambda x: (x[1], x[0])).groupByKey(parts).map(lambda x: (x[0], sorted(x[1])))
     numbered = groups.sortByKey(numPartitions=parts).zipWithIndex().map(lambda x: (x[1], x[0][1])).cache()
@@ -404,25 +537,37 @@ def clusters_of(ids, pairs, parts):
         .groupByKey(parts)
         .map(lambda x: (x[0], [name for _, name in sorted(x[1])]))
         .sortByKey(numPartitions=parts)
-        .map(lambda x: record_json({"type": "cluster", "id": x[0], "size": len(x[1]), "members": x[1]}))
+        .map(lambda x: cluster_record(x[0], x[1]))
     )
     return numbered, cluster_of, records
 
 
+def with_cluster(record, cluster):
+    """A near-duplicate pair's record (bytes) with its cluster filled in."""
+    return record.replace(b'"cluster":null', b'"cluster":%d' % cluster, 1)
+
+
+def sort_key(p):
+    """The order of the scan's pairs: strongest first, then by number."""
+    return (-p[2], -p[3], -p[4], p[0], p[1])
+
+
 def pair_records(pairs, cluster_of, parts):
-    """The `pair` records, strongest first as the scan sorts them, their cluster filled in (only
-    near-duplicate pairs join their cluster: the others' records never travel to the join)."""
+    """The `pair` records (bytes), strongest first as the scan sorts them, their cluster filled
+    in: from a dict broadcast to the tasks, or by a join with `cluster_of` (an RDD of (member,
+    cluster)) that only near-duplicate pairs travel to."""
+    if isinstance(cluster_of, dict):
+        shared = pairs.context.broadcast(cluster_of)
 
-    def placed(item):
-        (a, b, jaccard, containment, words, near, record), cluster = item
-        if near:
-            record = record.replace('"cluster":null', f'"cluster":{cluster}', 1)
-        return (-jaccard, -containment, -words, a, b), record
+        def placed(p):
+            return sort_key(p), with_cluster(p[6], shared.value[p[0]]) if p[5] else p[6]
 
+        return pairs.map(placed).sortByKey(numPartitions=parts).values()
     near = pairs.filter(lambda p: p[5]).map(lambda p: (p[0], p)).join(cluster_of, parts).values()
-    others = pairs.filter(lambda p: not p[5]).map(lambda p: (p, None))
+    near = near.map(lambda x: (sort_key(x[0]), with_cluster(x[0][6], x[1])))
+    others = pairs.filter(lambda p: not p[5]).map(lambda p: (sort_key(p), p[6]))
     # Cached: sortByKey samples its input in a job of its own before it sorts it.
-    keyed = near.union(others).map(placed).persist(StorageLevel.MEMORY_AND_DISK)
+    keyed = near.union(others).persist(StorageLevel.MEMORY_AND_DISK)
     return keyed.sortByKey(numPartitions=parts).values()
 
 
@@ -481,10 +626,14 @@ def job(sc, args, scan_options, facts_dir):
     binary = os.path.basename(reprint)
     # Functions of this module travel by name when it is imported (tests, notebooks): ship it.
     sc.addPyFile(os.path.abspath(__file__))
-    scan_args = [*scan_options, "--threads", str(args.task_threads)]
+    files = [local_path(p) for p in args.inputs] if args.texts != "spark" else []
+    if args.texts == "files" and None in files:
+        return fail([f"{p}: --texts files needs local input files" for p, f in zip(args.inputs, files) if f is None])
+    files = files if files and None not in files else []
+    scan_args = [*scan_options, "--threads", str(args.task_threads), *(a for f in files for a in ("--input", f))]
 
     # 1. reading
-    docs, bad, empty, unnamed, parsed = read_corpus(sc, args.inputs, args.partitions, binary)
+    docs, bad, empty, unnamed, parsed = read_corpus(sc, args.inputs, args.partitions, binary, files)
     bad_count, bad_shown = bad
     if bad_count and not args.skip_bad_lines:
         return fail([f"{m} (use --skip-bad-lines to skip such lines)" for m in bad_shown])
@@ -541,19 +690,24 @@ def job(sc, args, scan_options, facts_dir):
         json.dump({"documents": n_docs, "frequent": frequent, "boilerplate": boilerplate}, f, ensure_ascii=False)
     sc.addFile(facts_path)
     pairs, block_totals = scan_blocks(routed, -(-n_docs // block), block, parts, scan_args, facts_name, binary)
-    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
 
     # 5. clusters and order
-    numbered, cluster_of, clusters = clusters_of(ids, pairs, parts)
-    ordered = pair_records(pairs, cluster_of, parts).persist(StorageLevel.MEMORY_AND_DISK)
-    n_pairs, n_clusters = ordered.count(), numbered.count()
+    n_pairs, n_near, with_passages = (block_totals.pop(k) for k in ("pairs", "near_pairs", "pairs_with_passages"))
+    if n_near <= args.driver_clusters:
+        cluster_of, records, clustered = clusters_on_driver(sc, ids, pairs)
+        n_clusters, clusters = len(records), sc.parallelize(records, 1)
+    else:
+        numbered, cluster_of, clusters = clusters_of(ids, pairs, parts)
+        n_clusters = numbered.count()
+        clustered = numbered.map(lambda x: len(x[1])).sum() if n_clusters else 0
+    ordered = pair_records(pairs, cluster_of, parts)
     counts = {
         "documents": n_docs,
         "sources": len(sources),
         "bytes": n_bytes,
         "pairs": n_pairs,
         "clusters": n_clusters,
-        "clustered_documents": numbered.map(lambda x: len(x[1])).sum() if n_clusters else 0,
+        "clustered_documents": clustered,
         "oversized_buckets": oversized,
         "largest_bucket": largest,
         "documents_without_words": wordless,
@@ -561,7 +715,7 @@ def job(sc, args, scan_options, facts_dir):
         "bad_lines_skipped": bad_count,
         "duplicate_ids_dropped": dropped,
         "input_problems": len(unnamed) + bad_count + dropped,
-        "pairs_with_passages": pairs.filter(lambda p: p[4] > 0).count(),
+        "pairs_with_passages": with_passages,
         "frequent_anchors": len(frequent),
         "boilerplate_anchors": len(boilerplate),
         "blocks": block_totals,
@@ -570,7 +724,7 @@ def job(sc, args, scan_options, facts_dir):
         [reprint, "part", "summary", *scan_options], input=json.dumps(counts), check=True, capture_output=True, text=True
     ).stdout.rstrip("\n")
     sc.parallelize([summary], 1).union(ordered).union(clusters).saveAsTextFile(args.out)
-    for kept in (parsed, frames, pairs, ordered):
+    for kept in (parsed, frames, pairs):
         kept.unpersist()
     print(
         f"reprint: {n_docs} documents ({shuffled / 1e6:.1f} MB of postings shuffled; "

@@ -5,13 +5,15 @@
 
 use super::scan::ScanOptions;
 use super::{fail, set_threads};
+use rayon::prelude::*;
 use reprint::config::ScanConfig;
 use reprint::corpus::{read_job_line, CorpusBuilder, Doc, JobLine, DEFAULT_SPILL_OVER_MB};
+use reprint::part::inputs::{read_range, JobInputs};
 use reprint::part::shuffle::{self, GroupRules, Tag};
 use reprint::part::{check_config, keys, scan_corpus, settings, summary, PartDoc, SummaryCounts, WholeFacts};
 use serde::Deserialize;
 use std::io::{self, BufRead, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Subcommands of `reprint part`.
@@ -45,6 +47,22 @@ pub struct ReadArgs {
     /// The input's first line is its file's first (which may open with a byte order mark).
     #[arg(long)]
     file_start: bool,
+    /// Read the lines of this file that start in `--range` instead of stdin; a document is then
+    /// written `R<TAB>ID<TAB>OFFSET<TAB>LEN` (where its line is, to be read there again).
+    #[arg(long, value_name = "FILE", requires = "range")]
+    input: Option<PathBuf>,
+    /// The byte range of `--input` to read (a line belongs to the range it starts in).
+    #[arg(long, num_args = 2, value_names = ["START", "END"], requires = "input")]
+    range: Vec<u64>,
+}
+
+/// The job's input files, in the order documents name them (`"at":[INPUT,OFFSET,LEN]`), for
+/// document lines that give where their line is instead of their fields.
+#[derive(clap::Args, Debug)]
+pub struct InputArgs {
+    /// An input file of the job (repeated, in order).
+    #[arg(long = "input", value_name = "FILE")]
+    inputs: Vec<PathBuf>,
 }
 
 /// Options of `reprint part summary`.
@@ -94,6 +112,8 @@ pub struct KeysArgs {
     /// Reducers the postings are cut for.
     #[arg(long, value_name = "N")]
     reducers: usize,
+    #[command(flatten)]
+    inputs: InputArgs,
 }
 
 /// Options of `reprint part scan`.
@@ -111,13 +131,19 @@ pub struct ScanArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 1)]
     threads: usize,
+    #[command(flatten)]
+    inputs: InputArgs,
 }
 
 /// Runs `reprint part`.
 pub fn run(command: Command) -> ExitCode {
     if let Command::Read(a) = &command {
         let out = &mut BufWriter::new(io::stdout().lock());
-        return match run_read(a.file_start, out).and_then(|()| out.flush().map_err(|e| format!("cannot write: {e}"))) {
+        let read = match (&a.input, a.range.as_slice()) {
+            (Some(path), &[start, end]) => run_read_range(path, start, end, out),
+            _ => run_read(a.file_start, out),
+        };
+        return match read.and_then(|()| out.flush().map_err(|e| format!("cannot write: {e}"))) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(e),
         };
@@ -136,9 +162,12 @@ pub fn run(command: Command) -> ExitCode {
     }
     let out = &mut BufWriter::new(io::stdout().lock());
     let done = match command {
-        Command::Keys(a) => run_keys(&cfg, a.reducers, out),
+        Command::Keys(a) => {
+            JobInputs::open(&a.inputs.inputs).and_then(|inputs| run_keys(&cfg, a.reducers, &inputs, out))
+        }
         Command::Group(a) => run_group(&a, &cfg, out),
-        Command::Scan(a) => run_scan(&a.whole, a.spill_over.saturating_mul(1_000_000), &cfg, out),
+        Command::Scan(a) => JobInputs::open(&a.inputs.inputs)
+            .and_then(|inputs| run_scan(&a.whole, a.spill_over.saturating_mul(1_000_000), &cfg, &inputs, out)),
         Command::Settings(a) => write_json(out, &settings(&cfg, a.documents)),
         Command::Read(_) => unreachable!("read before"),
         Command::Summary(_) => serde_json::from_reader(io::stdin().lock())
@@ -158,6 +187,26 @@ struct ReadDoc<'a> {
     source: Option<&'a str>,
     date: Option<&'a str>,
     title: Option<&'a str>,
+}
+
+/// `part read --input FILE --range START END`: the lines starting in the range, documents as
+/// where their lines are.
+fn run_read_range(path: &Path, start: u64, end: u64, out: &mut impl Write) -> Result<(), String> {
+    let shown = |e: io::Error| format!("{}: {e}", path.display());
+    read_range(path, start, end, |l| {
+        match l.line {
+            JobLine::Doc(id, _) => {
+                out.write_all(b"R\t")?;
+                serde_json::to_writer(&mut *out, &id)?;
+                write!(out, "\t{}\t{}", l.offset, l.len)?;
+            }
+            JobLine::Empty(named) => write!(out, "E\t{}", named as u8)?,
+            JobLine::Bad(message) => write!(out, "B\t{}", message.replace(['\n', '\r'], " "))?,
+            JobLine::Blank => out.write_all(b"-")?,
+        }
+        out.write_all(b"\n")
+    })
+    .map_err(shown)
 }
 
 fn run_read(file_start: bool, out: &mut impl Write) -> Result<(), String> {
@@ -194,21 +243,36 @@ fn parse<'a, T: Deserialize<'a>>(text: &'a str, line: usize) -> Result<T, String
     serde_json::from_str(text).map_err(|e| format!("stdin line {line}: {e}"))
 }
 
-fn run_keys(cfg: &ScanConfig, reducers: usize, out: &mut impl Write) -> Result<(), String> {
+/// Document lines parsed (line numbers from `first_line`), their fields read from the inputs
+/// where they name where their lines are: in parallel.
+fn parse_docs(lines: &[String], first_line: usize, inputs: &JobInputs) -> Result<Vec<PartDoc>, String> {
+    lines
+        .par_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut doc: PartDoc = parse(line, first_line + i)?;
+            inputs.fill(&mut doc).map(|()| doc)
+        })
+        .collect()
+}
+
+fn run_keys(cfg: &ScanConfig, reducers: usize, inputs: &JobInputs, out: &mut impl Write) -> Result<(), String> {
     let write = |e: io::Error| format!("cannot write: {e}");
     let mut lines = io::stdin().lock().lines().enumerate();
     loop {
-        let mut docs: Vec<PartDoc> = Vec::with_capacity(KEYS_BATCH);
+        let mut batch: Vec<String> = Vec::with_capacity(KEYS_BATCH);
+        let mut first_line = 0;
         for (i, line) in lines.by_ref() {
-            let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
-            docs.push(parse(&line, i + 1)?);
-            if docs.len() == KEYS_BATCH {
+            first_line = if batch.is_empty() { i + 1 } else { first_line };
+            batch.push(line.map_err(|e| format!("stdin line {}: {e}", i + 1))?);
+            if batch.len() == KEYS_BATCH {
                 break;
             }
         }
-        if docs.is_empty() {
+        if batch.is_empty() {
             return Ok(());
         }
+        let docs = parse_docs(&batch, first_line, inputs)?;
         let (blobs, counts) = shuffle::postings_blobs(&docs, &keys(&docs, cfg), reducers);
         for (r, blob) in blobs {
             shuffle::write_frame(out, Tag::Postings, r as u64, &blob).map_err(write)?;
@@ -258,7 +322,13 @@ fn block_header(line: &str) -> Option<(u64, u64)> {
     fields.next().is_none().then_some(range)
 }
 
-fn run_scan(whole: &PathBuf, spill_over: u64, cfg: &ScanConfig, out: &mut impl Write) -> Result<(), String> {
+fn run_scan(
+    whole: &PathBuf,
+    spill_over: u64,
+    cfg: &ScanConfig,
+    inputs: &JobInputs,
+    out: &mut impl Write,
+) -> Result<(), String> {
     let facts: WholeFacts = std::fs::read(whole)
         .map_err(|e| format!("{}: {e}", whole.display()))
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("{}: {e}", whole.display())))?;
@@ -272,11 +342,26 @@ fn run_scan(whole: &PathBuf, spill_over: u64, cfg: &ScanConfig, out: &mut impl W
         // Texts past `spill_over` wait in a temporary file, as the scan's do.
         let mut part = CorpusBuilder::new(Some(spill_over));
         let mut numbers = Vec::new();
-        while let Some((j, line)) = lines.next_if(|(_, l)| l.as_ref().map_or(true, |l| !l.starts_with("#block\t"))) {
-            let line = line.map_err(|e| format!("stdin line {}: {e}", j + 1))?;
-            let doc = parse::<PartDoc>(&line, j + 1)?;
-            numbers.push(doc.n);
-            part.push(doc.into_doc()).map_err(|e| format!("temporary file: {e}"))?;
+        let mut batch: Vec<String> = Vec::with_capacity(KEYS_BATCH);
+        let mut first_line = 0;
+        loop {
+            let next = lines.next_if(|(_, l)| l.as_ref().map_or(true, |l| !l.starts_with("#block\t")));
+            let ended = next.is_none();
+            if let Some((j, line)) = next {
+                first_line = if batch.is_empty() { j + 1 } else { first_line };
+                batch.push(line.map_err(|e| format!("stdin line {}: {e}", j + 1))?);
+            }
+            // Parsed (and read from the inputs) a batch at a time, in parallel.
+            if batch.len() == KEYS_BATCH || (ended && !batch.is_empty()) {
+                for doc in parse_docs(&batch, first_line, inputs)? {
+                    numbers.push(doc.n);
+                    part.push(doc.into_doc()).map_err(|e| format!("temporary file: {e}"))?;
+                }
+                batch.clear();
+            }
+            if ended {
+                break;
+            }
         }
         let mut corpus = part.finish().map_err(|e| format!("temporary file: {e}"))?;
         // In order of number (the job sends a part as it comes); a number twice is refused below.

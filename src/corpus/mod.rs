@@ -27,6 +27,7 @@ pub use jsonl::{read_job_line, JobLine};
 pub const DEFAULT_SPILL_OVER_MB: u64 = 1024;
 pub use jsonl::InputLines;
 pub use reader::read_paths;
+pub(crate) use spill::read_exact_at;
 pub use spill::{InputLine, LineRef, SpillFile, Spilled, Stored};
 use std::sync::Arc;
 

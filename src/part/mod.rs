@@ -26,18 +26,24 @@ use crate::report::{encode_pairs, for_format, Format, Summary};
 use crate::scan::{scan_part, Whole};
 use serde::{Deserialize, Serialize};
 
+pub mod inputs;
 pub mod shuffle;
 
 /// One document as the job hands it to a task: its number in the whole corpus (input order) and
-/// its fields as the reader gives them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// its fields as the reader gives them, or where its line is in the job's inputs
+/// ([`inputs::JobInputs::fill`] reads them there).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PartDoc {
     /// Position in the whole corpus, from 0 in input order.
     pub n: u64,
     /// Document id.
     pub id: String,
-    /// The text.
+    /// The text (empty when `at` names where to read it).
+    #[serde(default)]
     pub text: String,
+    /// Where the document's line is, when its fields were not sent: (input, byte offset, bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<inputs::LineAt>,
     /// Outlet or series.
     #[serde(default)]
     pub source: Option<String>,
@@ -340,6 +346,7 @@ mod tests {
                 source: d.source,
                 date: d.date,
                 title: d.title,
+                at: None,
             })
             .collect()
     }

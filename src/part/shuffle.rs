@@ -348,7 +348,7 @@ mod tests {
     use super::*;
 
     fn doc(n: u64, source: Option<&str>) -> PartDoc {
-        PartDoc { n, id: format!("d{n}"), text: "x".into(), source: source.map(String::from), date: None, title: None }
+        PartDoc { n, id: format!("d{n}"), text: "x".into(), source: source.map(String::from), ..PartDoc::default() }
     }
 
     fn rules(block: u64) -> GroupRules {
