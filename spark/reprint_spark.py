@@ -25,6 +25,7 @@ passed through to it. The stages (see `src/part/`):
 """
 
 import argparse
+import bisect
 import itertools
 import json
 import os
@@ -156,7 +157,7 @@ def byte_ranges(paths, partitions):
 
 def read_corpus(sc, inputs, partitions, binary, files):
     """The documents as (n, id, line for reprint) in input order (not yet computed, from the
-    cached parsed lines) and the reading problems: every line is parsed once by `reprint part
+    cached parsed lines), how many, and the reading problems: every line is parsed once by `reprint part
     read` (the CLI's own reader), into a cache, and counted as it is; lines are numbered from
     the counts of the partitions before. With `files` (the inputs' local paths), the tasks read
     byte ranges of the files themselves and a document's line for reprint names where its line
@@ -227,7 +228,7 @@ def read_corpus(sc, inputs, partitions, binary, files):
                 n += 1
 
     docs = parsed.mapPartitionsWithIndex(number)
-    return docs, (bad, shown[:20]), empty, sorted(unnamed.items()), parsed
+    return docs, docs_before, (bad, shown[:20]), empty, sorted(unnamed.items()), parsed
 
 
 # ---- running reprint on executors ------------------------------------------------------------
@@ -414,8 +415,8 @@ def route_docs(lines, wanted, routes, block):
     return wanted.union(keyed).partitionBy(routes, lambda q: q).mapPartitions(route)
 
 
-class BlockStats(AccumulatorParam):
-    """Block counts gathered by block number (a block scanned twice counts once)."""
+class ByKey(AccumulatorParam):
+    """Values gathered by key (a block scanned twice counts once)."""
 
     def zero(self, value):
         return {}
@@ -425,40 +426,89 @@ class BlockStats(AccumulatorParam):
         return value1
 
 
-def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary):
+# Bytes of pair lines per chunk: the pairs travel through Spark in chunks, not one by one.
+CHUNK_BYTES = 8 << 20
+
+
+def pair_key(line):
+    """A `part scan` pair line's place in the scan's order (strongest first, then by number),
+    and whether it is a near-duplicate pair."""
+    f = line.split(b"\t", 6)
+    return (-float(f[2]), -float(f[3]), -int(f[4]), int(f[0]), int(f[1])), f[5] == b"1"
+
+
+def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary, collect_edges):
     """Step 4: every block's part scanned where it meets (a partition per block, streamed to
-    reprint as it comes: reprint puts the part in order); its pairs as (a, b, jaccard,
-    containment, words, near, record as bytes), kept, and the blocks' counts (with the pairs,
-    near-duplicate pairs and pairs with passages each found), gathered as the pairs are kept."""
+    reprint as it comes: reprint puts the part in order). Its pair lines are kept in chunks of
+    about CHUNK_BYTES, as ("chunk", block, seq, bytes), with the near-duplicate pairs of each as
+    ("edges", packed pairs of numbers). Gathered as they are kept: each block's counts (with its
+    pairs, near-duplicate pairs and pairs with passages), each chunk's first place in the order,
+    and the near-duplicate pairs of blocks with at most `collect_edges` of them."""
     args = [binary, "part", "scan", *scan_args]
-    counted = routed.context.accumulator({}, BlockStats())
+    sc = routed.context
+    counted, firsts, edges_of = sc.accumulator({}, ByKey()), sc.accumulator({}, ByKey()), sc.accumulator({}, ByKey())
 
     def scan_partition(b, items):
         head = [f"#block\t{b * block}\t{(b + 1) * block}"]
         lines = itertools.chain(head, (line for _, (_, line) in items))
         found = {"pairs": 0, "near_pairs": 0, "pairs_with_passages": 0}
+        chunk, size, seq, first, edges, near = [], 0, 0, {}, array("Q"), []
+
+        def cut():
+            nonlocal chunk, size, seq, edges
+            out = [("chunk", b, seq, b"\n".join(chunk)), ("edges", edges.tobytes())]
+            chunk, size, seq, edges = [], 0, seq + 1, array("Q")
+            return out
+
         for line in run_lines([*args, "--whole", SparkFiles.get(facts_name)], lines):
             if line.startswith(b"#stats\t"):
                 found.update(json.loads(line[7:]))
                 continue
-            f = line.split(b"\t", 6)
-            pair = (int(f[0]), int(f[1]), float(f[2]), float(f[3]), int(f[4]), f[5] == b"1", f[6])
+            key, is_near = pair_key(line)
+            if not chunk:
+                first[(b, seq)] = key
+            chunk.append(line)
+            size += len(line) + 1
             found["pairs"] += 1
-            found["near_pairs"] += pair[5]
-            found["pairs_with_passages"] += pair[4] > 0
-            yield pair
+            found["pairs_with_passages"] += key[2] < 0
+            if is_near:
+                found["near_pairs"] += 1
+                edges.extend(key[3:])
+                if len(near) <= collect_edges:
+                    near.append(key[3:])
+            if size >= CHUNK_BYTES:
+                yield from cut()
+        if chunk:
+            yield from cut()
         counted.add({b: found})
+        firsts.add(first)
+        edges_of.add({b: near if len(near) <= collect_edges else None})
 
     # A block's output is spread over `parts` partitions before it is kept: one block's pairs
     # and passages can be gigabytes, more than one cached piece may be.
-    pairs = routed.partitionBy(blocks, lambda b: b).mapPartitionsWithIndex(scan_partition).repartition(parts)
-    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
-    pairs.foreachPartition(lambda _: None)
+    found = routed.partitionBy(blocks, lambda b: b).mapPartitionsWithIndex(scan_partition).repartition(parts)
+    found = found.persist(StorageLevel.MEMORY_AND_DISK)
+    found.foreachPartition(lambda _: None)
     stats = counted.value.values()
     names = ("candidates", "aligned_pairs", "passages", "unquoted_dropped", "part_documents")
     totals = {k: sum(s.get(k, 0) for s in stats) for k in (*names, "pairs", "near_pairs", "pairs_with_passages")}
     totals["blocks"] = len(stats)
-    return pairs, totals
+    near = edges_of.value.values()
+    edges = None if None in near or sum(map(len, near)) > collect_edges else [e for es in near for e in es]
+    return found, totals, sorted(firsts.value.values()), edges
+
+
+def edge_pairs(found):
+    """The near-duplicate pairs of the kept chunks, as (a, b)."""
+
+    def unpacked(record):
+        pairs = array("Q")
+        pairs.frombytes(record[1])
+        if sys.byteorder == "big":
+            pairs.byteswap()
+        return zip(pairs[0::2], pairs[1::2])
+
+    return found.filter(lambda r: r[0] == "edges").flatMap(unpacked)
 
 
 def components(edges, parts):
@@ -510,23 +560,23 @@ def cluster_record(number, names):
     return record_json({"type": "cluster", "id": number, "size": len(names), "members": names})
 
 
-def clusters_on_driver(sc, ids, pairs):
-    """Step 5, where the near-duplicate pairs are few enough to collect: clusters numbered from
-    0 in input order of their first member; each member's cluster (a dict); the `cluster`
-    records in order (a list); the documents clustered."""
-    members = driver_components(pairs.filter(lambda p: p[5]).map(lambda p: (p[0], p[1])).collect())
+def clusters_on_driver(sc, ids, edges):
+    """Step 5, where the near-duplicate pairs `edges` were few enough to collect: clusters
+    numbered from 0 in input order of their first member; each member's cluster (a dict); the
+    `cluster` records in order (a list)."""
+    members = driver_components(edges)
     cluster_of = {m: c for c, group in enumerate(members) for m in group}
     wanted = sc.broadcast(cluster_of)
     names = dict(ids.filter(lambda x: x[0] in wanted.value).collect())
     wanted.destroy()
     records = [cluster_record(c, [names[m] for m in group]) for c, group in enumerate(members)]
-    return cluster_of, records, len(cluster_of)
+    return cluster_of, records
 
 
-def clusters_of(ids, pairs, parts):
+def clusters_of(ids, edges, parts):
     """Step 5 on the executors: clusters numbered from 0 in input order of their first member,
     as (id, members) pairs; each member's cluster; and the `cluster` records in order."""
-    labels = components(pairs.filter(lambda p: p[5]).map(lambda p: (p[0], p[1])), parts)
+    labels = components(edges, parts)
     groups = labels.map(lambda x: (x[1], x[0])).groupByKey(parts).map(lambda x: (x[0], sorted(x[1])))
     numbered = groups.sortByKey(numPartitions=parts).zipWithIndex().map(lambda x: (x[1], x[0][1])).cache()
     cluster_of = numbered.flatMap(lambda x: [(m, x[0]) for m in x[1]])
@@ -547,28 +597,63 @@ def with_cluster(record, cluster):
     return record.replace(b'"cluster":null', b'"cluster":%d' % cluster, 1)
 
 
-def sort_key(p):
-    """The order of the scan's pairs: strongest first, then by number."""
-    return (-p[2], -p[3], -p[4], p[0], p[1])
+def pair_records(found, firsts, cluster_of, parts):
+    """The `pair` records, strongest first as the scan sorts them, their cluster filled in, as
+    chunks of lines (bytes). The order is cut into `parts` ranges at the chunks' first places
+    (`firsts`, sorted; chunks are about the same size, so the ranges are too); each chunk's lines
+    go to their ranges, and each range is sorted where it meets. A near-duplicate pair's cluster
+    comes from a dict broadcast to the tasks, or (`cluster_of` an RDD of (member, cluster)) by a
+    join that only near-duplicate pairs travel to, sent to the pair's range."""
+    step = max(1, len(firsts) // max(parts, 1))
+    bounds = firsts[step::step][: parts - 1]
+    ranges = len(bounds) + 1
+    chunks = found.filter(lambda r: r[0] == "chunk")
 
+    def pieces(record):
+        _, block, seq, blob = record
+        out = {}
+        for line in blob.split(b"\n"):
+            out.setdefault(bisect.bisect_right(bounds, pair_key(line)[0]), []).append(line)
+        return [(r, ("lines", block, seq, b"\n".join(lines))) for r, lines in out.items()]
 
-def pair_records(pairs, cluster_of, parts):
-    """The `pair` records (bytes), strongest first as the scan sorts them, their cluster filled
-    in: from a dict broadcast to the tasks, or by a join with `cluster_of` (an RDD of (member,
-    cluster)) that only near-duplicate pairs travel to."""
+    shared = None
+    spread = chunks.flatMap(pieces)
     if isinstance(cluster_of, dict):
-        shared = pairs.context.broadcast(cluster_of)
+        shared = found.context.broadcast(cluster_of)
+    else:
 
-        def placed(p):
-            return sort_key(p), with_cluster(p[6], shared.value[p[0]]) if p[5] else p[6]
+        def near_of(record):
+            for line in record[3].split(b"\n"):
+                key, near = pair_key(line)
+                if near:
+                    yield key[3], (bisect.bisect_right(bounds, key), key[4])
 
-        return pairs.map(placed).sortByKey(numPartitions=parts).values()
-    near = pairs.filter(lambda p: p[5]).map(lambda p: (p[0], p)).join(cluster_of, parts).values()
-    near = near.map(lambda x: (sort_key(x[0]), with_cluster(x[0][6], x[1])))
-    others = pairs.filter(lambda p: not p[5]).map(lambda p: (sort_key(p), p[6]))
-    # Cached: sortByKey samples its input in a job of its own before it sorts it.
-    keyed = near.union(others).persist(StorageLevel.MEMORY_AND_DISK)
-    return keyed.sortByKey(numPartitions=parts).values()
+        fills = chunks.flatMap(near_of).join(cluster_of, parts)
+        spread = spread.union(fills.map(lambda x: (x[1][0][0], ("cluster", x[0], x[1][0][1], x[1][1]))))
+
+    def ordered(items):
+        lines, clusters = [], {}
+        for _, value in items:
+            if value[0] == "lines":
+                lines.extend(value[3].split(b"\n"))
+            else:
+                clusters[(value[1], value[2])] = value[3]
+        keyed = sorted((pair_key(line) + (line,) for line in lines), key=lambda x: x[0])
+        out, size = [], 0
+        for key, near, line in keyed:
+            record = line.split(b"\t", 6)[6]
+            if near:
+                cluster = shared.value[key[3]] if shared is not None else clusters[(key[3], key[4])]
+                record = with_cluster(record, cluster)
+            out.append(record)
+            size += len(record) + 1
+            if size >= CHUNK_BYTES:
+                yield b"\n".join(out)
+                out, size = [], 0
+        if out:
+            yield b"\n".join(out)
+
+    return spread.partitionBy(ranges, lambda r: r).mapPartitions(ordered)
 
 
 # ---- the job -----------------------------------------------------------------------------------
@@ -633,7 +718,7 @@ def job(sc, args, scan_options, facts_dir):
     scan_args = [*scan_options, "--threads", str(args.task_threads), *(a for f in files for a in ("--input", f))]
 
     # 1. reading
-    docs, bad, empty, unnamed, parsed = read_corpus(sc, args.inputs, args.partitions, binary, files)
+    docs, n_read, bad, empty, unnamed, parsed = read_corpus(sc, args.inputs, args.partitions, binary, files)
     bad_count, bad_shown = bad
     if bad_count and not args.skip_bad_lines:
         return fail([f"{m} (use --skip-bad-lines to skip such lines)" for m in bad_shown])
@@ -646,7 +731,7 @@ def job(sc, args, scan_options, facts_dir):
     rows = docs  # (n, id, line); renumbered below when repeated ids are dropped
     ids = rows.map(lambda r: (r[0], r[1])).cache()
     dups = duplicate_ids(ids, parts).cache()
-    dropped = dups.map(lambda x: len(x[1]) - 1).sum() if not dups.isEmpty() else 0
+    dropped = dups.map(lambda x: len(x[1]) - 1).sum()
     if dropped and not args.dedupe_ids:
         shown = dups.take(10)
         return fail([f'duplicate document id "{i}" (documents {ns[0]} and {ns[1]} in input order; use --dedupe-ids to keep the first)' for i, ns in shown])
@@ -656,7 +741,7 @@ def job(sc, args, scan_options, facts_dir):
         kept = rows.filter(lambda r: r[0] not in later).zipWithIndex()
         rows = kept.map(lambda x: (x[1], x[0][1], renumbered(x[0][2], x[1]))).persist(StorageLevel.MEMORY_AND_DISK)
         ids = rows.map(lambda r: (r[0], r[1])).cache()
-    n_docs = ids.count()
+    n_docs = n_read - dropped
     if n_docs == 0:
         return fail([f"no documents found in {', '.join(args.inputs)}"])
     for path, (count, first) in unnamed:
@@ -680,7 +765,10 @@ def job(sc, args, scan_options, facts_dir):
     group_args = [binary, "part", "group", *scan_options, "--documents", str(n_docs), "--block", str(block), "--routes", str(parts)]
     facts, wanted = group_keys(frames, parts, group_args, sources_name)
     frequent, boilerplate, oversized, largest = merge_facts(facts, sources)
-    routed = route_docs(lines, wanted, parts, block)
+    # The grouped output is kept: the postings make room for the pairs.
+    frames.unpersist()
+    # One block needs no routing: its part is the whole corpus.
+    routed = route_docs(lines, wanted, parts, block) if n_docs > block else lines.map(lambda x: (0, x))
 
     # 4. blocks, with the facts about the whole in a file shipped to the executors (one name per
     # job: a context may run several, and Spark keeps a name's first content).
@@ -689,18 +777,21 @@ def job(sc, args, scan_options, facts_dir):
     with open(facts_path, "w", encoding="utf-8") as f:
         json.dump({"documents": n_docs, "frequent": frequent, "boilerplate": boilerplate}, f, ensure_ascii=False)
     sc.addFile(facts_path)
-    pairs, block_totals = scan_blocks(routed, -(-n_docs // block), block, parts, scan_args, facts_name, binary)
+    found, block_totals, firsts, edges = scan_blocks(
+        routed, -(-n_docs // block), block, parts, scan_args, facts_name, binary, args.driver_clusters
+    )
 
     # 5. clusters and order
-    n_pairs, n_near, with_passages = (block_totals.pop(k) for k in ("pairs", "near_pairs", "pairs_with_passages"))
-    if n_near <= args.driver_clusters:
-        cluster_of, records, clustered = clusters_on_driver(sc, ids, pairs)
-        n_clusters, clusters = len(records), sc.parallelize(records, 1)
+    n_pairs, with_passages = block_totals.pop("pairs"), block_totals.pop("pairs_with_passages")
+    block_totals.pop("near_pairs")
+    if edges is not None:
+        cluster_of, records = clusters_on_driver(sc, ids, edges)
+        n_clusters, clustered, clusters = len(records), len(cluster_of), sc.parallelize(records, 1)
     else:
-        numbered, cluster_of, clusters = clusters_of(ids, pairs, parts)
+        numbered, cluster_of, clusters = clusters_of(ids, edge_pairs(found), parts)
         n_clusters = numbered.count()
         clustered = numbered.map(lambda x: len(x[1])).sum() if n_clusters else 0
-    ordered = pair_records(pairs, cluster_of, parts)
+    ordered = pair_records(found, firsts, cluster_of, parts)
     counts = {
         "documents": n_docs,
         "sources": len(sources),
@@ -724,7 +815,7 @@ def job(sc, args, scan_options, facts_dir):
         [reprint, "part", "summary", *scan_options], input=json.dumps(counts), check=True, capture_output=True, text=True
     ).stdout.rstrip("\n")
     sc.parallelize([summary], 1).union(ordered).union(clusters).saveAsTextFile(args.out)
-    for kept in (parsed, frames, pairs):
+    for kept in (parsed, found):
         kept.unpersist()
     print(
         f"reprint: {n_docs} documents ({shuffled / 1e6:.1f} MB of postings shuffled; "

@@ -7,7 +7,7 @@ use super::scan::ScanOptions;
 use super::{fail, set_threads};
 use rayon::prelude::*;
 use reprint::config::ScanConfig;
-use reprint::corpus::{read_job_line, CorpusBuilder, Doc, JobLine, DEFAULT_SPILL_OVER_MB};
+use reprint::corpus::{read_job_line, CorpusBuilder, Doc, InputLine, JobLine, DEFAULT_SPILL_OVER_MB};
 use reprint::part::inputs::{read_range, JobInputs};
 use reprint::part::shuffle::{self, GroupRules, Tag};
 use reprint::part::{check_config, keys, scan_corpus, settings, summary, PartDoc, SummaryCounts, WholeFacts};
@@ -340,7 +340,9 @@ fn run_scan(
         let (first, end) = block_header(&line)
             .ok_or_else(|| format!("stdin line {}: a block opens with `#block<TAB>FIRST<TAB>END`", i + 1))?;
         // Texts past `spill_over` wait in a temporary file, as the scan's do.
-        let mut part = CorpusBuilder::new(Some(spill_over));
+        let mut part = CorpusBuilder::new(Some(spill_over))
+            .with_inputs(&inputs.paths())
+            .map_err(|e| format!("input files: {e}"))?;
         let mut numbers = Vec::new();
         let mut batch: Vec<String> = Vec::with_capacity(KEYS_BATCH);
         let mut first_line = 0;
@@ -355,7 +357,12 @@ fn run_scan(
             if batch.len() == KEYS_BATCH || (ended && !batch.is_empty()) {
                 for doc in parse_docs(&batch, first_line, inputs)? {
                     numbers.push(doc.n);
-                    part.push(doc.into_doc()).map_err(|e| format!("temporary file: {e}"))?;
+                    // A text read from an input waits there, not in the temporary file.
+                    let pushed = match doc.at {
+                        Some((file, offset, len)) => part.push_at(doc.into_doc(), InputLine { file, offset, len }),
+                        None => part.push(doc.into_doc()),
+                    };
+                    pushed.map_err(|e| format!("temporary file: {e}"))?;
                 }
                 batch.clear();
             }

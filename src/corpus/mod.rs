@@ -339,6 +339,32 @@ impl CorpusBuilder {
         Ok(())
     }
 
+    /// The same, with `paths` kept open as the corpus's input files (numbered in order), so that
+    /// documents pushed with [`CorpusBuilder::push_at`] are read again from their lines past the
+    /// limit instead of going to the temporary file.
+    pub fn with_inputs(mut self, paths: &[std::path::PathBuf]) -> std::io::Result<Self> {
+        for path in paths {
+            let shown = path.display().to_string();
+            self.corpus.input_lines.push(InputLines::open(path, &shown, &Fields::default())?);
+        }
+        Ok(self)
+    }
+
+    /// Adds `doc`, whose text is the JSON line `line` of an input given to
+    /// [`CorpusBuilder::with_inputs`]: once the limit is passed, the text is read there again
+    /// when needed.
+    pub fn push_at(&mut self, mut doc: Doc, line: InputLine) -> std::io::Result<()> {
+        self.held += doc.text.len() as u64;
+        if self.limit.is_some_and(|limit| self.held > limit) && (line.file as usize) < self.corpus.input_lines.len() {
+            doc.stored = Some(Stored::Line(LineRef::new(line, &doc.text)));
+            doc.text = String::new();
+            self.corpus.docs.push(doc);
+            return Ok(());
+        }
+        self.held -= doc.text.len() as u64;
+        self.push(doc)
+    }
+
     /// The documents pushed so far.
     pub fn docs(&self) -> &[Doc] {
         &self.corpus.docs

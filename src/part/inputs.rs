@@ -87,6 +87,11 @@ impl JobInputs {
         Ok(JobInputs { files })
     }
 
+    /// The input files, in order.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.files.iter().map(|(p, _)| p.clone()).collect()
+    }
+
     /// Fills in `doc`'s text, source, date and title from its line when it names where that is
     /// (`doc.at`); a document sent whole is left as it is. A line that no longer holds a
     /// document (the file changed since it was read) is an error.
@@ -160,7 +165,7 @@ mod tests {
                 assert_eq!(pieces, whole, "cut at {cut} and {cut2}");
             }
         }
-        let inputs = JobInputs::open(&[path.clone()]).unwrap();
+        let inputs = JobInputs::open(std::slice::from_ref(&path)).unwrap();
         for (offset, len, what) in &whole {
             let mut doc = PartDoc { n: 7, id: "x".into(), at: Some((0, *offset, *len)), ..PartDoc::default() };
             match inputs.fill(&mut doc) {

@@ -11,6 +11,7 @@
 use super::{PartDoc, PartKeys};
 use crate::archive::postings::{put_varint, varint};
 use ahash::AHashMap;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
@@ -121,13 +122,13 @@ pub fn postings_blobs(docs: &[PartDoc], keys: &[PartKeys], reducers: usize) -> (
         }
     }
     let blobs = bands
-        .into_iter()
+        .into_par_iter()
         .zip(anchors)
         .enumerate()
         .filter(|(_, (b, a))| !b.is_empty() || !a.is_empty())
         .map(|(r, (mut b, mut a))| {
             b.sort_unstable();
-            a.sort_unstable();
+            sort_postings(&mut a);
             let mut out = Vec::new();
             put_varint(&mut out, n0);
             put_varint(&mut out, hashes.len() as u64);
@@ -157,6 +158,20 @@ pub fn postings_blobs(docs: &[PartDoc], keys: &[PartKeys], reducers: usize) -> (
         .collect::<Vec<_>>();
     counts.postings_bytes = blobs.iter().map(|(_, b)| b.len() as u64).sum();
     (blobs, counts)
+}
+
+/// Sorts anchor postings `(anchor, n)`: as one 64-bit number each where the numbers fit in 32
+/// bits (a batch's always do), which sorts about twice as fast as the pairs.
+fn sort_postings(postings: &mut [(u32, u64)]) {
+    if postings.iter().all(|&(_, n)| n <= u32::MAX as u64) {
+        let mut packed: Vec<u64> = postings.iter().map(|&(h, n)| (h as u64) << 32 | n).collect();
+        packed.sort_unstable();
+        for (p, &x) in postings.iter_mut().zip(&packed) {
+            *p = ((x >> 32) as u32, x & u32::MAX as u64);
+        }
+    } else {
+        postings.sort_unstable();
+    }
 }
 
 /// The rules a reducer groups by: a scan's, for the whole corpus.
@@ -210,16 +225,18 @@ fn damaged() -> String {
 /// gets its holders up to the block's end (a block keeps the pairs whose later document it holds,
 /// so a later holder is never one of them).
 pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
-    let mut bands: Vec<(usize, u64, u64)> = Vec::new();
-    // (anchor, source, n): 16 bytes a posting, sources numbered here (u32::MAX: none).
-    let mut anchors: Vec<(u32, u32, u64)> = Vec::new();
-    let mut sources = Sources::default();
+    // Anchor postings as one number each: the anchor, then the document's number less the
+    // smallest any blob names (`base`), which must fit in 32 bits; each document's source
+    // (numbered here; u32::MAX: none) apart, by number less `base`.
+    let base = blobs.iter().filter_map(|b| varint(b, &mut 0)).min().unwrap_or(0);
+    let mut postings = Postings { base, ..Postings::default() };
     for blob in blobs {
-        read_postings(blob, &mut bands, &mut anchors, &mut sources).ok_or_else(damaged)?;
+        read_postings(blob, &mut postings).ok_or_else(damaged)?;
     }
+    let Postings { mut bands, mut anchors, doc_source, sources, .. } = postings;
     bands.sort_unstable();
     bands.dedup();
-    anchors.sort_unstable_by_key(|&(h, _, n)| (h, n));
+    anchors.sort_unstable();
     anchors.dedup();
     let block = rules.block.max(1);
     let mut wanted: Vec<(u64, u64)> = Vec::new();
@@ -240,11 +257,12 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
         }
     }
     let mut per_source: Vec<u32> = Vec::new();
-    for run in anchors.chunk_by(|x, y| x.0 == y.0) {
-        let hash = run[0].0;
+    let low = u32::MAX as u64;
+    for run in anchors.chunk_by(|x, y| x >> 32 == y >> 32) {
+        let hash = (run[0] >> 32) as u32;
         if run.len() >= rules.boilerplate_min_docs {
             per_source.clear();
-            per_source.extend(run.iter().filter(|x| x.1 != u32::MAX).map(|x| x.1));
+            per_source.extend(run.iter().map(|x| doc_source[(x & low) as usize]).filter(|&s| s != u32::MAX));
             per_source.sort_unstable();
             for s in per_source.chunk_by(|x, y| x == y) {
                 let source = sources.hashes[s[0] as usize];
@@ -258,7 +276,7 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
             facts.frequent.push(hash);
         } else if run.len() > 1 {
             members.clear();
-            members.extend(run.iter().map(|x| x.2));
+            members.extend(run.iter().map(|x| base + (x & low)));
             blocks_of(&members, block, &mut blocks);
             for &b in &blocks {
                 let end = (b + 1).saturating_mul(block);
@@ -297,14 +315,23 @@ impl Sources {
     }
 }
 
-/// Appends a blob's band postings `(band, key, n)` and anchor postings `(anchor, source number
-/// in `sources` or u32::MAX, n)`; `None` when it is damaged.
-fn read_postings(
-    blob: &[u8],
-    bands: &mut Vec<(usize, u64, u64)>,
-    anchors: &mut Vec<(u32, u32, u64)>,
-    sources: &mut Sources,
-) -> Option<()> {
+/// A reducer's postings as read from its blobs.
+#[derive(Default)]
+struct Postings {
+    /// The smallest document number any blob names.
+    base: u64,
+    /// Band postings `(band, key, n)`.
+    bands: Vec<(usize, u64, u64)>,
+    /// Anchor postings: the anchor in the high 32 bits, `n - base` in the low.
+    anchors: Vec<u64>,
+    /// Each document's source number in `sources` (u32::MAX: none), by `n - base`.
+    doc_source: Vec<u32>,
+    sources: Sources,
+}
+
+/// Appends a blob's postings; `None` when it is damaged, or names a document more than 2^32
+/// numbers past `postings.base` (a job holds at most that many documents).
+fn read_postings(blob: &[u8], postings: &mut Postings) -> Option<()> {
     let at = &mut 0;
     let n0 = varint(blob, at)?;
     let named = varint(blob, at)? as usize;
@@ -313,32 +340,39 @@ fn read_postings(
         hashes.push(u64::from_le_bytes(blob.get(*at..*at + 8)?.try_into().ok()?));
         *at += 8;
     }
+    let from = n0.checked_sub(postings.base)?;
     let docs = varint(blob, at)? as usize;
-    let mut source_of: AHashMap<u64, u32> = AHashMap::with_capacity(docs.min(blob.len()));
+    let mut last = None;
     for _ in 0..docs {
-        let n = varint(blob, at)?;
-        let s = varint(blob, at)? as usize;
-        let number = match s {
+        let n = from.checked_add(varint(blob, at)?)?;
+        let n = usize::try_from(n).ok().filter(|&n| n <= u32::MAX as usize)?;
+        let number = match varint(blob, at)? as usize {
             0 => u32::MAX,
-            s => sources.number(*hashes.get(s - 1)?),
+            s => postings.sources.number(*hashes.get(s - 1)?),
         };
-        source_of.insert(n, number);
+        if postings.doc_source.len() <= n {
+            postings.doc_source.resize(n + 1, u32::MAX);
+        }
+        postings.doc_source[n] = number;
+        last = last.max(Some(n as u64));
     }
     let count = varint(blob, at)? as usize;
-    bands.reserve(count.min(blob.len()));
+    postings.bands.reserve(count.min(blob.len()));
     for _ in 0..count {
         let band = varint(blob, at)? as usize;
         let key = u64::from_le_bytes(blob.get(*at..*at + 8)?.try_into().ok()?);
         *at += 8;
-        bands.push((band, key, n0.checked_add(varint(blob, at)?)?));
+        postings.bands.push((band, key, n0.checked_add(varint(blob, at)?)?));
     }
     let count = varint(blob, at)? as usize;
-    anchors.reserve(count.min(blob.len()));
+    postings.anchors.reserve(count.min(blob.len()));
     let mut hash = 0u32;
     for _ in 0..count {
         hash = hash.checked_add(u32::try_from(varint(blob, at)?).ok()?)?;
-        let n = varint(blob, at)?;
-        anchors.push((hash, *source_of.get(&n)?, n0.checked_add(n)?));
+        let n = from.checked_add(varint(blob, at)?)?;
+        // A posting of a document the blob does not list is damage.
+        (n <= last?).then_some(())?;
+        postings.anchors.push((hash as u64) << 32 | n);
     }
     (*at == blob.len()).then_some(())
 }
