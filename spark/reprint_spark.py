@@ -26,6 +26,7 @@ passed through to it. The stages (see `src/part/`):
 
 import argparse
 import bisect
+import hashlib
 import itertools
 import json
 import os
@@ -83,15 +84,16 @@ def parse_args(argv):
 
 
 def read_line(out):
-    """A line of `reprint part read`: ("doc", id as JSON, fields as JSON, named) / ("empty",
-    named) / ("bad", message) / ("blank",)."""
+    """A line of `reprint part read`: ("doc", id as JSON, fields as JSON or (offset, length) of
+    its line, source as JSON, text bytes, named) / ("empty", named) / ("bad", message) /
+    ("blank",)."""
     kind = out[:1]
     if kind == "D":
-        _, id_json, fields = out.split("\t", 2)
-        return ("doc", id_json, fields, id_json != "null")
+        _, id_json, source, size, fields = out.split("\t", 4)
+        return ("doc", id_json, fields, source, int(size), id_json != "null")
     if kind == "R":
-        _, id_json, offset, size = out.split("\t")
-        return ("doc", id_json, (int(offset), int(size)), id_json != "null")
+        _, id_json, source, size, offset, length = out.split("\t")
+        return ("doc", id_json, (int(offset), int(length)), source, int(size), id_json != "null")
     if kind == "E":
         return ("empty", out[2:] == "1")
     if kind == "B":
@@ -101,13 +103,17 @@ def read_line(out):
 
 def partition_summary(parsed):
     """A partition's counts: lines, documents, blank texts, malformed lines (count and the first
-    20 as (line, message)), and unnamed lines (count and the first), lines counted from 0."""
-    lines = docs = empty = bad = unnamed = 0
-    shown, first_unnamed = [], None
+    20 as (line, message)), unnamed lines (count and the first), lines counted from 0, and the
+    documents of each named source (by its name as JSON) and their text bytes."""
+    lines = docs = empty = bad = unnamed = size = 0
+    shown, first_unnamed, sources = [], None, {}
     for k, r in parsed:
         lines += 1
         if r[0] == "doc":
             docs += 1
+            size += r[4]
+            if r[3] != "null":
+                sources[r[3]] = sources.get(r[3], 0) + 1
         elif r[0] == "empty":
             empty += 1
         elif r[0] == "bad":
@@ -117,7 +123,7 @@ def partition_summary(parsed):
         if r[0] in ("doc", "empty") and not r[-1]:
             unnamed += 1
             first_unnamed = k if first_unnamed is None else first_unnamed
-    return lines, docs, empty, bad, shown, unnamed, first_unnamed
+    return lines, docs, empty, bad, shown, unnamed, first_unnamed, sources, size
 
 
 class PartitionSummaries(AccumulatorParam):
@@ -156,8 +162,9 @@ def byte_ranges(paths, partitions):
 
 
 def read_corpus(sc, inputs, partitions, binary, files):
-    """The documents as (n, id, line for reprint) in input order (not yet computed, from the
-    cached parsed lines), how many, and the reading problems: every line is parsed once by `reprint part
+    """The documents as (n, id, line for reprint, source as JSON, text bytes) in input order
+    (not yet computed, from the cached parsed lines), their counts (documents, documents of each
+    source by its name as JSON, text bytes), and the reading problems: every line is parsed once by `reprint part
     read` (the CLI's own reader), into a cache, and counted as it is; lines are numbered from
     the counts of the partitions before. With `files` (the inputs' local paths), the tasks read
     byte ranges of the files themselves and a document's line for reprint names where its line
@@ -202,33 +209,42 @@ def read_corpus(sc, inputs, partitions, binary, files):
         lines_before[path] = lines_before.get(path, 0) + lines
         doc_at.append(docs_before)
         docs_before += docs
-    shown, bad, empty, unnamed = [], 0, 0, {}
+    shown, bad, empty, unnamed, sources, size = [], 0, 0, {}, {}, 0
     for g, (path, _) in enumerate(place):
         if g not in summaries:
             continue
-        _, _, e, b, s, u, first = summaries[g]
-        bad, empty = bad + b, empty + e
+        _, _, e, b, s, u, first, named, bytes_ = summaries[g]
+        bad, empty, size = bad + b, empty + e, size + bytes_
+        for name, docs in named.items():
+            sources[name] = sources.get(name, 0) + docs
         shown.extend(f"{path}:{line_at[g] + k}: {m}" for k, m in s)
         if u:
             count, at = unnamed.get(path, (0, line_at[g] + first))
             unnamed[path] = (count + u, at)
 
     def number(g, items):
-        """(n, id, line for reprint) of each document."""
+        """(n, id, line for reprint, source as JSON, text bytes) of each document."""
         n = doc_at[g]
         for k, r in items:
             if r[0] == "doc":
-                _, id_json, fields, named = r
+                _, id_json, fields, source, size, named = r
                 doc_id = json.loads(id_json) if named else f"{place[g][0]}:{line_at[g] + k}"
                 id_json = id_json if named else json.dumps(doc_id, ensure_ascii=False)
                 if isinstance(fields, tuple):
-                    yield n, doc_id, f'{{"n":{n},"id":{id_json},"at":[{place[g][1]},{fields[0]},{fields[1]}]}}'
+                    yield n, doc_id, f'{{"n":{n},"id":{id_json},"at":[{place[g][1]},{fields[0]},{fields[1]}]}}', source, size
                 else:
-                    yield n, doc_id, f'{{"n":{n},"id":{id_json},{fields[1:]}'
+                    yield n, doc_id, f'{{"n":{n},"id":{id_json},{fields[1:]}', source, size
                 n += 1
 
     docs = parsed.mapPartitionsWithIndex(number)
-    return docs, docs_before, (bad, shown[:20]), empty, sorted(unnamed.items()), parsed
+    counts = {"documents": docs_before, "sources": sources, "bytes": size}
+    # Where the tasks read the documents themselves: each range, numbered (src/part/inputs.rs).
+    if files:
+        counts["ranges"] = [
+            {"input": f, "start": start, "end": end, "first_doc": doc_at[g], "first_line": line_at[g], "name": inputs[f]}
+            for g, (f, start, end) in enumerate(ranges)
+        ]
+    return docs, counts, (bad, shown[:20]), empty, sorted(unnamed.items()), parsed
 
 
 # ---- running reprint on executors ------------------------------------------------------------
@@ -320,45 +336,68 @@ def renumbered(line, n):
     return f'{{"n":{n},{line[line.index(",") + 1:]}'
 
 
+def id_hash(doc_id):
+    """A 64-bit hash of a document id, the same on every executor."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def docs_of(rows):
+    """Each document's (number, line for reprint), from the rows."""
+    return rows.map(lambda r: (r[0], r[2]))
+
+
 def duplicate_ids(ids, parts):
-    """(id, [numbers]) of every id held by more than one document, from (number, id)."""
+    """(id, [numbers]) of every id held by more than one document, from (number, id). Ids are
+    compared by hash first, packed a partition at a time (a record per reducer, not per id);
+    only the ids whose hash repeats are grouped."""
+
+    def hashed(items):
+        out = [array("Q") for _ in range(parts)]
+        for _, doc_id in items:
+            h = id_hash(doc_id)
+            out[h % parts].append(h)
+        return [(r, a.tobytes()) for r, a in enumerate(out) if a]
+
+    def repeated(items):
+        seen, twice = set(), set()
+        for _, packed in items:
+            hashes = array("Q")
+            hashes.frombytes(packed)
+            for h in hashes:
+                (twice if h in seen else seen).add(h)
+        return twice
+
+    suspects = ids.mapPartitions(hashed).partitionBy(parts, lambda r: r).mapPartitions(repeated).collect()
+    if not suspects:
+        return ids.context.emptyRDD()
+    wanted = ids.context.broadcast(set(suspects))
     return (
-        ids.map(lambda x: (x[1], x[0]))
+        ids.filter(lambda x: id_hash(x[1]) in wanted.value)
+        .map(lambda x: (x[1], x[0]))
         .groupByKey(parts)
         .filter(lambda x: len(x[1]) > 1)
         .map(lambda x: (x[0], sorted(x[1])))
     )
 
 
-def doc_postings(lines, scan_args, reducers, binary):
-    """Step 2: every document's band keys and anchors, from reprint on the executors, as frames:
-    a postings blob per batch of documents and reducer, and each batch's counts."""
-    args = [binary, "part", "keys", "--reducers", str(reducers), *scan_args]
-    return lines.mapPartitions(lambda it: run_frames(args, (line.encode("utf-8") + b"\n" for _, line in it)))
+def group_postings(lines, keys_args, reducers, group_args, sources_name):
+    """Steps 2 and 3: every document's band keys and anchors, from reprint on the executors as
+    postings blobs, one per batch of documents and reducer, shuffled straight to their reducers
+    and grouped there by reprint (with the sources' sizes in the file Spark serves as
+    `sources_name`): the facts of each (frequent anchors, boilerplate, oversized buckets), the
+    wanted (member, block) pairs as (route, bytes), kept, and the keys tasks' counts (documents
+    without words, bytes of postings) summed."""
+    counted = lines.context.accumulator({}, PartitionSummaries())
 
-
-def batch_counts(frames):
-    """The counts of every batch, summed: documents without words, bytes of text, bytes of
-    postings, and the documents of each source as {hash: (name, documents)} (two names with one
-    hash are an error)."""
-    wordless, size, shuffled, sources = 0, 0, 0, {}
-    for payload in frames.filter(lambda f: f[0] == COUNTS).map(lambda f: f[2]).collect():
-        counts = json.loads(payload)
-        wordless += counts["wordless"]
-        size += counts["bytes"]
-        shuffled += counts["postings_bytes"]
-        for name, hash_, docs in counts["sources"]:
-            known, total = sources.get(hash_, (name, 0))
-            if known != name:
-                raise RuntimeError(f"sources {known!r} and {name!r} share a hash; rename one")
-            sources[hash_] = (name, total + docs)
-    return wordless, size, shuffled, sources
-
-
-def group_keys(frames, reducers, group_args, sources_name):
-    """Step 3: each reducer's postings grouped by reprint (with the sources' sizes in the file
-    Spark serves as `sources_name`): the facts of each (frequent anchors, boilerplate, oversized
-    buckets) and the wanted (member, block) pairs as (route, bytes)."""
+    def postings(i, items):
+        wordless = size = 0
+        for tag, reducer, payload in run_frames(keys_args, (line.encode("utf-8") + b"\n" for _, line in items)):
+            if tag == POSTINGS:
+                yield reducer, payload
+            elif tag == COUNTS:
+                counts = json.loads(payload)
+                wordless, size = wordless + counts["wordless"], size + counts["postings_bytes"]
+        counted.add({i: (wordless, size)})
 
     def blobs(items):
         for _, blob in items:
@@ -366,22 +405,23 @@ def group_keys(frames, reducers, group_args, sources_name):
             yield blob
 
     grouped = (
-        frames.filter(lambda f: f[0] == POSTINGS)
-        .map(lambda f: (f[1], f[2]))
+        lines.mapPartitionsWithIndex(postings)
         .partitionBy(reducers, lambda r: r)
         .mapPartitions(lambda it: run_frames([*group_args, "--sources", SparkFiles.get(sources_name)], blobs(it)))
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     facts = grouped.filter(lambda f: f[0] == FACTS).map(lambda f: json.loads(f[2])).collect()
     wanted = grouped.filter(lambda f: f[0] == WANTED).map(lambda f: (f[1], f[2]))
-    return facts, wanted
+    wordless = sum(w for w, _ in counted.value.values())
+    shuffled = sum(b for _, b in counted.value.values())
+    return facts, wanted, wordless, shuffled, grouped
 
 
-def merge_facts(facts, sources):
+def merge_facts(facts):
     """The reducers' facts as the whole corpus's: frequent anchors sorted, boilerplate as
     sorted (source name, anchor), and the count and largest size of distinct oversized buckets."""
     frequent = sorted(h for f in facts for h in f["frequent"])
-    boilerplate = sorted((sources[s][0], h) for f in facts for s, h in f["boilerplate"])
+    boilerplate = sorted((name, h) for f in facts for name, h in f["boilerplate"])
     oversized = {(a, b): size for f in facts for a, b, size in f["oversized"]}
     return frequent, boilerplate, len(oversized), max(oversized.values(), default=0)
 
@@ -453,22 +493,35 @@ def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary, col
         lines = itertools.chain(head, (line for _, (_, line) in items))
         found = {"pairs": 0, "near_pairs": 0, "pairs_with_passages": 0}
         chunk, size, seq, first, edges, near = [], 0, 0, {}, array("Q"), []
+        done, piece, to = 0, 1, 0  # bytes of records so far, bytes per piece, the chunk's piece
 
         def cut():
             nonlocal chunk, size, seq, edges
-            out = [("chunk", b, seq, b"\n".join(chunk)), ("edges", edges.tobytes())]
+            out = [(to, ("chunk", b, seq, b"\n".join(chunk))), (to, ("edges", edges.tobytes()))]
             chunk, size, seq, edges = [], 0, seq + 1, array("Q")
             return out
+
+        def piece_of():
+            # One block's chunks go in order to `parts` pieces of about the same size (its
+            # pairs are the whole order); many blocks' are spread and merged later.
+            return min(done // piece, parts - 1) if blocks == 1 else seq % parts
 
         for line in run_lines([*args, "--whole", SparkFiles.get(facts_name)], lines):
             if line.startswith(b"#stats\t"):
                 found.update(json.loads(line[7:]))
                 continue
+            if line.startswith(b"#pairs\t"):
+                piece = max(1, -(-int(line.split(b"\t")[2]) // parts))
+                continue
             key, is_near = pair_key(line)
+            if chunk and (size >= CHUNK_BYTES or piece_of() != to):
+                yield from cut()
             if not chunk:
                 first[(b, seq)] = key
+                to = piece_of()
             chunk.append(line)
             size += len(line) + 1
+            done += len(line) - line.index(b"{") + 1
             found["pairs"] += 1
             found["pairs_with_passages"] += key[2] < 0
             if is_near:
@@ -476,8 +529,6 @@ def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary, col
                 edges.extend(key[3:])
                 if len(near) <= collect_edges:
                     near.append(key[3:])
-            if size >= CHUNK_BYTES:
-                yield from cut()
         if chunk:
             yield from cut()
         counted.add({b: found})
@@ -485,17 +536,21 @@ def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary, col
         edges_of.add({b: near if len(near) <= collect_edges else None})
 
     # A block's output is spread over `parts` partitions before it is kept: one block's pairs
-    # and passages can be gigabytes, more than one cached piece may be.
-    found = routed.partitionBy(blocks, lambda b: b).mapPartitionsWithIndex(scan_partition).repartition(parts)
-    found = found.persist(StorageLevel.MEMORY_AND_DISK)
-    found.foreachPartition(lambda _: None)
+    # and passages can be gigabytes, more than one cached piece may be. One block's go in order:
+    # partition p holds the p-th piece of the order.
+    part = routed.coalesce(1) if blocks == 1 else routed.partitionBy(blocks, lambda b: b)
+    kept = part.mapPartitionsWithIndex(scan_partition).partitionBy(parts, lambda p: p)
+    kept = kept.persist(StorageLevel.MEMORY_AND_DISK)
+    # Counted in the JVM: the kept chunks are not handed to Python just to be counted.
+    kept._jrdd.count()
+    found = kept.values()
     stats = counted.value.values()
     names = ("candidates", "aligned_pairs", "passages", "unquoted_dropped", "part_documents")
     totals = {k: sum(s.get(k, 0) for s in stats) for k in (*names, "pairs", "near_pairs", "pairs_with_passages")}
     totals["blocks"] = len(stats)
     near = edges_of.value.values()
     edges = None if None in near or sum(map(len, near)) > collect_edges else [e for es in near for e in es]
-    return found, totals, sorted(firsts.value.values()), edges
+    return found, kept, totals, sorted(firsts.value.values()), edges
 
 
 def edge_pairs(found):
@@ -597,13 +652,39 @@ def with_cluster(record, cluster):
     return record.replace(b'"cluster":null', b'"cluster":%d' % cluster, 1)
 
 
-def pair_records(found, firsts, cluster_of, parts):
+def final_lines(lines, cluster_of):
+    """The `pair` records of `part scan` pair lines, in their order, their cluster filled in
+    from `cluster_of` (a function of the pair's numbers), as chunks of lines (bytes)."""
+    out, size = [], 0
+    for line in lines:
+        f = line.split(b"\t", 6)
+        record = with_cluster(f[6], cluster_of(int(f[0]), int(f[1]))) if f[5] == b"1" else f[6]
+        out.append(record)
+        size += len(record) + 1
+        if size >= CHUNK_BYTES:
+            yield b"\n".join(out)
+            out, size = [], 0
+    if out:
+        yield b"\n".join(out)
+
+
+def pair_records(found, blocks, firsts, cluster_of, parts):
     """The `pair` records, strongest first as the scan sorts them, their cluster filled in, as
     chunks of lines (bytes). The order is cut into `parts` ranges at the chunks' first places
     (`firsts`, sorted; chunks are about the same size, so the ranges are too); each chunk's lines
     go to their ranges, and each range is sorted where it meets. A near-duplicate pair's cluster
     comes from a dict broadcast to the tasks, or (`cluster_of` an RDD of (member, cluster)) by a
     join that only near-duplicate pairs travel to, sent to the pair's range."""
+    if blocks == 1 and isinstance(cluster_of, dict):
+        # One block's pieces are in order already: partition p holds the p-th.
+        shared = found.context.broadcast(cluster_of)
+
+        def in_order(records):
+            chunks = sorted((r[2], r[3]) for r in records if r[0] == "chunk")
+            lines = (line for _, blob in chunks for line in blob.split(b"\n"))
+            return final_lines(lines, lambda a, b: shared.value[a])
+
+        return found.mapPartitions(in_order)
     step = max(1, len(firsts) // max(parts, 1))
     bounds = firsts[step::step][: parts - 1]
     ranges = len(bounds) + 1
@@ -718,7 +799,7 @@ def job(sc, args, scan_options, facts_dir):
     scan_args = [*scan_options, "--threads", str(args.task_threads), *(a for f in files for a in ("--input", f))]
 
     # 1. reading
-    docs, n_read, bad, empty, unnamed, parsed = read_corpus(sc, args.inputs, args.partitions, binary, files)
+    docs, read_counts, bad, empty, unnamed, parsed = read_corpus(sc, args.inputs, args.partitions, binary, files)
     bad_count, bad_shown = bad
     if bad_count and not args.skip_bad_lines:
         return fail([f"{m} (use --skip-bad-lines to skip such lines)" for m in bad_shown])
@@ -728,7 +809,8 @@ def job(sc, args, scan_options, facts_dir):
         print(f"reprint: warning: {bad_count - len(bad_shown)} more malformed lines skipped", file=sys.stderr)
     # Each document's line for reprint is made from the cached parsed lines where it is needed;
     # its id is kept apart for the checks and the clusters.
-    rows = docs  # (n, id, line); renumbered below when repeated ids are dropped
+    rows = docs  # (n, id, line, source, bytes); renumbered below when repeated ids are dropped
+    n_read, sources, n_bytes = read_counts["documents"], read_counts["sources"], read_counts["bytes"]
     ids = rows.map(lambda r: (r[0], r[1])).cache()
     dups = duplicate_ids(ids, parts).cache()
     dropped = dups.map(lambda x: len(x[1]) - 1).sum()
@@ -738,6 +820,12 @@ def job(sc, args, scan_options, facts_dir):
     if dropped:
         later = set(dups.flatMap(lambda x: x[1][1:]).collect())
         print(f"reprint: warning: {dropped} documents repeating an earlier id dropped", file=sys.stderr)
+        # The dropped documents leave the counts.
+        for _, _, _, source, size in rows.filter(lambda r: r[0] in later).collect():
+            n_bytes -= size
+            if source != "null":
+                sources[source] -= 1
+        sources = {name: count for name, count in sources.items() if count}
         kept = rows.filter(lambda r: r[0] not in later).zipWithIndex()
         rows = kept.map(lambda x: (x[1], x[0][1], renumbered(x[0][2], x[1]))).persist(StorageLevel.MEMORY_AND_DISK)
         ids = rows.map(lambda r: (r[0], r[1])).cache()
@@ -750,25 +838,27 @@ def job(sc, args, scan_options, facts_dir):
             f"documents are named after their place (file:line), the first at {path}:{first}",
             file=sys.stderr,
         )
-    lines = rows.map(lambda r: (r[0], r[2]))
+    lines = docs_of(rows)
     block = auto_block(n_docs, parts) if args.block <= 0 else args.block
 
-    # 2 and 3. postings, grouped by reducers; the counts of sources first (the boilerplate rule
-    # needs each source's size).
-    frames = doc_postings(lines, scan_args, parts, binary).persist(StorageLevel.MEMORY_AND_DISK)
-    wordless, n_bytes, shuffled, sources = batch_counts(frames)
+    # 2 and 3. postings, grouped by reducers, with each source's size (the boilerplate rule
+    # needs it) in a file shipped to the executors.
     sources_name = f"sources-{uuid.uuid4().hex}.json"
     sources_path = os.path.join(facts_dir, sources_name)
     with open(sources_path, "w", encoding="utf-8") as f:
-        json.dump(sorted((h, docs) for h, (_, docs) in sources.items()), f)
+        json.dump(sorted((json.loads(name), count) for name, count in sources.items()), f)
     sc.addFile(sources_path)
+    keys_args = [binary, "part", "keys", "--reducers", str(parts), *scan_args]
+    # With the inputs at hand and nothing renumbered, the tasks read their ranges themselves:
+    # no document crosses Python on its way to them.
+    ranges = read_counts.get("ranges") if not dropped else None
+    if ranges:
+        lines = sc.parallelize([(g, "#read\t" + json.dumps(r)) for g, r in enumerate(ranges)], len(ranges))
     group_args = [binary, "part", "group", *scan_options, "--documents", str(n_docs), "--block", str(block), "--routes", str(parts)]
-    facts, wanted = group_keys(frames, parts, group_args, sources_name)
-    frequent, boilerplate, oversized, largest = merge_facts(facts, sources)
-    # The grouped output is kept: the postings make room for the pairs.
-    frames.unpersist()
+    facts, wanted, wordless, shuffled, grouped = group_postings(lines, keys_args, parts, group_args, sources_name)
+    frequent, boilerplate, oversized, largest = merge_facts(facts)
     # One block needs no routing: its part is the whole corpus.
-    routed = route_docs(lines, wanted, parts, block) if n_docs > block else lines.map(lambda x: (0, x))
+    routed = route_docs(docs_of(rows), wanted, parts, block) if n_docs > block else lines.map(lambda x: (0, x))
 
     # 4. blocks, with the facts about the whole in a file shipped to the executors (one name per
     # job: a context may run several, and Spark keeps a name's first content).
@@ -777,7 +867,7 @@ def job(sc, args, scan_options, facts_dir):
     with open(facts_path, "w", encoding="utf-8") as f:
         json.dump({"documents": n_docs, "frequent": frequent, "boilerplate": boilerplate}, f, ensure_ascii=False)
     sc.addFile(facts_path)
-    found, block_totals, firsts, edges = scan_blocks(
+    found, kept, block_totals, firsts, edges = scan_blocks(
         routed, -(-n_docs // block), block, parts, scan_args, facts_name, binary, args.driver_clusters
     )
 
@@ -791,7 +881,7 @@ def job(sc, args, scan_options, facts_dir):
         numbered, cluster_of, clusters = clusters_of(ids, edge_pairs(found), parts)
         n_clusters = numbered.count()
         clustered = numbered.map(lambda x: len(x[1])).sum() if n_clusters else 0
-    ordered = pair_records(found, firsts, cluster_of, parts)
+    ordered = pair_records(found, -(-n_docs // block), firsts, cluster_of, parts)
     counts = {
         "documents": n_docs,
         "sources": len(sources),
@@ -815,8 +905,8 @@ def job(sc, args, scan_options, facts_dir):
         [reprint, "part", "summary", *scan_options], input=json.dumps(counts), check=True, capture_output=True, text=True
     ).stdout.rstrip("\n")
     sc.parallelize([summary], 1).union(ordered).union(clusters).saveAsTextFile(args.out)
-    for kept in (parsed, found):
-        kept.unpersist()
+    for cached in (parsed, grouped, kept):
+        cached.unpersist()
     print(
         f"reprint: {n_docs} documents ({shuffled / 1e6:.1f} MB of postings shuffled; "
         f"{block_totals['part_documents']} sent to {block_totals['blocks']} blocks): "

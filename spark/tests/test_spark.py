@@ -75,6 +75,27 @@ def test_local_job_equals_the_scan_with_other_options(local_sc, corpus, tmp_path
         assert job_output(out) == scan(corpus, *options), options
 
 
+@pytest.mark.parametrize("texts", ["files", "spark"])
+def test_texts_read_by_the_tasks_or_sent_through_spark_give_the_scan(local_sc, corpus, tmp_path, texts):
+    # Two inputs cut into byte ranges (partitions 5: several ranges a file), one with documents
+    # without ids (named FILE:LINE), a blank line and CRLF line ends; clusters joined on the
+    # executors (--driver-clusters 0) as well as on the driver, one block and several.
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[:150]) + "\n", encoding="utf-8")
+    unnamed = [l.replace('"id":', '"was":', 1) if i % 7 == 0 else l for i, l in enumerate(lines[150:])]
+    second.write_bytes(("\r\n".join(unnamed[:40] + [""] + unnamed[40:]) + "\r\n").encode("utf-8"))
+    want = subprocess.run([BIN, "scan", "-q", "--format", "jsonl", str(first), str(second)], check=True, capture_output=True).stdout
+    assert b'second.jsonl:' in want  # unnamed documents named by their place
+    for i, (block, extra) in enumerate([(5000, []), (90, []), (5000, ["--driver-clusters", "0"]), (90, ["--driver-clusters", "0"])]):
+        out = tmp_path / f"out{i}"
+        args, scan_options = reprint_spark.parse_args(
+            ["--reprint", BIN, "--out", str(out), "--block", str(block), "--partitions", "5", "--texts", texts, *extra, str(first), str(second)]
+        )
+        assert reprint_spark.run(local_sc, args, scan_options) == 0
+        assert job_output(out) == want, (block, extra)
+
+
 def test_bad_input_is_an_error_naming_the_line(local_sc, tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": "one two three"}\n{"id": "b", "text": \n')

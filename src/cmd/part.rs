@@ -8,7 +8,7 @@ use super::{fail, set_threads};
 use rayon::prelude::*;
 use reprint::config::ScanConfig;
 use reprint::corpus::{read_job_line, CorpusBuilder, Doc, InputLine, JobLine, DEFAULT_SPILL_OVER_MB};
-use reprint::part::inputs::{read_range, JobInputs};
+use reprint::part::inputs::{read_range, JobInputs, RangeDocs};
 use reprint::part::shuffle::{self, GroupRules, Tag};
 use reprint::part::{check_config, keys, scan_corpus, settings, summary, PartDoc, SummaryCounts, WholeFacts};
 use serde::Deserialize;
@@ -19,21 +19,26 @@ use std::process::ExitCode;
 /// Subcommands of `reprint part`.
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
-    /// Read JSON Lines as the CLI does, one output line per input line: `D<TAB>ID<TAB>DOC` for a
-    /// document (ID as JSON, null when the line names none; DOC its fields as JSON, without id),
+    /// Read JSON Lines as the CLI does, one output line per input line: for a document
+    /// `D<TAB>ID<TAB>SOURCE<TAB>BYTES<TAB>DOC` (ID and SOURCE as JSON, null when the line names
+    /// none; BYTES the text's length in UTF-8; DOC its fields as JSON, without id), or with
+    /// `--input`, `R<TAB>ID<TAB>SOURCE<TAB>BYTES<TAB>OFFSET<TAB>LEN` (where its line is);
     /// `E<TAB>1` or `E<TAB>0` for an empty text (whether named), `B<TAB>MESSAGE` for a malformed
     /// line, `-` for a blank one.
     Read(ReadArgs),
-    /// Band keys and anchors of documents: `{"n","id","text",...}` lines in; out, frames of
-    /// postings blobs (one per reducer that gets any) and the batches' counts.
+    /// Band keys and anchors of documents: `{"n","id","text",...}` lines (or `{"n","id","at"}`,
+    /// read from `--input` files, or `#read<TAB>RANGE` lines as `scan` takes them) in; out,
+    /// frames of postings blobs (one per reducer that gets any) and the batches' counts.
     Keys(KeysArgs),
     /// Group one reducer's postings blobs (each a u32 length and the blob, on stdin): out, a
     /// frame of facts (frequent anchors, boilerplate, oversized buckets) and one of wanted
     /// `(member, block)` pairs per route.
     Group(GroupArgs),
     /// Scan blocks: for each, a `#block<TAB>FIRST<TAB>END` line (the numbers of the block's own
-    /// documents), then its part's document lines in any order; out, a line per pair (`a
-    /// b jaccard containment words near record`, tab separated) and a `#stats` line per block.
+    /// documents), then its part's document lines in any order (or `#read<TAB>RANGE` lines: a
+    /// byte range of an input to read documents from, see `reprint::part::inputs::RangeDocs`);
+    /// out, per block a `#pairs<TAB>COUNT<TAB>BYTES` line, a line per pair (`a b jaccard
+    /// containment words near record`, tab separated, strongest first) and a `#stats` line.
     Scan(ScanArgs),
     /// The settings the driver groups keys by, for `--documents N` documents, as JSON.
     Settings(SettingsArgs),
@@ -86,7 +91,7 @@ pub struct GroupArgs {
     /// Routes to cut the wanted pairs into (a document's route is its number modulo this).
     #[arg(long, value_name = "N")]
     routes: u64,
-    /// Documents per source in the corpus, as JSON `[[source hash, documents], ...]`.
+    /// Documents per source in the corpus, as JSON `[[source name, documents], ...]`.
     #[arg(long, value_name = "FILE")]
     sources: PathBuf,
 }
@@ -192,47 +197,47 @@ struct ReadDoc<'a> {
 /// `part read --input FILE --range START END`: the lines starting in the range, documents as
 /// where their lines are.
 fn run_read_range(path: &Path, start: u64, end: u64, out: &mut impl Write) -> Result<(), String> {
-    let shown = |e: io::Error| format!("{}: {e}", path.display());
-    read_range(path, start, end, |l| {
-        match l.line {
-            JobLine::Doc(id, _) => {
-                out.write_all(b"R\t")?;
-                serde_json::to_writer(&mut *out, &id)?;
-                write!(out, "\t{}\t{}", l.offset, l.len)?;
-            }
-            JobLine::Empty(named) => write!(out, "E\t{}", named as u8)?,
-            JobLine::Bad(message) => write!(out, "B\t{}", message.replace(['\n', '\r'], " "))?,
-            JobLine::Blank => out.write_all(b"-")?,
-        }
-        out.write_all(b"\n")
-    })
-    .map_err(shown)
+    read_range(path, start, end, |l| write_read_line(out, l.line, Some((l.offset, l.len))))
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn run_read(file_start: bool, out: &mut impl Write) -> Result<(), String> {
-    let write = |e: io::Error| format!("cannot write: {e}");
     for (i, line) in io::stdin().lock().lines().enumerate() {
         let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
-        match read_job_line(&line, file_start && i == 0) {
-            JobLine::Doc(id, d) => {
-                out.write_all(b"D\t").map_err(write)?;
-                serde_json::to_writer(&mut *out, &id).map_err(|e| format!("cannot write: {e}"))?;
-                out.write_all(b"\t").map_err(write)?;
-                let fields = ReadDoc {
-                    text: &d.text,
-                    source: d.source.as_deref(),
-                    date: d.date.as_deref(),
-                    title: d.title.as_deref(),
-                };
-                serde_json::to_writer(&mut *out, &fields).map_err(|e| format!("cannot write: {e}"))?;
-            }
-            JobLine::Empty(named) => write!(out, "E\t{}", named as u8).map_err(write)?,
-            JobLine::Bad(message) => write!(out, "B\t{}", message.replace(['\n', '\r'], " ")).map_err(write)?,
-            JobLine::Blank => out.write_all(b"-").map_err(write)?,
-        }
-        out.write_all(b"\n").map_err(write)?;
+        write_read_line(out, read_job_line(&line, file_start && i == 0), None)
+            .map_err(|e| format!("cannot write: {e}"))?;
     }
     Ok(())
+}
+
+/// One line of `part read`'s output (see [`Command::Read`]); `at`: where the line is, for a
+/// document to be named by its place instead of its fields.
+fn write_read_line(out: &mut impl Write, line: JobLine, at: Option<(u64, u64)>) -> io::Result<()> {
+    match line {
+        JobLine::Doc(id, d) => {
+            out.write_all(if at.is_some() { b"R\t" } else { b"D\t" })?;
+            serde_json::to_writer(&mut *out, &id)?;
+            out.write_all(b"\t")?;
+            serde_json::to_writer(&mut *out, &d.source)?;
+            write!(out, "\t{}\t", d.text.len())?;
+            match at {
+                Some((offset, len)) => write!(out, "{offset}\t{len}")?,
+                None => {
+                    let fields = ReadDoc {
+                        text: &d.text,
+                        source: d.source.as_deref(),
+                        date: d.date.as_deref(),
+                        title: d.title.as_deref(),
+                    };
+                    serde_json::to_writer(&mut *out, &fields)?;
+                }
+            }
+        }
+        JobLine::Empty(named) => write!(out, "E\t{}", named as u8)?,
+        JobLine::Bad(message) => write!(out, "B\t{}", message.replace(['\n', '\r'], " "))?,
+        JobLine::Blank => out.write_all(b"-")?,
+    }
+    out.write_all(b"\n")
 }
 
 /// Documents read at a time by `keys`.
@@ -258,34 +263,69 @@ fn parse_docs(lines: &[String], first_line: usize, inputs: &JobInputs) -> Result
 
 fn run_keys(cfg: &ScanConfig, reducers: usize, inputs: &JobInputs, out: &mut impl Write) -> Result<(), String> {
     let write = |e: io::Error| format!("cannot write: {e}");
-    let mut lines = io::stdin().lock().lines().enumerate();
-    loop {
-        let mut batch: Vec<String> = Vec::with_capacity(KEYS_BATCH);
-        let mut first_line = 0;
-        for (i, line) in lines.by_ref() {
-            first_line = if batch.is_empty() { i + 1 } else { first_line };
-            batch.push(line.map_err(|e| format!("stdin line {}: {e}", i + 1))?);
-            if batch.len() == KEYS_BATCH {
-                break;
-            }
-        }
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let docs = parse_docs(&batch, first_line, inputs)?;
-        let (blobs, counts) = shuffle::postings_blobs(&docs, &keys(&docs, cfg), reducers);
+    let mut emit = |docs: &[PartDoc]| -> Result<(), String> {
+        let (blobs, counts) = shuffle::postings_blobs(docs, &keys(docs, cfg), reducers);
         for (r, blob) in blobs {
             shuffle::write_frame(out, Tag::Postings, r as u64, &blob).map_err(write)?;
         }
         let counts = serde_json::to_vec(&counts).map_err(|e| format!("cannot write: {e}"))?;
-        shuffle::write_frame(out, Tag::Counts, 0, &counts).map_err(write)?;
+        shuffle::write_frame(out, Tag::Counts, 0, &counts).map_err(write)
+    };
+    let mut lines = io::stdin().lock().lines().enumerate();
+    loop {
+        let mut batch: Vec<String> = Vec::with_capacity(KEYS_BATCH);
+        let mut first_line = 0;
+        let mut range = None;
+        for (i, line) in lines.by_ref() {
+            let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
+            if let Some(r) = range_line(&line, i + 1)? {
+                range = Some(r);
+                break;
+            }
+            first_line = if batch.is_empty() { i + 1 } else { first_line };
+            batch.push(line);
+            if batch.len() == KEYS_BATCH {
+                break;
+            }
+        }
+        if batch.is_empty() && range.is_none() {
+            return Ok(());
+        }
+        if !batch.is_empty() {
+            emit(&parse_docs(&batch, first_line, inputs)?)?;
+        }
+        if let Some(range) = range {
+            for docs in range.read(inputs)?.chunks(KEYS_BATCH) {
+                emit(docs)?;
+            }
+        }
+    }
+}
+
+/// A `#read<TAB>RANGE` line (RANGE a [`RangeDocs`] as JSON): documents the task reads itself.
+fn range_line(line: &str, number: usize) -> Result<Option<RangeDocs>, String> {
+    match line.strip_prefix("#read\t") {
+        Some(range) => serde_json::from_str(range).map(Some).map_err(|e| format!("stdin line {number}: {e}")),
+        None => Ok(None),
     }
 }
 
 fn run_group(a: &GroupArgs, cfg: &ScanConfig, out: &mut impl Write) -> Result<(), String> {
-    let sources: Vec<(u64, usize)> = std::fs::read(&a.sources)
+    let named: Vec<(String, usize)> = std::fs::read(&a.sources)
         .map_err(|e| format!("{}: {e}", a.sources.display()))
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("{}: {e}", a.sources.display())))?;
+    let mut names: ahash::AHashMap<u64, String> = ahash::AHashMap::new();
+    let mut sources = Vec::with_capacity(named.len());
+    for (name, docs) in named {
+        let hash = shuffle::source_hash(&name);
+        match names.get(&hash) {
+            Some(other) if *other != name => {
+                return Err(format!("sources {other:?} and {name:?} share a hash; rename one"))
+            }
+            _ => names.insert(hash, name),
+        };
+        sources.push((hash, docs));
+    }
     let rules = GroupRules {
         block: a.block,
         routes: a.routes,
@@ -302,7 +342,21 @@ fn run_group(a: &GroupArgs, cfg: &ScanConfig, out: &mut impl Write) -> Result<()
     }
     let grouped = shuffle::group(&blobs, &rules).map_err(|e| format!("stdin: {e}"))?;
     let write = |e: io::Error| format!("cannot write: {e}");
-    let facts = serde_json::to_vec(&grouped.facts).map_err(|e| format!("cannot write: {e}"))?;
+    // Boilerplate named by its source's name, which the driver knows sources by.
+    let facts = &grouped.facts;
+    let boilerplate = facts
+        .boilerplate
+        .iter()
+        .map(|(h, anchor)| {
+            names
+                .get(h)
+                .map(|n| (n, anchor))
+                .ok_or_else(|| format!("a source hashed {h:x} is not in {}", a.sources.display()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let facts =
+        serde_json::json!({"frequent": facts.frequent, "boilerplate": boilerplate, "oversized": facts.oversized});
+    let facts = serde_json::to_vec(&facts).map_err(|e| format!("cannot write: {e}"))?;
     shuffle::write_frame(out, Tag::Facts, 0, &facts).map_err(write)?;
     // Frames of at most 64 MiB: the driver holds one at a time.
     for (route, pairs) in grouped.wanted {
@@ -350,8 +404,18 @@ fn run_scan(
             let next = lines.next_if(|(_, l)| l.as_ref().map_or(true, |l| !l.starts_with("#block\t")));
             let ended = next.is_none();
             if let Some((j, line)) = next {
+                let line = line.map_err(|e| format!("stdin line {}: {e}", j + 1))?;
+                if let Some(range) = range_line(&line, j + 1)? {
+                    for doc in range.read(inputs)? {
+                        numbers.push(doc.n);
+                        let (file, offset, len) = doc.at.unwrap_or_default();
+                        part.push_at(doc.into_doc(), InputLine { file, offset, len })
+                            .map_err(|e| format!("temporary file: {e}"))?;
+                    }
+                    continue;
+                }
                 first_line = if batch.is_empty() { j + 1 } else { first_line };
-                batch.push(line.map_err(|e| format!("stdin line {}: {e}", j + 1))?);
+                batch.push(line);
             }
             // Parsed (and read from the inputs) a batch at a time, in parallel.
             if batch.len() == KEYS_BATCH || (ended && !batch.is_empty()) {
@@ -380,6 +444,10 @@ fn run_scan(
         let end_new = numbers.partition_point(|&n| n < end);
         let (pairs, stats) = scan_corpus(corpus, &numbers, first_new, end_new, &facts, &frequent, cfg)
             .map_err(|e| format!("block at stdin line {}: {e}", i + 1))?;
+        // How many pairs follow, and about how many bytes (the records'): the job cuts them into
+        // pieces of even size as they come.
+        let bytes: usize = pairs.iter().map(|p| p.record.len() + 1).sum();
+        writeln!(out, "#pairs\t{}\t{bytes}", pairs.len()).map_err(write)?;
         for p in pairs {
             write!(out, "{}\t{}\t{}\t{}\t{}\t{}\t", p.a, p.b, p.jaccard, p.containment, p.words, p.near as u8)
                 .map_err(write)?;

@@ -6,6 +6,7 @@
 
 use super::PartDoc;
 use crate::corpus::{decode_lossy, read_exact_at, read_job_line, JobLine};
+use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -58,6 +59,54 @@ pub fn read_range(
         at += read as u64;
     }
     Ok(())
+}
+
+/// Where a task reads documents itself: a byte range of an input, the number of its first
+/// document and of its first line, and the input's name as the job shows it (a document without
+/// an id is named `NAME:LINE`, as the CLI names it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RangeDocs {
+    /// The input's number among the task's inputs.
+    pub input: u32,
+    /// First byte of the range.
+    pub start: u64,
+    /// End of the range (exclusive): the lines that start before it.
+    pub end: u64,
+    /// Number of the range's first document in the whole corpus.
+    pub first_doc: u64,
+    /// Line number (from 1) of the range's first line in its file.
+    pub first_line: u64,
+    /// The input's name in messages and document names.
+    pub name: String,
+}
+
+impl RangeDocs {
+    /// The documents of the range, numbered in order, their texts read (and where their lines
+    /// are, in `at`). Malformed lines and blank texts are skipped, as the job skips them.
+    pub fn read(&self, inputs: &JobInputs) -> Result<Vec<PartDoc>, String> {
+        let (path, _) = inputs
+            .files
+            .get(self.input as usize)
+            .ok_or_else(|| format!("a range of input {} asked, but the task has {}", self.input, inputs.files.len()))?;
+        let (mut docs, mut line) = (Vec::new(), self.first_line);
+        read_range(path, self.start, self.end, |l| {
+            if let JobLine::Doc(id, d) = l.line {
+                docs.push(PartDoc {
+                    n: self.first_doc + docs.len() as u64,
+                    id: id.unwrap_or_else(|| format!("{}:{line}", self.name)),
+                    text: d.text,
+                    at: Some((self.input, l.offset, l.len)),
+                    source: d.source,
+                    date: d.date,
+                    title: d.title,
+                });
+            }
+            line += 1;
+            Ok(())
+        })
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(docs)
+    }
 }
 
 /// The length of `line` without its `\n` or `\r\n`.
@@ -173,6 +222,29 @@ mod tests {
                 Err(e) => assert!(!what.starts_with("Some") && !what.starts_with("None"), "{what}: {e}"),
             }
         }
+        // A range read by the task names its documents as the job does and reads them whole.
+        let cut = whole[3].0;
+        let mut docs = RangeDocs { input: 0, start: 0, end: cut, first_doc: 10, first_line: 1, name: "in".into() }
+            .read(&inputs)
+            .unwrap();
+        docs.extend(
+            RangeDocs {
+                input: 0,
+                start: cut,
+                end: size,
+                first_doc: 10 + docs.len() as u64,
+                first_line: 4,
+                name: "in".into(),
+            }
+            .read(&inputs)
+            .unwrap(),
+        );
+        let named: Vec<(u64, &str, &str)> = docs.iter().map(|d| (d.n, d.id.as_str(), d.text.as_str())).collect();
+        assert_eq!(named.len(), 3);
+        assert_eq!((named[0].0, named[0].1), (10, "a"));
+        assert_eq!((named[1].0, named[1].1, named[1].2), (11, "b", "drie vier"));
+        assert_eq!((named[2].0, named[2].1, named[2].2), (12, "in:6", "no id"));
+        assert_eq!(docs[2].source.as_deref(), Some("S"));
         let mut moved = PartDoc { n: 1, id: "a".into(), at: Some((0, 3, 9)), ..PartDoc::default() };
         assert!(inputs.fill(&mut moved).unwrap_err().contains("no longer starts document"));
         let mut elsewhere = PartDoc { n: 1, id: "a".into(), at: Some((1, 0, 9)), ..PartDoc::default() };
