@@ -7,21 +7,27 @@ writes the records of `reprint scan --format jsonl` into OUT as text part files:
 (`cat OUT/part-*`), they are the single-machine output, byte for byte. The reprint binary is
 shipped to the executors by Spark (`SparkContext.addFile`); it must run there (build it for the
 executors' platform). Scan options (`--threshold`, `--shingle`, `--ocr`, ...) are reprint's own and
-passed through to it. The stages (see `src/part/`):
+passed through to it. Where every executor sees the inputs at the same path (`--texts files`,
+the default for local paths), the tasks read the texts from the files themselves and only
+numbers, ids and packed keys cross Spark. The stages (see `src/part/`):
 
-1. `reprint part read` per partition of the input (the CLI's own JSON Lines reader): every line
-   parsed once, counted in one pass, and the documents numbered in input order;
-2. `reprint part keys` per partition: each document's LSH band keys and anchors, packed into one
-   binary blob per reducer (never a Python record per key);
+1. `reprint part read` per byte range of the inputs (or per partition of Spark's text input):
+   every line parsed once by the CLI's own reader, counted in one pass (with each source's
+   documents and the text bytes), the documents numbered in input order; ids checked for repeats
+   by hash;
+2. `reprint part keys` per range: each document's LSH band keys and anchors, packed into one
+   binary blob per reducer (never a Python record per key) and shuffled straight to it;
 3. `reprint part group` per reducer, on the blobs Spark shuffled to it: oversized buckets,
    frequent anchors (held by more than max_df documents) and each source's boilerplate, counted
    over the whole corpus; each *block* (documents numbered block*B .. block*B+B-1) wants every
    member of its documents' buckets and every earlier holder of their anchors that are not
-   frequent; the wanted (member, block) pairs meet the documents, which go to their blocks;
+   frequent; the wanted (member, block) pairs meet the documents, which go to their blocks (one
+   block needs no routing: its task reads every range);
 4. `reprint part scan` per block: the pairs whose later document is in the block, with their
-   passages, as a single-machine scan finds them;
-5. near-duplicate pairs joined into clusters (connected components by label propagation,
-   distributed), pairs sorted as the scan sorts them, cluster numbers filled in.
+   passages, as a single-machine scan finds them, kept in chunks;
+5. near-duplicate pairs joined into clusters (on the driver up to --driver-clusters pairs, else
+   by label propagation on the executors), pairs put in the scan's order (ranges cut at the
+   chunks' first places; one block's are in order already), cluster numbers filled in.
 """
 
 import argparse
