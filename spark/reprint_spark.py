@@ -169,7 +169,7 @@ def byte_ranges(paths, partitions):
 
 def read_corpus(sc, inputs, partitions, binary, files):
     """The documents as (n, id, line for reprint, source as JSON, text bytes) in input order
-    (not yet computed, from the cached parsed lines), their counts (documents, documents of each
+    (not yet computed, from the cached parsed lines), the hash of each one's id, their counts (documents, documents of each
     source by its name as JSON, text bytes), and the reading problems: every line is parsed once by `reprint part
     read` (the CLI's own reader), into a cache, and counted as it is; lines are numbered from
     the counts of the partitions before. With `files` (the inputs' local paths), the tasks read
@@ -181,27 +181,26 @@ def read_corpus(sc, inputs, partitions, binary, files):
         rdds = [sc.parallelize(ranges, len(ranges))]
 
         def parse(i, items):
-            out = itertools.chain.from_iterable(
+            return itertools.chain.from_iterable(
                 run_reprint([binary, "part", "read", "--input", files[f], "--range", str(start), str(end)], ())
                 for f, start, end in items
             )
-            return ((k, read_line(line)) for k, line in enumerate(out))
     else:
         rdds = [sc.textFile(path, minPartitions=partitions or None) for path in inputs]
         place = [(path, f) for f, (path, rdd) in enumerate(zip(inputs, rdds)) for _ in range(rdd.getNumPartitions())]
 
         def parse(i, raw):
-            out = run_reprint([binary, "part", "read", *(["--file-start"] if i == 0 else [])], raw)
-            return ((k, read_line(line)) for k, line in enumerate(out))
+            return run_reprint([binary, "part", "read", *(["--file-start"] if i == 0 else [])], raw)
 
     # Each partition's counts come back in an accumulator as the cache is filled (keyed by
     # partition, so a task run twice counts once); what does not fit in memory goes to disk.
     counted = sc.accumulator({}, PartitionSummaries())
 
     def summarized(g, items):
-        items = list(items)
-        counted.add({g: partition_summary(items)})
-        return items
+        # A partition's output lines are kept as one string: one record, not one per line.
+        lines = list(items)
+        counted.add({g: partition_summary((k, read_line(line)) for k, line in enumerate(lines))})
+        return ["\n".join(lines)] if lines else []
 
     parsed = sc.union([rdd.mapPartitionsWithIndex(parse) for rdd in rdds]).mapPartitionsWithIndex(summarized)
     parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
@@ -231,7 +230,7 @@ def read_corpus(sc, inputs, partitions, binary, files):
     def number(g, items):
         """(n, id, line for reprint, source as JSON, text bytes) of each document."""
         n = doc_at[g]
-        for k, r in items:
+        for k, r in ((k, read_line(line)) for blob in items for k, line in enumerate(blob.split("\n"))):
             if r[0] == "doc":
                 _, id_json, fields, source, size, named = r
                 doc_id = json.loads(id_json) if named else f"{place[g][0]}:{line_at[g] + k}"
@@ -242,15 +241,41 @@ def read_corpus(sc, inputs, partitions, binary, files):
                     yield n, doc_id, f'{{"n":{n},"id":{id_json},{fields[1:]}', source, size
                 n += 1
 
+    def id_hashes(g, items):
+        """The hash of each document's id (`id_hash`), from its line as `part read` wrote it."""
+        k = -1
+        for blob in items:
+            for k, line in enumerate(blob.split("\n")):
+                if line[:1] in ("D", "R"):
+                    id_json = line.split("\t", 2)[1]
+                    yield id_hash(json.loads(id_json) if id_json != "null" else f"{place[g][0]}:{line_at[g] + k}")
+
+    def named(wanted):
+        """(n, id) of the documents whose numbers are in `wanted` (a broadcast set): only their
+        ids are decoded."""
+
+        def pick(g, items):
+            n = doc_at[g]
+            for blob in items:
+                for k, line in enumerate(blob.split("\n")):
+                    if line[:1] in ("D", "R"):
+                        if n in wanted.value:
+                            id_json = line.split("\t", 2)[1]
+                            yield n, json.loads(id_json) if id_json != "null" else f"{place[g][0]}:{line_at[g] + k}"
+                        n += 1
+
+        return parsed.mapPartitionsWithIndex(pick)
+
     docs = parsed.mapPartitionsWithIndex(number)
-    counts = {"documents": docs_before, "sources": sources, "bytes": size}
+    hashes = parsed.mapPartitionsWithIndex(id_hashes)
+    counts = {"documents": docs_before, "sources": sources, "bytes": size, "named": named}
     # Where the tasks read the documents themselves: each range, numbered (src/part/inputs.rs).
     if files:
         counts["ranges"] = [
             {"input": f, "start": start, "end": end, "first_doc": doc_at[g], "first_line": line_at[g], "name": inputs[f]}
             for g, (f, start, end) in enumerate(ranges)
         ]
-    return docs, counts, (bad, shown[:20]), empty, sorted(unnamed.items()), parsed
+    return docs, hashes, counts, (bad, shown[:20]), empty, sorted(unnamed.items()), parsed
 
 
 # ---- running reprint on executors ------------------------------------------------------------
@@ -352,28 +377,27 @@ def docs_of(rows):
     return rows.map(lambda r: (r[0], r[2]))
 
 
-def duplicate_ids(ids, parts):
-    """(id, [numbers]) of every id held by more than one document, from (number, id). Ids are
-    compared by hash first, packed a partition at a time (a record per reducer, not per id);
-    only the ids whose hash repeats are grouped."""
+def duplicate_ids(ids, hashes, parts):
+    """(id, [numbers]) of every id held by more than one document, from (number, id) and each
+    document's `id_hash`. The hashes are compared first, packed a partition at a time (a record
+    per reducer, not per id); only the ids whose hash repeats are grouped."""
 
-    def hashed(items):
+    def packed(items):
         out = [array("Q") for _ in range(parts)]
-        for _, doc_id in items:
-            h = id_hash(doc_id)
+        for h in items:
             out[h % parts].append(h)
         return [(r, a.tobytes()) for r, a in enumerate(out) if a]
 
     def repeated(items):
         seen, twice = set(), set()
-        for _, packed in items:
+        for _, blob in items:
             hashes = array("Q")
-            hashes.frombytes(packed)
+            hashes.frombytes(blob)
             for h in hashes:
                 (twice if h in seen else seen).add(h)
         return twice
 
-    suspects = ids.mapPartitions(hashed).partitionBy(parts, lambda r: r).mapPartitions(repeated).collect()
+    suspects = hashes.mapPartitions(packed).partitionBy(parts, lambda r: r).mapPartitions(repeated).collect()
     if not suspects:
         return ids.context.emptyRDD()
     wanted = ids.context.broadcast(set(suspects))
@@ -621,14 +645,15 @@ def cluster_record(number, names):
     return record_json({"type": "cluster", "id": number, "size": len(names), "members": names})
 
 
-def clusters_on_driver(sc, ids, edges):
+def clusters_on_driver(sc, named, edges):
     """Step 5, where the near-duplicate pairs `edges` were few enough to collect: clusters
     numbered from 0 in input order of their first member; each member's cluster (a dict); the
-    `cluster` records in order (a list)."""
+    `cluster` records in order (a list). `named(wanted)`: the (number, id) of the documents
+    numbered in the broadcast set `wanted`."""
     members = driver_components(edges)
     cluster_of = {m: c for c, group in enumerate(members) for m in group}
-    wanted = sc.broadcast(cluster_of)
-    names = dict(ids.filter(lambda x: x[0] in wanted.value).collect())
+    wanted = sc.broadcast(set(cluster_of))
+    names = dict(named(wanted).collect())
     wanted.destroy()
     records = [cluster_record(c, [names[m] for m in group]) for c, group in enumerate(members)]
     return cluster_of, records
@@ -805,7 +830,7 @@ def job(sc, args, scan_options, facts_dir):
     scan_args = [*scan_options, "--threads", str(args.task_threads), *(a for f in files for a in ("--input", f))]
 
     # 1. reading
-    docs, read_counts, bad, empty, unnamed, parsed = read_corpus(sc, args.inputs, args.partitions, binary, files)
+    docs, id_hashes, read_counts, bad, empty, unnamed, parsed = read_corpus(sc, args.inputs, args.partitions, binary, files)
     bad_count, bad_shown = bad
     if bad_count and not args.skip_bad_lines:
         return fail([f"{m} (use --skip-bad-lines to skip such lines)" for m in bad_shown])
@@ -817,8 +842,8 @@ def job(sc, args, scan_options, facts_dir):
     # its id is kept apart for the checks and the clusters.
     rows = docs  # (n, id, line, source, bytes); renumbered below when repeated ids are dropped
     n_read, sources, n_bytes = read_counts["documents"], read_counts["sources"], read_counts["bytes"]
-    ids = rows.map(lambda r: (r[0], r[1])).cache()
-    dups = duplicate_ids(ids, parts).cache()
+    ids = rows.map(lambda r: (r[0], r[1]))
+    dups = duplicate_ids(ids, id_hashes, parts).cache()
     dropped = dups.map(lambda x: len(x[1]) - 1).sum()
     if dropped and not args.dedupe_ids:
         shown = dups.take(10)
@@ -881,7 +906,8 @@ def job(sc, args, scan_options, facts_dir):
     n_pairs, with_passages = block_totals.pop("pairs"), block_totals.pop("pairs_with_passages")
     block_totals.pop("near_pairs")
     if edges is not None:
-        cluster_of, records = clusters_on_driver(sc, ids, edges)
+        named = read_counts["named"] if not dropped else lambda wanted: ids.filter(lambda x: x[0] in wanted.value)
+        cluster_of, records = clusters_on_driver(sc, named, edges)
         n_clusters, clustered, clusters = len(records), len(cluster_of), sc.parallelize(records, 1)
     else:
         numbered, cluster_of, clusters = clusters_of(ids, edge_pairs(found), parts)
