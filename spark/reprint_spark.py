@@ -132,8 +132,8 @@ def partition_summary(parsed):
     return lines, docs, empty, bad, shown, unnamed, first_unnamed, sources, size
 
 
-class PartitionSummaries(AccumulatorParam):
-    """Partition summaries gathered by partition number."""
+class ByKey(AccumulatorParam):
+    """Values gathered by key: partition or block (a task run twice counts once)."""
 
     def zero(self, value):
         return {}
@@ -194,7 +194,7 @@ def read_corpus(sc, inputs, partitions, binary, files):
 
     # Each partition's counts come back in an accumulator as the cache is filled (keyed by
     # partition, so a task run twice counts once); what does not fit in memory goes to disk.
-    counted = sc.accumulator({}, PartitionSummaries())
+    counted = sc.accumulator({}, ByKey())
 
     def summarized(g, items):
         # A partition's output lines are kept as one string: one record, not one per line.
@@ -417,7 +417,7 @@ def group_postings(lines, keys_args, reducers, group_args, sources_name):
     `sources_name`): the facts of each (frequent anchors, boilerplate, oversized buckets), the
     wanted (member, block) pairs as (route, bytes), kept, and the keys tasks' counts (documents
     without words, bytes of postings) summed."""
-    counted = lines.context.accumulator({}, PartitionSummaries())
+    counted = lines.context.accumulator({}, ByKey())
 
     def postings(i, items):
         wordless = size = 0
@@ -483,17 +483,6 @@ def route_docs(lines, wanted, routes, block):
 
     keyed = lines.map(lambda x: (x[0] % routes, x))
     return wanted.union(keyed).partitionBy(routes, lambda q: q).mapPartitions(route)
-
-
-class ByKey(AccumulatorParam):
-    """Values gathered by key (a block scanned twice counts once)."""
-
-    def zero(self, value):
-        return {}
-
-    def addInPlace(self, value1, value2):
-        value1.update(value2)
-        return value1
 
 
 # Bytes of pair lines per chunk: the pairs travel through Spark in chunks, not one by one.
@@ -750,20 +739,10 @@ def pair_records(found, blocks, firsts, cluster_of, parts):
                 lines.extend(value[3].split(b"\n"))
             else:
                 clusters[(value[1], value[2])] = value[3]
-        keyed = sorted((pair_key(line) + (line,) for line in lines), key=lambda x: x[0])
-        out, size = [], 0
-        for key, near, line in keyed:
-            record = line.split(b"\t", 6)[6]
-            if near:
-                cluster = shared.value[key[3]] if shared is not None else clusters[(key[3], key[4])]
-                record = with_cluster(record, cluster)
-            out.append(record)
-            size += len(record) + 1
-            if size >= CHUNK_BYTES:
-                yield b"\n".join(out)
-                out, size = [], 0
-        if out:
-            yield b"\n".join(out)
+        lines.sort(key=lambda line: pair_key(line)[0])
+        if shared is not None:
+            return final_lines(lines, lambda a, b: shared.value[a])
+        return final_lines(lines, lambda a, b: clusters[(a, b)])
 
     return spread.partitionBy(ranges, lambda r: r).mapPartitions(ordered)
 
