@@ -53,9 +53,13 @@ pub fn read_range(
         if read == 0 {
             break;
         }
-        let len = line_len(&buf);
-        let (text, _) = decode_lossy(buf[..len].to_vec());
-        each(RangeLine { offset: at, len: len as u64, line: read_job_line(&text, at == 0) })?;
+        // A file's byte order mark is not part of its first line (a line read again by place
+        // must parse alone, as the scan's do).
+        let bom = if at == 0 && buf.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let len = line_len(&buf).max(bom);
+        let (text, _) = decode_lossy(buf[bom..len].to_vec());
+        let line = read_job_line(&text, false);
+        each(RangeLine { offset: at + bom as u64, len: (len - bom) as u64, line })?;
         at += read as u64;
     }
     Ok(())
@@ -245,6 +249,23 @@ mod tests {
         assert_eq!((named[1].0, named[1].1, named[1].2), (11, "b", "drie vier"));
         assert_eq!((named[2].0, named[2].1, named[2].2), (12, "in:6", "no id"));
         assert_eq!(docs[2].source.as_deref(), Some("S"));
+        // A part built from them holds, past its limit, only where each line is, and reads the
+        // texts back from the input (as a part scan does with `#read` lines).
+        for limit in [0, 12] {
+            let mut part = crate::corpus::CorpusBuilder::new(Some(limit)).with_inputs(&inputs.paths()).unwrap();
+            for d in docs.iter().cloned() {
+                let (file, offset, len) = d.at.unwrap();
+                part.push_at(d.into_doc(), crate::corpus::InputLine { file, offset, len }).unwrap();
+            }
+            let corpus = part.finish().unwrap();
+            assert!(corpus.spill_file.is_none(), "no temporary file: the texts wait in the input");
+            assert!(corpus.docs.iter().skip(1).all(|d| d.text.is_empty() && d.stored.is_some()), "limit {limit}");
+            let mut buf = String::new();
+            for (i, d) in docs.iter().enumerate() {
+                assert_eq!(crate::corpus::Texts::text(&corpus, i, &mut buf), d.text, "limit {limit}");
+            }
+            assert_eq!(corpus.spill_failure(), None);
+        }
         let mut moved = PartDoc { n: 1, id: "a".into(), at: Some((0, 3, 9)), ..PartDoc::default() };
         assert!(inputs.fill(&mut moved).unwrap_err().contains("no longer starts document"));
         let mut elsewhere = PartDoc { n: 1, id: "a".into(), at: Some((1, 0, 9)), ..PartDoc::default() };
