@@ -342,9 +342,13 @@ fn read_postings(blob: &[u8], postings: &mut Postings) -> Option<()> {
     }
     let from = n0.checked_sub(postings.base)?;
     let docs = varint(blob, at)? as usize;
-    let mut last = None;
+    // The documents the blob lists, as numbers less n0: 0, 1, 2, ... for a batch of consecutive
+    // documents (then a posting's document is listed when it is below their count).
+    let mut listed = Vec::with_capacity(docs.min(blob.len()));
     for _ in 0..docs {
-        let n = from.checked_add(varint(blob, at)?)?;
+        let local = varint(blob, at)?;
+        listed.push(local);
+        let n = from.checked_add(local)?;
         let n = usize::try_from(n).ok().filter(|&n| n <= u32::MAX as usize)?;
         let number = match varint(blob, at)? as usize {
             0 => u32::MAX,
@@ -354,7 +358,10 @@ fn read_postings(blob: &[u8], postings: &mut Postings) -> Option<()> {
             postings.doc_source.resize(n + 1, u32::MAX);
         }
         postings.doc_source[n] = number;
-        last = last.max(Some(n as u64));
+    }
+    let consecutive = listed.iter().enumerate().all(|(i, &l)| l == i as u64);
+    if !consecutive {
+        listed.sort_unstable();
     }
     let count = varint(blob, at)? as usize;
     postings.bands.reserve(count.min(blob.len()));
@@ -369,10 +376,11 @@ fn read_postings(blob: &[u8], postings: &mut Postings) -> Option<()> {
     let mut hash = 0u32;
     for _ in 0..count {
         hash = hash.checked_add(u32::try_from(varint(blob, at)?).ok()?)?;
-        let n = from.checked_add(varint(blob, at)?)?;
+        let local = varint(blob, at)?;
         // A posting of a document the blob does not list is damage.
-        (n <= last?).then_some(())?;
-        postings.anchors.push((hash as u64) << 32 | n);
+        let known = if consecutive { local < listed.len() as u64 } else { listed.binary_search(&local).is_ok() };
+        known.then_some(())?;
+        postings.anchors.push((hash as u64) << 32 | from.checked_add(local)?);
     }
     (*at == blob.len()).then_some(())
 }
@@ -464,6 +472,17 @@ mod tests {
         longer.push(0);
         assert!(group(&[longer], &rules(2)).is_err());
         assert!(group(&[vec![0xff; 12]], &rules(2)).is_err());
+        // An anchor posting of a document the blob does not list, listed documents consecutive
+        // (10, 11) or not (10, 12), and the same blobs whole.
+        for (listed, holder, ok) in [([10, 11], 12, false), ([10, 12], 11, false), ([10, 12], 12, true)] {
+            let docs: Vec<PartDoc> = listed.iter().map(|&n| doc(n, Some("a"))).collect();
+            let keys = vec![
+                PartKeys { n: listed[0], bands: Vec::new(), anchors: Vec::new() },
+                PartKeys { n: holder, bands: Vec::new(), anchors: vec![7] },
+            ];
+            let (blobs, _) = postings_blobs(&docs, &keys, 1);
+            assert_eq!(group(&[blobs[0].1.clone()], &rules(2)).is_ok(), ok, "{listed:?} {holder}");
+        }
     }
 
     #[test]
