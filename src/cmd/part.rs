@@ -53,7 +53,8 @@ pub struct ReadArgs {
     #[arg(long)]
     file_start: bool,
     /// Read the lines of this file that start in `--range` instead of stdin; a document is then
-    /// written `R<TAB>ID<TAB>OFFSET<TAB>LEN` (where its line is, to be read there again).
+    /// written `R<TAB>ID<TAB>SOURCE<TAB>BYTES<TAB>OFFSET<TAB>LEN` (where its line is, to be read
+    /// there again).
     #[arg(long, value_name = "FILE", requires = "range")]
     input: Option<PathBuf>,
     /// The byte range of `--input` to read (a line belongs to the range it starts in).
@@ -271,35 +272,38 @@ fn run_keys(cfg: &ScanConfig, reducers: usize, inputs: &JobInputs, out: &mut imp
         let counts = serde_json::to_vec(&counts).map_err(|e| format!("cannot write: {e}"))?;
         shuffle::write_frame(out, Tag::Counts, 0, &counts).map_err(write)
     };
-    let mut lines = io::stdin().lock().lines().enumerate();
-    loop {
-        let mut batch: Vec<String> = Vec::with_capacity(KEYS_BATCH);
-        let mut first_line = 0;
-        let mut range = None;
-        for (i, line) in lines.by_ref() {
-            let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
-            if let Some(r) = range_line(&line, i + 1)? {
-                range = Some(r);
-                break;
-            }
+    doc_batches(io::stdin().lock().lines().enumerate(), inputs, |docs| docs.chunks(KEYS_BATCH).try_for_each(&mut emit))
+}
+
+/// Hands on a task's documents from its input lines, a batch at a time, in order: document
+/// lines in batches of KEYS_BATCH (parsed, and read from the inputs where they name their place,
+/// in parallel), and each `#read` line's range whole.
+fn doc_batches(
+    lines: impl Iterator<Item = (usize, io::Result<String>)>,
+    inputs: &JobInputs,
+    mut each: impl FnMut(Vec<PartDoc>) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut batch: Vec<String> = Vec::with_capacity(KEYS_BATCH);
+    let mut first_line = 0;
+    for (i, line) in lines {
+        let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
+        let range = range_line(&line, i + 1)?;
+        if range.is_none() {
             first_line = if batch.is_empty() { i + 1 } else { first_line };
             batch.push(line);
-            if batch.len() == KEYS_BATCH {
-                break;
-            }
         }
-        if batch.is_empty() && range.is_none() {
-            return Ok(());
-        }
-        if !batch.is_empty() {
-            emit(&parse_docs(&batch, first_line, inputs)?)?;
+        if !batch.is_empty() && (range.is_some() || batch.len() == KEYS_BATCH) {
+            each(parse_docs(&batch, first_line, inputs)?)?;
+            batch.clear();
         }
         if let Some(range) = range {
-            for docs in range.read(inputs)?.chunks(KEYS_BATCH) {
-                emit(docs)?;
-            }
+            each(range.read(inputs)?)?;
         }
     }
+    if !batch.is_empty() {
+        each(parse_docs(&batch, first_line, inputs)?)?;
+    }
+    Ok(())
 }
 
 /// A `#read<TAB>RANGE` line (RANGE a [`RangeDocs`] as JSON): documents the task reads itself.
@@ -398,42 +402,20 @@ fn run_scan(
             .with_inputs(&inputs.paths())
             .map_err(|e| format!("input files: {e}"))?;
         let mut numbers = Vec::new();
-        let mut batch: Vec<String> = Vec::with_capacity(KEYS_BATCH);
-        let mut first_line = 0;
-        loop {
-            let next = lines.next_if(|(_, l)| l.as_ref().map_or(true, |l| !l.starts_with("#block\t")));
-            let ended = next.is_none();
-            if let Some((j, line)) = next {
-                let line = line.map_err(|e| format!("stdin line {}: {e}", j + 1))?;
-                if let Some(range) = range_line(&line, j + 1)? {
-                    for doc in range.read(inputs)? {
-                        numbers.push(doc.n);
-                        let (file, offset, len) = doc.at.unwrap_or_default();
-                        part.push_at(doc.into_doc(), InputLine { file, offset, len })
-                            .map_err(|e| format!("temporary file: {e}"))?;
-                    }
-                    continue;
-                }
-                first_line = if batch.is_empty() { j + 1 } else { first_line };
-                batch.push(line);
+        let block_lines =
+            std::iter::from_fn(|| lines.next_if(|(_, l)| l.as_ref().map_or(true, |l| !l.starts_with("#block\t"))));
+        doc_batches(block_lines, inputs, |docs| {
+            for doc in docs {
+                numbers.push(doc.n);
+                // A text read from an input waits there, not in the temporary file.
+                let pushed = match doc.at {
+                    Some((file, offset, len)) => part.push_at(doc.into_doc(), InputLine { file, offset, len }),
+                    None => part.push(doc.into_doc()),
+                };
+                pushed.map_err(|e| format!("temporary file: {e}"))?;
             }
-            // Parsed (and read from the inputs) a batch at a time, in parallel.
-            if batch.len() == KEYS_BATCH || (ended && !batch.is_empty()) {
-                for doc in parse_docs(&batch, first_line, inputs)? {
-                    numbers.push(doc.n);
-                    // A text read from an input waits there, not in the temporary file.
-                    let pushed = match doc.at {
-                        Some((file, offset, len)) => part.push_at(doc.into_doc(), InputLine { file, offset, len }),
-                        None => part.push(doc.into_doc()),
-                    };
-                    pushed.map_err(|e| format!("temporary file: {e}"))?;
-                }
-                batch.clear();
-            }
-            if ended {
-                break;
-            }
-        }
+            Ok(())
+        })?;
         let mut corpus = part.finish().map_err(|e| format!("temporary file: {e}"))?;
         // In order of number (the job sends a part as it comes); a number twice is refused below.
         let mut order: Vec<(u64, Doc)> = numbers.into_iter().zip(std::mem::take(&mut corpus.docs)).collect();
