@@ -107,29 +107,33 @@ def read_line(out):
     return ("blank",)
 
 
-def partition_summary(parsed):
-    """A partition's counts: lines, documents, blank texts, malformed lines (count and the first
-    20 as (line, message)), unnamed lines (count and the first), lines counted from 0, and the
-    documents of each named source (by its name as JSON) and their text bytes."""
-    lines = docs = empty = bad = unnamed = size = 0
-    shown, first_unnamed, sources = [], None, {}
-    for k, r in parsed:
-        lines += 1
-        if r[0] == "doc":
-            docs += 1
-            size += r[4]
-            if r[3] != "null":
-                sources[r[3]] = sources.get(r[3], 0) + 1
-        elif r[0] == "empty":
-            empty += 1
-        elif r[0] == "bad":
-            bad += 1
-            if len(shown) < 20:
-                shown.append((k, r[1]))
-        if r[0] in ("doc", "empty") and not r[-1]:
-            unnamed += 1
-            first_unnamed = k if first_unnamed is None else first_unnamed
-    return lines, docs, empty, bad, shown, unnamed, first_unnamed, sources, size
+def read_output(out):
+    """`reprint part read`'s output (str) as (its lines without the summary, the `#summary`
+    JSON: counts, lines counted from 0, each document's id hash in hex)."""
+    cut = out.rfind("\n#summary\t") + 1
+    if not out.startswith("#summary\t", cut):
+        raise RuntimeError("reprint part read: output without its summary line")
+    return out[:cut].rstrip("\n"), json.loads(out[cut + len("#summary\t"):])
+
+
+def joined_summaries(summaries):
+    """The summaries of consecutive runs of `part read` as one (lines of each counted on from
+    the one before)."""
+    total = None
+    for s in summaries:
+        if total is None:
+            total = dict(s)
+            continue
+        at = total["lines"]
+        for k in ("lines", "docs", "empty", "bad", "unnamed", "bytes"):
+            total[k] += s[k]
+        total["shown"] = (total["shown"] + [[k + at, m] for k, m in s["shown"]])[:20]
+        if total["first_unnamed"] is None and s["first_unnamed"] is not None:
+            total["first_unnamed"] = s["first_unnamed"] + at
+        total["unnamed_docs"] = total["unnamed_docs"] + [k + at for k in s["unnamed_docs"]]
+        total["sources"] = {n: total["sources"].get(n, 0) + s["sources"].get(n, 0) for n in {*total["sources"], *s["sources"]}}
+        total["hashes"] += s["hashes"]
+    return total
 
 
 class ByKey(AccumulatorParam):
@@ -156,7 +160,7 @@ def local_path(path):
 
 # Bytes of input per read task when the tasks read the files themselves (Hadoop's local splits
 # are 32 MB; a read task's output is small, so larger ranges cost nothing).
-RANGE_BYTES = 64 << 20
+RANGE_BYTES = 256 << 20
 
 
 def byte_ranges(paths, partitions):
@@ -169,10 +173,11 @@ def byte_ranges(paths, partitions):
 
 def read_corpus(sc, inputs, partitions, binary, files):
     """The documents as (n, id, line for reprint, source as JSON, text bytes) in input order
-    (not yet computed, from the cached parsed lines), the hash of each one's id, their counts (documents, documents of each
-    source by its name as JSON, text bytes), and the reading problems: every line is parsed once by `reprint part
-    read` (the CLI's own reader), into a cache, and counted as it is; lines are numbered from
-    the counts of the partitions before. With `files` (the inputs' local paths), the tasks read
+    (not yet computed, from the cached parsed lines), their ids' hashes (an array per partition),
+    their counts (documents, documents of each source by its name as JSON, text bytes), and the
+    reading problems: every line is parsed once by `reprint part read` (the CLI's own reader),
+    which counts them and hashes the ids as it goes, into a cache; lines are numbered from the
+    counts of the partitions before. With `files` (the inputs' local paths), the tasks read
     byte ranges of the files themselves and a document's line for reprint names where its line
     is (`"at"`), not its fields: texts never cross Spark."""
     if files:
@@ -181,26 +186,27 @@ def read_corpus(sc, inputs, partitions, binary, files):
         rdds = [sc.parallelize(ranges, len(ranges))]
 
         def parse(i, items):
-            return itertools.chain.from_iterable(
-                run_reprint([binary, "part", "read", "--input", files[f], "--range", str(start), str(end)], ())
-                for f, start, end in items
-            )
+            return (run_output([binary, "part", "read", "--input", files[f], "--range", str(start), str(end)], ()) for f, start, end in items)
     else:
         rdds = [sc.textFile(path, minPartitions=partitions or None) for path in inputs]
         place = [(path, f) for f, (path, rdd) in enumerate(zip(inputs, rdds)) for _ in range(rdd.getNumPartitions())]
 
         def parse(i, raw):
-            return run_reprint([binary, "part", "read", *(["--file-start"] if i == 0 else [])], raw)
+            return [run_output([binary, "part", "read", *(["--file-start"] if i == 0 else [])], raw)]
 
     # Each partition's counts come back in an accumulator as the cache is filled (keyed by
     # partition, so a task run twice counts once); what does not fit in memory goes to disk.
     counted = sc.accumulator({}, ByKey())
 
-    def summarized(g, items):
-        # A partition's output lines are kept as one string: one record, not one per line.
-        lines = list(items)
-        counted.add({g: partition_summary((k, read_line(line)) for k, line in enumerate(lines))})
-        return ["\n".join(lines)] if lines else []
+    def summarized(g, outputs):
+        # A partition's output lines are kept as one string (one record, not one per line),
+        # with its documents' id hashes and the lines of those without id.
+        read = [read_output(out) for out in outputs]
+        summary = joined_summaries(r[1] for r in read)
+        if summary is None:
+            return []
+        counted.add({g: {k: v for k, v in summary.items() if k not in ("hashes", "unnamed_docs")}})
+        return [("\n".join(text for text, _ in read if text), summary["hashes"], summary["unnamed_docs"])]
 
     parsed = sc.union([rdd.mapPartitionsWithIndex(parse) for rdd in rdds]).mapPartitionsWithIndex(summarized)
     parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
@@ -209,7 +215,7 @@ def read_corpus(sc, inputs, partitions, binary, files):
     line_at, doc_at = [], []
     lines_before, docs_before = {}, 0
     for g, (path, _) in enumerate(place):
-        lines, docs, *_ = summaries.get(g, (0, 0))
+        lines, docs = (summaries[g]["lines"], summaries[g]["docs"]) if g in summaries else (0, 0)
         line_at.append(lines_before.get(path, 0) + 1)
         lines_before[path] = lines_before.get(path, 0) + lines
         doc_at.append(docs_before)
@@ -218,19 +224,19 @@ def read_corpus(sc, inputs, partitions, binary, files):
     for g, (path, _) in enumerate(place):
         if g not in summaries:
             continue
-        _, _, e, b, s, u, first, named, bytes_ = summaries[g]
-        bad, empty, size = bad + b, empty + e, size + bytes_
-        for name, docs in named.items():
+        read = summaries[g]
+        bad, empty, size = bad + read["bad"], empty + read["empty"], size + read["bytes"]
+        for name, docs in read["sources"].items():
             sources[name] = sources.get(name, 0) + docs
-        shown.extend(f"{path}:{line_at[g] + k}: {m}" for k, m in s)
-        if u:
-            count, at = unnamed.get(path, (0, line_at[g] + first))
-            unnamed[path] = (count + u, at)
+        shown.extend(f"{path}:{line_at[g] + k}: {m}" for k, m in read["shown"])
+        if read["unnamed"]:
+            count, at = unnamed.get(path, (0, line_at[g] + read["first_unnamed"]))
+            unnamed[path] = (count + read["unnamed"], at)
 
     def number(g, items):
         """(n, id, line for reprint, source as JSON, text bytes) of each document."""
         n = doc_at[g]
-        for k, r in ((k, read_line(line)) for blob in items for k, line in enumerate(blob.split("\n"))):
+        for k, r in ((k, read_line(line)) for blob, _, _ in items for k, line in enumerate(blob.split("\n"))):
             if r[0] == "doc":
                 _, id_json, fields, source, size, named = r
                 doc_id = json.loads(id_json) if named else f"{place[g][0]}:{line_at[g] + k}"
@@ -242,13 +248,18 @@ def read_corpus(sc, inputs, partitions, binary, files):
                 n += 1
 
     def id_hashes(g, items):
-        """The hash of each document's id (`id_hash`), from its line as `part read` wrote it."""
-        k = -1
-        for blob in items:
-            for k, line in enumerate(blob.split("\n")):
-                if line[:1] in ("D", "R"):
-                    id_json = line.split("\t", 2)[1]
-                    yield id_hash(json.loads(id_json) if id_json != "null" else f"{place[g][0]}:{line_at[g] + k}")
+        """The hash of each document's id (`id_hash`), in order, as one array: reprint's, and
+        for a document without id, that of its FILE:LINE name."""
+        for _, hashes, unnamed_docs in items:
+            out = array("Q")
+            out.frombytes(bytes.fromhex(hashes))
+            if sys.byteorder == "big":
+                out.byteswap()
+            if unnamed_docs:
+                holes = (i for i, h in enumerate(out) if h == 0)
+                for i, k in zip(holes, unnamed_docs):
+                    out[i] = id_hash(f"{place[g][0]}:{line_at[g] + k}")
+            yield out
 
     def named(wanted):
         """(n, id) of the documents whose numbers are in `wanted` (a broadcast set): only their
@@ -256,7 +267,7 @@ def read_corpus(sc, inputs, partitions, binary, files):
 
         def pick(g, items):
             n = doc_at[g]
-            for blob in items:
+            for blob, _, _ in items:
                 for k, line in enumerate(blob.split("\n")):
                     if line[:1] in ("D", "R"):
                         if n in wanted.value:
@@ -325,13 +336,13 @@ def start_reprint(args, chunks):
     return proc, finish
 
 
-def run_reprint(args, lines):
-    """Runs the shipped reprint with `args` on `lines` (strings without newline) and yields its
-    output lines."""
+def run_output(args, lines):
+    """Runs the shipped reprint with `args` on `lines` (strings without newline) and returns
+    its whole output as one string."""
     proc, finish = start_reprint(args, (line.encode("utf-8") + b"\n" for line in lines))
-    for out in proc.stdout:
-        yield out.decode("utf-8").rstrip("\n")
+    out = proc.stdout.read()
     finish()
+    return out.decode("utf-8")
 
 
 def run_lines(args, lines):
@@ -368,8 +379,9 @@ def renumbered(line, n):
 
 
 def id_hash(doc_id):
-    """A 64-bit hash of a document id, the same on every executor."""
-    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "little")
+    """A 64-bit hash of a document id, the same on every executor and as `reprint part read`
+    writes it (BLAKE2b with an 8-byte digest, little-endian; 0 is kept for "no id")."""
+    return max(1, int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "little"))
 
 
 def docs_of(rows):
@@ -378,14 +390,15 @@ def docs_of(rows):
 
 
 def duplicate_ids(ids, hashes, parts):
-    """(id, [numbers]) of every id held by more than one document, from (number, id) and each
-    document's `id_hash`. The hashes are compared first, packed a partition at a time (a record
-    per reducer, not per id); only the ids whose hash repeats are grouped."""
+    """(id, [numbers]) of every id held by more than one document, from (number, id) and the
+    documents' `id_hash`es (arrays). The hashes are compared first, packed a partition at a time
+    (a record per reducer, not per id); only the ids whose hash repeats are grouped."""
 
     def packed(items):
         out = [array("Q") for _ in range(parts)]
-        for h in items:
-            out[h % parts].append(h)
+        for hashes in items:
+            for h in hashes:
+                out[h % parts].append(h)
         return [(r, a.tobytes()) for r, a in enumerate(out) if a]
 
     def repeated(items):

@@ -105,6 +105,12 @@ def test_bad_input_is_an_error_naming_the_line(local_sc, tmp_path, capsys):
     dup.write_text('{"id": "a", "text": "one two three"}\n{"id": "a", "text": "four five six"}\n')
     assert run_job(local_sc, tmp_path / "out2", dup) == 2
     assert 'duplicate document id "a"' in capsys.readouterr().err
+    # A document without id is named by its place; an id equal to that name repeats it (the
+    # driver hashes the place name, reprint the id: the hashes must agree).
+    placed = tmp_path / "placed.jsonl"
+    placed.write_text(f'{{"text": "one two three"}}\n{{"id": "{placed}:1", "text": "four five six"}}\n')
+    assert run_job(local_sc, tmp_path / "out4", placed) == 2
+    assert f'duplicate document id "{placed}:1"' in capsys.readouterr().err
     assert run_job(local_sc, tmp_path / "out3", dup, "--containment", "0.5") == 2
     assert "--containment is not available" in capsys.readouterr().err
 

@@ -24,7 +24,8 @@ pub enum Command {
     /// none; BYTES the text's length in UTF-8; DOC its fields as JSON, without id), or with
     /// `--input`, `R<TAB>ID<TAB>SOURCE<TAB>BYTES<TAB>OFFSET<TAB>LEN` (where its line is);
     /// `E<TAB>1` or `E<TAB>0` for an empty text (whether named), `B<TAB>MESSAGE` for a malformed
-    /// line, `-` for a blank one.
+    /// line, `-` for a blank one; last, a `#summary<TAB>JSON` line (see `ReadSummary`): the
+    /// counts and each document's id hash, so that the driver need not walk the lines.
     Read(ReadArgs),
     /// Band keys and anchors of documents: `{"n","id","text",...}` lines (or `{"n","id","at"}`,
     /// read from `--input` files, or `#read<TAB>RANGE` lines as `scan` takes them) in; out,
@@ -196,19 +197,123 @@ struct ReadDoc<'a> {
 }
 
 /// `part read --input FILE --range START END`: the lines starting in the range, documents as
-/// where their lines are.
+/// where their lines are, and the summary.
 fn run_read_range(path: &Path, start: u64, end: u64, out: &mut impl Write) -> Result<(), String> {
-    read_range(path, start, end, |l| write_read_line(out, l.line, Some((l.offset, l.len))))
-        .map_err(|e| format!("{}: {e}", path.display()))
+    let mut summary = ReadSummary::default();
+    read_range(path, start, end, |l| {
+        summary.count(&l.line);
+        write_read_line(out, l.line, Some((l.offset, l.len)))
+    })
+    .map_err(|e| format!("{}: {e}", path.display()))?;
+    summary.write(out).map_err(|e| format!("cannot write: {e}"))
 }
 
 fn run_read(file_start: bool, out: &mut impl Write) -> Result<(), String> {
+    let mut summary = ReadSummary::default();
     for (i, line) in io::stdin().lock().lines().enumerate() {
         let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
-        write_read_line(out, read_job_line(&line, file_start && i == 0), None)
-            .map_err(|e| format!("cannot write: {e}"))?;
+        let line = read_job_line(&line, file_start && i == 0);
+        summary.count(&line);
+        write_read_line(out, line, None).map_err(|e| format!("cannot write: {e}"))?;
     }
-    Ok(())
+    summary.write(out).map_err(|e| format!("cannot write: {e}"))
+}
+
+/// Malformed lines a [`ReadSummary`] quotes (the driver shows at most this many).
+const SHOWN_BAD: usize = 20;
+
+/// What `part read` counts of the lines it read (lines counted from 0), written last as
+/// `#summary<TAB>JSON`: the driver numbers documents and lines from the counts and checks ids
+/// for repeats by the hashes, without walking the lines itself.
+#[derive(Debug, Default, serde::Serialize)]
+struct ReadSummary {
+    /// Lines read.
+    lines: usize,
+    /// Documents (non-empty texts).
+    docs: usize,
+    /// Empty or white-space texts, skipped.
+    empty: usize,
+    /// Malformed lines...
+    bad: usize,
+    /// ... and the first SHOWN_BAD of them as (line, message).
+    shown: Vec<(usize, String)>,
+    /// Documents and empty texts that name no id (the driver names them FILE:LINE)...
+    unnamed: usize,
+    /// ... the first one's line...
+    first_unnamed: Option<usize>,
+    /// ... and the lines of those that are documents.
+    unnamed_docs: Vec<usize>,
+    /// Documents of each named source, by its name as JSON.
+    sources: std::collections::BTreeMap<String, usize>,
+    /// UTF-8 bytes of the documents' texts.
+    bytes: u64,
+    /// Each document's id hash ([`id_hash`], 8 bytes little-endian) in hex, in order; zero for
+    /// a document without id (the driver hashes its FILE:LINE name).
+    hashes: String,
+}
+
+impl ReadSummary {
+    /// Counts the next line.
+    fn count(&mut self, line: &JobLine) {
+        let at = self.lines;
+        self.lines += 1;
+        match line {
+            JobLine::Doc(id, d) => {
+                self.docs += 1;
+                self.bytes += d.text.len() as u64;
+                if let Some(source) = &d.source {
+                    let name = serde_json::to_string(source).expect("a string serializes");
+                    *self.sources.entry(name).or_default() += 1;
+                }
+                let hash = id.as_deref().map_or(0, id_hash);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                for b in hash.to_le_bytes() {
+                    self.hashes.push(HEX[usize::from(b >> 4)] as char);
+                    self.hashes.push(HEX[usize::from(b & 15)] as char);
+                }
+                if id.is_none() {
+                    self.unnamed_docs.push(at);
+                    self.unnamed(at);
+                }
+            }
+            JobLine::Empty(named) => {
+                self.empty += 1;
+                if !named {
+                    self.unnamed(at);
+                }
+            }
+            JobLine::Bad(message) => {
+                self.bad += 1;
+                if self.shown.len() < SHOWN_BAD {
+                    self.shown.push((at, message.clone()));
+                }
+            }
+            JobLine::Blank => {}
+        }
+    }
+
+    fn unnamed(&mut self, at: usize) {
+        self.unnamed += 1;
+        self.first_unnamed.get_or_insert(at);
+    }
+
+    fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        out.write_all(b"#summary\t")?;
+        serde_json::to_writer(&mut *out, self)?;
+        out.write_all(b"\n")
+    }
+}
+
+/// A 64-bit hash of a document id: the first 8 bytes of its BLAKE2b-64 digest (digest size 8,
+/// as Python's `hashlib.blake2b(id, digest_size=8)`), little-endian. The Spark driver hashes the
+/// ids it names itself the same way; 0 is kept for "no id".
+fn id_hash(id: &str) -> u64 {
+    use blake2::digest::{Update, VariableOutput};
+    let mut hasher = blake2::Blake2bVar::new(8).expect("8 bytes is a valid BLAKE2b size");
+    hasher.update(id.as_bytes());
+    let mut digest = [0u8; 8];
+    hasher.finalize_variable(&mut digest).expect("the buffer has the digest's size");
+    u64::from_le_bytes(digest).max(1)
 }
 
 /// One line of `part read`'s output (see [`Command::Read`]); `at`: where the line is, for a
@@ -451,7 +556,7 @@ fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(),
 
 #[cfg(test)]
 mod tests {
-    use super::block_header;
+    use super::{block_header, id_hash, read_job_line, write_read_line, ReadSummary};
 
     #[test]
     fn a_block_header_names_its_numbers() {
@@ -459,5 +564,47 @@ mod tests {
         for bad in ["#block\t2000", "#block\t1\t2\t3", "#block\tx\t2", "{\"n\":1}", "#stats\t1\t2"] {
             assert_eq!(block_header(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_read_summary_counts_lines_and_hashes_ids_as_python_does() {
+        let lines = [
+            "{\"id\": \"d0000000\", \"text\": \"one two\", \"source\": \"wire\"}",
+            "",
+            "{\"text\": \"no id here\", \"source\": \"wire\"}",
+            "not json",
+            "{\"id\": \"e\", \"text\": \"  \"}",
+            "{\"text\": \"\"}",
+            "{\"id\": \"caf\u{e9}\", \"text\": \"three\", \"source\": \"Le Monde \\\"LM\\\"\"}",
+        ];
+        let mut summary = ReadSummary::default();
+        let mut out = Vec::new();
+        for line in lines {
+            let line = read_job_line(line, false);
+            summary.count(&line);
+            write_read_line(&mut out, line, None).unwrap();
+        }
+        summary.write(&mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let last = out.lines().last().unwrap().strip_prefix("#summary\t").unwrap();
+        let json: serde_json::Value = serde_json::from_str(last).unwrap();
+        assert_eq!(json["lines"], 7);
+        assert_eq!(json["docs"], 3);
+        assert_eq!(json["empty"], 2);
+        assert_eq!(json["bad"], 1);
+        assert_eq!(json["shown"][0][0], 3);
+        assert_eq!((json["unnamed"].clone(), json["first_unnamed"].clone()), (2.into(), 2.into()));
+        assert_eq!(json["unnamed_docs"], serde_json::json!([2]));
+        assert_eq!(json["sources"], serde_json::json!({"\"wire\"": 2, "\"Le Monde \\\"LM\\\"\"": 1}));
+        assert_eq!(json["bytes"], 7 + 10 + 5);
+        // hashlib.blake2b(b"d0000000", digest_size=8).hexdigest() in Python: 8acdead40ee081da.
+        let hashes = json["hashes"].as_str().unwrap();
+        assert_eq!(hashes.len(), 3 * 16);
+        assert_eq!(&hashes[..16], "8acdead40ee081da");
+        assert_eq!(&hashes[16..32], "0000000000000000", "no id: the driver hashes the place");
+        // hashlib.blake2b("café".encode(), digest_size=8).hexdigest(): 5777a2bd3192d7e3.
+        assert_eq!(&hashes[32..], "5777a2bd3192d7e3");
+        assert_eq!(id_hash("caf\u{e9}"), u64::from_le_bytes([0x57, 0x77, 0xa2, 0xbd, 0x31, 0x92, 0xd7, 0xe3]));
+        assert_eq!(out.lines().count(), 8, "a line per input line, then the summary");
     }
 }
