@@ -40,11 +40,14 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import uuid
 from array import array
 
 from pyspark import AccumulatorParam, SparkConf, SparkContext, SparkFiles, StorageLevel
+
+# Beside this file; shipped to the executors below.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reprint_tasks import COUNTS, FACTS, POSTINGS, WANTED, run_frames, run_lines, run_output  # noqa: E402
 
 
 
@@ -158,8 +161,10 @@ def local_path(path):
     return os.path.abspath(path) if os.path.isfile(path) else None
 
 
-# Bytes of input per read task when the tasks read the files themselves (Hadoop's local splits
-# are 32 MB; a read task's output is small, so larger ranges cost nothing).
+# Bytes of input per read task when the tasks read the files themselves. Each task costs pyspark
+# a fixed share (a worker's setup, a reprint process); a range's read output is small and its
+# keys task holds about half its size in postings, so ranges larger than Hadoop's 32 MB local
+# splits cost little (1M articles: 70 ranges of 64 MB took 14.6 s to read, 18 of 256 MB 6.1 s).
 RANGE_BYTES = 256 << 20
 
 
@@ -290,88 +295,6 @@ def read_corpus(sc, inputs, partitions, binary, files):
 
 
 # ---- running reprint on executors ------------------------------------------------------------
-
-# Frame tags of `reprint part keys|group` (src/part/shuffle.rs).
-POSTINGS, COUNTS, FACTS, WANTED = 0, 1, 2, 3
-
-
-def start_reprint(args, chunks):
-    """Starts the shipped reprint with `args` (the first: the binary's name, as Spark ships
-    it), feeding it `chunks` (bytes) on stdin from a
-    thread; returns the process and a function that waits for it and raises on failure."""
-    binary = SparkFiles.get(args[0])
-    if not os.access(binary, os.X_OK):
-        os.chmod(binary, 0o755)
-    proc = subprocess.Popen([binary, *args[1:]], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    failure = []
-    # stderr is drained as it comes, so that a chatty task cannot block on a full pipe.
-    err = []
-    drain = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
-    drain.start()
-
-    def feed():
-        try:
-            for chunk in chunks:
-                proc.stdin.write(chunk)
-        except BrokenPipeError:
-            pass
-        except Exception as e:  # noqa: BLE001 - reported below
-            failure.append(e)
-        finally:
-            try:
-                proc.stdin.close()
-            except BrokenPipeError:
-                pass
-
-    writer = threading.Thread(target=feed, daemon=True)
-    writer.start()
-
-    def finish():
-        writer.join()
-        drain.join()
-        message = b"".join(err).decode("utf-8", "replace").strip()
-        if proc.wait() != 0 or failure:
-            raise RuntimeError(f"reprint {' '.join(args[1:3])} failed ({proc.returncode}): {message} {failure}")
-
-    return proc, finish
-
-
-def run_output(args, lines):
-    """Runs the shipped reprint with `args` on `lines` (strings without newline) and returns
-    its whole output as one string."""
-    proc, finish = start_reprint(args, (line.encode("utf-8") + b"\n" for line in lines))
-    out = proc.stdout.read()
-    finish()
-    return out.decode("utf-8")
-
-
-def run_lines(args, lines):
-    """Runs the shipped reprint with `args` on `lines` (strings without newline) and yields its
-    output lines as bytes, without their newline."""
-    proc, finish = start_reprint(args, (line.encode("utf-8") + b"\n" for line in lines))
-    for out in proc.stdout:
-        yield out[:-1] if out.endswith(b"\n") else out
-    finish()
-
-
-def run_frames(args, chunks):
-    """Runs the shipped reprint with `args` on `chunks` (bytes) and yields the frames it writes
-    as (tag, key, payload)."""
-    proc, finish = start_reprint(args, chunks)
-    read = proc.stdout.read
-    while True:
-        head = read(13)
-        if not head:
-            break
-        if len(head) < 13:
-            raise RuntimeError(f"reprint {' '.join(args[1:3])}: output cut inside a frame")
-        tag, key, size = struct.unpack("<BQI", head)
-        payload = read(size)
-        if len(payload) < size:
-            raise RuntimeError(f"reprint {' '.join(args[1:3])}: output cut inside a frame")
-        yield tag, key, payload
-    finish()
-
 
 def renumbered(line, n):
     """A document's line for reprint (`{"n":OLD,...}`, as `read_corpus` makes it) numbered `n`."""
@@ -815,6 +738,7 @@ def job(sc, args, scan_options, facts_dir):
     binary = os.path.basename(reprint)
     # Functions of this module travel by name when it is imported (tests, notebooks): ship it.
     sc.addPyFile(os.path.abspath(__file__))
+    sc.addPyFile(os.path.join(os.path.dirname(os.path.abspath(__file__)), "reprint_tasks.py"))
     files = [local_path(p) for p in args.inputs] if args.texts != "spark" else []
     if args.texts == "files" and None in files:
         return fail([f"{p}: --texts files needs local input files" for p, f in zip(args.inputs, files) if f is None])
