@@ -490,14 +490,14 @@ def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary, col
         firsts.add(first)
         edges_of.add({b: near if len(near) <= collect_edges else None})
 
-    # A block's output is spread over `parts` partitions before it is kept: one block's pairs
-    # and passages can be gigabytes, more than one cached piece may be. One block's go in order:
-    # partition p holds the p-th piece of the order.
+    # A block's output is spread over `parts` partitions: one block's pairs and passages can be
+    # gigabytes. One block's go in order: partition p holds the p-th piece of the order. They
+    # are kept where the shuffle wrote them, not cached again: Spark does not run a stage again
+    # whose shuffle output is there, and the later stages read it from there. Taking the first
+    # chunk (in the JVM) runs the blocks and reads one chunk only.
     part = routed.coalesce(1) if blocks == 1 else routed.partitionBy(blocks, lambda b: b)
     kept = part.mapPartitionsWithIndex(scan_partition).partitionBy(parts, lambda p: p)
-    kept = kept.persist(StorageLevel.MEMORY_AND_DISK)
-    # Counted in the JVM: the kept chunks are not handed to Python just to be counted.
-    kept._jrdd.count()
+    kept._jrdd.rdd().take(1)
     found = kept.values()
     stats = counted.value.values()
     names = ("candidates", "aligned_pairs", "passages", "unquoted_dropped", "part_documents")
@@ -722,8 +722,9 @@ def run(sc, args, scan_options):
 
 def job(sc, args, scan_options, facts_dir):
     """`run`, keeping its files in `facts_dir`. What the job keeps between stages that may be
-    large (parsed lines, postings, pairs) is kept in memory and on disk where memory runs out:
-    Spark would otherwise drop it and compute it again."""
+    large (parsed lines, postings) is kept in memory and on disk where memory runs out: Spark
+    would otherwise drop it and compute it again. The pairs stay in the shuffle files their
+    stage wrote."""
     parts = args.partitions or sc.defaultParallelism
     reprint = os.path.abspath(args.reprint)
 

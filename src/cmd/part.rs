@@ -390,21 +390,38 @@ fn doc_batches(
 ) -> Result<(), String> {
     let mut batch: Vec<String> = Vec::with_capacity(KEYS_BATCH);
     let mut first_line = 0;
+    // Consecutive ranges are read as many at a time as there are threads, handed on in order.
+    let mut ranges: Vec<RangeDocs> = Vec::new();
+    let read_ranges = |ranges: &mut Vec<RangeDocs>, each: &mut dyn FnMut(Vec<PartDoc>) -> Result<(), String>| {
+        let read: Vec<Vec<PartDoc>> = ranges.par_iter().map(|r| r.read(inputs)).collect::<Result<_, _>>()?;
+        ranges.clear();
+        read.into_iter().try_for_each(each)
+    };
     for (i, line) in lines {
         let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
-        let range = range_line(&line, i + 1)?;
-        if range.is_none() {
-            first_line = if batch.is_empty() { i + 1 } else { first_line };
-            batch.push(line);
-        }
-        if !batch.is_empty() && (range.is_some() || batch.len() == KEYS_BATCH) {
-            each(parse_docs(&batch, first_line, inputs)?)?;
-            batch.clear();
-        }
-        if let Some(range) = range {
-            each(range.read(inputs)?)?;
+        match range_line(&line, i + 1)? {
+            Some(range) => {
+                if !batch.is_empty() {
+                    each(parse_docs(&batch, first_line, inputs)?)?;
+                    batch.clear();
+                }
+                ranges.push(range);
+                if ranges.len() >= rayon::current_num_threads() {
+                    read_ranges(&mut ranges, &mut each)?;
+                }
+            }
+            None => {
+                read_ranges(&mut ranges, &mut each)?;
+                first_line = if batch.is_empty() { i + 1 } else { first_line };
+                batch.push(line);
+                if batch.len() == KEYS_BATCH {
+                    each(parse_docs(&batch, first_line, inputs)?)?;
+                    batch.clear();
+                }
+            }
         }
     }
+    read_ranges(&mut ranges, &mut each)?;
     if !batch.is_empty() {
         each(parse_docs(&batch, first_line, inputs)?)?;
     }
