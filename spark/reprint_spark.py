@@ -256,10 +256,7 @@ def read_corpus(sc, inputs, partitions, binary, files):
         """The hash of each document's id (`id_hash`), in order, as one array: reprint's, and
         for a document without id, that of its FILE:LINE name."""
         for _, hashes, unnamed_docs in items:
-            out = array("Q")
-            out.frombytes(bytes.fromhex(hashes))
-            if sys.byteorder == "big":
-                out.byteswap()
+            out = u64s(bytes.fromhex(hashes), "little")
             if unnamed_docs:
                 holes = (i for i, h in enumerate(out) if h == 0)
                 for i, k in zip(holes, unnamed_docs):
@@ -296,6 +293,16 @@ def read_corpus(sc, inputs, partitions, binary, files):
 
 # ---- running reprint on executors ------------------------------------------------------------
 
+def u64s(data, byteorder):
+    """Packed unsigned 64-bit numbers (bytes, in `byteorder`: "little" as reprint writes them,
+    `sys.byteorder` as `array` packed them here) as an array."""
+    out = array("Q")
+    out.frombytes(data)
+    if byteorder != sys.byteorder:
+        out.byteswap()
+    return out
+
+
 def renumbered(line, n):
     """A document's line for reprint (`{"n":OLD,...}`, as `read_corpus` makes it) numbered `n`."""
     return f'{{"n":{n},{line[line.index(",") + 1:]}'
@@ -327,8 +334,7 @@ def duplicate_ids(ids, hashes, parts):
     def repeated(items):
         seen, twice = set(), set()
         for _, blob in items:
-            hashes = array("Q")
-            hashes.frombytes(blob)
+            hashes = u64s(blob, sys.byteorder)
             for h in hashes:
                 (twice if h in seen else seen).add(h)
         return twice
@@ -401,10 +407,7 @@ def route_docs(lines, wanted, routes, block):
         docs = []
         for _, value in items:
             if isinstance(value, bytes):
-                pairs = array("Q")
-                pairs.frombytes(value)
-                if sys.byteorder == "big":
-                    pairs.byteswap()
+                pairs = u64s(value, "little")
                 for i in range(0, len(pairs), 2):
                     blocks.setdefault(pairs[i], []).append(pairs[i + 1])
             else:
@@ -512,10 +515,8 @@ def edge_pairs(found):
     """The near-duplicate pairs of the kept chunks, as (a, b)."""
 
     def unpacked(record):
-        pairs = array("Q")
-        pairs.frombytes(record[1])
-        if sys.byteorder == "big":
-            pairs.byteswap()
+        # Packed by scan_partition, on this platform.
+        pairs = u64s(record[1], sys.byteorder)
         return zip(pairs[0::2], pairs[1::2])
 
     return found.filter(lambda r: r[0] == "edges").flatMap(unpacked)
