@@ -15,13 +15,14 @@ numbers, ids and packed keys cross Spark. The stages (see `src/part/`):
    every line parsed once by the CLI's own reader, counted in one pass (with each source's
    documents and the text bytes), the documents numbered in input order; ids checked for repeats
    by hash;
-2. `reprint part keys` per range: each document's LSH band keys and anchors, packed into one
-   binary blob per reducer (never a Python record per key) and shuffled straight to it;
+2. `reprint part keys` per range: each document's LSH band keys, anchors and (with
+   --containment) containment samples, packed into one binary blob per reducer (never a Python
+   record per key) and shuffled straight to it;
 3. `reprint part group` per reducer, on the blobs Spark shuffled to it: oversized buckets,
-   frequent anchors (held by more than max_df documents) and each source's boilerplate, counted
-   over the whole corpus; each *block* (documents numbered block*B .. block*B+B-1) wants every
-   member of its documents' buckets and every earlier holder of their anchors that are not
-   frequent; the wanted (member, block) pairs meet the documents, which go to their blocks (one
+   frequent anchors (held by more than max_df documents), frequent samples and each source's
+   boilerplate, counted over the whole corpus; each *block* (documents numbered block*B ..
+   block*B+B-1) wants every member of its documents' buckets and every earlier holder of their
+   anchors and samples that are not frequent; the wanted (member, block) pairs meet the documents, which go to their blocks (one
    block needs no routing: its task reads every range);
 4. `reprint part scan` per block: the pairs whose later document is in the block, with their
    passages, as a single-machine scan finds them, kept in chunks;
@@ -391,11 +392,13 @@ def group_postings(lines, keys_args, reducers, group_args, sources_name):
 
 def merge_facts(facts):
     """The reducers' facts as the whole corpus's: frequent anchors sorted, boilerplate as
-    sorted (source name, anchor), and the count and largest size of distinct oversized buckets."""
+    sorted (source name, anchor), the count and largest size of distinct oversized buckets, and
+    the frequent containment samples sorted."""
     frequent = sorted(h for f in facts for h in f["frequent"])
     boilerplate = sorted((name, h) for f in facts for name, h in f["boilerplate"])
     oversized = {(a, b): size for f in facts for a, b, size in f["oversized"]}
-    return frequent, boilerplate, len(oversized), max(oversized.values(), default=0)
+    samples = sorted(h for f in facts for h in f.get("frequent_samples", ()))
+    return frequent, boilerplate, len(oversized), max(oversized.values(), default=0), samples
 
 
 def route_docs(lines, wanted, routes, block):
@@ -805,7 +808,7 @@ def job(sc, args, scan_options, facts_dir):
         lines = sc.parallelize([(g, "#read\t" + json.dumps(r)) for g, r in enumerate(ranges)], len(ranges))
     group_args = [binary, "part", "group", *scan_options, "--documents", str(n_docs), "--block", str(block), "--routes", str(parts)]
     facts, wanted, wordless, shuffled, grouped = group_postings(lines, keys_args, parts, group_args, sources_name)
-    frequent, boilerplate, oversized, largest = merge_facts(facts)
+    frequent, boilerplate, oversized, largest, frequent_samples = merge_facts(facts)
     # One block needs no routing: its part is the whole corpus.
     routed = route_docs(docs_of(rows), wanted, parts, block) if n_docs > block else lines.map(lambda x: (0, x))
 
@@ -814,7 +817,11 @@ def job(sc, args, scan_options, facts_dir):
     facts_name = f"whole-{uuid.uuid4().hex}.json"
     facts_path = os.path.join(facts_dir, facts_name)
     with open(facts_path, "w", encoding="utf-8") as f:
-        json.dump({"documents": n_docs, "frequent": frequent, "boilerplate": boilerplate}, f, ensure_ascii=False)
+        json.dump(
+            {"documents": n_docs, "frequent": frequent, "boilerplate": boilerplate, "frequent_samples": frequent_samples},
+            f,
+            ensure_ascii=False,
+        )
     sc.addFile(facts_path)
     found, kept, block_totals, firsts, edges = scan_blocks(
         routed, -(-n_docs // block), block, parts, scan_args, facts_name, binary, args.driver_clusters

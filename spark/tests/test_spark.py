@@ -68,8 +68,16 @@ def test_local_job_equals_the_scan(local_sc, corpus, tmp_path, partitions, block
 
 def test_local_job_equals_the_scan_with_other_options(local_sc, corpus, tmp_path):
     # OCR letters, buckets too small to expand (oversized buckets counted the scan's way),
-    # boilerplate passages shown.
-    for i, options in enumerate([["--ocr"], ["--max-bucket", "2", "--show-boilerplate"], ["--no-passages", "--threshold", "0.3"]]):
+    # boilerplate passages shown, containment.
+    # Containment: its samples grouped and routed as anchors are.
+    options_list = [
+        ["--ocr"],
+        ["--max-bucket", "2", "--show-boilerplate"],
+        ["--no-passages", "--threshold", "0.3"],
+        ["--containment", "0.5"],
+        ["--containment", "0.3", "--no-passages"],
+    ]
+    for i, options in enumerate(options_list):
         out = tmp_path / f"out{i}"
         assert run_job(local_sc, out, corpus, *options, block=100, partitions=3) == 0
         assert job_output(out) == scan(corpus, *options), options
@@ -130,8 +138,6 @@ def test_bad_input_is_an_error_naming_the_line(local_sc, tmp_path, capsys):
     placed.write_text(f'{{"text": "one two three"}}\n{{"id": "{placed}:1", "text": "four five six"}}\n')
     assert run_job(local_sc, tmp_path / "out4", placed) == 2
     assert f'duplicate document id "{placed}:1"' in capsys.readouterr().err
-    assert run_job(local_sc, tmp_path / "out3", dup, "--containment", "0.5") == 2
-    assert "--containment is not available" in capsys.readouterr().err
 
 
 def test_skipped_lines_and_dropped_duplicates_as_the_scan_counts_them(local_sc, corpus, tmp_path):

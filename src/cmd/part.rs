@@ -457,6 +457,7 @@ fn run_group(a: &GroupArgs, cfg: &ScanConfig, out: &mut impl Write) -> Result<()
         routes: a.routes,
         max_bucket: cfg.max_bucket,
         max_df: cfg.max_df_docs(a.documents),
+        sample_max_df: cfg.containment_max_df,
         boilerplate_min_docs: cfg.boilerplate_min_docs,
         boilerplate_share: cfg.boilerplate_share,
         source_docs: sources.into_iter().collect(),

@@ -64,6 +64,9 @@ pub struct PartKeys {
     pub bands: Vec<u64>,
     /// Its distinct anchor hashes (none when passages are off).
     pub anchors: Vec<u32>,
+    /// Its containment samples (sorted; none without `--containment`).
+    #[serde(default)]
+    pub samples: Vec<u64>,
 }
 
 /// What a part must know about the whole corpus (see [`Whole`]).
@@ -75,16 +78,14 @@ pub struct WholeFacts {
     pub frequent: Vec<u32>,
     /// Boilerplate: (source, anchor hash).
     pub boilerplate: Vec<(String, u32)>,
+    /// Containment samples held by more than `--containment-max-df` documents.
+    #[serde(default)]
+    pub frequent_samples: Vec<u64>,
 }
 
-/// The options a job may use: containment needs its own sampled index across parts, which the
-/// job does not build yet.
+/// The options a job may use: a scan's.
 pub fn check_config(cfg: &ScanConfig) -> Result<()> {
-    cfg.validate()?;
-    if cfg.containment.is_some() {
-        return Err(Error::Option("--containment is not available in a cluster job yet".into()));
-    }
-    Ok(())
+    cfg.validate()
 }
 
 /// The keys of `docs`, in their order.
@@ -92,7 +93,10 @@ pub fn keys(docs: &[PartDoc], cfg: &ScanConfig) -> Vec<PartKeys> {
     let cfg = cfg.in_tokens();
     let texts: Vec<String> = docs.iter().map(|d| d.text.clone()).collect();
     let found = doc_keys(&fingerprint(&texts, &cfg), &cfg);
-    docs.iter().zip(found).map(|(d, k)| PartKeys { n: d.n, bands: k.bands, anchors: k.anchors }).collect()
+    docs.iter()
+        .zip(found)
+        .map(|(d, k)| PartKeys { n: d.n, bands: k.bands, anchors: k.anchors, samples: k.samples })
+        .collect()
 }
 
 /// One pair a block found, with what the job sorts and clusters by.
@@ -191,8 +195,7 @@ pub fn scan_corpus(
         documents: facts.documents,
         frequent: frequent.clone(),
         boilerplate,
-        // Containment is refused by `check_config`: a cluster job has no sampled index yet.
-        frequent_samples: ahash::AHashSet::new(),
+        frequent_samples: facts.frequent_samples.iter().copied().collect(),
         anchors_only: Vec::new(),
         earlier_only: false,
     };
@@ -382,6 +385,7 @@ mod tests {
             routes: 3,
             max_bucket: cfg.max_bucket,
             max_df: cfg.max_df_docs(docs.len()),
+            sample_max_df: cfg.containment_max_df,
             boilerplate_min_docs: cfg.boilerplate_min_docs,
             boilerplate_share: cfg.boilerplate_share,
             source_docs,
@@ -395,6 +399,7 @@ mod tests {
         for share in &shares {
             let g = shuffle::group(share, &rules).unwrap();
             facts.frequent.extend(g.facts.frequent);
+            facts.frequent_samples.extend(g.facts.frequent_samples);
             facts.boilerplate.extend(g.facts.boilerplate.iter().map(|&(s, h)| (names[&s].clone(), h)));
             oversized.extend(g.facts.oversized);
             for (route, pairs) in g.wanted {
@@ -412,10 +417,12 @@ mod tests {
     #[test]
     fn blocks_together_find_the_whole_scans_pairs_once_each() {
         let docs = corpus(400, 21);
-        // Defaults, and rules that make stock phrases frequent and near-duplicate buckets
-        // oversized.
+        // Defaults, rules that make stock phrases frequent and near-duplicate buckets oversized,
+        // and containment (with samples in more than 3 documents frequent).
         let tight = ScanConfig { max_df: 3.0, max_bucket: 2, ..ScanConfig::default() };
-        for cfg in [ScanConfig::default(), tight] {
+        let contained = ScanConfig { containment: Some(0.5), ..ScanConfig::default() };
+        let contained_tight = ScanConfig { containment: Some(0.3), containment_max_df: 3, ..ScanConfig::default() };
+        for cfg in [ScanConfig::default(), tight, contained, contained_tight] {
             blocks_find_the_scans_pairs(&docs, &cfg);
         }
     }
@@ -445,6 +452,9 @@ mod tests {
             .collect();
         want.sort_by_key(|x| (x.0, x.1));
         assert!(want.len() > 100, "the corpus shares text: {}", want.len());
+        if cfg.containment.is_some() {
+            assert!(scan.stats.containment_candidates > 0, "containment finds candidates");
+        }
         for (block, batch, reducers) in [(7, 1000, 1), (64, 150, 4), (1000, 33, 7)] {
             let (facts, parts, (oversized, largest)) = blocks(docs, cfg, block, batch, reducers);
             assert_eq!(facts.frequent.len(), scan.stats.frequent_anchors, "block {block}");
@@ -463,7 +473,7 @@ mod tests {
             }
             got.sort_by_key(|x| (x.0, x.1));
             assert_eq!(got, want, "block {block}");
-            assert_eq!(candidates, scan.stats.lsh_candidates, "block {block}");
+            assert_eq!(candidates, scan.stats.lsh_candidates + scan.stats.containment_candidates, "block {block}");
         }
     }
 

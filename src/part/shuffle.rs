@@ -88,7 +88,8 @@ fn band_reducer(band: usize, key: u64, reducers: usize) -> usize {
 ///
 /// A blob: the smallest document number `n0`; the source hashes it names; a line per document
 /// (`n - n0`, source index + 1 or 0); band postings (band, key as 8 bytes, `n - n0`) sorted; anchor
-/// postings (anchor as a difference from the one before, `n - n0`) sorted. Numbers are LEB128
+/// postings (anchor as a difference from the one before, `n - n0`) sorted; containment sample
+/// postings (sample as a difference from the one before, `n - n0`) sorted. Numbers are LEB128
 /// varints.
 pub fn postings_blobs(docs: &[PartDoc], keys: &[PartKeys], reducers: usize) -> (Vec<(usize, Vec<u8>)>, KeysCounts) {
     let reducers = reducers.max(1);
@@ -113,7 +114,11 @@ pub fn postings_blobs(docs: &[PartDoc], keys: &[PartKeys], reducers: usize) -> (
     }
     let mut bands: Vec<Vec<(usize, u64, u64)>> = vec![Vec::new(); reducers];
     let mut anchors: Vec<Vec<(u32, u64)>> = vec![Vec::new(); reducers];
+    let mut samples: Vec<Vec<(u64, u64)>> = vec![Vec::new(); reducers];
     for k in keys {
+        for &h in &k.samples {
+            samples[reducer_of(h, reducers)].push((h, k.n - n0));
+        }
         for (band, &key) in k.bands.iter().enumerate() {
             bands[band_reducer(band, key, reducers)].push((band, key, k.n - n0));
         }
@@ -124,11 +129,13 @@ pub fn postings_blobs(docs: &[PartDoc], keys: &[PartKeys], reducers: usize) -> (
     let blobs = bands
         .into_par_iter()
         .zip(anchors)
+        .zip(samples)
         .enumerate()
-        .filter(|(_, (b, a))| !b.is_empty() || !a.is_empty())
-        .map(|(r, (mut b, mut a))| {
+        .filter(|(_, ((b, a), s))| !b.is_empty() || !a.is_empty() || !s.is_empty())
+        .map(|(r, ((mut b, mut a), mut s))| {
             b.sort_unstable();
             sort_postings(&mut a);
+            s.sort_unstable();
             let mut out = Vec::new();
             put_varint(&mut out, n0);
             put_varint(&mut out, hashes.len() as u64);
@@ -150,6 +157,13 @@ pub fn postings_blobs(docs: &[PartDoc], keys: &[PartKeys], reducers: usize) -> (
             let mut last = 0u32;
             for (h, n) in a {
                 put_varint(&mut out, (h - last) as u64);
+                put_varint(&mut out, n);
+                last = h;
+            }
+            put_varint(&mut out, s.len() as u64);
+            let mut last = 0u64;
+            for (h, n) in s {
+                put_varint(&mut out, h - last);
                 put_varint(&mut out, n);
                 last = h;
             }
@@ -185,6 +199,8 @@ pub struct GroupRules {
     pub max_bucket: usize,
     /// Anchors held by more documents than this are frequent.
     pub max_df: usize,
+    /// Containment samples held by more documents than this are frequent.
+    pub sample_max_df: usize,
     /// The boilerplate rule: fewest documents of a source holding an anchor...
     pub boilerplate_min_docs: usize,
     /// ... and the share of the source's documents they must be.
@@ -203,6 +219,9 @@ pub struct GroupFacts {
     /// Oversized buckets as (xxh3-128 of the member list, as two u64s, and its length): the
     /// driver counts distinct member lists, as the scan does.
     pub oversized: Vec<(u64, u64, usize)>,
+    /// Containment samples held by more than `sample_max_df` documents.
+    #[serde(default)]
+    pub frequent_samples: Vec<u64>,
 }
 
 /// What [`group`] gives: the facts, and per route the `(member, block)` pairs, sorted.
@@ -233,7 +252,7 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
     for blob in blobs {
         read_postings(blob, &mut postings).ok_or_else(damaged)?;
     }
-    let Postings { mut bands, mut anchors, doc_source, sources, .. } = postings;
+    let Postings { mut bands, mut anchors, mut samples, doc_source, sources, .. } = postings;
     bands.sort_unstable();
     bands.dedup();
     anchors.sort_unstable();
@@ -284,6 +303,23 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
             }
         }
     }
+    // A containment sample is wanted as an anchor is: by every block holding one of its
+    // documents, up to the block's end, unless it is frequent.
+    samples.sort_unstable();
+    samples.dedup();
+    for run in samples.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() > rules.sample_max_df {
+            facts.frequent_samples.push(run[0].0);
+        } else if run.len() > 1 {
+            members.clear();
+            members.extend(run.iter().map(|x| base + x.1));
+            blocks_of(&members, block, &mut blocks);
+            for &b in &blocks {
+                let end = (b + 1).saturating_mul(block);
+                wanted.extend(members.iter().take_while(|&&m| m < end).map(|&m| (m, b)));
+            }
+        }
+    }
     wanted.sort_unstable_by_key(|&(m, b)| (m % rules.routes.max(1), m, b));
     wanted.dedup();
     let routes = rules.routes.max(1);
@@ -324,6 +360,8 @@ struct Postings {
     bands: Vec<(usize, u64, u64)>,
     /// Anchor postings: the anchor in the high 32 bits, `n - base` in the low.
     anchors: Vec<u64>,
+    /// Containment sample postings `(sample, n - base)`.
+    samples: Vec<(u64, u64)>,
     /// Each document's source number in `sources` (u32::MAX: none), by `n - base`.
     doc_source: Vec<u32>,
     sources: Sources,
@@ -382,6 +420,16 @@ fn read_postings(blob: &[u8], postings: &mut Postings) -> Option<()> {
         known.then_some(())?;
         postings.anchors.push((hash as u64) << 32 | from.checked_add(local)?);
     }
+    let count = varint(blob, at)? as usize;
+    postings.samples.reserve(count.min(blob.len()));
+    let mut sample = 0u64;
+    for _ in 0..count {
+        sample = sample.checked_add(varint(blob, at)?)?;
+        let local = varint(blob, at)?;
+        let known = if consecutive { local < listed.len() as u64 } else { listed.binary_search(&local).is_ok() };
+        known.then_some(())?;
+        postings.samples.push((sample, from.checked_add(local)?));
+    }
     (*at == blob.len()).then_some(())
 }
 
@@ -399,6 +447,7 @@ mod tests {
             routes: 2,
             max_bucket: 2,
             max_df: 3,
+            sample_max_df: 3,
             boilerplate_min_docs: 2,
             boilerplate_share: 0.5,
             source_docs: [(source_hash("a"), 3), (source_hash("b"), 10)].into_iter().collect(),
@@ -407,7 +456,8 @@ mod tests {
 
     /// Documents 10-15: anchor 7 in 10, 11, 12 (two of source a's three: its boilerplate; one of
     /// b's ten is not), anchor 9 in every one (frequent; a's boilerplate too), a bucket of 13,
-    /// 14, 15 (oversized).
+    /// 14, 15 (oversized); containment sample 3 in every one (frequent), the largest sample
+    /// in 10 and 15.
     fn postings(reducers: usize) -> Vec<Vec<Vec<u8>>> {
         let docs: Vec<PartDoc> = [Some("a"), Some("a"), Some("b"), Some("b"), None, Some("a")]
             .into_iter()
@@ -419,6 +469,7 @@ mod tests {
                 n: i + 10,
                 bands: if i >= 3 { vec![42, i] } else { vec![i, 1000 + i] },
                 anchors: if i < 3 { vec![7, 9] } else { vec![9] },
+                samples: if i == 0 || i == 5 { vec![3, u64::MAX] } else { vec![3] },
             })
             .collect();
         let mut shares = vec![Vec::new(); reducers];
@@ -442,21 +493,25 @@ mod tests {
                 facts.frequent.extend(g.facts.frequent);
                 facts.boilerplate.extend(g.facts.boilerplate);
                 facts.oversized.extend(g.facts.oversized);
+                facts.frequent_samples.extend(g.facts.frequent_samples);
                 for (route, pairs) in g.wanted {
                     assert!(pairs.iter().all(|&(m, _)| m % 2 == route));
                     wanted.extend(pairs);
                 }
             }
+            // A member may be wanted by a block for several keys (on several reducers).
             wanted.sort_unstable();
+            wanted.dedup();
             facts.boilerplate.sort_unstable();
             assert_eq!(facts.frequent, vec![9]);
             assert_eq!(facts.boilerplate, vec![(source_hash("a"), 7), (source_hash("a"), 9)]);
             assert_eq!(facts.oversized.iter().map(|o| o.2).collect::<Vec<_>>(), vec![3]);
+            assert_eq!(facts.frequent_samples, vec![3]);
             // Blocks of two: 10-11 (block 5), 12-13 (6), 14-15 (7). Anchor 7 (10, 11, 12): block 5
             // gets 10 and 11, block 6 all three; the bucket (13, 14, 15): blocks 6 and 7 get all
-            // three.
+            // three; the largest sample (10, 15): block 5 gets 10, block 7 both.
             let mut want = vec![(10, 5), (11, 5), (10, 6), (11, 6), (12, 6), (13, 6), (14, 6), (15, 6)];
-            want.extend([(13, 7), (14, 7), (15, 7)]);
+            want.extend([(10, 7), (13, 7), (14, 7), (15, 7)]);
             want.sort_unstable();
             assert_eq!(wanted, want, "{reducers} reducers");
         }
@@ -477,8 +532,8 @@ mod tests {
         for (listed, holder, ok) in [([10, 11], 12, false), ([10, 12], 11, false), ([10, 12], 12, true)] {
             let docs: Vec<PartDoc> = listed.iter().map(|&n| doc(n, Some("a"))).collect();
             let keys = vec![
-                PartKeys { n: listed[0], bands: Vec::new(), anchors: Vec::new() },
-                PartKeys { n: holder, bands: Vec::new(), anchors: vec![7] },
+                PartKeys { n: listed[0], bands: Vec::new(), anchors: Vec::new(), samples: Vec::new() },
+                PartKeys { n: holder, bands: Vec::new(), anchors: vec![7], samples: Vec::new() },
             ];
             let (blobs, _) = postings_blobs(&docs, &keys, 1);
             assert_eq!(group(&[blobs[0].1.clone()], &rules(2)).is_ok(), ok, "{listed:?} {holder}");
