@@ -53,8 +53,11 @@ from reprint_tasks import COUNTS, FACTS, POSTINGS, WANTED, run_frames, run_lines
 
 
 def parse_args(argv):
+    """The driver's options and reprint's scan options (in their order), from `argv`, where
+    they may come in any order around the inputs (see `split_scan_options`)."""
     ap = argparse.ArgumentParser(
         description="reprint scan on a Spark cluster; unknown options go to reprint itself",
+        allow_abbrev=False,
     )
     ap.add_argument("inputs", nargs="+", help="JSON Lines files (id, text; series/source, date, title)")
     ap.add_argument("--out", required=True, help="output directory (must not exist)")
@@ -86,8 +89,33 @@ def parse_args(argv):
         help="near-duplicate pairs up to which clusters are joined on the driver; past it, by "
         "label propagation on the executors (default 2,000,000)",
     )
-    args, scan_options = ap.parse_known_args(argv)
-    return args, scan_options
+    own, scan_options = split_scan_options(ap, argv)
+    return ap.parse_intermixed_args(own), scan_options
+
+
+def split_scan_options(ap, argv):
+    """`argv` cut into the driver's own arguments (its options, with their values, and the
+    inputs) and reprint's scan options: an option the driver does not know is reprint's, with
+    the word after it as its value unless that word is an option, a URI or an existing path (an
+    input). argparse alone would take `0.5` in `--threshold 0.5 corpus.jsonl` for an input."""
+    own, scan = [], []
+    i = 0
+    while i < len(argv):
+        word, value = argv[i], argv[i + 1] if i + 1 < len(argv) else None
+        i += 1
+        name = word.split("=", 1)[0]
+        action = ap._option_string_actions.get(name) if word.startswith("-") else None
+        if word.startswith("-") and action is None:
+            scan.append(word)
+            if "=" not in word and value is not None and not (value.startswith("-") or "://" in value or os.path.exists(value)):
+                scan.append(value)
+                i += 1
+            continue
+        own.append(word)
+        if action is not None and action.nargs != 0 and "=" not in word and value is not None:
+            own.append(value)
+            i += 1
+    return own, scan
 
 
 # ---- reading ------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ when a worker is killed in the middle of a job.
 Needs pyspark and Java 17; REPRINT_BIN names the reprint binary (default: target/debug/reprint).
 """
 
+import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -83,6 +85,27 @@ def test_local_job_equals_the_scan_with_other_options(local_sc, corpus, tmp_path
         assert job_output(out) == scan(corpus, *options), options
 
 
+def test_containment_samples_frequent_in_the_whole_are_left_out_of_every_block(local_sc, tmp_path):
+    # 1,100 documents carry one 60-word paragraph: its samples are held by more documents than
+    # the scan's cap (1,000), so the scan leaves them out; a block holds fewer, and must be told.
+    # One short document sits inside a longer one.
+    rng = random.Random(5)
+    vocab = [f"w{i}" for i in range(20000)]
+    boiler = " ".join(rng.choice(vocab) for _ in range(60))
+    docs = []
+    for i in range(1100):
+        own = " ".join(rng.choice(vocab) for _ in range(80))
+        docs.append({"id": f"d{i}", "source": f"s{i % 7}", "text": f"{own} {boiler}" if i % 2 else f"{boiler} {own}"})
+    docs.append({"id": "inside", "source": "s1", "text": docs[10]["text"].split(" ", 40)[-1]})
+    corpus = tmp_path / "shared.jsonl"
+    corpus.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    want = scan(corpus, "--containment", "0.5")
+    assert b'"pairs":1,' in want
+    out = tmp_path / "out"
+    assert run_job(local_sc, out, corpus, "--containment", "0.5", block=300, partitions=3) == 0
+    assert job_output(out) == want
+
+
 @pytest.mark.parametrize("texts", ["files", "spark"])
 def test_texts_read_by_the_tasks_or_sent_through_spark_give_the_scan(local_sc, corpus, tmp_path, texts):
     # Two inputs cut into byte ranges (partitions 5: several ranges a file), one with documents
@@ -102,6 +125,20 @@ def test_texts_read_by_the_tasks_or_sent_through_spark_give_the_scan(local_sc, c
         )
         assert reprint_spark.run(local_sc, args, scan_options) == 0
         assert job_output(out) == want, (block, extra)
+
+
+def test_scan_options_may_come_before_or_after_the_inputs(corpus):
+    # A reprint option's value is not an input (argparse alone took `0.5` for one); a flag
+    # before an existing input or a URI takes no value.
+    args, scan = reprint_spark.parse_args(
+        ["--reprint", BIN, "--containment", "0.5", "--ocr", str(corpus), "--out", "o", "--threshold=0.3",
+         "--block", "5", "hdfs://host/b.jsonl", "--no-passages", "--shingle", "4"]
+    )
+    assert args.inputs == [str(corpus), "hdfs://host/b.jsonl"]
+    assert (args.out, args.block) == ("o", 5)
+    assert scan == ["--containment", "0.5", "--ocr", "--threshold=0.3", "--no-passages", "--shingle", "4"]
+    args, scan = reprint_spark.parse_args(["--out=o", "--reprint", BIN, str(corpus), "--containment", "0.5"])
+    assert (args.inputs, scan) == ([str(corpus)], ["--containment", "0.5"])
 
 
 def test_workers_keep_zip_directories_between_tasks(local_sc, corpus, tmp_path):

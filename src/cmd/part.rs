@@ -481,8 +481,12 @@ fn run_group(a: &GroupArgs, cfg: &ScanConfig, out: &mut impl Write) -> Result<()
                 .ok_or_else(|| format!("a source hashed {h:x} is not in {}", a.sources.display()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let facts =
-        serde_json::json!({"frequent": facts.frequent, "boilerplate": boilerplate, "oversized": facts.oversized});
+    let facts = serde_json::json!({
+        "frequent": facts.frequent,
+        "boilerplate": boilerplate,
+        "oversized": facts.oversized,
+        "frequent_samples": facts.frequent_samples,
+    });
     let facts = serde_json::to_vec(&facts).map_err(|e| format!("cannot write: {e}"))?;
     shuffle::write_frame(out, Tag::Facts, 0, &facts).map_err(write)?;
     // Frames of at most 64 MiB: the driver holds one at a time.
