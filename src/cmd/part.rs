@@ -27,13 +27,14 @@ pub enum Command {
     /// line, `-` for a blank one; last, a `#summary<TAB>JSON` line (see `ReadSummary`): the
     /// counts and each document's id hash, so that the driver need not walk the lines.
     Read(ReadArgs),
-    /// Band keys and anchors of documents: `{"n","id","text",...}` lines (or `{"n","id","at"}`,
-    /// read from `--input` files, or `#read<TAB>RANGE` lines as `scan` takes them) in; out,
-    /// frames of postings blobs (one per reducer that gets any) and the batches' counts.
+    /// Band keys, anchors and containment samples of documents: `{"n","id","text",...}` lines
+    /// (or `{"n","id","at"}`, read from `--input` files, or `#read<TAB>RANGE` lines as `scan`
+    /// takes them) in; out, frames of postings blobs (one per reducer that gets any) and the
+    /// batches' counts.
     Keys(KeysArgs),
     /// Group one reducer's postings blobs (each a u32 length and the blob, on stdin): out, a
-    /// frame of facts (frequent anchors, boilerplate, oversized buckets) and one of wanted
-    /// `(member, block)` pairs per route.
+    /// frame of facts (frequent anchors, boilerplate, oversized buckets, frequent containment
+    /// samples) and one of wanted `(member, block)` pairs per route.
     Group(GroupArgs),
     /// Scan blocks: for each, a `#block<TAB>FIRST<TAB>END` line (the numbers of the block's own
     /// documents), then its part's document lines in any order (or `#read<TAB>RANGE` lines: a
@@ -304,9 +305,9 @@ impl ReadSummary {
     }
 }
 
-/// A 64-bit hash of a document id: the first 8 bytes of its BLAKE2b-64 digest (digest size 8,
-/// as Python's `hashlib.blake2b(id, digest_size=8)`), little-endian. The Spark driver hashes the
-/// ids it names itself the same way; 0 is kept for "no id".
+/// A 64-bit hash of a document id: its BLAKE2b digest of 8 bytes (BLAKE2b-64, as Python's
+/// `hashlib.blake2b(id, digest_size=8)`), read little-endian. The Spark driver hashes the ids it
+/// names itself the same way; 0 is kept for "no id" (an id hashing to 0 gets 1).
 fn id_hash(id: &str) -> u64 {
     use blake2::digest::{Update, VariableOutput};
     let mut hasher = blake2::Blake2bVar::new(8).expect("8 bytes is a valid BLAKE2b size");
