@@ -37,6 +37,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -93,11 +94,28 @@ def parse_args(argv):
     return ap.parse_intermixed_args(own), scan_options
 
 
+def value_options(argv):
+    """The scan options of the reprint that `argv` names (`--reprint`) that take a value, as its
+    `part settings --help` lists them (`--name <VALUE>`); None when it cannot be asked."""
+    binary = next((w.split("=", 1)[1] for w in argv if w.startswith("--reprint=")), None)
+    if binary is None and "--reprint" in argv[:-1]:
+        binary = argv[argv.index("--reprint") + 1]
+    if binary is None:
+        return None
+    try:
+        text = subprocess.run([binary, "part", "settings", "--help"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return set(re.findall(r"^\s+(?:-\w, )?(--[\w-]+) <", text, re.M))
+
+
 def split_scan_options(ap, argv):
     """`argv` cut into the driver's own arguments (its options, with their values, and the
     inputs) and reprint's scan options: an option the driver does not know is reprint's, with
-    the word after it as its value unless that word is an option, a URI or an existing path (an
-    input). argparse alone would take `0.5` in `--threshold 0.5 corpus.jsonl` for an input."""
+    the word after it as its value when reprint says the option takes one (`value_options`;
+    where reprint cannot be asked, unless that word is an option, a URI or an existing path).
+    argparse alone would take `0.5` in `--threshold 0.5 corpus.jsonl` for an input."""
+    takes_value = value_options(argv)
     own, scan = [], []
     i = 0
     while i < len(argv):
@@ -107,7 +125,11 @@ def split_scan_options(ap, argv):
         action = ap._option_string_actions.get(name) if word.startswith("-") else None
         if word.startswith("-") and action is None:
             scan.append(word)
-            if "=" not in word and value is not None and not (value.startswith("-") or "://" in value or os.path.exists(value)):
+            if takes_value is not None:
+                wants = name in takes_value
+            else:
+                wants = value is not None and not (value.startswith("-") or "://" in value or os.path.exists(value))
+            if "=" not in word and value is not None and wants:
                 scan.append(value)
                 i += 1
             continue

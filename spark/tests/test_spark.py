@@ -127,7 +127,7 @@ def test_texts_read_by_the_tasks_or_sent_through_spark_give_the_scan(local_sc, c
         assert job_output(out) == want, (block, extra)
 
 
-def test_scan_options_may_come_before_or_after_the_inputs(corpus):
+def test_scan_options_may_come_before_or_after_the_inputs(corpus, tmp_path, monkeypatch):
     # A reprint option's value is not an input (argparse alone took `0.5` for one); a flag
     # before an existing input or a URI takes no value.
     args, scan = reprint_spark.parse_args(
@@ -139,6 +139,12 @@ def test_scan_options_may_come_before_or_after_the_inputs(corpus):
     assert scan == ["--containment", "0.5", "--ocr", "--threshold=0.3", "--no-passages", "--shingle", "4"]
     args, scan = reprint_spark.parse_args(["--out=o", "--reprint", BIN, str(corpus), "--containment", "0.5"])
     assert (args.inputs, scan) == ([str(corpus)], ["--containment", "0.5"])
+    # reprint says which options take a value: a value that names a file is still a value, and a
+    # flag before an input that does not exist yet takes no value.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "5").write_text("")
+    args, scan = reprint_spark.parse_args(["--reprint", BIN, "--out", "o", "--shingle", "5", "--ocr", "later.jsonl"])
+    assert (args.inputs, scan) == (["later.jsonl"], ["--shingle", "5", "--ocr"])
 
 
 def test_workers_keep_zip_directories_between_tasks(local_sc, corpus, tmp_path):
