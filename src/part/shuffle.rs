@@ -153,25 +153,25 @@ pub fn postings_blobs(docs: &[PartDoc], keys: &[PartKeys], reducers: usize) -> (
                 out.extend_from_slice(&key.to_le_bytes());
                 put_varint(&mut out, n);
             }
-            put_varint(&mut out, a.len() as u64);
-            let mut last = 0u32;
-            for (h, n) in a {
-                put_varint(&mut out, (h - last) as u64);
-                put_varint(&mut out, n);
-                last = h;
-            }
-            put_varint(&mut out, s.len() as u64);
-            let mut last = 0u64;
-            for (h, n) in s {
-                put_varint(&mut out, h - last);
-                put_varint(&mut out, n);
-                last = h;
-            }
+            put_keyed_postings(&mut out, a.len(), a.into_iter().map(|(h, n)| (h as u64, n)));
+            put_keyed_postings(&mut out, s.len(), s.into_iter());
             (r, out)
         })
         .collect::<Vec<_>>();
     counts.postings_bytes = blobs.iter().map(|(_, b)| b.len() as u64).sum();
     (blobs, counts)
+}
+
+/// Writes `count` postings `(key, n - n0)` sorted by key: the count, then each key as a
+/// difference from the one before and its document.
+fn put_keyed_postings(out: &mut Vec<u8>, count: usize, postings: impl Iterator<Item = (u64, u64)>) {
+    put_varint(out, count as u64);
+    let mut last = 0;
+    for (key, n) in postings {
+        put_varint(out, key - last);
+        put_varint(out, n);
+        last = key;
+    }
 }
 
 /// Sorts anchor postings `(anchor, n)`: as one 64-bit number each where the numbers fit in 32
@@ -296,11 +296,7 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
         } else if run.len() > 1 {
             members.clear();
             members.extend(run.iter().map(|x| base + (x & low)));
-            blocks_of(&members, block, &mut blocks);
-            for &b in &blocks {
-                let end = (b + 1).saturating_mul(block);
-                wanted.extend(members.iter().take_while(|&&m| m < end).map(|&m| (m, b)));
-            }
+            want_earlier_holders(&members, block, &mut blocks, &mut wanted);
         }
     }
     // A containment sample is wanted as an anchor is: by every block holding one of its
@@ -313,11 +309,7 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
         } else if run.len() > 1 {
             members.clear();
             members.extend(run.iter().map(|x| base + x.1));
-            blocks_of(&members, block, &mut blocks);
-            for &b in &blocks {
-                let end = (b + 1).saturating_mul(block);
-                wanted.extend(members.iter().take_while(|&&m| m < end).map(|&m| (m, b)));
-            }
+            want_earlier_holders(&members, block, &mut blocks, &mut wanted);
         }
     }
     wanted.sort_unstable_by_key(|&(m, b)| (m % rules.routes.max(1), m, b));
@@ -325,6 +317,17 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
     let routes = rules.routes.max(1);
     let wanted = wanted.chunk_by(|x, y| x.0 % routes == y.0 % routes).map(|r| (r[0].0 % routes, r.to_vec())).collect();
     Ok(Grouped { facts, wanted })
+}
+
+/// A key's holders `members` (ascending) wanted by every block that holds one of them, each
+/// block getting the holders up to its end (a block keeps the pairs whose later document it
+/// holds); `blocks` is scratch.
+fn want_earlier_holders(members: &[u64], block: u64, blocks: &mut Vec<u64>, wanted: &mut Vec<(u64, u64)>) {
+    blocks_of(members, block, blocks);
+    for &b in blocks.iter() {
+        let end = (b + 1).saturating_mul(block);
+        wanted.extend(members.iter().take_while(|&&m| m < end).map(|&m| (m, b)));
+    }
 }
 
 /// The distinct blocks of `members` (ascending), into `out`.
@@ -409,28 +412,39 @@ fn read_postings(blob: &[u8], postings: &mut Postings) -> Option<()> {
         *at += 8;
         postings.bands.push((band, key, n0.checked_add(varint(blob, at)?)?));
     }
-    let count = varint(blob, at)? as usize;
-    postings.anchors.reserve(count.min(blob.len()));
-    let mut hash = 0u32;
-    for _ in 0..count {
-        hash = hash.checked_add(u32::try_from(varint(blob, at)?).ok()?)?;
-        let local = varint(blob, at)?;
-        // A posting of a document the blob does not list is damage.
-        let known = if consecutive { local < listed.len() as u64 } else { listed.binary_search(&local).is_ok() };
-        known.then_some(())?;
-        postings.anchors.push((hash as u64) << 32 | from.checked_add(local)?);
-    }
-    let count = varint(blob, at)? as usize;
-    postings.samples.reserve(count.min(blob.len()));
-    let mut sample = 0u64;
-    for _ in 0..count {
-        sample = sample.checked_add(varint(blob, at)?)?;
-        let local = varint(blob, at)?;
-        let known = if consecutive { local < listed.len() as u64 } else { listed.binary_search(&local).is_ok() };
-        known.then_some(())?;
-        postings.samples.push((sample, from.checked_add(local)?));
-    }
+    // A posting of a document the blob does not list is damage.
+    let known =
+        |local: u64| if consecutive { local < listed.len() as u64 } else { listed.binary_search(&local).is_ok() };
+    read_keyed_postings(blob, at, u32::MAX as u64, &known, &mut postings.anchors, |hash, local| {
+        Some(hash << 32 | from.checked_add(local)?)
+    })?;
+    read_keyed_postings(blob, at, u64::MAX, &known, &mut postings.samples, |sample, local| {
+        Some((sample, from.checked_add(local)?))
+    })?;
     (*at == blob.len()).then_some(())
+}
+
+/// Reads a section of postings written by [`put_keyed_postings`] at `at` into `out`, each
+/// `(key, n - n0)` as `posting` makes it; `None` when it is damaged: a key past `max_key`, or a
+/// document that is not `known`.
+fn read_keyed_postings<T>(
+    blob: &[u8],
+    at: &mut usize,
+    max_key: u64,
+    known: &impl Fn(u64) -> bool,
+    out: &mut Vec<T>,
+    posting: impl Fn(u64, u64) -> Option<T>,
+) -> Option<()> {
+    let count = varint(blob, at)? as usize;
+    out.reserve(count.min(blob.len()));
+    let mut key = 0u64;
+    for _ in 0..count {
+        key = key.checked_add(varint(blob, at)?).filter(|&k| k <= max_key)?;
+        let local = varint(blob, at)?;
+        known(local).then_some(())?;
+        out.push(posting(key, local)?);
+    }
+    Some(())
 }
 
 #[cfg(test)]
