@@ -447,7 +447,7 @@ def merge_facts(facts):
     frequent = sorted(h for f in facts for h in f["frequent"])
     boilerplate = sorted((name, h) for f in facts for name, h in f["boilerplate"])
     oversized = {(a, b): size for f in facts for a, b, size in f["oversized"]}
-    samples = sorted(h for f in facts for h in f.get("frequent_samples", ()))
+    samples = sorted(h for f in facts for h in f["frequent_samples"])
     return frequent, boilerplate, len(oversized), max(oversized.values(), default=0), samples
 
 

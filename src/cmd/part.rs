@@ -482,12 +482,10 @@ fn run_group(a: &GroupArgs, cfg: &ScanConfig, out: &mut impl Write) -> Result<()
                 .ok_or_else(|| format!("a source hashed {h:x} is not in {}", a.sources.display()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let facts = serde_json::json!({
-        "frequent": facts.frequent,
-        "boilerplate": boilerplate,
-        "oversized": facts.oversized,
-        "frequent_samples": facts.frequent_samples,
-    });
+    // Every field of the facts, only the boilerplate's sources named (a field written by hand
+    // here is one a new fact can be left out of, as the frequent samples once were).
+    let mut facts = serde_json::to_value(facts).map_err(|e| format!("cannot write: {e}"))?;
+    facts["boilerplate"] = serde_json::json!(boilerplate);
     let facts = serde_json::to_vec(&facts).map_err(|e| format!("cannot write: {e}"))?;
     shuffle::write_frame(out, Tag::Facts, 0, &facts).map_err(write)?;
     // Frames of at most 64 MiB: the driver holds one at a time.

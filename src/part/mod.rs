@@ -78,8 +78,7 @@ pub struct WholeFacts {
     pub frequent: Vec<u32>,
     /// Boilerplate: (source, anchor hash).
     pub boilerplate: Vec<(String, u32)>,
-    /// Containment samples held by more than `--containment-max-df` documents.
-    #[serde(default)]
+    /// Containment samples held by more than the scan's containment cap of documents.
     pub frequent_samples: Vec<u64>,
 }
 

@@ -220,7 +220,6 @@ pub struct GroupFacts {
     /// driver counts distinct member lists, as the scan does.
     pub oversized: Vec<(u64, u64, usize)>,
     /// Containment samples held by more than `sample_max_df` documents.
-    #[serde(default)]
     pub frequent_samples: Vec<u64>,
 }
 
