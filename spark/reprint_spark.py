@@ -170,26 +170,6 @@ def read_output(out):
     return out[:cut].rstrip("\n"), json.loads(out[cut + len("#summary\t"):])
 
 
-def joined_summaries(summaries):
-    """The summaries of consecutive runs of `part read` as one (lines of each counted on from
-    the one before)."""
-    total = None
-    for s in summaries:
-        if total is None:
-            total = dict(s)
-            continue
-        at = total["lines"]
-        for k in ("lines", "docs", "empty", "bad", "unnamed", "bytes"):
-            total[k] += s[k]
-        total["shown"] = (total["shown"] + [[k + at, m] for k, m in s["shown"]])[:20]
-        if total["first_unnamed"] is None and s["first_unnamed"] is not None:
-            total["first_unnamed"] = s["first_unnamed"] + at
-        total["unnamed_docs"] = total["unnamed_docs"] + [k + at for k in s["unnamed_docs"]]
-        total["sources"] = {n: total["sources"].get(n, 0) + s["sources"].get(n, 0) for n in {*total["sources"], *s["sources"]}}
-        total["hashes"] += s["hashes"]
-    return total
-
-
 class ByKey(AccumulatorParam):
     """Values gathered by key: partition or block (a task run twice counts once)."""
 
@@ -255,14 +235,15 @@ def read_corpus(sc, inputs, partitions, binary, files):
     counted = sc.accumulator({}, ByKey())
 
     def summarized(g, outputs):
-        # A partition's output lines are kept as one string (one record, not one per line),
-        # with its documents' id hashes and the lines of those without id.
-        read = [read_output(out) for out in outputs]
-        summary = joined_summaries(r[1] for r in read)
-        if summary is None:
-            return []
-        counted.add({g: {k: v for k, v in summary.items() if k not in ("hashes", "unnamed_docs")}})
-        return [("\n".join(text for text, _ in read if text), summary["hashes"], summary["unnamed_docs"])]
+        # A partition is one run of `part read` (one byte range, or one partition of the text
+        # input). Its output lines are kept as one string (one record, not one per line), with
+        # its documents' id hashes and the lines of those without id.
+        for run, out in enumerate(outputs):
+            if run:
+                raise RuntimeError(f"partition {g} of the input holds more than one range")
+            text, summary = read_output(out)
+            counted.add({g: {k: v for k, v in summary.items() if k not in ("hashes", "unnamed_docs")}})
+            yield text, summary["hashes"], summary["unnamed_docs"]
 
     parsed = sc.union([rdd.mapPartitionsWithIndex(parse) for rdd in rdds]).mapPartitionsWithIndex(summarized)
     parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
@@ -289,13 +270,18 @@ def read_corpus(sc, inputs, partitions, binary, files):
             count, at = unnamed.get(path, (0, line_at[g] + read["first_unnamed"]))
             unnamed[path] = (count + read["unnamed"], at)
 
+    def place_name(g, k):
+        """The name of line `k` (from 0) of partition `g`, for a document without id (the CLI's
+        FILE:LINE)."""
+        return f"{place[g][0]}:{line_at[g] + k}"
+
     def number(g, items):
         """(n, id, line for reprint, source as JSON, text bytes) of each document."""
         n = doc_at[g]
         for k, r in ((k, read_line(line)) for blob, _, _ in items for k, line in enumerate(blob.split("\n"))):
             if r[0] == "doc":
                 _, id_json, fields, source, size, named = r
-                doc_id = json.loads(id_json) if named else f"{place[g][0]}:{line_at[g] + k}"
+                doc_id = json.loads(id_json) if named else place_name(g, k)
                 id_json = id_json if named else json.dumps(doc_id, ensure_ascii=False)
                 if isinstance(fields, tuple):
                     yield n, doc_id, f'{{"n":{n},"id":{id_json},"at":[{place[g][1]},{fields[0]},{fields[1]}]}}', source, size
@@ -311,7 +297,7 @@ def read_corpus(sc, inputs, partitions, binary, files):
             if unnamed_docs:
                 holes = (i for i, h in enumerate(out) if h == 0)
                 for i, k in zip(holes, unnamed_docs):
-                    out[i] = id_hash(f"{place[g][0]}:{line_at[g] + k}")
+                    out[i] = id_hash(place_name(g, k))
             yield out
 
     def named(wanted):
@@ -325,7 +311,7 @@ def read_corpus(sc, inputs, partitions, binary, files):
                     if line[:1] in ("D", "R"):
                         if n in wanted.value:
                             id_json = line.split("\t", 2)[1]
-                            yield n, json.loads(id_json) if id_json != "null" else f"{place[g][0]}:{line_at[g] + k}"
+                            yield n, json.loads(id_json) if id_json != "null" else place_name(g, k)
                         n += 1
 
         return parsed.mapPartitionsWithIndex(pick)
