@@ -10,7 +10,7 @@ use reprint::config::ScanConfig;
 use reprint::corpus::{read_job_line, CorpusBuilder, Doc, InputLine, JobLine, DEFAULT_SPILL_OVER_MB};
 use reprint::part::inputs::{read_range, JobInputs, RangeDocs};
 use reprint::part::shuffle::{self, GroupRules, Tag};
-use reprint::part::{check_config, keys, scan_corpus, settings, summary, PartDoc, SummaryCounts, WholeFacts};
+use reprint::part::{check_config, keys, scan_corpus, settings, summary, BlockAt, PartDoc, SummaryCounts, WholeFacts};
 use serde::Deserialize;
 use std::io::{self, BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -37,7 +37,8 @@ pub enum Command {
     /// samples) and one of wanted `(member, block)` pairs per route.
     Group(GroupArgs),
     /// Scan blocks: for each, a `#block<TAB>FIRST<TAB>END` line (the numbers of the block's own
-    /// documents), then its part's document lines in any order (or `#read<TAB>RANGE` lines: a
+    /// documents; `#block<TAB>FIRST<TAB>END<TAB>cell` for one of its passage cells, asked only for
+    /// the pairs of an earlier document with one of the block's), then its part's document lines in any order (or `#read<TAB>RANGE` lines: a
     /// byte range of an input to read documents from, see `reprint::part::inputs::RangeDocs`);
     /// out, per block a `#pairs<TAB>COUNT<TAB>BYTES` line, a line per pair (`a b jaccard
     /// containment words near record`, tab separated, strongest first) and a `#stats` line.
@@ -91,6 +92,10 @@ pub struct GroupArgs {
     /// Documents per block.
     #[arg(long, value_name = "N")]
     block: u64,
+    /// Earlier documents per passage cell: a block's documents that share only anchors with it
+    /// are cut by number into ranges this wide, each scanned with the block apart (0: one range).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    cell: u64,
     /// Routes to cut the wanted pairs into (a document's route is its number modulo this).
     #[arg(long, value_name = "N")]
     routes: u64,
@@ -455,6 +460,7 @@ fn run_group(a: &GroupArgs, cfg: &ScanConfig, out: &mut impl Write) -> Result<()
     }
     let rules = GroupRules {
         block: a.block,
+        cell: a.cell,
         routes: a.routes,
         max_bucket: cfg.max_bucket,
         max_df: cfg.max_df_docs(a.documents),
@@ -492,18 +498,24 @@ fn run_group(a: &GroupArgs, cfg: &ScanConfig, out: &mut impl Write) -> Result<()
     for (route, pairs) in grouped.wanted {
         for chunk in pairs.chunks(1 << 22) {
             let bytes: Vec<u8> =
-                chunk.iter().flat_map(|&(m, b)| [m.to_le_bytes(), b.to_le_bytes()]).flatten().collect();
+                chunk.iter().flat_map(|&(m, w)| [m.to_le_bytes(), w.0.to_le_bytes()]).flatten().collect();
             shuffle::write_frame(out, Tag::Wanted, route, &bytes).map_err(write)?;
         }
     }
     Ok(())
 }
 
-/// The numbers of a block's documents, from the line that opens it: `#block\tFIRST\tEND`.
-fn block_header(line: &str) -> Option<(u64, u64)> {
+/// The numbers of a block's documents, and whether the part is one of its passage cells, from
+/// the line that opens it: `#block\tFIRST\tEND`, or `#block\tFIRST\tEND\tcell`.
+fn block_header(line: &str) -> Option<(u64, u64, bool)> {
     let mut fields = line.strip_prefix("#block\t")?.split('\t');
     let range = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
-    fields.next().is_none().then_some(range)
+    let cell = match fields.next() {
+        None => false,
+        Some("cell") => true,
+        Some(_) => return None,
+    };
+    fields.next().is_none().then_some((range.0, range.1, cell))
 }
 
 fn run_scan(
@@ -521,8 +533,9 @@ fn run_scan(
     let mut lines = io::stdin().lock().lines().enumerate().peekable();
     while let Some((i, line)) = lines.next() {
         let line = line.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
-        let (first, end) = block_header(&line)
-            .ok_or_else(|| format!("stdin line {}: a block opens with `#block<TAB>FIRST<TAB>END`", i + 1))?;
+        let (first, end, cell) = block_header(&line).ok_or_else(|| {
+            format!("stdin line {}: a block opens with `#block<TAB>FIRST<TAB>END`, then `<TAB>cell` for a cell", i + 1)
+        })?;
         // Texts past `spill_over` wait in a temporary file, as the scan's do.
         let mut part = CorpusBuilder::new(Some(spill_over))
             .with_inputs(&inputs.paths())
@@ -550,7 +563,8 @@ fn run_scan(
         corpus.docs = docs;
         let first_new = numbers.partition_point(|&n| n < first);
         let end_new = numbers.partition_point(|&n| n < end);
-        let (pairs, stats) = scan_corpus(corpus, &numbers, first_new, end_new, &facts, &frequent, cfg)
+        let at = BlockAt { first: first_new, end: end_new, cell };
+        let (pairs, stats) = scan_corpus(corpus, &numbers, at, &facts, &frequent, cfg)
             .map_err(|e| format!("block at stdin line {}: {e}", i + 1))?;
         // How many pairs follow, and about how many bytes (the records'): the job cuts them into
         // pieces of even size as they come.
@@ -581,8 +595,11 @@ mod tests {
 
     #[test]
     fn a_block_header_names_its_numbers() {
-        assert_eq!(block_header("#block\t2000\t4000"), Some((2000, 4000)));
-        for bad in ["#block\t2000", "#block\t1\t2\t3", "#block\tx\t2", "{\"n\":1}", "#stats\t1\t2"] {
+        assert_eq!(block_header("#block\t2000\t4000"), Some((2000, 4000, false)));
+        assert_eq!(block_header("#block\t2000\t4000\tcell"), Some((2000, 4000, true)));
+        for bad in
+            ["#block\t2000", "#block\t1\t2\t3", "#block\t1\t2\tcell\tcell", "#block\tx\t2", "{\"n\":1}", "#stats\t1\t2"]
+        {
             assert_eq!(block_header(bad), None, "{bad}");
         }
     }

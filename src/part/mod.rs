@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::passage::boilerplate::Boilerplate;
 use crate::progress::NoProgress;
 use crate::report::{encode_pairs, for_format, Format, Summary};
-use crate::scan::{scan_part, Whole};
+use crate::scan::{scan_part, ScanResult, Whole};
 use serde::{Deserialize, Serialize};
 
 pub mod inputs;
@@ -134,19 +134,33 @@ pub struct BlockStats {
     pub part_documents: usize,
 }
 
-/// Scans one part: `docs` in ascending number, of which `docs[first_new..end_new]` are the block.
-/// The pairs are those of a whole scan whose later document is in the block.
+/// Where a block's documents are in a part (indices into the part, in ascending number), and
+/// what the part is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockAt {
+    /// The block's first document.
+    pub first: usize,
+    /// One past its last.
+    pub end: usize,
+    /// The part is one of the block's passage cells ([`shuffle::Want`]): the block's documents
+    /// and earlier ones that share only anchors with them, asked only for the pairs of an
+    /// earlier one with one of the block's. No document needs a MinHash signature there.
+    pub cell: bool,
+}
+
+/// Scans one part: `docs` in ascending number, of which `docs[at.first..at.end]` are the block.
+/// The pairs are those of a whole scan whose later document is in the block (in a cell, those
+/// whose earlier document is before the block).
 pub fn scan_block(
     docs: Vec<PartDoc>,
-    first_new: usize,
-    end_new: usize,
+    at: BlockAt,
     facts: &WholeFacts,
     frequent: &ahash::AHashSet<u32>,
     cfg: &ScanConfig,
 ) -> Result<(Vec<PartPair>, BlockStats)> {
     let numbers: Vec<u64> = docs.iter().map(|d| d.n).collect();
     let corpus = Corpus { docs: docs.into_iter().map(PartDoc::into_doc).collect(), ..Corpus::default() };
-    scan_corpus(corpus, &numbers, first_new, end_new, facts, frequent, cfg)
+    scan_corpus(corpus, &numbers, at, facts, frequent, cfg)
 }
 
 impl PartDoc {
@@ -161,12 +175,12 @@ impl PartDoc {
 pub fn scan_corpus(
     corpus: Corpus,
     numbers: &[u64],
-    first_new: usize,
-    end_new: usize,
+    at: BlockAt,
     facts: &WholeFacts,
     frequent: &ahash::AHashSet<u32>,
     cfg: &ScanConfig,
 ) -> Result<(Vec<PartPair>, BlockStats)> {
+    let BlockAt { first: first_new, end: end_new, cell } = at;
     if first_new > end_new
         || end_new > corpus.docs.len()
         || numbers.len() != corpus.docs.len()
@@ -195,10 +209,14 @@ pub fn scan_corpus(
         frequent: frequent.clone(),
         boilerplate,
         frequent_samples: facts.frequent_samples.iter().copied().collect(),
-        anchors_only: Vec::new(),
-        earlier_only: false,
+        anchors_only: if cell { vec![true; part_documents] } else { Vec::new() },
+        earlier_only: cell,
     };
-    let mut result = scan_part(&corpus, &sources, cfg, Some(&whole), &NoProgress);
+    // A cell with no earlier document has no pair to find.
+    let mut result = match cell && first_new == 0 {
+        true => ScanResult::default(),
+        false => scan_part(&corpus, &sources, cfg, Some(&whole), &NoProgress),
+    };
     // The part's cluster numbers are its own: which pairs join clusters is kept, the numbers
     // are the job's to give.
     let near: Vec<bool> = result.pairs.iter_mut().map(|p| p.cluster.take().is_some()).collect();
@@ -353,16 +371,18 @@ mod tests {
             .collect()
     }
 
-    /// Each block and its part's documents.
-    type Parts = Vec<(u64, Vec<u64>)>;
+    /// Each block's parts: (block, its cell's range of numbers or none for its own part, the
+    /// part's documents).
+    type Parts = Vec<(u64, Option<u64>, Vec<u64>)>;
 
     /// The job's grouping as the driver runs it: keys cut into postings blobs per batch of
     /// `batch` documents for `reducers` reducers, each reducer's share grouped, the facts merged
-    /// (oversized buckets counted once per member list) and each block's members gathered.
+    /// (oversized buckets counted once per member list) and each block's parts gathered: its
+    /// own, and its passage cells of `cell` numbers each.
     fn blocks(
         docs: &[PartDoc],
         cfg: &ScanConfig,
-        block: u64,
+        (block, cell): (u64, u64),
         batch: usize,
         reducers: usize,
     ) -> (WholeFacts, Parts, (usize, usize)) {
@@ -381,6 +401,7 @@ mod tests {
         }
         let rules = shuffle::GroupRules {
             block,
+            cell,
             routes: 3,
             max_bucket: cfg.max_bucket,
             max_df: cfg.max_df_docs(docs.len()),
@@ -390,10 +411,8 @@ mod tests {
             source_docs,
         };
         let mut facts = WholeFacts { documents: docs.len(), ..WholeFacts::default() };
-        let mut wanted: BTreeMap<u64, BTreeSet<u64>> = BTreeMap::new();
-        for d in docs {
-            wanted.entry(d.n / block).or_default().insert(d.n);
-        }
+        let mut wanted: BTreeMap<(u64, Option<u64>), BTreeSet<u64>> = BTreeMap::new();
+        let mut cells = BTreeSet::new();
         let mut oversized = BTreeSet::new();
         for share in &shares {
             let g = shuffle::group(share, &rules).unwrap();
@@ -401,15 +420,27 @@ mod tests {
             facts.frequent_samples.extend(g.facts.frequent_samples);
             facts.boilerplate.extend(g.facts.boilerplate.iter().map(|&(s, h)| (names[&s].clone(), h)));
             oversized.extend(g.facts.oversized);
+            cells.extend(g.facts.cells);
             for (route, pairs) in g.wanted {
-                for (m, b) in pairs {
+                for (m, w) in pairs {
                     assert_eq!(m % 3, route);
-                    wanted.entry(b).or_default().insert(m);
+                    let key = (w.block(), w.anchors_only().then(|| shuffle::cell_of(m, cell)));
+                    wanted.entry(key).or_default().insert(m);
                 }
             }
         }
+        // A document its own part wants leaves the block's cells; every part gets the block.
+        for d in docs {
+            wanted.entry((d.n / block, None)).or_default().insert(d.n);
+        }
+        for &(b, k) in &cells {
+            let own = wanted[&(b, None)].clone();
+            let members = wanted.entry((b, Some(k))).or_default();
+            members.retain(|m| !own.contains(m));
+            members.extend(docs.iter().map(|d| d.n).filter(|n| n / block == b));
+        }
         let largest = oversized.iter().map(|o| o.2).max().unwrap_or(0);
-        let parts = wanted.into_iter().map(|(b, m)| (b, m.into_iter().collect())).collect();
+        let parts = wanted.into_iter().map(|((b, k), m)| (b, k, m.into_iter().collect())).collect();
         (facts, parts, (oversized.len(), largest))
     }
 
@@ -454,25 +485,42 @@ mod tests {
         if cfg.containment.is_some() {
             assert!(scan.stats.containment_candidates > 0, "containment finds candidates");
         }
-        for (block, batch, reducers) in [(7, 1000, 1), (64, 150, 4), (1000, 33, 7)] {
-            let (facts, parts, (oversized, largest)) = blocks(docs, cfg, block, batch, reducers);
+        // Blocks of 7 in cells of 5 (a cell's range across blocks), of 64 in cells of 64, 100
+        // and none, and one block.
+        for (block, cell, batch, reducers) in
+            [(7, 5, 1000, 1), (64, 64, 150, 4), (64, 100, 60, 2), (64, 0, 150, 4), (1000, 0, 33, 7)]
+        {
+            let (facts, parts, (oversized, largest)) = blocks(docs, cfg, (block, cell), batch, reducers);
             assert_eq!(facts.frequent.len(), scan.stats.frequent_anchors, "block {block}");
             assert_eq!(facts.boilerplate.len(), scan.stats.boilerplate_anchors, "block {block}");
             assert_eq!((oversized, largest), (scan.stats.oversized_buckets, scan.stats.largest_bucket));
             let frequent: AHashSet<u32> = facts.frequent.iter().copied().collect();
             let mut got = Vec::new();
-            let mut candidates = 0;
-            for (b, members) in parts {
+            let (mut candidates, mut aligned, mut cells) = (0, 0, 0);
+            for (b, k, members) in parts {
                 let part: Vec<PartDoc> = members.iter().map(|&n| docs[n as usize].clone()).collect();
                 let first = members.iter().position(|&n| n >= b * block).unwrap();
                 let end = members.iter().position(|&n| n >= (b + 1) * block).unwrap_or(members.len());
-                let (pairs, stats) = scan_block(part, first, end, &facts, &frequent, cfg).unwrap();
+                if let Some(k) = k {
+                    // A cell holds the block and earlier documents of its range alone.
+                    cells += 1;
+                    assert!(
+                        members[..first].iter().all(|&n| shuffle::cell_of(n, cell) == k),
+                        "block {block}, cell {k}"
+                    );
+                    assert_eq!(end, members.len());
+                }
+                let at = BlockAt { first, end, cell: k.is_some() };
+                let (pairs, stats) = scan_block(part, at, &facts, &frequent, cfg).unwrap();
                 candidates += stats.candidates;
+                aligned += stats.aligned_pairs;
                 got.extend(pairs.into_iter().map(|p| (p.a, p.b, p.words, p.jaccard)));
             }
             got.sort_by_key(|x| (x.0, x.1));
-            assert_eq!(got, want, "block {block}");
+            assert_eq!(got, want, "block {block}, cell {cell}");
             assert_eq!(candidates, scan.stats.lsh_candidates + scan.stats.containment_candidates, "block {block}");
+            assert_eq!(aligned, scan.stats.aligned_pairs, "block {block}, cell {cell}");
+            assert_eq!(cells > 0, block < docs.len() as u64, "block {block}, cell {cell}: {cells} cells");
         }
     }
 
@@ -482,14 +530,15 @@ mod tests {
         let numbers: Vec<u64> = docs.iter().map(|d| d.n).collect();
         let cfg = ScanConfig::default();
         let facts = WholeFacts { documents: docs.len(), ..WholeFacts::default() };
-        let (held, _) = scan_block(docs.clone(), 40, 150, &facts, &AHashSet::new(), &cfg).unwrap();
+        let at = BlockAt { first: 40, end: 150, cell: false };
+        let (held, _) = scan_block(docs.clone(), at, &facts, &AHashSet::new(), &cfg).unwrap();
         let mut part = crate::corpus::CorpusBuilder::new(Some(10_000));
         for d in docs {
             part.push(d.into_doc()).unwrap();
         }
         assert!(part.docs().iter().filter(|d| d.stored.is_some()).count() > 100, "most texts moved out");
         let corpus = part.finish().unwrap();
-        let (spilled, _) = scan_corpus(corpus, &numbers, 40, 150, &facts, &AHashSet::new(), &cfg).unwrap();
+        let (spilled, _) = scan_corpus(corpus, &numbers, at, &facts, &AHashSet::new(), &cfg).unwrap();
         assert!(held.len() > 10, "{} pairs", held.len());
         assert_eq!(held, spilled);
     }
@@ -498,6 +547,7 @@ mod tests {
     fn a_block_out_of_order_is_an_error() {
         let mut docs = corpus(3, 1);
         docs.swap(0, 1);
-        assert!(scan_block(docs, 0, 3, &WholeFacts::default(), &AHashSet::new(), &ScanConfig::default()).is_err());
+        let at = BlockAt { first: 0, end: 3, cell: false };
+        assert!(scan_block(docs, at, &WholeFacts::default(), &AHashSet::new(), &ScanConfig::default()).is_err());
     }
 }

@@ -26,8 +26,8 @@ pub enum Tag {
     Counts = 1,
     /// A reducer's JSON [`GroupFacts`].
     Facts = 2,
-    /// `(member, block)` pairs as little-endian u64s, for the route named by the key: the blocks
-    /// that need each document.
+    /// `(member, want)` pairs as little-endian u64s, for the route named by the key: the blocks
+    /// that need each document, and what for ([`Want`]).
     Wanted = 3,
 }
 
@@ -188,11 +188,49 @@ fn sort_postings(postings: &mut [(u32, u64)]) {
     }
 }
 
+/// Why a block wants a document, packed in one u64 beside it: `block << 1`, and the low bit set
+/// when the document shares only anchors with the block's (no band bucket, no containment
+/// sample). Such a document can only be in a passage pair with one of them: it goes to one of
+/// the block's *passage cells* (the block's documents and the earlier ones of one range of
+/// [`GroupRules::cell`] numbers, scanned for those pairs alone), not to the block's own part.
+/// A document wanted both ways by one block (by different reducers) goes to its own part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Want(pub u64);
+
+impl Want {
+    /// Wanted by `block`'s own part (a shared bucket or sample, or a member of the block).
+    pub fn part(block: u64) -> Want {
+        Want(block << 1)
+    }
+    /// Wanted by one of `block`'s passage cells (shares only anchors).
+    pub fn cell(block: u64) -> Want {
+        Want(block << 1 | 1)
+    }
+    /// The block that wants it.
+    pub fn block(self) -> u64 {
+        self.0 >> 1
+    }
+    /// Whether it shares only anchors with the block.
+    pub fn anchors_only(self) -> bool {
+        self.0 & 1 == 1
+    }
+}
+
+/// The range of `cell` numbers (0: one range) that document `member` is in: which of a block's
+/// passage cells it goes to.
+pub fn cell_of(member: u64, cell: u64) -> u64 {
+    member.checked_div(cell).unwrap_or(0)
+}
+
 /// The rules a reducer groups by: a scan's, for the whole corpus.
 #[derive(Debug, Clone)]
 pub struct GroupRules {
     /// Documents per block.
     pub block: u64,
+    /// Earlier documents per passage cell: a block's documents that share only anchors with it
+    /// are cut by number into ranges this wide, each scanned with the block in a cell of its own
+    /// (0: one range).
+    pub cell: u64,
     /// Routes the wanted lists are cut into (a document's route: its number modulo this).
     pub routes: u64,
     /// Buckets with more members than this are oversized.
@@ -221,15 +259,19 @@ pub struct GroupFacts {
     pub oversized: Vec<(u64, u64, usize)>,
     /// Containment samples held by more than `sample_max_df` documents.
     pub frequent_samples: Vec<u64>,
+    /// The passage cells some document is wanted by, as (block, range of [`GroupRules::cell`]
+    /// numbers), sorted: each gets the block's documents. (A cell whose every document is
+    /// wanted by the block's own part through another reducer is scanned empty.)
+    pub cells: Vec<(u64, u64)>,
 }
 
-/// What [`group`] gives: the facts, and per route the `(member, block)` pairs, sorted.
+/// What [`group`] gives: the facts, and per route the `(member, want)` pairs, sorted.
 #[derive(Debug, Clone, Default)]
 pub struct Grouped {
     /// The facts.
     pub facts: GroupFacts,
     /// `(route, pairs)` for each route with any.
-    pub wanted: Vec<(u64, Vec<(u64, u64)>)>,
+    pub wanted: Vec<(u64, Vec<(u64, Want)>)>,
 }
 
 /// A damaged blob.
@@ -239,9 +281,10 @@ fn damaged() -> String {
 
 /// Groups one reducer's `blobs` (from [`postings_blobs`]): a bucket's members are wanted by every
 /// block that holds one of them (all of them: the part must see whether the bucket is oversized);
-/// an anchor that is not frequent is wanted by every block that holds one of its documents, which
-/// gets its holders up to the block's end (a block keeps the pairs whose later document it holds,
-/// so a later holder is never one of them).
+/// a containment sample or anchor that is not frequent is wanted by every block that holds one of
+/// its documents, which gets its holders up to the block's end (a block keeps the pairs whose
+/// later document it holds, so a later holder is never one of them): an anchor's earlier holders
+/// in its passage cells ([`Want`]).
 pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
     // Anchor postings as one number each: the anchor, then the document's number less the
     // smallest any blob names (`base`), which must fit in 32 bits; each document's source
@@ -257,7 +300,7 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
     anchors.sort_unstable();
     anchors.dedup();
     let block = rules.block.max(1);
-    let mut wanted: Vec<(u64, u64)> = Vec::new();
+    let mut wanted: Vec<(u64, Want)> = Vec::new();
     let mut facts = GroupFacts::default();
     let mut members: Vec<u64> = Vec::new();
     let mut blocks: Vec<u64> = Vec::new();
@@ -271,7 +314,7 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
         }
         blocks_of(&members, block, &mut blocks);
         for &b in &blocks {
-            wanted.extend(members.iter().map(|&m| (m, b)));
+            wanted.extend(members.iter().map(|&m| (m, Want::part(b))));
         }
     }
     let mut per_source: Vec<u32> = Vec::new();
@@ -295,7 +338,7 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
         } else if run.len() > 1 {
             members.clear();
             members.extend(run.iter().map(|x| base + (x & low)));
-            want_earlier_holders(&members, block, &mut blocks, &mut wanted);
+            want_earlier_holders(&members, block, true, &mut blocks, &mut wanted);
         }
     }
     // A containment sample is wanted as an anchor is: by every block holding one of its
@@ -308,11 +351,20 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
         } else if run.len() > 1 {
             members.clear();
             members.extend(run.iter().map(|x| base + x.1));
-            want_earlier_holders(&members, block, &mut blocks, &mut wanted);
+            want_earlier_holders(&members, block, false, &mut blocks, &mut wanted);
         }
     }
-    wanted.sort_unstable_by_key(|&(m, b)| (m % rules.routes.max(1), m, b));
+    wanted.sort_unstable_by_key(|&(m, w)| (m % rules.routes.max(1), m, w));
     wanted.dedup();
+    // A document wanted by a block's own part is not wanted by its cells too (its pairs with the
+    // block would be found twice): the part's want sorts just before the cell's.
+    wanted.dedup_by(|later, earlier| {
+        later.0 == earlier.0 && !earlier.1.anchors_only() && later.1 == Want::cell(earlier.1.block())
+    });
+    facts.cells =
+        wanted.iter().filter(|x| x.1.anchors_only()).map(|&(m, w)| (w.block(), cell_of(m, rules.cell))).collect();
+    facts.cells.sort_unstable();
+    facts.cells.dedup();
     let routes = rules.routes.max(1);
     let wanted = wanted.chunk_by(|x, y| x.0 % routes == y.0 % routes).map(|r| (r[0].0 % routes, r.to_vec())).collect();
     Ok(Grouped { facts, wanted })
@@ -320,12 +372,20 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
 
 /// A key's holders `members` (ascending) wanted by every block that holds one of them, each
 /// block getting the holders up to its end (a block keeps the pairs whose later document it
-/// holds); `blocks` is scratch.
-fn want_earlier_holders(members: &[u64], block: u64, blocks: &mut Vec<u64>, wanted: &mut Vec<(u64, u64)>) {
+/// holds): by its own part, or where they are an `anchor`'s holders, the earlier ones by its
+/// passage cells ([`Want`]); `blocks` is scratch.
+fn want_earlier_holders(
+    members: &[u64],
+    block: u64,
+    anchor: bool,
+    blocks: &mut Vec<u64>,
+    wanted: &mut Vec<(u64, Want)>,
+) {
     blocks_of(members, block, blocks);
     for &b in blocks.iter() {
-        let end = (b + 1).saturating_mul(block);
-        wanted.extend(members.iter().take_while(|&&m| m < end).map(|&m| (m, b)));
+        let (start, end) = (b.saturating_mul(block), (b + 1).saturating_mul(block));
+        let want = |m: u64| if anchor && m < start { Want::cell(b) } else { Want::part(b) };
+        wanted.extend(members.iter().take_while(|&&m| m < end).map(|&m| (m, want(m))));
     }
 }
 
@@ -457,6 +517,7 @@ mod tests {
     fn rules(block: u64) -> GroupRules {
         GroupRules {
             block,
+            cell: 4,
             routes: 2,
             max_bucket: 2,
             max_df: 3,
@@ -469,8 +530,8 @@ mod tests {
 
     /// Documents 10-15: anchor 7 in 10, 11, 12 (two of source a's three: its boilerplate; one of
     /// b's ten is not), anchor 9 in every one (frequent; a's boilerplate too), a bucket of 13,
-    /// 14, 15 (oversized); containment sample 3 in every one (frequent), the largest sample
-    /// in 10 and 15.
+    /// 14, 15 (oversized); containment sample 3 in every one (frequent), sample 5 in 10 and 12,
+    /// the largest sample in 10 and 15.
     fn postings(reducers: usize) -> Vec<Vec<Vec<u8>>> {
         let docs: Vec<PartDoc> = [Some("a"), Some("a"), Some("b"), Some("b"), None, Some("a")]
             .into_iter()
@@ -482,7 +543,12 @@ mod tests {
                 n: i + 10,
                 bands: if i >= 3 { vec![42, i] } else { vec![i, 1000 + i] },
                 anchors: if i < 3 { vec![7, 9] } else { vec![9] },
-                samples: if i == 0 || i == 5 { vec![3, u64::MAX] } else { vec![3] },
+                samples: match i {
+                    0 => vec![3, 5, u64::MAX],
+                    2 => vec![3, 5],
+                    5 => vec![3, u64::MAX],
+                    _ => vec![3],
+                },
             })
             .collect();
         let mut shares = vec![Vec::new(); reducers];
@@ -507,26 +573,36 @@ mod tests {
                 facts.boilerplate.extend(g.facts.boilerplate);
                 facts.oversized.extend(g.facts.oversized);
                 facts.frequent_samples.extend(g.facts.frequent_samples);
+                facts.cells.extend(g.facts.cells);
                 for (route, pairs) in g.wanted {
                     assert!(pairs.iter().all(|&(m, _)| m % 2 == route));
                     wanted.extend(pairs);
                 }
             }
-            // A member may be wanted by a block for several keys (on several reducers).
+            // A member may be wanted by a block for several keys (on several reducers), and by
+            // its own part and a cell: the part wins.
             wanted.sort_unstable();
             wanted.dedup();
+            let parts: Vec<(u64, Want)> = wanted.iter().filter(|w| !w.1.anchors_only()).copied().collect();
+            wanted.retain(|&(m, w)| !w.anchors_only() || !parts.contains(&(m, Want::part(w.block()))));
             facts.boilerplate.sort_unstable();
+            facts.cells.sort_unstable();
+            facts.cells.dedup();
             assert_eq!(facts.frequent, vec![9]);
             assert_eq!(facts.boilerplate, vec![(source_hash("a"), 7), (source_hash("a"), 9)]);
             assert_eq!(facts.oversized.iter().map(|o| o.2).collect::<Vec<_>>(), vec![3]);
             assert_eq!(facts.frequent_samples, vec![3]);
             // Blocks of two: 10-11 (block 5), 12-13 (6), 14-15 (7). Anchor 7 (10, 11, 12): block 5
-            // gets 10 and 11, block 6 all three; the bucket (13, 14, 15): blocks 6 and 7 get all
-            // three; the largest sample (10, 15): block 5 gets 10, block 7 both.
-            let mut want = vec![(10, 5), (11, 5), (10, 6), (11, 6), (12, 6), (13, 6), (14, 6), (15, 6)];
-            want.extend([(10, 7), (13, 7), (14, 7), (15, 7)]);
+            // gets 10 and 11, block 6 all three, the earlier two in its cell of numbers 8-11
+            // (cells of 4), but 10 shares sample 5 with 12: block 6's own part gets it; the
+            // bucket (13, 14, 15): blocks 6 and 7 get all three; the largest sample (10, 15):
+            // block 5 gets 10, block 7 both.
+            let (p, c) = (Want::part, Want::cell);
+            let mut want = vec![(10, p(5)), (11, p(5)), (10, p(6)), (11, c(6)), (12, p(6)), (13, p(6)), (14, p(6))];
+            want.extend([(15, p(6)), (10, p(7)), (13, p(7)), (14, p(7)), (15, p(7))]);
             want.sort_unstable();
             assert_eq!(wanted, want, "{reducers} reducers");
+            assert_eq!(facts.cells, vec![(6, 2)], "{reducers} reducers");
         }
     }
 
