@@ -21,11 +21,17 @@ numbers, ids and packed keys cross Spark. The stages (see `src/part/`):
 3. `reprint part group` per reducer, on the blobs Spark shuffled to it: oversized buckets,
    frequent anchors (held by more than max_df documents), frequent samples and each source's
    boilerplate, counted over the whole corpus; each *block* (documents numbered block*B ..
-   block*B+B-1) wants every member of its documents' buckets and every earlier holder of their
-   anchors and samples that are not frequent; the wanted (member, block) pairs meet the documents, which go to their blocks (one
-   block needs no routing: its task reads every range);
-4. `reprint part scan` per block: the pairs whose later document is in the block, with their
-   passages, as a single-machine scan finds them, kept in chunks;
+   block*B+B-1) wants every earlier member of its documents' buckets (of an oversized one, the
+   first) and every earlier holder of their samples in its own part, and every earlier holder of their anchors that are not frequent in
+   its *passage cells*: such a document shares only anchors with the block, so it can only be in
+   a passage pair with one of its documents, and it goes to the cell of its range of --cell
+   numbers, which also gets the block's documents. The wanted pairs meet the documents, which go
+   to their parts (one block needs no routing: its task reads every range);
+4. `reprint part scan` per part: the pairs whose later document is in the block (in a cell,
+   those whose earlier document is in the cell's range), with their passages, as a
+   single-machine scan finds them, kept in chunks. Where coincidental anchors link most
+   documents, a block's own part stays its documents and the earlier ones sharing a bucket or
+   sample with them, and each cell holds at most block + cell documents;
 5. near-duplicate pairs joined into clusters (on the driver up to --driver-clusters pairs, else
    by label propagation on the executors), pairs put in the scan's order (ranges cut at the
    chunks' first places; one block's are in order already), cluster numbers filled in.
@@ -68,6 +74,14 @@ def parse_args(argv):
         type=int,
         default=0,
         help="documents per block (step 4; 0: one block per partition, at least 2,000 documents)",
+    )
+    ap.add_argument(
+        "--cell",
+        type=int,
+        default=-1,
+        help="earlier documents per passage cell: those sharing only anchors with a block are cut by "
+        "number into ranges this wide, each scanned with the block in a task of its own, which then "
+        "holds at most block + cell documents (default: the block size; 0: one range per block)",
     )
     ap.add_argument("--partitions", type=int, default=0, help="partitions of each stage (0: Spark's default parallelism)")
     ap.add_argument("--task-threads", type=int, default=1, help="threads of each reprint task")
@@ -428,36 +442,51 @@ def group_postings(lines, keys_args, reducers, group_args, sources_name):
 
 def merge_facts(facts):
     """The reducers' facts as the whole corpus's: frequent anchors sorted, boilerplate as
-    sorted (source name, anchor), the count and largest size of distinct oversized buckets, and
-    the frequent containment samples sorted."""
+    sorted (source name, anchor), the count and largest size of distinct oversized buckets with
+    their keys sorted, the frequent containment samples sorted, and the passage cells wanted as
+    (block, range), sorted."""
     frequent = sorted(h for f in facts for h in f["frequent"])
     boilerplate = sorted((name, h) for f in facts for name, h in f["boilerplate"])
     oversized = {(a, b): size for f in facts for a, b, size in f["oversized"]}
     samples = sorted(h for f in facts for h in f["frequent_samples"])
-    return frequent, boilerplate, len(oversized), max(oversized.values(), default=0), samples
+    cells = sorted({(b, k) for f in facts for b, k in f["cells"]})
+    keys = sorted(k for f in facts for k in f["oversized_keys"])
+    return frequent, boilerplate, (len(oversized), max(oversized.values(), default=0), keys), samples, cells
 
 
-def route_docs(lines, wanted, routes, block):
-    """Each document sent to its own block and to every block that wants it, as
-    (block, (n, line)): the wanted pairs meet their documents in routes (number modulo routes)."""
+def route_docs(lines, wanted, routes, block, cell, cells):
+    """Each document sent to its own block's part, to every block's part that wants it, and to
+    the passage cells of blocks it shares only anchors with, as (part, (n, line)): a part is
+    (block, -1) for a block's own, (block, k) for its cell of earlier documents numbered
+    k*cell .. k*cell+cell-1 (cell 0: one range, k 0), which also gets every document of the
+    block (`cells`, broadcast: the block's cells, by block). The wanted (member, want) pairs
+    meet their documents in routes (number modulo routes); a block's own part wanting a
+    document takes it from the block's cells (its pairs with the block would be found twice)."""
 
     def route(items):
-        blocks = {}
+        wants = {}
         docs = []
         for _, value in items:
             if isinstance(value, bytes):
                 pairs = u64s(value, "little")
                 for i in range(0, len(pairs), 2):
-                    blocks.setdefault(pairs[i], []).append(pairs[i + 1])
+                    wants.setdefault(pairs[i], []).append(pairs[i + 1])
             else:
                 docs.append(value)
-        # Reducers want a document each for their own keys: each block gets it once.
         for n, line in docs:
             own = n // block
-            yield own, (n, line)
-            for b in set(blocks.get(n, ())):
-                if b != own:
-                    yield b, (n, line)
+            yield (own, -1), (n, line)
+            for k in cells.value.get(own, ()):
+                yield (own, k), (n, line)
+            # A want is block << 1, its low bit set for a cell (reprint::part::shuffle::Want).
+            wanted = wants.get(n, ())
+            in_parts = {w >> 1 for w in wanted if not w & 1}
+            in_parts.discard(own)
+            for b in in_parts:
+                yield (b, -1), (n, line)
+            k = n // cell if cell else 0
+            for b in {w >> 1 for w in wanted if w & 1} - in_parts:
+                yield (b, k), (n, line)
 
     keyed = lines.map(lambda x: (x[0] % routes, x))
     return wanted.union(keyed).partitionBy(routes, lambda q: q).mapPartitions(route)
@@ -474,19 +503,22 @@ def pair_key(line):
     return (-float(f[2]), -float(f[3]), -int(f[4]), int(f[0]), int(f[1])), f[5] == b"1"
 
 
-def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary, collect_edges):
-    """Step 4: every block's part scanned where it meets (a partition per block, streamed to
-    reprint as it comes: reprint puts the part in order). Its pair lines are kept in chunks of
-    about CHUNK_BYTES, as ("chunk", block, seq, bytes), with the near-duplicate pairs of each as
-    ("edges", packed pairs of numbers). Gathered as they are kept: each block's counts (with its
-    pairs, near-duplicate pairs and pairs with passages), each chunk's first place in the order,
-    and the near-duplicate pairs of blocks with at most `collect_edges` of them."""
+def scan_blocks(routed, keys, block, parts, scan_args, facts_name, binary, collect_edges):
+    """Step 4: every part (`keys`: (block, -1) for a block's own, (block, k) for its cells)
+    scanned where it meets (a partition each, streamed to reprint as it comes: reprint puts the
+    part in order). Its pair lines are kept in chunks of about CHUNK_BYTES, as ("chunk", part,
+    seq, bytes), with the near-duplicate pairs of each as ("edges", packed pairs of numbers).
+    Gathered as they are kept: each part's counts (with its pairs, near-duplicate pairs and pairs
+    with passages), each chunk's first place in the order, and the near-duplicate pairs of parts
+    with at most `collect_edges` of them."""
     args = [binary, "part", "scan", *scan_args]
     sc = routed.context
     counted, firsts, edges_of = sc.accumulator({}, ByKey()), sc.accumulator({}, ByKey()), sc.accumulator({}, ByKey())
+    scans = len(keys)
 
-    def scan_partition(b, items):
-        head = [f"#block\t{b * block}\t{(b + 1) * block}"]
+    def scan_partition(p, items):
+        b, k = keys[p]
+        head = [f"#block\t{b * block}\t{(b + 1) * block}" + ("\tcell" if k >= 0 else "")]
         lines = itertools.chain(head, (line for _, (_, line) in items))
         found = {"pairs": 0, "near_pairs": 0, "pairs_with_passages": 0}
         chunk, size, seq, first, edges, near = [], 0, 0, {}, array("Q"), []
@@ -494,14 +526,14 @@ def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary, col
 
         def cut():
             nonlocal chunk, size, seq, edges
-            out = [(to, ("chunk", b, seq, b"\n".join(chunk))), (to, ("edges", edges.tobytes()))]
+            out = [(to, ("chunk", p, seq, b"\n".join(chunk))), (to, ("edges", edges.tobytes()))]
             chunk, size, seq, edges = [], 0, seq + 1, array("Q")
             return out
 
         def piece_of():
-            # One block's chunks go in order to `parts` pieces of about the same size (its
-            # pairs are the whole order); many blocks' are spread and merged later.
-            return min(done // piece, parts - 1) if blocks == 1 else seq % parts
+            # One part's chunks go in order to `parts` pieces of about the same size (its
+            # pairs are the whole order); many parts' are spread and merged later.
+            return min(done // piece, parts - 1) if scans == 1 else seq % parts
 
         for line in run_lines([*args, "--whole", SparkFiles.get(facts_name)], lines):
             if line.startswith(b"#stats\t"):
@@ -514,7 +546,7 @@ def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary, col
             if chunk and (size >= CHUNK_BYTES or piece_of() != to):
                 yield from cut()
             if not chunk:
-                first[(b, seq)] = key
+                first[(p, seq)] = key
                 to = piece_of()
             chunk.append(line)
             size += len(line) + 1
@@ -528,23 +560,25 @@ def scan_blocks(routed, blocks, block, parts, scan_args, facts_name, binary, col
                     near.append(key[3:])
         if chunk:
             yield from cut()
-        counted.add({b: found})
+        counted.add({p: found})
         firsts.add(first)
-        edges_of.add({b: near if len(near) <= collect_edges else None})
+        edges_of.add({p: near if len(near) <= collect_edges else None})
 
-    # A block's output is spread over `parts` partitions: one block's pairs and passages can be
-    # gigabytes. One block's go in order: partition p holds the p-th piece of the order. They
+    # A part's output is spread over `parts` partitions: one part's pairs and passages can be
+    # gigabytes. One part's go in order: partition p holds the p-th piece of the order. They
     # are kept where the shuffle wrote them, not cached again: Spark does not run a stage again
     # whose shuffle output is there, and the later stages read it from there. Taking the first
-    # chunk (in the JVM) runs the blocks and reads one chunk only.
-    part = routed.coalesce(1) if blocks == 1 else routed.partitionBy(blocks, lambda b: b)
+    # chunk (in the JVM) runs the parts and reads one chunk only.
+    index = {key: i for i, key in enumerate(keys)}
+    part = routed.coalesce(1) if scans == 1 else routed.partitionBy(scans, lambda key: index[key])
     kept = part.mapPartitionsWithIndex(scan_partition).partitionBy(parts, lambda p: p)
     kept._jrdd.rdd().take(1)
     found = kept.values()
     stats = counted.value.values()
     names = ("candidates", "aligned_pairs", "passages", "unquoted_dropped", "part_documents")
     totals = {k: sum(s.get(k, 0) for s in stats) for k in (*names, "pairs", "near_pairs", "pairs_with_passages")}
-    totals["blocks"] = len(stats)
+    totals["blocks"] = sum(k < 0 for _, k in keys)
+    totals["cells"] = scans - totals["blocks"]
     near = edges_of.value.values()
     edges = None if None in near or sum(map(len, near)) > collect_edges else [e for es in near for e in es]
     return found, kept, totals, sorted(firsts.value.values()), edges
@@ -664,15 +698,15 @@ def final_lines(lines, cluster_of):
         yield b"\n".join(out)
 
 
-def pair_records(found, blocks, firsts, cluster_of, parts):
+def pair_records(found, scans, firsts, cluster_of, parts):
     """The `pair` records, strongest first as the scan sorts them, their cluster filled in, as
     chunks of lines (bytes). The order is cut into `parts` ranges at the chunks' first places
     (`firsts`, sorted; chunks are about the same size, so the ranges are too); each chunk's lines
     go to their ranges, and each range is sorted where it meets. A near-duplicate pair's cluster
     comes from a dict broadcast to the tasks, or (`cluster_of` an RDD of (member, cluster)) by a
     join that only near-duplicate pairs travel to, sent to the pair's range."""
-    if blocks == 1 and isinstance(cluster_of, dict):
-        # One block's pieces are in order already: partition p holds the p-th.
+    if scans == 1 and isinstance(cluster_of, dict):
+        # One part's pieces are in order already: partition p holds the p-th.
         shared = found.context.broadcast(cluster_of)
 
         def in_order(records):
@@ -687,11 +721,11 @@ def pair_records(found, blocks, firsts, cluster_of, parts):
     chunks = found.filter(lambda r: r[0] == "chunk")
 
     def pieces(record):
-        _, block, seq, blob = record
+        _, scanned, seq, blob = record
         out = {}
         for line in blob.split(b"\n"):
             out.setdefault(bisect.bisect_right(bounds, pair_key(line)[0]), []).append(line)
-        return [(r, ("lines", block, seq, b"\n".join(lines))) for r, lines in out.items()]
+        return [(r, ("lines", scanned, seq, b"\n".join(lines))) for r, lines in out.items()]
 
     shared = None
     spread = chunks.flatMap(pieces)
@@ -740,10 +774,11 @@ def main(argv=None):
 
 def auto_block(documents, parts):
     """Documents per block when not given: one block per partition, at least 2,000. A block's
-    part holds its own documents and every earlier one that shares a key with them; where
-    coincidental anchors link most documents (as in synthetic text), blocks scan about
-    documents * (blocks + 1) / 2 documents in all, so fewer, larger blocks do less work, and a
-    block's memory is that of a scan of its part."""
+    own part holds its documents and those sharing a bucket or sample with them; each of its
+    passage cells holds them again with earlier documents sharing anchors. Where coincidental
+    anchors link most documents (as in synthetic text), a block of B documents is scanned in
+    about (earlier documents / cell) + 1 tasks, so larger blocks fingerprint their documents
+    again fewer times, and a task's memory is that of a scan of block + cell documents."""
     return max(-(-documents // parts), 2000)
 
 
@@ -842,11 +877,21 @@ def job(sc, args, scan_options, facts_dir):
     ranges = read_counts.get("ranges") if not dropped else None
     if ranges:
         lines = sc.parallelize([(g, "#read\t" + json.dumps(r)) for g, r in enumerate(ranges)], len(ranges))
-    group_args = [binary, "part", "group", *scan_options, "--documents", str(n_docs), "--block", str(block), "--routes", str(parts)]
+    cell = block if args.cell < 0 else args.cell
+    group_args = [binary, "part", "group", *scan_options, "--documents", str(n_docs), "--block", str(block)]
+    group_args += ["--cell", str(cell), "--routes", str(parts)]
     facts, wanted, wordless, shuffled, grouped = group_postings(lines, keys_args, parts, group_args, sources_name)
-    frequent, boilerplate, oversized, largest, frequent_samples = merge_facts(facts)
-    # One block needs no routing: its part is the whole corpus.
-    routed = route_docs(docs_of(rows), wanted, parts, block) if n_docs > block else lines.map(lambda x: (0, x))
+    frequent, boilerplate, (oversized, largest, oversized_keys), frequent_samples, cells = merge_facts(facts)
+    # Every block's own part, and its passage cells. One block needs no routing: its part is the
+    # whole corpus.
+    keys = sorted([(b, -1) for b in range(-(-n_docs // block))] + cells)
+    if n_docs > block:
+        by_block = {}
+        for b, k in cells:
+            by_block.setdefault(b, []).append(k)
+        routed = route_docs(docs_of(rows), wanted, parts, block, cell, sc.broadcast(by_block))
+    else:
+        routed = lines.map(lambda x: ((0, -1), x))
 
     # 4. blocks, with the facts about the whole in a file shipped to the executors (one name per
     # job: a context may run several, and Spark keeps a name's first content).
@@ -854,13 +899,19 @@ def job(sc, args, scan_options, facts_dir):
     facts_path = os.path.join(facts_dir, facts_name)
     with open(facts_path, "w", encoding="utf-8") as f:
         json.dump(
-            {"documents": n_docs, "frequent": frequent, "boilerplate": boilerplate, "frequent_samples": frequent_samples},
+            {
+                "documents": n_docs,
+                "frequent": frequent,
+                "boilerplate": boilerplate,
+                "frequent_samples": frequent_samples,
+                "oversized": oversized_keys,
+            },
             f,
             ensure_ascii=False,
         )
     sc.addFile(facts_path)
     found, kept, block_totals, firsts, edges = scan_blocks(
-        routed, -(-n_docs // block), block, parts, scan_args, facts_name, binary, args.driver_clusters
+        routed, keys, block, parts, scan_args, facts_name, binary, args.driver_clusters
     )
 
     # 5. clusters and order
@@ -874,7 +925,7 @@ def job(sc, args, scan_options, facts_dir):
         numbered, cluster_of, clusters = clusters_of(ids, edge_pairs(found), parts)
         n_clusters = numbered.count()
         clustered = numbered.map(lambda x: len(x[1])).sum() if n_clusters else 0
-    ordered = pair_records(found, -(-n_docs // block), firsts, cluster_of, parts)
+    ordered = pair_records(found, len(keys), firsts, cluster_of, parts)
     counts = {
         "documents": n_docs,
         "sources": len(sources),
@@ -902,7 +953,7 @@ def job(sc, args, scan_options, facts_dir):
         cached.unpersist()
     print(
         f"reprint: {n_docs} documents ({shuffled / 1e6:.1f} MB of postings shuffled; "
-        f"{block_totals['part_documents']} sent to {block_totals['blocks']} blocks): "
+        f"{block_totals['part_documents']} sent to {block_totals['blocks']} blocks and {block_totals['cells']} cells): "
         f"{n_pairs} pairs, {n_clusters} clusters written to {args.out}",
         file=sys.stderr,
     )

@@ -83,6 +83,11 @@ pub struct Whole {
     pub frequent: ahash::AHashSet<u32>,
     /// The whole corpus's boilerplate, its sources numbered as in the part.
     pub boilerplate: Boilerplate,
+    /// Band bucket keys with more than `max_bucket` members in the whole (only those the new
+    /// documents have need be here): the part does not expand them, and pairs their members with
+    /// the bucket's first document, which it must hold. Empty: the part holds every member of its
+    /// buckets, and counts them itself.
+    pub oversized: ahash::AHashSet<u64>,
     /// Containment samples held by more than `containment_max_df` documents of the whole (only
     /// those the new documents hold need be here; empty without containment search).
     pub frequent_samples: ahash::AHashSet<u64>,
@@ -380,7 +385,8 @@ fn find_pairs_from<X: Texts + ?Sized>(
     for (s, &unsigned) in skip.iter_mut().zip(unsigned(whole)) {
         *s |= unsigned;
     }
-    let lsh = band::candidate_pairs(&fp.signatures, fp.perms, params, cfg.max_bucket, &skip);
+    let oversized_in_whole = whole.map(|w| &w.oversized).filter(|o| !o.is_empty());
+    let lsh = band::candidate_pairs(&fp.signatures, fp.perms, params, cfg.max_bucket, oversized_in_whole, &skip);
     // A part counts the candidates it is asked about: summed over parts, the whole's.
     let whole_part = new == (0..u32::MAX) && earlier == (0..u32::MAX);
     let asked_pair = |a: u32, b: u32| new.contains(&b) && earlier.contains(&a);

@@ -8,6 +8,7 @@ Needs pyspark and Java 17; REPRINT_BIN names the reprint binary (default: target
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -60,12 +61,20 @@ def run_job(sc, out, corpus, *options, block=2000, partitions=0):
     return reprint_spark.run(sc, args, scan_options)
 
 
-@pytest.mark.parametrize("partitions,block", [(1, 5000), (5, 64), (2, 0)])
-def test_local_job_equals_the_scan(local_sc, corpus, tmp_path, partitions, block):
-    assert run_job(local_sc, tmp_path / "out", corpus, block=block, partitions=partitions) == 0
+@pytest.mark.parametrize("partitions,block,cell", [(1, 5000, -1), (5, 64, -1), (5, 64, 0), (3, 50, 30), (2, 0, -1)])
+def test_local_job_equals_the_scan(local_sc, corpus, tmp_path, capsys, partitions, block, cell):
+    # Blocks scan the documents that share only anchors with them in passage cells (cells of
+    # the block's size by default, one per block with 0, or narrower than a block).
+    options = ["--cell", str(cell)] if cell >= 0 else []
+    assert run_job(local_sc, tmp_path / "out", corpus, *options, block=block, partitions=partitions) == 0
     got = job_output(tmp_path / "out")
     assert got == scan(corpus)
     assert got.count(b'"type":"pair"') > 50 and b'"type":"cluster"' in got and b'"passages":[{' in got
+    blocks, cells = map(int, re.search(r"(\d+) blocks and (\d+) cells", capsys.readouterr().err).groups())
+    if block == 5000 or block == 0:
+        assert (blocks, cells) == (1, 0)
+    else:
+        assert blocks == -(-400 // block) and cells >= blocks - 1, (blocks, cells)
 
 
 def test_local_job_equals_the_scan_with_other_options(local_sc, corpus, tmp_path):

@@ -186,6 +186,8 @@ impl Archive {
                 end_new: corpus.docs.len() as u32,
                 documents: wanted.documents,
                 frequent: wanted.frequent.clone(),
+                // The first part holds every member of the new documents' buckets.
+                oversized: AHashSet::new(),
                 boilerplate: Boilerplate::from_anchors(boilerplate.clone()),
                 frequent_samples: wanted.frequent_samples.clone(),
                 anchors_only: match first {

@@ -99,14 +99,19 @@ pub struct Candidates {
 
 /// Groups documents by band keys. `signatures` holds `n` signatures of `perms` values back to
 /// back; `skip[i]` excludes document `i` (empty documents). Buckets with more than `max_bucket`
-/// members are returned in [`Candidates::oversized`] instead of being expanded.
+/// members, or whose keys are in `oversized_in_whole` (a part of a corpus whose whole has more
+/// members in them), are returned in [`Candidates::oversized`] instead of being expanded.
 pub fn candidate_pairs(
     signatures: &[u32],
     perms: usize,
     params: LshParams,
     max_bucket: usize,
+    oversized_in_whole: Option<&ahash::AHashSet<u64>>,
     skip: &[bool],
 ) -> Candidates {
+    let oversized_key = |key: u64, members: usize| {
+        members > max_bucket || oversized_in_whole.is_some_and(|whole| whole.contains(&key))
+    };
     let n = signatures.len().checked_div(perms).unwrap_or(0);
     let bands = params.bands.min(perms / params.rows.max(1));
     let rows = params.rows;
@@ -135,7 +140,7 @@ pub fn candidate_pairs(
         .into_par_iter()
         .map(|band| {
             let keys = sorted_keys(band);
-            keys.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > max_bucket).map(|g| g[0].0).collect()
+            keys.chunk_by(|x, y| x.0 == y.0).filter(|g| oversized_key(g[0].0, g.len())).map(|g| g[0].0).collect()
         })
         .collect();
     // Whether an earlier band than `band` expands the pair: equal rows there (so one bucket) that
@@ -156,7 +161,7 @@ pub fn candidate_pairs(
                 if group.len() < 2 {
                     continue;
                 }
-                if group.len() > max_bucket {
+                if oversized_key(group[0].0, group.len()) {
                     oversized.push(OversizedBucket { band, members: group.iter().map(|g| g.1).collect() });
                     continue;
                 }
@@ -232,7 +237,7 @@ mod tests {
                 }
             }
             let max_bucket = 2 + next(6) as usize;
-            let got = candidate_pairs(&sig, perms, params, max_bucket, &[]);
+            let got = candidate_pairs(&sig, perms, params, max_bucket, None, &[]);
             assert_eq!(got.pairs, all_bands(&sig, perms, params, max_bucket), "trial {trial}");
         }
     }
@@ -257,7 +262,7 @@ mod tests {
         let mut sigs = vec![1u32; perms]; // doc 0
         sigs.extend(vec![1u32; perms]); // doc 1 == doc 0
         sigs.extend((0..perms as u32).map(|v| v + 100)); // doc 2
-        let c = candidate_pairs(&sigs, perms, LshParams { bands: 4, rows: 2 }, 100, &[false; 3]);
+        let c = candidate_pairs(&sigs, perms, LshParams { bands: 4, rows: 2 }, 100, None, &[false; 3]);
         assert_eq!(c.pairs, vec![(0, 1)]);
         assert!(c.oversized.is_empty());
     }
@@ -267,17 +272,32 @@ mod tests {
         let perms = 4;
         let n = 50;
         let sigs = vec![7u32; perms * n];
-        let c = candidate_pairs(&sigs, perms, LshParams { bands: 2, rows: 2 }, 10, &vec![false; n]);
+        let c = candidate_pairs(&sigs, perms, LshParams { bands: 2, rows: 2 }, 10, None, &vec![false; n]);
         assert!(c.pairs.is_empty());
         assert_eq!(c.oversized.len(), 1, "both bands give the same members: reported once");
         assert_eq!(c.oversized[0].members.len(), n);
     }
 
     #[test]
+    fn a_bucket_oversized_in_the_whole_is_not_expanded_in_a_part() {
+        // Three documents alike in band 0 (rows 7, 7) only: a bucket of three, which a part
+        // expands unless told the whole's bucket is larger than the cap.
+        let perms = 4;
+        let sigs: Vec<u32> = (0..3).flat_map(|d| [7, 7, d, d]).collect();
+        let params = LshParams { bands: 2, rows: 2 };
+        assert_eq!(candidate_pairs(&sigs, perms, params, 10, None, &[]).pairs, vec![(0, 1), (0, 2), (1, 2)]);
+        let whole: ahash::AHashSet<u64> = band_keys(&sigs[..perms], perms, params).take(1).collect();
+        let c = candidate_pairs(&sigs, perms, params, 10, Some(&whole), &[]);
+        assert!(c.pairs.is_empty());
+        assert_eq!(c.oversized.len(), 1);
+        assert_eq!(c.oversized[0].members, vec![0, 1, 2]);
+    }
+
+    #[test]
     fn skipped_documents_never_pair() {
         let perms = 4;
         let sigs = vec![7u32; perms * 3];
-        let c = candidate_pairs(&sigs, perms, LshParams { bands: 2, rows: 2 }, 10, &[false, true, false]);
+        let c = candidate_pairs(&sigs, perms, LshParams { bands: 2, rows: 2 }, 10, None, &[false, true, false]);
         assert_eq!(c.pairs, vec![(0, 2)]);
     }
 }

@@ -6,11 +6,15 @@
 //! 2. each reducer groups its share ([`shuffle::group`]): how many documents hold each anchor
 //!    (the frequent ones are left out, as a scan leaves them out), each source's anchors (its
 //!    boilerplate), and, with the documents cut into blocks of consecutive numbers, each block's
-//!    *part*: its own documents, every member of their band buckets and every earlier holder of
-//!    their other anchors;
+//!    *own part*: its documents, every member of their band buckets and every earlier holder of
+//!    their containment samples; and its *passage cells*: the earlier holders of their other
+//!    anchors, which share nothing else with the block and so can only be in passage pairs with
+//!    it, cut by number into ranges, each scanned with the block's documents ([`shuffle::Want`]);
 //! 3. [`scan_block`]: a part scanned as [`crate::scan::scan_part`] does it, keeping the pairs
-//!    whose later document is in the block: together, exactly the pairs of a scan of the whole
-//!    corpus, each found once;
+//!    whose later document is in the block (in a cell, whose earlier one is in the cell's range):
+//!    together, exactly the pairs of a scan of the whole corpus, each found once. A cell holds
+//!    at most a block and a range of documents, however many earlier ones anchors link to the
+//!    block;
 //! 4. the job joins near-duplicate pairs into clusters and sorts the records as a scan does.
 //!
 //! Documents travel as [`PartDoc`] lines, keys as packed postings blobs grouped by reducers
@@ -80,6 +84,9 @@ pub struct WholeFacts {
     pub boilerplate: Vec<(String, u32)>,
     /// Containment samples held by more than the scan's containment cap of documents.
     pub frequent_samples: Vec<u64>,
+    /// Band bucket keys with more than `max_bucket` members: a block gets the first member of
+    /// such a bucket, not all of them.
+    pub oversized: Vec<u64>,
 }
 
 /// The options a job may use: a scan's.
@@ -207,6 +214,7 @@ pub fn scan_corpus(
         end_new: end_new as u32,
         documents: facts.documents,
         frequent: frequent.clone(),
+        oversized: facts.oversized.iter().copied().collect(),
         boilerplate,
         frequent_samples: facts.frequent_samples.iter().copied().collect(),
         anchors_only: if cell { vec![true; part_documents] } else { Vec::new() },
@@ -420,6 +428,7 @@ mod tests {
             facts.frequent_samples.extend(g.facts.frequent_samples);
             facts.boilerplate.extend(g.facts.boilerplate.iter().map(|&(s, h)| (names[&s].clone(), h)));
             oversized.extend(g.facts.oversized);
+            facts.oversized.extend(g.facts.oversized_keys);
             cells.extend(g.facts.cells);
             for (route, pairs) in g.wanted {
                 for (m, w) in pairs {
@@ -485,6 +494,9 @@ mod tests {
         if cfg.containment.is_some() {
             assert!(scan.stats.containment_candidates > 0, "containment finds candidates");
         }
+        if cfg.max_bucket == 2 {
+            assert!(scan.stats.oversized_buckets > 10, "{} oversized buckets", scan.stats.oversized_buckets);
+        }
         // Blocks of 7 in cells of 5 (a cell's range across blocks), of 64 in cells of 64, 100
         // and none, and one block.
         for (block, cell, batch, reducers) in
@@ -501,6 +513,9 @@ mod tests {
                 let part: Vec<PartDoc> = members.iter().map(|&n| docs[n as usize].clone()).collect();
                 let first = members.iter().position(|&n| n >= b * block).unwrap();
                 let end = members.iter().position(|&n| n >= (b + 1) * block).unwrap_or(members.len());
+                // No part holds a later document than its block's (an oversized bucket's first
+                // member stands for it).
+                assert_eq!(end, members.len(), "block {block}");
                 if let Some(k) = k {
                     // A cell holds the block and earlier documents of its range alone.
                     cells += 1;

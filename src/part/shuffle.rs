@@ -259,6 +259,8 @@ pub struct GroupFacts {
     pub oversized: Vec<(u64, u64, usize)>,
     /// Containment samples held by more than `sample_max_df` documents.
     pub frequent_samples: Vec<u64>,
+    /// The keys of the oversized buckets (one for each band of a member list).
+    pub oversized_keys: Vec<u64>,
     /// The passage cells some document is wanted by, as (block, range of [`GroupRules::cell`]
     /// numbers), sorted: each gets the block's documents. (A cell whose every document is
     /// wanted by the block's own part through another reducer is scanned empty.)
@@ -280,8 +282,9 @@ fn damaged() -> String {
 }
 
 /// Groups one reducer's `blobs` (from [`postings_blobs`]): a bucket's members are wanted by every
-/// block that holds one of them (all of them: the part must see whether the bucket is oversized);
-/// a containment sample or anchor that is not frequent is wanted by every block that holds one of
+/// block that holds one of them, up to the block's end; an oversized bucket's first member alone
+/// (the part is told which buckets are oversized, and pairs their members with the first); a
+/// containment sample or anchor that is not frequent is wanted by every block that holds one of
 /// its documents, which gets its holders up to the block's end (a block keeps the pairs whose
 /// later document it holds, so a later holder is never one of them): an anchor's earlier holders
 /// in its passage cells ([`Want`]).
@@ -311,10 +314,12 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
             let bytes: Vec<u8> = members.iter().flat_map(|m| m.to_le_bytes()).collect();
             let h = xxh3_128(&bytes);
             facts.oversized.push(((h >> 64) as u64, h as u64, members.len()));
-        }
-        blocks_of(&members, block, &mut blocks);
-        for &b in &blocks {
-            wanted.extend(members.iter().map(|&m| (m, Want::part(b))));
+            facts.oversized_keys.push(run[0].1);
+            // Its pairs are its members with its first: every block holding one gets the first.
+            blocks_of(&members, block, &mut blocks);
+            wanted.extend(blocks.iter().map(|&b| (members[0], Want::part(b))));
+        } else {
+            want_earlier_holders(&members, block, false, &mut blocks, &mut wanted);
         }
     }
     let mut per_source: Vec<u32> = Vec::new();
@@ -574,6 +579,7 @@ mod tests {
                 facts.oversized.extend(g.facts.oversized);
                 facts.frequent_samples.extend(g.facts.frequent_samples);
                 facts.cells.extend(g.facts.cells);
+                facts.oversized_keys.extend(g.facts.oversized_keys);
                 for (route, pairs) in g.wanted {
                     assert!(pairs.iter().all(|&(m, _)| m % 2 == route));
                     wanted.extend(pairs);
@@ -595,14 +601,15 @@ mod tests {
             // Blocks of two: 10-11 (block 5), 12-13 (6), 14-15 (7). Anchor 7 (10, 11, 12): block 5
             // gets 10 and 11, block 6 all three, the earlier two in its cell of numbers 8-11
             // (cells of 4), but 10 shares sample 5 with 12: block 6's own part gets it; the
-            // bucket (13, 14, 15): blocks 6 and 7 get all three; the largest sample (10, 15):
-            // block 5 gets 10, block 7 both.
+            // oversized bucket (13, 14, 15): blocks 6 and 7 get its first, 13; the largest
+            // sample (10, 15): block 5 gets 10, block 7 both.
             let (p, c) = (Want::part, Want::cell);
-            let mut want = vec![(10, p(5)), (11, p(5)), (10, p(6)), (11, c(6)), (12, p(6)), (13, p(6)), (14, p(6))];
-            want.extend([(15, p(6)), (10, p(7)), (13, p(7)), (14, p(7)), (15, p(7))]);
+            let mut want = vec![(10, p(5)), (11, p(5)), (10, p(6)), (11, c(6)), (12, p(6)), (13, p(6))];
+            want.extend([(10, p(7)), (13, p(7)), (15, p(7))]);
             want.sort_unstable();
             assert_eq!(wanted, want, "{reducers} reducers");
             assert_eq!(facts.cells, vec![(6, 2)], "{reducers} reducers");
+            assert_eq!(facts.oversized_keys, vec![42], "{reducers} reducers");
         }
     }
 
