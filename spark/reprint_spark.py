@@ -577,6 +577,7 @@ def scan_blocks(routed, keys, block, parts, scan_args, facts_name, binary, colle
     stats = counted.value.values()
     names = ("candidates", "aligned_pairs", "passages", "unquoted_dropped", "part_documents")
     totals = {k: sum(s.get(k, 0) for s in stats) for k in (*names, "pairs", "near_pairs", "pairs_with_passages")}
+    totals["largest_part"] = max((s.get("part_documents", 0) for s in stats), default=0)
     totals["blocks"] = sum(k < 0 for _, k in keys)
     totals["cells"] = scans - totals["blocks"]
     near = edges_of.value.values()
@@ -953,7 +954,8 @@ def job(sc, args, scan_options, facts_dir):
         cached.unpersist()
     print(
         f"reprint: {n_docs} documents ({shuffled / 1e6:.1f} MB of postings shuffled; "
-        f"{block_totals['part_documents']} sent to {block_totals['blocks']} blocks and {block_totals['cells']} cells): "
+        f"{block_totals['part_documents']} sent to {block_totals['blocks']} blocks and {block_totals['cells']} cells, "
+        f"at most {block_totals['largest_part']} to one): "
         f"{n_pairs} pairs, {n_clusters} clusters written to {args.out}",
         file=sys.stderr,
     )
