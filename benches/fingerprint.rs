@@ -120,7 +120,9 @@ fn benches(c: &mut Criterion) {
     let skip = vec![false; 20_000];
     g.throughput(Throughput::Elements(20_000));
     g.bench_function("banding", |b| {
-        b.iter(|| black_box(candidate_pairs(&sigs, 128, LshParams { bands: 26, rows: 3 }, 200, None, &skip).pairs.len()))
+        b.iter(|| {
+            black_box(candidate_pairs(&sigs, 128, LshParams { bands: 26, rows: 3 }, 200, None, &skip).pairs.len())
+        })
     });
     g.throughput(Throughput::Elements(sets.len() as u64 - 1));
     g.bench_function("overlap", |b| {

@@ -109,9 +109,8 @@ pub fn candidate_pairs(
     oversized_in_whole: Option<&ahash::AHashSet<u64>>,
     skip: &[bool],
 ) -> Candidates {
-    let oversized_key = |key: u64, members: usize| {
-        members > max_bucket || oversized_in_whole.is_some_and(|whole| whole.contains(&key))
-    };
+    let oversized_key =
+        |key: u64, members: usize| members > max_bucket || oversized_in_whole.is_some_and(|whole| whole.contains(&key));
     let n = signatures.len().checked_div(perms).unwrap_or(0);
     let bands = params.bands.min(perms / params.rows.max(1));
     let rows = params.rows;
