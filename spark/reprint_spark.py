@@ -22,11 +22,12 @@ numbers, ids and packed keys cross Spark. The stages (see `src/part/`):
    frequent anchors (held by more than max_df documents), frequent samples and each source's
    boilerplate, counted over the whole corpus; each *block* (documents numbered block*B ..
    block*B+B-1) wants every earlier member of its documents' buckets (of an oversized one, the
-   first) and every earlier holder of their samples in its own part, and every earlier holder of their anchors that are not frequent in
-   its *passage cells*: such a document shares only anchors with the block, so it can only be in
-   a passage pair with one of its documents, and it goes to the cell of its range of --cell
-   numbers, which also gets the block's documents. The wanted pairs meet the documents, which go
-   to their parts (one block needs no routing: its task reads every range);
+   first) and every earlier holder of their samples in its own part, and every earlier holder
+   of their anchors that are not frequent in its *passage cells*: such a document shares only
+   anchors with the block, so it can only be in a passage pair with one of its documents, and
+   it goes to the cell of its range of --cell numbers, which also gets the block's documents.
+   The wanted pairs meet the documents, which go to their parts (one block needs no routing:
+   its task reads every range);
 4. `reprint part scan` per part: the pairs whose later document is in the block (in a cell,
    those whose earlier document is in the cell's range), with their passages, as a
    single-machine scan finds them, kept in chunks. Where coincidental anchors link most
@@ -34,7 +35,7 @@ numbers, ids and packed keys cross Spark. The stages (see `src/part/`):
    sample with them, and each cell holds at most block + cell documents;
 5. near-duplicate pairs joined into clusters (on the driver up to --driver-clusters pairs, else
    by label propagation on the executors), pairs put in the scan's order (ranges cut at the
-   chunks' first places; one block's are in order already), cluster numbers filled in.
+   chunks' first places; one part's are in order already), cluster numbers filled in.
 """
 
 import argparse

@@ -6,8 +6,9 @@
 //! 2. each reducer groups its share ([`shuffle::group`]): how many documents hold each anchor
 //!    (the frequent ones are left out, as a scan leaves them out), each source's anchors (its
 //!    boilerplate), and, with the documents cut into blocks of consecutive numbers, each block's
-//!    *own part*: its documents, every member of their band buckets and every earlier holder of
-//!    their containment samples; and its *passage cells*: the earlier holders of their other
+//!    *own part*: its documents, every earlier member of their band buckets (of an oversized one,
+//!    the first: parts are told which are oversized) and every earlier holder of their
+//!    containment samples; and its *passage cells*: the earlier holders of their other
 //!    anchors, which share nothing else with the block and so can only be in passage pairs with
 //!    it, cut by number into ranges, each scanned with the block's documents ([`shuffle::Want`]);
 //! 3. [`scan_block`]: a part scanned as [`crate::scan::scan_part`] does it, keeping the pairs
@@ -137,7 +138,7 @@ pub struct BlockStats {
     pub passages: usize,
     /// Passages dropped for being short outside quotation marks.
     pub unquoted_dropped: usize,
-    /// Documents in the block's part (its own and those it was sent for its pairs).
+    /// Documents in the part (the block's own and those it was sent for its pairs).
     pub part_documents: usize,
 }
 
