@@ -451,8 +451,8 @@ def merge_facts(facts):
     oversized = {(a, b): size for f in facts for a, b, size in f["oversized"]}
     samples = sorted(h for f in facts for h in f["frequent_samples"])
     cells = sorted({(b, k) for f in facts for b, k in f["cells"]})
-    keys = sorted(k for f in facts for k in f["oversized_keys"])
-    return frequent, boilerplate, (len(oversized), max(oversized.values(), default=0), keys), samples, cells
+    oversized_keys = sorted(k for f in facts for k in f["oversized_keys"])
+    return frequent, boilerplate, (len(oversized), max(oversized.values(), default=0), oversized_keys), samples, cells
 
 
 def route_docs(lines, wanted, routes, block, cell, cells):
