@@ -25,9 +25,9 @@ numbers, ids and packed keys cross Spark. The stages (see `src/part/`):
    first) and every earlier holder of their samples in its own part, and every earlier holder
    of their anchors that are not frequent in its *passage cells*: such a document shares only
    anchors with the block, so it can only be in a passage pair with one of its documents, and
-   it goes to the cell of its range of --cell numbers, which also gets the block's documents.
-   The wanted pairs meet the documents, which go to their parts (one block needs no routing:
-   its task reads every range);
+   it goes to the cell of its range of --cell numbers, which also gets the block's documents
+   that share an anchor with it. The wanted pairs meet the documents, which go to their parts
+   (one block needs no routing: its task reads every range);
 4. `reprint part scan` per part: the pairs whose later document is in the block (in a cell,
    those whose earlier document is in the cell's range), with their passages, as a
    single-machine scan finds them, kept in chunks. Where coincidental anchors link most
@@ -455,14 +455,14 @@ def merge_facts(facts):
     return frequent, boilerplate, (len(oversized), max(oversized.values(), default=0), oversized_keys), samples, cells
 
 
-def route_docs(lines, wanted, routes, block, cell, cells):
+def route_docs(lines, wanted, routes, block, cell):
     """Each document sent to its own block's part, to every block's part that wants it, and to
-    the passage cells of blocks it shares only anchors with, as (part, (n, line)): a part is
-    (block, -1) for a block's own, (block, k) for its cell of earlier documents numbered
-    k*cell .. k*cell+cell-1 (cell 0: one range, k 0), which also gets every document of the
-    block (`cells`, broadcast: the block's cells, by block). The wanted (member, want) pairs
-    meet their documents in routes (number modulo routes); a block's own part wanting a
-    document takes it from the block's cells (its pairs with the block would be found twice)."""
+    the passage cells that want it, as (part, (n, line)): a part is (block, -1) for a block's
+    own, (block, k) for its cell of earlier documents numbered k*cell .. k*cell+cell-1 (cell 0:
+    one range, k 0) with the block's documents that share an anchor with them. The wanted
+    (member, want) pairs meet their documents in routes (number modulo routes); an earlier
+    document a block's own part wants leaves the block's cells (its pairs with the block would be
+    found twice)."""
 
     def route(items):
         wants = {}
@@ -477,17 +477,19 @@ def route_docs(lines, wanted, routes, block, cell, cells):
         for n, line in docs:
             own = n // block
             yield (own, -1), (n, line)
-            for k in cells.value.get(own, ()):
-                yield (own, k), (n, line)
-            # A want is block << 1, its low bit set for a cell (reprint::part::shuffle::Want).
+            # A want (reprint::part::shuffle::Want): kind in the low 2 bits (0: the block's own
+            # part, 1: a cell, as an earlier document, 2: a cell, as one of the block's), the
+            # block in the next 32, a kind 2's range above them.
             wanted = wants.get(n, ())
-            in_parts = {w >> 1 for w in wanted if not w & 1}
+            in_parts = {(w >> 2) & 0xFFFFFFFF for w in wanted if w & 3 == 0}
             in_parts.discard(own)
             for b in in_parts:
                 yield (b, -1), (n, line)
             k = n // cell if cell else 0
-            for b in {w >> 1 for w in wanted if w & 1} - in_parts:
+            for b in {(w >> 2) & 0xFFFFFFFF for w in wanted if w & 3 == 1} - in_parts:
                 yield (b, k), (n, line)
+            for r in {w >> 34 for w in wanted if w & 3 == 2}:
+                yield (own, r), (n, line)
 
     keyed = lines.map(lambda x: (x[0] % routes, x))
     return wanted.union(keyed).partitionBy(routes, lambda q: q).mapPartitions(route)
@@ -888,10 +890,7 @@ def job(sc, args, scan_options, facts_dir):
     # whole corpus.
     keys = sorted([(b, -1) for b in range(-(-n_docs // block))] + cells)
     if n_docs > block:
-        by_block = {}
-        for b, k in cells:
-            by_block.setdefault(b, []).append(k)
-        routed = route_docs(docs_of(rows), wanted, parts, block, cell, sc.broadcast(by_block))
+        routed = route_docs(docs_of(rows), wanted, parts, block, cell)
     else:
         routed = lines.map(lambda x: ((0, -1), x))
 

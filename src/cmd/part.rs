@@ -458,6 +458,10 @@ fn run_group(a: &GroupArgs, cfg: &ScanConfig, out: &mut impl Write) -> Result<()
         };
         sources.push((hash, docs));
     }
+    let numbers = a.documents as u64;
+    if numbers / a.block.max(1) >= shuffle::MAX_BLOCKS || (a.cell > 0 && numbers / a.cell >= shuffle::MAX_CELL_RANGES) {
+        return Err(format!("--block {} or --cell {} is too small for {numbers} documents", a.block, a.cell));
+    }
     let rules = GroupRules {
         block: a.block,
         cell: a.cell,

@@ -434,20 +434,20 @@ mod tests {
             for (route, pairs) in g.wanted {
                 for (m, w) in pairs {
                     assert_eq!(m % 3, route);
-                    let key = (w.block(), w.anchors_only().then(|| shuffle::cell_of(m, cell)));
-                    wanted.entry(key).or_default().insert(m);
+                    wanted.entry((w.block(), w.cell_key(m, cell).map(|c| c.1))).or_default().insert(m);
                 }
             }
         }
-        // A document its own part wants leaves the block's cells; every part gets the block.
+        // Every own part gets its block; an earlier document its own part wants leaves the
+        // block's cells. Every cell is in the facts.
         for d in docs {
             wanted.entry((d.n / block, None)).or_default().insert(d.n);
         }
-        for &(b, k) in &cells {
+        let keys: Vec<(u64, Option<u64>)> = wanted.keys().copied().collect();
+        for (b, k) in keys.into_iter().filter(|k| k.1.is_some()) {
+            assert!(cells.contains(&(b, k.unwrap())), "cell {k:?} of block {b}");
             let own = wanted[&(b, None)].clone();
-            let members = wanted.entry((b, Some(k))).or_default();
-            members.retain(|m| !own.contains(m));
-            members.extend(docs.iter().map(|d| d.n).filter(|n| n / block == b));
+            wanted.get_mut(&(b, k)).unwrap().retain(|&m| m >= b * block || !own.contains(&m));
         }
         let largest = oversized.iter().map(|o| o.2).max().unwrap_or(0);
         let parts = wanted.into_iter().map(|((b, k), m)| (b, k, m.into_iter().collect())).collect();
@@ -509,7 +509,7 @@ mod tests {
             assert_eq!((oversized, largest), (scan.stats.oversized_buckets, scan.stats.largest_bucket));
             let frequent: AHashSet<u32> = facts.frequent.iter().copied().collect();
             let mut got = Vec::new();
-            let (mut candidates, mut aligned, mut cells) = (0, 0, 0);
+            let (mut candidates, mut aligned, mut cells, mut block_docs_in_cells) = (0, 0, 0, 0);
             for (b, k, members) in parts {
                 let part: Vec<PartDoc> = members.iter().map(|&n| docs[n as usize].clone()).collect();
                 let first = members.iter().position(|&n| n >= b * block).unwrap();
@@ -520,6 +520,7 @@ mod tests {
                 if let Some(k) = k {
                     // A cell holds the block and earlier documents of its range alone.
                     cells += 1;
+                    block_docs_in_cells += end - first;
                     assert!(
                         members[..first].iter().all(|&n| shuffle::cell_of(n, cell) == k),
                         "block {block}, cell {k}"
@@ -537,6 +538,11 @@ mod tests {
             assert_eq!(candidates, scan.stats.lsh_candidates + scan.stats.containment_candidates, "block {block}");
             assert_eq!(aligned, scan.stats.aligned_pairs, "block {block}, cell {cell}");
             assert_eq!(cells > 0, block < docs.len() as u64, "block {block}, cell {cell}: {cells} cells");
+            // A cell gets the block's documents that share an anchor with its earlier ones only.
+            assert!(
+                cells == 0 || block_docs_in_cells < cells * block as usize,
+                "block {block}, cell {cell}: {block_docs_in_cells}"
+            );
         }
     }
 

@@ -188,31 +188,58 @@ fn sort_postings(postings: &mut [(u32, u64)]) {
     }
 }
 
-/// Why a block wants a document, packed in one u64 beside it: `block << 1`, and the low bit set
-/// when the document shares only anchors with the block's (no band bucket, no containment
-/// sample). Such a document can only be in a passage pair with one of them: it goes to one of
-/// the block's *passage cells* (the block's documents and the earlier ones of one range of
-/// [`GroupRules::cell`] numbers, scanned for those pairs alone), not to the block's own part.
-/// A document wanted both ways by one block (by different reducers) goes to its own part.
+/// Why a block wants a document, packed in one u64 beside it: the kind in the low 2 bits, the
+/// block in the next 32, and for [`Want::own_in_cell`] the cell's range in the 30 above.
+///
+/// A document that shares a band bucket or a containment sample with one of the block's goes to
+/// the block's own part ([`Want::part`]). One that shares only anchors with them can only be in
+/// a passage pair with one of them: it goes to one of the block's *passage cells*
+/// ([`Want::cell`]): the earlier documents of one range of [`GroupRules::cell`] numbers, with
+/// the block's documents that share an anchor with them ([`Want::own_in_cell`]), scanned for the
+/// pairs between the two alone. A document wanted both ways by one block (by different
+/// reducers) goes to its own part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Want(pub u64);
+
+/// The most blocks that [`Want`] can name.
+pub const MAX_BLOCKS: u64 = 1 << 32;
+/// The most cell ranges that [`Want`] can name.
+pub const MAX_CELL_RANGES: u64 = 1 << 30;
 
 impl Want {
     /// Wanted by `block`'s own part (a shared bucket or sample, or a member of the block).
     pub fn part(block: u64) -> Want {
-        Want(block << 1)
+        Want(block << 2)
     }
-    /// Wanted by one of `block`'s passage cells (shares only anchors).
+    /// An earlier document wanted by one of `block`'s passage cells (it shares only anchors):
+    /// the cell of its own range.
     pub fn cell(block: u64) -> Want {
-        Want(block << 1 | 1)
+        Want(block << 2 | 1)
+    }
+    /// One of `block`'s documents wanted by its passage cell of `range` (it shares an anchor
+    /// with an earlier document of that range).
+    pub fn own_in_cell(block: u64, range: u64) -> Want {
+        Want(range << 34 | block << 2 | 2)
     }
     /// The block that wants it.
     pub fn block(self) -> u64 {
-        self.0 >> 1
+        (self.0 >> 2) & (MAX_BLOCKS - 1)
     }
-    /// Whether it shares only anchors with the block.
-    pub fn anchors_only(self) -> bool {
-        self.0 & 1 == 1
+    /// Whether a cell wants it (an earlier document, or one of the block's).
+    pub fn in_cell(self) -> bool {
+        self.0 & 3 != 0
+    }
+    /// Whether a cell wants it as an earlier document ([`Want::cell`]).
+    pub fn earlier_in_cell(self) -> bool {
+        self.0 & 3 == 1
+    }
+    /// The cell that wants it (`cell` numbers per range): (block, range).
+    pub fn cell_key(self, member: u64, cell: u64) -> Option<(u64, u64)> {
+        match self.0 & 3 {
+            1 => Some((self.block(), cell_of(member, cell))),
+            2 => Some((self.block(), self.0 >> 34)),
+            _ => None,
+        }
     }
 }
 
@@ -306,7 +333,7 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
     let mut wanted: Vec<(u64, Want)> = Vec::new();
     let mut facts = GroupFacts::default();
     let mut members: Vec<u64> = Vec::new();
-    let mut blocks: Vec<u64> = Vec::new();
+    let mut scratch: (Vec<u64>, Vec<u64>) = Default::default();
     for run in bands.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).filter(|r| r.len() > 1) {
         members.clear();
         members.extend(run.iter().map(|x| x.2));
@@ -316,10 +343,10 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
             facts.oversized.push(((h >> 64) as u64, h as u64, members.len()));
             facts.oversized_keys.push(run[0].1);
             // Its pairs are its members with its first: every block holding one gets the first.
-            blocks_of(&members, block, &mut blocks);
-            wanted.extend(blocks.iter().map(|&b| (members[0], Want::part(b))));
+            blocks_of(&members, block, &mut scratch.0);
+            wanted.extend(scratch.0.iter().map(|&b| (members[0], Want::part(b))));
         } else {
-            want_earlier_holders(&members, block, false, &mut blocks, &mut wanted);
+            want_earlier_holders(&members, block, None, &mut scratch, &mut wanted);
         }
     }
     let mut per_source: Vec<u32> = Vec::new();
@@ -343,7 +370,7 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
         } else if run.len() > 1 {
             members.clear();
             members.extend(run.iter().map(|x| base + (x & low)));
-            want_earlier_holders(&members, block, true, &mut blocks, &mut wanted);
+            want_earlier_holders(&members, block, Some(rules.cell), &mut scratch, &mut wanted);
         }
     }
     // A containment sample is wanted as an anchor is: by every block holding one of its
@@ -356,7 +383,7 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
         } else if run.len() > 1 {
             members.clear();
             members.extend(run.iter().map(|x| base + x.1));
-            want_earlier_holders(&members, block, false, &mut blocks, &mut wanted);
+            want_earlier_holders(&members, block, None, &mut scratch, &mut wanted);
         }
     }
     wanted.sort_unstable_by_key(|&(m, w)| (m % rules.routes.max(1), m, w));
@@ -364,10 +391,9 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
     // A document wanted by a block's own part is not wanted by its cells too (its pairs with the
     // block would be found twice): the part's want sorts just before the cell's.
     wanted.dedup_by(|later, earlier| {
-        later.0 == earlier.0 && !earlier.1.anchors_only() && later.1 == Want::cell(earlier.1.block())
+        later.0 == earlier.0 && !earlier.1.in_cell() && later.1 == Want::cell(earlier.1.block())
     });
-    facts.cells =
-        wanted.iter().filter(|x| x.1.anchors_only()).map(|&(m, w)| (w.block(), cell_of(m, rules.cell))).collect();
+    facts.cells = wanted.iter().filter_map(|&(m, w)| w.cell_key(m, rules.cell)).collect();
     facts.cells.sort_unstable();
     facts.cells.dedup();
     let routes = rules.routes.max(1);
@@ -377,20 +403,33 @@ pub fn group(blobs: &[Vec<u8>], rules: &GroupRules) -> Result<Grouped, String> {
 
 /// A key's holders `members` (ascending) wanted by every block that holds one of them, each
 /// block getting the holders up to its end (a block keeps the pairs whose later document it
-/// holds): by its own part, or where they are an `anchor`'s holders, the earlier ones by its
-/// passage cells ([`Want`]); `blocks` is scratch.
+/// holds): by its own part; or where they are the holders of an anchor (with `cell` numbers per
+/// cell range), the earlier ones by the block's passage cells, and the block's own by the cells
+/// of those earlier ones' ranges ([`Want`]). `scratch` is scratch.
 fn want_earlier_holders(
     members: &[u64],
     block: u64,
-    anchor: bool,
-    blocks: &mut Vec<u64>,
+    anchor: Option<u64>,
+    scratch: &mut (Vec<u64>, Vec<u64>),
     wanted: &mut Vec<(u64, Want)>,
 ) {
+    let (blocks, ranges) = scratch;
     blocks_of(members, block, blocks);
     for &b in blocks.iter() {
         let (start, end) = (b.saturating_mul(block), (b + 1).saturating_mul(block));
-        let want = |m: u64| if anchor && m < start { Want::cell(b) } else { Want::part(b) };
-        wanted.extend(members.iter().take_while(|&&m| m < end).map(|&m| (m, want(m))));
+        let upto = members.partition_point(|&m| m < end);
+        let Some(cell) = anchor else {
+            wanted.extend(members[..upto].iter().map(|&m| (m, Want::part(b))));
+            continue;
+        };
+        let earlier = members.partition_point(|&m| m < start);
+        wanted.extend(members[..earlier].iter().map(|&m| (m, Want::cell(b))));
+        ranges.clear();
+        ranges.extend(members[..earlier].iter().map(|&m| cell_of(m, cell)));
+        ranges.dedup();
+        for &m in &members[earlier..upto] {
+            wanted.extend(ranges.iter().map(|&k| (m, Want::own_in_cell(b, k))));
+        }
     }
 }
 
@@ -589,8 +628,8 @@ mod tests {
             // its own part and a cell: the part wins.
             wanted.sort_unstable();
             wanted.dedup();
-            let parts: Vec<(u64, Want)> = wanted.iter().filter(|w| !w.1.anchors_only()).copied().collect();
-            wanted.retain(|&(m, w)| !w.anchors_only() || !parts.contains(&(m, Want::part(w.block()))));
+            let parts: Vec<(u64, Want)> = wanted.iter().filter(|w| !w.1.in_cell()).copied().collect();
+            wanted.retain(|&(m, w)| !w.earlier_in_cell() || !parts.contains(&(m, Want::part(w.block()))));
             facts.boilerplate.sort_unstable();
             facts.cells.sort_unstable();
             facts.cells.dedup();
@@ -599,17 +638,32 @@ mod tests {
             assert_eq!(facts.oversized.iter().map(|o| o.2).collect::<Vec<_>>(), vec![3]);
             assert_eq!(facts.frequent_samples, vec![3]);
             // Blocks of two: 10-11 (block 5), 12-13 (6), 14-15 (7). Anchor 7 (10, 11, 12): block 5
-            // gets 10 and 11, block 6 all three, the earlier two in its cell of numbers 8-11
-            // (cells of 4), but 10 shares sample 5 with 12: block 6's own part gets it; the
-            // oversized bucket (13, 14, 15): blocks 6 and 7 get its first, 13; the largest
-            // sample (10, 15): block 5 gets 10, block 7 both.
+            // holds two and needs none; block 6's cell of numbers 8-11 (cells of 4) gets the
+            // earlier two, and 12, which shares the anchor with them; but 10 shares sample 5 with
+            // 12: block 6's own part gets it. The oversized bucket (13, 14, 15): blocks 6 and 7
+            // get its first, 13; the largest sample (10, 15): block 5 gets 10, block 7 both.
             let (p, c) = (Want::part, Want::cell);
-            let mut want = vec![(10, p(5)), (11, p(5)), (10, p(6)), (11, c(6)), (12, p(6)), (13, p(6))];
-            want.extend([(10, p(7)), (13, p(7)), (15, p(7))]);
+            let mut want = vec![(10, p(5)), (10, p(6)), (11, c(6)), (12, p(6)), (12, Want::own_in_cell(6, 2))];
+            want.extend([(13, p(6)), (10, p(7)), (13, p(7)), (15, p(7))]);
             want.sort_unstable();
             assert_eq!(wanted, want, "{reducers} reducers");
             assert_eq!(facts.cells, vec![(6, 2)], "{reducers} reducers");
             assert_eq!(facts.oversized_keys, vec![42], "{reducers} reducers");
+        }
+    }
+
+    #[test]
+    fn a_want_names_its_block_and_cell() {
+        for b in [0, 1, 6, MAX_BLOCKS - 1] {
+            assert_eq!((Want::part(b).block(), Want::part(b).cell_key(9, 4)), (b, None));
+            assert_eq!(Want::cell(b).cell_key(9, 4), Some((b, 2)));
+            assert_eq!(Want::cell(b).cell_key(9, 0), Some((b, 0)));
+            for k in [0, 3, MAX_CELL_RANGES - 1] {
+                let w = Want::own_in_cell(b, k);
+                assert_eq!((w.block(), w.cell_key(9, 4), w.earlier_in_cell()), (b, Some((b, k)), false));
+            }
+            // The part's want sorts just before the cell's, for `group`'s part-wins dedup.
+            assert_eq!(Want::part(b).0 + 1, Want::cell(b).0);
         }
     }
 
