@@ -579,10 +579,12 @@ def scan_blocks(routed, keys, block, parts, scan_args, facts_name, binary, colle
     found = kept.values()
     stats = counted.value.values()
     names = ("candidates", "aligned_pairs", "passages", "unquoted_dropped", "part_documents")
+    in_cells = sum(s.get("block_documents", 0) for p, s in counted.value.items() if keys[p][1] >= 0)
     totals = {k: sum(s.get(k, 0) for s in stats) for k in (*names, "pairs", "near_pairs", "pairs_with_passages")}
     totals["largest_part"] = max((s.get("part_documents", 0) for s in stats), default=0)
     totals["blocks"] = sum(k < 0 for _, k in keys)
     totals["cells"] = scans - totals["blocks"]
+    totals["block_documents_in_cells"] = in_cells
     near = edges_of.value.values()
     edges = None if None in near or sum(map(len, near)) > collect_edges else [e for es in near for e in es]
     return found, kept, totals, sorted(firsts.value.values()), edges
@@ -955,7 +957,7 @@ def job(sc, args, scan_options, facts_dir):
     print(
         f"reprint: {n_docs} documents ({shuffled / 1e6:.1f} MB of postings shuffled; "
         f"{block_totals['part_documents']} sent to {block_totals['blocks']} blocks and {block_totals['cells']} cells, "
-        f"at most {block_totals['largest_part']} to one): "
+        f"{block_totals['block_documents_in_cells']} of them a cell's block's, at most {block_totals['largest_part']} to one): "
         f"{n_pairs} pairs, {n_clusters} clusters written to {args.out}",
         file=sys.stderr,
     )

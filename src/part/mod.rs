@@ -140,6 +140,9 @@ pub struct BlockStats {
     pub unquoted_dropped: usize,
     /// Documents in the part (the block's own and those it was sent for its pairs).
     pub part_documents: usize,
+    /// The block's documents in the part (all of them in its own part; in a cell, those that
+    /// share an anchor with the cell's earlier ones).
+    pub block_documents: usize,
 }
 
 /// Where a block's documents are in a part (indices into the part, in ascending number), and
@@ -240,6 +243,7 @@ pub fn scan_corpus(
         passages: s.passages,
         unquoted_dropped: s.unquoted_dropped,
         part_documents,
+        block_documents: end_new - first_new,
     };
     let pairs = result
         .pairs
