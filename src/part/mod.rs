@@ -153,9 +153,10 @@ pub struct BlockAt {
     pub first: usize,
     /// One past its last.
     pub end: usize,
-    /// The part is one of the block's passage cells ([`shuffle::Want`]): the block's documents
-    /// and earlier ones that share only anchors with them, asked only for the pairs of an
-    /// earlier one with one of the block's. No document needs a MinHash signature there.
+    /// The part is one of the block's passage cells ([`shuffle::Want`]): earlier documents that
+    /// share only anchors with the block's, and the block's documents that share one with them,
+    /// asked only for the pairs of an earlier one with one of the block's. No document needs a
+    /// MinHash signature there.
     pub cell: bool,
 }
 

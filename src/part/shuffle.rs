@@ -289,8 +289,8 @@ pub struct GroupFacts {
     /// The keys of the oversized buckets (one for each band of a member list).
     pub oversized_keys: Vec<u64>,
     /// The passage cells some document is wanted by, as (block, range of [`GroupRules::cell`]
-    /// numbers), sorted: each gets the block's documents. (A cell whose every document is
-    /// wanted by the block's own part through another reducer is scanned empty.)
+    /// numbers), sorted: the job's parts. (A cell whose every earlier document is wanted by the
+    /// block's own part through another reducer has no pair to find, and is not scanned.)
     pub cells: Vec<(u64, u64)>,
 }
 
