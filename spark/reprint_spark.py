@@ -780,8 +780,9 @@ def main(argv=None):
 
 def auto_block(documents, parts):
     """Documents per block when not given: one block per partition, at least 2,000. A block's
-    own part holds its documents and those sharing a bucket or sample with them; each of its
-    passage cells holds them again with earlier documents sharing anchors. Where coincidental
+    own part holds its documents and the earlier ones sharing a bucket or sample with them; each
+    of its passage cells holds earlier documents sharing only anchors with them, and again those
+    of its documents that share one. Where coincidental
     anchors link most documents (as in synthetic text), a block of B documents is scanned in
     about (earlier documents / cell) + 1 tasks, so larger blocks fingerprint their documents
     again fewer times, and a task's memory is that of a scan of block + cell documents."""

@@ -34,12 +34,14 @@ pub enum Command {
     Keys(KeysArgs),
     /// Group one reducer's postings blobs (each a u32 length and the blob, on stdin): out, a
     /// frame of facts (frequent anchors, boilerplate, oversized buckets, frequent containment
-    /// samples) and one of wanted `(member, block)` pairs per route.
+    /// samples, passage cells) and one of wanted `(member, want)` pairs per route (see
+    /// `reprint::part::shuffle::Want`).
     Group(GroupArgs),
     /// Scan blocks: for each, a `#block<TAB>FIRST<TAB>END` line (the numbers of the block's own
-    /// documents; `#block<TAB>FIRST<TAB>END<TAB>cell` for one of its passage cells, asked only for
-    /// the pairs of an earlier document with one of the block's), then its part's document lines in any order (or `#read<TAB>RANGE` lines: a
-    /// byte range of an input to read documents from, see `reprint::part::inputs::RangeDocs`);
+    /// documents; `#block<TAB>FIRST<TAB>END<TAB>cell` for one of its passage cells, asked only
+    /// for the pairs of an earlier document with one of the block's), then its part's document
+    /// lines in any order (or `#read<TAB>RANGE` lines: a byte range of an input to read
+    /// documents from, see `reprint::part::inputs::RangeDocs`);
     /// out, per block a `#pairs<TAB>COUNT<TAB>BYTES` line, a line per pair (`a b jaccard
     /// containment words near record`, tab separated, strongest first) and a `#stats` line.
     Scan(ScanArgs),

@@ -205,30 +205,13 @@ pub fn scan_corpus(
     }
     let part_documents = corpus.docs.len();
     let sources = corpus.source_ids();
-    let mut local: ahash::AHashMap<&str, u32> = ahash::AHashMap::new();
-    for (d, s) in corpus.docs.iter().zip(&sources) {
-        if let (Some(name), Some(s)) = (d.source.as_deref(), s) {
-            local.insert(name, *s);
-        }
-    }
-    let boilerplate = Boilerplate::from_anchors(
-        facts.boilerplate.iter().filter_map(|(name, h)| local.get(name.as_str()).map(|&s| (s, *h))).collect(),
-    );
-    let whole = Whole {
-        first_new: first_new as u32,
-        end_new: end_new as u32,
-        documents: facts.documents,
-        frequent: frequent.clone(),
-        oversized: facts.oversized.iter().copied().collect(),
-        boilerplate,
-        frequent_samples: facts.frequent_samples.iter().copied().collect(),
-        anchors_only: if cell { vec![true; part_documents] } else { Vec::new() },
-        earlier_only: cell,
-    };
     // A cell with no earlier document has no pair to find.
     let mut result = match cell && first_new == 0 {
         true => ScanResult::default(),
-        false => scan_part(&corpus, &sources, cfg, Some(&whole), &NoProgress),
+        false => {
+            let whole = part_whole(&corpus, &sources, at, facts, frequent);
+            scan_part(&corpus, &sources, cfg, Some(&whole), &NoProgress)
+        }
     };
     // The part's cluster numbers are its own: which pairs join clusters is kept, the numbers
     // are the job's to give.
@@ -267,6 +250,37 @@ pub fn scan_corpus(
         })
         .collect();
     Ok((pairs, stats))
+}
+
+/// What a part at `at` must know about the whole corpus, its sources numbered as `sources`
+/// numbers the part's documents.
+fn part_whole(
+    corpus: &Corpus,
+    sources: &[Option<u32>],
+    at: BlockAt,
+    facts: &WholeFacts,
+    frequent: &ahash::AHashSet<u32>,
+) -> Whole {
+    let mut local: ahash::AHashMap<&str, u32> = ahash::AHashMap::new();
+    for (d, s) in corpus.docs.iter().zip(sources) {
+        if let (Some(name), Some(s)) = (d.source.as_deref(), s) {
+            local.insert(name, *s);
+        }
+    }
+    let boilerplate = Boilerplate::from_anchors(
+        facts.boilerplate.iter().filter_map(|(name, h)| local.get(name.as_str()).map(|&s| (s, *h))).collect(),
+    );
+    Whole {
+        first_new: at.first as u32,
+        end_new: at.end as u32,
+        documents: facts.documents,
+        frequent: frequent.clone(),
+        oversized: facts.oversized.iter().copied().collect(),
+        boilerplate,
+        frequent_samples: facts.frequent_samples.iter().copied().collect(),
+        anchors_only: if at.cell { vec![true; corpus.docs.len()] } else { Vec::new() },
+        earlier_only: at.cell,
+    }
 }
 
 /// The counts a cluster job gathers from its stages for the summary record.
@@ -523,14 +537,13 @@ mod tests {
                 // member stands for it).
                 assert_eq!(end, members.len(), "block {block}");
                 if let Some(k) = k {
-                    // A cell holds the block and earlier documents of its range alone.
+                    // A cell holds earlier documents of its range alone, and block documents.
                     cells += 1;
                     block_docs_in_cells += end - first;
                     assert!(
                         members[..first].iter().all(|&n| shuffle::cell_of(n, cell) == k),
                         "block {block}, cell {k}"
                     );
-                    assert_eq!(end, members.len());
                 }
                 let at = BlockAt { first, end, cell: k.is_some() };
                 let (pairs, stats) = scan_block(part, at, &facts, &frequent, cfg).unwrap();
